@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
+import type { Caller } from '../caller';
+import { ALLOWED_ALGS, AuthError } from './errors';
+import { algOf, importKey, type PrivateJwk } from './keys';
+
+export const KNOWN_SCOPES = ['read', 'write'] as const;
+export const MAX_TOKEN_LIFETIME_S = 30 * 24 * 3600;
+export const CLOCK_SKEW_S = 60;
+
+/** What verification needs to know about a token's issuer, from the registry. */
+export interface IssuerInfo {
+  keys: (JWK & { kid: string })[];
+  revokedJti: readonly string[];
+  revokedBefore?: Date;
+}
+
+/**
+ * Issues a caller token for a member's person or bot.
+ * @example
+ * const jwt = await issueCallerToken({ key, member: 'kafshata', subject: 'ana', scopes: ['read'], audience: 'infrared', ttlSeconds: 3600 });
+ */
+export async function issueCallerToken(opts: { key: PrivateJwk; member: string; subject: string; scopes: string[]; audience: string; ttlSeconds: number; now?: number }): Promise<string> {
+  if (opts.ttlSeconds <= 0 || opts.ttlSeconds > MAX_TOKEN_LIFETIME_S) throw new TypeError(`ttl must be between 1 second and 30 days`);
+  const now = Math.floor((opts.now ?? Date.now()) / 1000);
+  return new SignJWT({ scope: opts.scopes.join(' ') })
+    .setProtectedHeader({ alg: algOf(opts.key), kid: opts.key.kid, typ: 'JWT' })
+    .setIssuer(opts.member)
+    .setSubject(opts.subject)
+    .setAudience(opts.audience)
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + opts.ttlSeconds)
+    .setJti(randomUUID())
+    .sign(await importKey(opts.key));
+}
+
+/**
+ * Verifies a caller token against the issuing member's pinned keys. Only EdDSA and ES256 are
+ * accepted; `aud` must be the network; `exp`/`nbf` allow 60 s of skew; tokens valid for more than
+ * 30 days and revoked tokens are refused. Throws AuthError with the specific reason.
+ */
+export async function verifyCallerToken(
+  token: string,
+  opts: { audience: string; issuer: (memberId: string) => IssuerInfo | undefined; now?: number },
+): Promise<Caller> {
+  let alg: string | undefined;
+  let kid: string | undefined;
+  let claims: JWTPayload;
+  try {
+    ({ alg, kid } = decodeProtectedHeader(token));
+    claims = decodeJwt(token);
+  } catch (err) {
+    throw new AuthError('malformed token', { cause: err });
+  }
+  if (!alg || !(ALLOWED_ALGS as readonly string[]).includes(alg)) throw new AuthError(`algorithm ${String(alg)} not allowed`);
+  if (typeof claims.iss !== 'string') throw new AuthError('token has no issuer');
+  const issuer = opts.issuer(claims.iss);
+  if (!issuer) throw new AuthError(`issuer ${claims.iss} is not a registered member`);
+  const jwk = issuer.keys.find((k) => k.kid === kid);
+  if (!jwk) throw new AuthError(`unknown kid for issuer ${claims.iss}`);
+  if (algOf(jwk) !== alg) throw new AuthError('token algorithm does not match the pinned key');
+  const currentDate = opts.now !== undefined ? new Date(opts.now) : undefined;
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, await importKey(jwk), {
+      algorithms: [alg],
+      issuer: claims.iss,
+      audience: opts.audience,
+      clockTolerance: CLOCK_SKEW_S,
+      requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+      currentDate,
+    }));
+  } catch (err) {
+    if (err instanceof AuthError) throw err;
+    throw new AuthError(`token rejected: ${(err as { code?: string }).code ?? (err as Error).message}`, { cause: err });
+  }
+  if ((payload.exp as number) - (payload.iat as number) > MAX_TOKEN_LIFETIME_S) throw new AuthError('token lifetime exceeds 30 days');
+  if (issuer.revokedJti.includes(payload.jti as string)) throw new AuthError('token revoked (jti)');
+  if (issuer.revokedBefore && (payload.iat as number) * 1000 < issuer.revokedBefore.getTime()) throw new AuthError('token revoked (issued before)');
+  const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => (KNOWN_SCOPES as readonly string[]).includes(s)) : [];
+  return { anonymous: false, member: claims.iss, subject: String(payload.sub).slice(0, 200), scopes: [...new Set(scopes)] };
+}
+
+/** The token from `Authorization: Bearer …`, or undefined when there is none. Throws on a malformed header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(header.trim());
+  if (!match) throw new AuthError('malformed Authorization header');
+  return match[1];
+}

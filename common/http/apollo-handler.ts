@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { readBody, BodyTooLargeError } from './read-body';
+import { sendGraphQLError } from './send';
+import { AuthError, GENERIC_AUTH_MESSAGE } from '../auth/errors';
+
+export interface GraphQLRequestInfo<TAuth = unknown> {
+  req: IncomingMessage;
+  /** The exact bytes of the request body (empty for GET). */
+  rawBody: Buffer;
+  /** What `authenticate` concluded. */
+  auth: TAuth;
+}
+
+export interface ApolloHandlerOptions<TContext extends BaseContext, TAuth> {
+  server: ApolloServer<TContext>;
+  /**
+   * Runs after the body is read and before GraphQL: decides who the caller is. An AuthError
+   * becomes a 401 with one generic message; the reason goes to `onAuthError` (the log) only.
+   */
+  authenticate: (req: IncomingMessage, rawBody: Buffer) => Promise<TAuth>;
+  onAuthError: (reason: string, req: IncomingMessage) => void;
+  context: (info: GraphQLRequestInfo<TAuth>) => Promise<TContext>;
+  maxBodyBytes: number;
+}
+
+/**
+ * Serves an ApolloServer on a plain node:http request, the integration API Apollo documents
+ * (`executeHTTPGraphQLRequest`), without a web framework in between.
+ */
+export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: ApolloHandlerOptions<TContext, TAuth>) {
+  return async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let rawBody: Buffer = Buffer.alloc(0);
+    let body: unknown = undefined;
+    if (req.method === 'POST') {
+      try {
+        rawBody = await readBody(req, opts.maxBodyBytes);
+      } catch (err) {
+        if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
+        throw err;
+      }
+      const type = String(req.headers['content-type'] ?? '');
+      if (type.includes('json')) {
+        try {
+          body = JSON.parse(rawBody.toString('utf8'));
+        } catch {
+          return sendGraphQLError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
+        }
+      } else {
+        body = rawBody.toString('utf8');
+      }
+    }
+    let auth: TAuth;
+    try {
+      auth = await opts.authenticate(req, rawBody);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      opts.onAuthError(err.reason, req);
+      return sendGraphQLError(res, 401, 'UNAUTHENTICATED', GENERIC_AUTH_MESSAGE, { 'www-authenticate': 'Bearer' });
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const result = await opts.server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: q >= 0 ? url.slice(q) : '', body },
+      context: () => opts.context({ req, rawBody, auth }),
+    });
+    const outHeaders: Record<string, string> = {};
+    for (const [key, value] of result.headers) outHeaders[key] = value;
+    if (result.body.kind === 'complete') {
+      outHeaders['content-length'] = String(Buffer.byteLength(result.body.string));
+      res.writeHead(result.status ?? 200, outHeaders);
+      res.end(result.body.string);
+      return;
+    }
+    res.writeHead(result.status ?? 200, outHeaders);
+    for await (const chunk of result.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}

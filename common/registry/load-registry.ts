@@ -1,0 +1,25 @@
+import { readFile } from 'node:fs/promises';
+import { parseDocument } from 'yaml';
+import { formatIssues } from '../zod-issues';
+import { registrySchema, type Registry } from './registry.schema';
+
+export class RegistryError extends Error {
+  readonly code = 'INVALID_REGISTRY';
+  constructor(readonly problems: string[], readonly file?: string) {
+    super(`${file ?? 'registry'}: ${problems.join('; ')}`);
+    this.name = 'RegistryError';
+  }
+}
+
+/** Parses and validates registry text (YAML or JSON). */
+export function parseRegistry(text: string, file?: string): Registry {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length) throw new RegistryError(doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`), file);
+  const result = registrySchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
+  if (!result.success) throw new RegistryError(formatIssues(result.error), file);
+  return result.data;
+}
+
+export async function loadRegistry(file: string): Promise<Registry> {
+  return parseRegistry(await readFile(file, 'utf8'), file);
+}

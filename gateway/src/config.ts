@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { formatIssues } from '../../common/zod-issues';
+
+/** Gateway settings, with their defaults. Every one can come from the environment (INFRARED_*). */
+export const gatewayConfigSchema = z.strictObject({
+  /** Path of the registry file (network.yaml) the gateway watches. */
+  registryFile: z.string().min(1),
+  /** This gateway's id, as pinned under `gateways:` in the registry. */
+  gatewayId: z.string().regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/).default('gateway'),
+  /** Path of the gateway's private JWK, used to sign sub-request assertions. */
+  signingKeyFile: z.string().optional(),
+  port: z.coerce.number().int().min(0).max(65535).default(4000),
+  host: z.string().default('127.0.0.1'),
+  /** Default per-member deadline (a member entry's `deadlineMs` overrides it). */
+  memberDeadlineMs: z.coerce.number().int().positive().max(60_000).default(2000),
+  /** The whole request's budget across all member calls. */
+  requestBudgetMs: z.coerce.number().int().positive().max(120_000).default(5000),
+  /** Member answers larger than this are cut off and reported. */
+  maxMemberResponseBytes: z.coerce.number().int().positive().default(5_000_000),
+  maxRequestBodyBytes: z.coerce.number().int().positive().default(200_000),
+  healthIntervalMs: z.coerce.number().int().positive().default(10_000),
+  registryPollMs: z.coerce.number().int().positive().default(2_000),
+  /** Production hides stack traces and field suggestions. */
+  production: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()).default(process.env.NODE_ENV === 'production'),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+
+const ENV: Record<string, keyof GatewayConfig> = {
+  INFRARED_REGISTRY: 'registryFile',
+  INFRARED_GATEWAY_ID: 'gatewayId',
+  INFRARED_GATEWAY_KEY: 'signingKeyFile',
+  PORT: 'port',
+  HOST: 'host',
+  INFRARED_MEMBER_DEADLINE_MS: 'memberDeadlineMs',
+  INFRARED_REQUEST_BUDGET_MS: 'requestBudgetMs',
+  INFRARED_MAX_MEMBER_RESPONSE_BYTES: 'maxMemberResponseBytes',
+  INFRARED_MAX_REQUEST_BODY_BYTES: 'maxRequestBodyBytes',
+  INFRARED_HEALTH_INTERVAL_MS: 'healthIntervalMs',
+};
+
+/** Validates settings (explicit options win over the environment); a bad one names itself. */
+export function resolveGatewayConfig(input: Partial<GatewayConfigInput>, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') fromEnv[key] = env[name];
+  const result = gatewayConfigSchema.safeParse({ ...fromEnv, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) });
+  if (!result.success) throw new TypeError(`invalid gateway configuration:\n  ${formatIssues(result.error).join('\n  ')}`);
+  return result.data;
+}

@@ -1,0 +1,23 @@
+import type { Caller } from '../../common/caller';
+import type { MemberOutcome } from './fanout/member-client';
+import type { Registry } from '../../common/registry/registry.schema';
+
+/** One call's report, gathered into `extensions.members`. */
+export interface MemberReport {
+  member: string;
+  status: MemberOutcome;
+  durationMs: number;
+  reason?: string;
+}
+
+/** The per-request context the gateway's resolvers and the fan-out see. */
+export interface GatewayContext {
+  requestId: string;
+  caller: Caller;
+  /** The registry snapshot this request started with; reloads do not change it mid-flight. */
+  registry: Registry;
+  acceptLanguage?: string;
+  /** The whole-request budget: no member call may run past this instant (ms since epoch). */
+  deadlineAt: number;
+  reports: MemberReport[];
+}

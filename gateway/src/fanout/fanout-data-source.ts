@@ -1,0 +1,145 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { Logger } from '../../../common/logger';
+import type { GatewayContext } from '../context';
+import type { RegistryMember } from '../../../common/registry/registry.schema';
+import { assembleEntities, groupRepresentations, type Representation } from './entities';
+import type { MemberCallResult } from './member-client';
+import type { MemberContract } from './member-schema';
+import { mergeRootFields, type MemberAnswer, type SubgraphError } from './merge';
+import { argumentValue, planOperation, subsetOperation, type OperationPlan } from './operation-plan';
+import { routeMutation } from './route-mutation';
+import { scrubForeign } from './scrub-foreign';
+
+/** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
+export type MemberCall = (member: RegistryMember, body: string, context: GatewayContext) => Promise<MemberCallResult>;
+
+/** Root list fields whose `filter.members` is checked against the registry before the fan-out. */
+const MEMBER_PUSHDOWN = new Set(['services', 'capacity']);
+const PLAN_CACHE_SIZE = 500;
+
+export interface FanoutOptions {
+  contract: MemberContract;
+  /** The members this request may reach, from its registry snapshot. */
+  members: (context: GatewayContext) => RegistryMember[];
+  call: MemberCall;
+  logger: Logger;
+}
+
+/**
+ * The logical `members` subgraph: one data source that fans each subgraph request out to the
+ * member subgraphs and merges their answers, so @apollo/gateway sees one subgraph.
+ * - root lists are scattered to every member and merged deterministically;
+ * - lookups by id (`service(id)`) go to the owner only;
+ * - `_entities` representations are routed by id prefix and put back in order;
+ * - mutations go to the caller's own member only.
+ */
+export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly plans = new Map<string, OperationPlan>();
+
+  constructor(private readonly opts: FanoutOptions) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const context = options.context as GatewayContext;
+    const query = options.request.query;
+    if (!query) return { errors: [{ message: 'subgraph request without a query', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] as never };
+    const plan = this.plan(query);
+    const variables = options.request.variables ?? {};
+    const members = this.opts.members(context);
+    if (plan.operation === 'mutation') return routeMutation(plan, variables, options.request.operationName, members, context, this.ask);
+    if (plan.entities) return this.entities(plan, variables, options.request.operationName, members, context);
+    return this.root(plan, variables, options.request.operationName, members, context);
+  }
+
+  private plan(query: string): OperationPlan {
+    let plan = this.plans.get(query);
+    if (!plan) {
+      plan = planOperation(query, this.opts.contract);
+      if (this.plans.size >= PLAN_CACHE_SIZE) this.plans.delete(this.plans.keys().next().value as string);
+      this.plans.set(query, plan);
+    }
+    return plan;
+  }
+
+  private async root(plan: OperationPlan, variables: Record<string, unknown>, operationName: string | undefined, members: RegistryMember[], context: GatewayContext): Promise<GatewayGraphQLResponse> {
+    const byId = new Map(members.map((m) => [m.id, m]));
+    const targets = new Map<string, ReadonlySet<string>>();
+    const perMember = new Map<string, Set<string>>();
+    for (const field of plan.rootFields) {
+      if (field.kind === 'typename') continue;
+      let asked: string[];
+      if (field.kind === 'lookup') {
+        const id = argumentValue(field.args.get('id'), variables);
+        const owner = typeof id === 'string' ? id.slice(0, Math.max(0, id.indexOf(':'))) : '';
+        asked = byId.has(owner) ? [owner] : [];
+      } else {
+        asked = members.map((m) => m.id);
+        const filter = argumentValue(field.args.get('filter'), variables) as { members?: unknown } | null | undefined;
+        if (MEMBER_PUSHDOWN.has(field.name) && Array.isArray(filter?.members)) {
+          const wanted = new Set(filter.members);
+          asked = asked.filter((id) => wanted.has(id));
+        }
+      }
+      targets.set(field.responseKey, new Set(asked));
+      for (const id of asked) {
+        let keys = perMember.get(id);
+        if (!keys) perMember.set(id, (keys = new Set()));
+        keys.add(field.responseKey);
+      }
+    }
+    const answers = await Promise.all(
+      [...perMember].map(([id, keys]) => this.ask(byId.get(id)!, subsetOperation(plan, keys), variables, operationName, context)),
+    );
+    const merged = mergeRootFields(plan, answers, targets, variables);
+    return { data: merged.data, errors: collectErrors(answers, merged.errors) } as GatewayGraphQLResponse;
+  }
+
+  private async entities(plan: OperationPlan, variables: Record<string, unknown>, operationName: string | undefined, members: RegistryMember[], context: GatewayContext): Promise<GatewayGraphQLResponse> {
+    const representations = (variables.representations ?? []) as Representation[];
+    const byId = new Map(members.map((m) => [m.id, m]));
+    const groups = groupRepresentations(representations, (id) => byId.has(id));
+    const answers = await Promise.all(
+      groups.map(async (group) => {
+        const answer = await this.ask(byId.get(group.member)!, plan.probedText, { ...variables, representations: group.representations }, operationName, context);
+        const entities = answer.data?._entities;
+        return { group, answer, entities: Array.isArray(entities) ? entities : null, errors: answer.errors };
+      }),
+    );
+    const assembled = assembleEntities(representations.length, answers);
+    return { data: { _entities: assembled.entities }, errors: collectErrors(answers.map((a) => a.answer), assembled.errors) } as GatewayGraphQLResponse;
+  }
+
+  /** Calls one member and turns any failure into a MEMBER_UNAVAILABLE answer for that member only. */
+  private ask = async (member: RegistryMember, query: string, variables: Record<string, unknown>, operationName: string | undefined, context: GatewayContext): Promise<MemberAnswer & { unavailable?: SubgraphError }> => {
+    const body = JSON.stringify(operationName ? { query, variables, operationName } : { query, variables });
+    const result = await this.opts.call(member, body, context);
+    if (result.outcome !== 'ok') {
+      context.reports.push({ member: member.id, status: result.outcome, durationMs: result.durationMs, reason: result.reason });
+      if (result.outcome !== 'circuit_open') this.opts.logger.warn({ member: member.id, outcome: result.outcome, reason: result.reason, requestId: context.requestId }, 'member unavailable');
+      return {
+        member: member.id,
+        data: null,
+        errors: [],
+        unavailable: { message: `Member "${member.id}" is unavailable: ${result.reason}`, extensions: { code: 'MEMBER_UNAVAILABLE', member: member.id, reason: result.outcome } },
+      };
+    }
+    context.reports.push({ member: member.id, status: 'ok', durationMs: result.durationMs });
+    const data = result.body.data ?? null;
+    const errors = [...(result.body.errors ?? [])];
+    if (data) {
+      const dropped = scrubForeign(data, member.id);
+      if (dropped > 0) {
+        this.opts.logger.warn({ member: member.id, dropped, requestId: context.requestId }, 'member returned records under another member\'s id; dropped');
+        errors.push({ message: `Member "${member.id}" returned ${dropped} record(s) under another member's id; they were dropped`, extensions: { code: 'FOREIGN_RECORD_DROPPED', member: member.id } });
+      }
+    }
+    return { member: member.id, data, errors };
+  };
+}
+
+export type AskMember = FanoutDataSource['ask'];
+
+function collectErrors(answers: (MemberAnswer & { unavailable?: SubgraphError })[], merged: SubgraphError[]): SubgraphError[] | undefined {
+  const all = [...answers.flatMap((a) => (a.unavailable ? [a.unavailable] : [])), ...merged];
+  return all.length ? all : undefined;
+}

@@ -1,0 +1,109 @@
+import { Agent, request } from 'undici';
+
+/** How one call to a member ended. */
+export type MemberOutcome = 'ok' | 'timeout' | 'error' | 'circuit_open' | 'skipped';
+
+export interface GraphQLResponseBody {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  extensions?: Record<string, unknown>;
+}
+
+export type MemberCallResult =
+  | { outcome: 'ok'; body: GraphQLResponseBody; durationMs: number; bytes: number }
+  | { outcome: 'timeout' | 'error' | 'circuit_open'; reason: string; durationMs: number; status?: number };
+
+export interface MemberClientOptions {
+  /** Answers larger than this are cut off and reported; nothing unbounded is buffered. */
+  maxResponseBytes: number;
+  /** Keep-alive connections per member. */
+  connections?: number;
+}
+
+class TooLarge extends Error {}
+
+/**
+ * HTTP transport to member subgraphs: keep-alive connection pools (undici), a deadline per call,
+ * a cap on the answer's size, and validation that the answer is a GraphQL response. It knows
+ * nothing of the fan-out: it posts bytes and returns a checked body or a reason.
+ */
+export class MemberClient {
+  private readonly agent: Agent;
+
+  constructor(private readonly opts: MemberClientOptions) {
+    this.agent = new Agent({
+      connections: opts.connections ?? 32,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connect: { timeout: 5_000 },
+    });
+  }
+
+  async post(url: string, body: string, headers: Record<string, string>, deadlineMs: number): Promise<MemberCallResult> {
+    const started = performance.now();
+    const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
+    const signal = AbortSignal.timeout(Math.max(1, deadlineMs));
+    try {
+      const res = await request(url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+        body,
+        signal,
+        headersTimeout: deadlineMs,
+        bodyTimeout: deadlineMs,
+      });
+      let bytes = 0;
+      const chunks: Buffer[] = [];
+      try {
+        for await (const chunk of res.body) {
+          bytes += (chunk as Buffer).length;
+          if (bytes > this.opts.maxResponseBytes) throw new TooLarge();
+          chunks.push(chunk as Buffer);
+        }
+      } catch (err) {
+        res.body.destroy();
+        if (err instanceof TooLarge) return { outcome: 'error', reason: `answer larger than ${this.opts.maxResponseBytes} bytes`, durationMs: elapsed(), status: res.statusCode };
+        throw err;
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        return { outcome: 'error', reason: `answer is not JSON (HTTP ${res.statusCode})`, durationMs: elapsed(), status: res.statusCode };
+      }
+      const shapeProblem = checkShape(parsed);
+      if (shapeProblem) return { outcome: 'error', reason: shapeProblem, durationMs: elapsed(), status: res.statusCode };
+      const checked = parsed as GraphQLResponseBody;
+      if (res.statusCode >= 500 && !checked.data) {
+        return { outcome: 'error', reason: `HTTP ${res.statusCode}`, durationMs: elapsed(), status: res.statusCode };
+      }
+      return { outcome: 'ok', body: checked, durationMs: elapsed(), bytes };
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      if (signal.aborted || e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT') {
+        return { outcome: 'timeout', reason: `no answer within ${deadlineMs} ms`, durationMs: elapsed() };
+      }
+      return { outcome: 'error', reason: e.code ? `connection failed (${e.code})` : 'connection failed', durationMs: elapsed() };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+/** A GraphQL response is an object with `data` (object or null) and/or `errors` (array). */
+export function checkShape(body: unknown): string | undefined {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return 'answer is not a GraphQL response object';
+  const b = body as Record<string, unknown>;
+  if (!('data' in b) && !('errors' in b)) return 'answer has neither data nor errors';
+  if ('data' in b && b.data !== null && (typeof b.data !== 'object' || Array.isArray(b.data))) return 'answer data is not an object';
+  if ('errors' in b && b.errors !== undefined) {
+    if (!Array.isArray(b.errors)) return 'answer errors is not a list';
+    for (const e of b.errors) if (!e || typeof e !== 'object' || typeof (e as { message?: unknown }).message !== 'string') return 'answer has a malformed error';
+  }
+  return undefined;
+}

@@ -1,0 +1,35 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GatewayContext } from '../context';
+import type { RegistryMember } from '../../../common/registry/registry.schema';
+import type { MemberAnswer, SubgraphError } from './merge';
+import type { OperationPlan } from './operation-plan';
+
+type Ask = (member: RegistryMember, query: string, variables: Record<string, unknown>, operationName: string | undefined, context: GatewayContext) => Promise<MemberAnswer & { unavailable?: SubgraphError }>;
+
+/**
+ * Writes go to the caller's own member only, and need the `write` scope. The member checks
+ * again: the gateway's routing is a convenience, not the security boundary.
+ */
+export async function routeMutation(
+  plan: OperationPlan,
+  variables: Record<string, unknown>,
+  operationName: string | undefined,
+  members: RegistryMember[],
+  context: GatewayContext,
+  ask: Ask,
+): Promise<GatewayGraphQLResponse> {
+  const { caller } = context;
+  if (caller.anonymous || !caller.member) {
+    return { errors: [{ message: 'Writes need a token issued by a member', extensions: { code: 'UNAUTHENTICATED' } }] } as GatewayGraphQLResponse;
+  }
+  if (!caller.scopes.includes('write')) {
+    return { errors: [{ message: 'Writes need the "write" scope', extensions: { code: 'FORBIDDEN' } }] } as GatewayGraphQLResponse;
+  }
+  const own = members.find((m) => m.id === caller.member);
+  if (!own) {
+    return { errors: [{ message: `Member "${caller.member}" is not reachable from this gateway`, extensions: { code: 'MEMBER_UNAVAILABLE', member: caller.member } }] } as GatewayGraphQLResponse;
+  }
+  const answer = await ask(own, plan.probedText, variables, operationName, context);
+  const errors = [...(answer.unavailable ? [answer.unavailable] : []), ...answer.errors.map((e) => ({ ...e, extensions: { ...(e.extensions ?? {}), member: e.extensions?.member ?? own.id } }))];
+  return { data: answer.data, errors: errors.length ? errors : undefined } as GatewayGraphQLResponse;
+}

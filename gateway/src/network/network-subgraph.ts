@@ -1,0 +1,108 @@
+import gql from 'graphql-tag';
+import type { GraphQLSchema } from 'graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { DateTimeResolver } from 'graphql-scalars';
+import { localize, parseAcceptLanguage } from '../../../common/i18n';
+import { SCHEMA_VERSION } from '../../../schema/version';
+import type { GatewayContext } from '../context';
+import type { MemberHealth } from '../health/member-health';
+import type { RegistryMember } from '../../../common/registry/registry.schema';
+
+/** The `network` subgraph's SDL: the registry, served in-process by the gateway. */
+export const NETWORK_SDL = /* GraphQL */ `
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+
+scalar DateTime
+
+type Query {
+  network: Network!
+  "Who the gateway takes the caller to be."
+  viewer: Viewer!
+  members(region: String, language: String): [Member!]!
+  member(id: ID!): Member
+}
+
+type Network {
+  id: ID!
+  name: String!
+  "The version of the network contract this gateway serves."
+  schemaVersion: String!
+  memberCount: Int!
+  regions: [String!]!
+  languages: [String!]!
+}
+
+type Viewer {
+  anonymous: Boolean!
+  member: Member
+  subject: String
+  scopes: [String!]!
+}
+
+type Member @key(fields: "id") {
+  "slug: [a-z0-9-]+"
+  id: ID!
+  name: String!
+  region: String!
+  "ISO 3166-1 alpha-2"
+  countries: [String!]!
+  "BCP 47"
+  languages: [String!]!
+  website: String
+  description(lang: String): String
+  status: MemberStatus!
+}
+
+type MemberStatus {
+  reachable: Boolean!
+  latencyMs: Float
+  schemaVersion: String
+  checkedAt: DateTime
+  "The last time the member answered its health check."
+  lastSeen: DateTime
+}
+`;
+
+/** Builds the in-process `network` subgraph over the live registry and health checks. */
+export function buildNetworkSubgraph(health: MemberHealth): GraphQLSchema {
+  const find = (ctx: GatewayContext, id: string) => ctx.registry.members.find((m) => m.id === id) ?? null;
+  return buildSubgraphSchema([
+    {
+      typeDefs: gql(NETWORK_SDL),
+      resolvers: {
+        DateTime: DateTimeResolver,
+        Query: {
+          network: (_: unknown, __: unknown, ctx: GatewayContext) => {
+            const members = ctx.registry.members;
+            return {
+              id: ctx.registry.network.id,
+              name: ctx.registry.network.name,
+              schemaVersion: SCHEMA_VERSION,
+              memberCount: members.length,
+              regions: [...new Set(members.map((m) => m.region))].sort(),
+              languages: [...new Set(members.flatMap((m) => m.languages))].sort(),
+            };
+          },
+          viewer: (_: unknown, __: unknown, ctx: GatewayContext) => ({
+            anonymous: ctx.caller.anonymous,
+            member: ctx.caller.member ? find(ctx, ctx.caller.member) : null,
+            subject: ctx.caller.subject ?? null,
+            scopes: ctx.caller.scopes,
+          }),
+          members: (_: unknown, args: { region?: string | null; language?: string | null }, ctx: GatewayContext) =>
+            ctx.registry.members.filter(
+              (m) => (!args.region || m.region.toLowerCase() === args.region.toLowerCase()) && (!args.language || m.languages.some((l) => l.toLowerCase().split('-')[0] === args.language!.toLowerCase().split('-')[0])),
+            ),
+          member: (_: unknown, args: { id: string }, ctx: GatewayContext) => find(ctx, args.id),
+        },
+        Member: {
+          __resolveReference: (ref: { id: string }, ctx: GatewayContext) => find(ctx, ref.id),
+          description: (m: RegistryMember, args: { lang?: string | null }, ctx: GatewayContext) =>
+            localize(m.description, { lang: args.lang, acceptLanguage: parseAcceptLanguage(ctx.acceptLanguage), memberLanguages: m.languages }),
+          status: (m: RegistryMember) => health.status(m.id),
+          website: (m: RegistryMember) => m.website ?? null,
+        },
+      },
+    },
+  ]);
+}

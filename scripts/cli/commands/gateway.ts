@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { createGateway } from '../../../gateway/src/app';
+import { stopOnSignal } from '../cli-error';
+
+export function registerGateway(program: Command): void {
+  program
+    .command('gateway')
+    .description('Run a gateway.')
+    .command('start')
+    .description('Start the gateway: one GraphQL endpoint over every member in the registry.')
+    .option('--registry <file>', 'the registry file to watch (env INFRARED_REGISTRY)')
+    .option('--port <port>', 'port (env PORT, default 4000)')
+    .option('--host <host>', 'address to listen on (env HOST, default 127.0.0.1)')
+    .option('--id <id>', 'this gateway\'s id, as pinned under gateways: (env INFRARED_GATEWAY_ID)')
+    .option('--key <file>', 'private JWK that signs sub-requests (env INFRARED_GATEWAY_KEY)')
+    .addHelpText('after', '\nExamples:\n  $ infrared gateway start --registry network.yaml --id infrared-gw --key gateway.jwk.json\n  $ INFRARED_REGISTRY=/etc/infrared/network.yaml PORT=8080 infrared gateway start')
+    .action(async (flags: { registry?: string; port?: string; host?: string; id?: string; key?: string }) => {
+      const gateway = await createGateway({ registryFile: flags.registry, port: flags.port as never, host: flags.host, gatewayId: flags.id, signingKeyFile: flags.key });
+      process.stdout.write(`gateway listening on ${gateway.url} (${gateway.registry.registry.members.length} members)\n`);
+      stopOnSignal(gateway.stop);
+    });
+}

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { createLogger } from '../../../common/logger';
+import { resolveMemberConfig } from '../../../subgraphs/member/src/config';
+import { DataFileError, formatSummary, importMemberData, parseMemberData } from '../../../subgraphs/member/src/import/import-member-data';
+import { connectMemberDatabase, serveMember } from '../../../subgraphs/member/src/serve';
+import { CliError, stopOnSignal } from '../cli-error';
+
+interface MemberFlags {
+  member?: string;
+  databaseUrl?: string;
+  schema?: string;
+  dataDir?: string;
+  port?: string;
+  host?: string;
+  registry?: string;
+  languages?: string;
+  key?: string;
+  acceptDirectTokens?: boolean;
+}
+
+function memberOptions(cmd: Command): Command {
+  return cmd
+    .option('--member <id>', 'this member\'s id (env INFRARED_MEMBER_ID)')
+    .option('--database-url <url>', 'a real PostgreSQL (env DATABASE_URL); without it, embedded PostgreSQL is used')
+    .option('--schema <name>', 'PostgreSQL schema for this member\'s tables (env DATABASE_SCHEMA)', undefined)
+    .option('--data-dir <dir>', 'embedded database directory (env INFRARED_DATA_DIR)');
+}
+
+function config(flags: MemberFlags) {
+  return resolveMemberConfig({
+    memberId: flags.member,
+    databaseUrl: flags.databaseUrl,
+    databaseSchema: flags.schema,
+    dataDir: flags.dataDir,
+    port: flags.port,
+    host: flags.host,
+    registryFile: flags.registry,
+    languages: flags.languages,
+    keyFile: flags.key,
+    acceptDirectTokens: flags.acceptDirectTokens,
+  });
+}
+
+export function registerMember(program: Command): void {
+  const member = program.command('member').description('Run and feed your member subgraph.');
+
+  memberOptions(member.command('start'))
+    .description('Start this member\'s subgraph.')
+    .option('--port <port>', 'port (env PORT)', undefined)
+    .option('--host <host>', 'address to listen on (env HOST)', undefined)
+    .option('--registry <file>', 'network.yaml: gateway keys to trust (env INFRARED_REGISTRY)')
+    .option('--languages <tags>', 'comma-separated BCP 47 tags, first = fallback (env INFRARED_MEMBER_LANGUAGES)')
+    .option('--key <file>', 'this member\'s private JWK (env INFRARED_MEMBER_KEY)')
+    .option('--accept-direct-tokens', 'also accept caller tokens sent straight to this subgraph')
+    .addHelpText('after', '\nExamples:\n  $ infrared member start --member kafshata --registry network.yaml --port 4001\n  $ DATABASE_URL=postgres://infrared@db/infrared infrared member start --member kafshata --registry network.yaml')
+    .action(async (flags: MemberFlags) => {
+      const running = await serveMember(config(flags));
+      process.stdout.write(`member ${running.memberId} listening on ${running.url}\n`);
+      stopOnSignal(running.stop);
+    });
+
+  memberOptions(member.command('import'))
+    .description('Load a member data file (YAML): validated first, written in one transaction, idempotent.')
+    .argument('<file>', 'the member data file')
+    .option('--prune', 'remove records that are not in the file')
+    .option('--check', 'validate only; write nothing')
+    .addHelpText('after', '\nExamples:\n  $ infrared member import --member kafshata kafshata.yaml\n  $ infrared member import --member kafshata --prune kafshata.yaml\n  $ infrared member import --member kafshata --check kafshata.yaml')
+    .action(async (file: string, flags: MemberFlags & { prune?: boolean; check?: boolean }) => {
+      const settings = config(flags);
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+      let data;
+      try {
+        data = parseMemberData(text, settings.memberId);
+      } catch (err) {
+        if (err instanceof DataFileError) throw new CliError(`${file}: nothing was written; ${err.message}`, 2);
+        throw err;
+      }
+      process.stdout.write(`${file}: valid (${data.services.length} services, ${data.projects.length} projects)\n`);
+      if (flags.check) return;
+      const logger = createLogger(`member:${settings.memberId}`, 'warn');
+      const { orm, embedded } = await connectMemberDatabase(settings, logger);
+      try {
+        const summary = await importMemberData(orm, settings.memberId, data, { prune: flags.prune, onProgress: (m) => process.stdout.write(`  ${m}\n`) });
+        for (const line of formatSummary(summary)) process.stdout.write(`${line}\n`);
+      } finally {
+        await orm.close(true);
+        await embedded?.stop();
+      }
+    });
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { issueCallerToken, KNOWN_SCOPES } from '../../../common/auth/caller-token';
+import { readPrivateJwk } from '../../../common/auth/keys';
+import { CliError } from '../cli-error';
+
+/** `90s`, `15m`, `1h`, `7d` → seconds. */
+export function parseTtl(text: string): number {
+  const match = /^(\d+)\s*([smhd])$/.exec(text.trim());
+  if (!match) throw new CliError(`--ttl: "${text}" is not a duration such as 90s, 15m, 1h or 7d`, 2);
+  return Number(match[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[match[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+export function registerToken(program: Command): void {
+  program
+    .command('token')
+    .description('Issue a caller token (JWT, EdDSA) for one of your people or bots.')
+    .requiredOption('--key <file>', 'your member\'s private JWK')
+    .requiredOption('--member <id>', 'your member id (the token\'s iss)')
+    .requiredOption('--sub <subject>', 'who the token is for: a person or a bot')
+    .option('--scope <scopes>', `space-separated: ${KNOWN_SCOPES.join(', ')}`, 'read')
+    .option('--ttl <duration>', 'lifetime, at most 30d', '1h')
+    .option('--aud <networkId>', 'the network id', 'infrared')
+    .addHelpText('after', '\nExamples:\n  $ infrared token --key keys/kafshata.jwk.json --member kafshata --sub ana --scope "read write" --ttl 1h\n  $ infrared token --key keys/kafshata.jwk.json --member kafshata --sub disk-bot --scope write --ttl 7d')
+    .action(async (flags: { key: string; member: string; sub: string; scope: string; ttl: string; aud: string }) => {
+      const scopes = flags.scope.split(/\s+/).filter(Boolean);
+      const unknown = scopes.filter((s) => !(KNOWN_SCOPES as readonly string[]).includes(s));
+      if (unknown.length) throw new CliError(`--scope: unknown scope ${unknown.join(', ')} (known: ${KNOWN_SCOPES.join(', ')})`, 2);
+      const ttlSeconds = parseTtl(flags.ttl);
+      if (ttlSeconds > 30 * 86400) throw new CliError('--ttl: at most 30d (the gateway refuses longer tokens)', 2);
+      let key;
+      try {
+        key = readPrivateJwk(flags.key);
+      } catch (err) {
+        throw new CliError(`--key: ${(err as Error).message}`, 2);
+      }
+      process.stdout.write(`${await issueCallerToken({ key, member: flags.member, subject: flags.sub, scopes, audience: flags.aud, ttlSeconds })}\n`);
+    });
+}

@@ -1,0 +1,121 @@
+import '../../../common/telemetry';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { IncomingMessage } from 'node:http';
+import { ANONYMOUS, type Caller } from '../../../common/caller';
+import { createApolloHandler } from '../../../common/http/apollo-handler';
+import { sendJson } from '../../../common/http/send';
+import { startHttpServer, type RouteHandler } from '../../../common/http/server';
+import { createLogger, type Logger } from '../../../common/logger';
+import { SCHEMA_VERSION } from '../../../schema/version';
+import type { MemberContext, MemberIdentity } from './context';
+import { openDatabase, type DatabaseOptions } from './db/orm';
+import { buildMemberSchema } from './graphql/schema';
+import { parseAcceptLanguage } from '../../../common/i18n';
+import { createLoaders } from './loaders';
+
+/** Decides who a request is for. The trust module provides the real one (signed assertions). */
+export type CallerResolver = (req: IncomingMessage, rawBody: Buffer) => Promise<Caller>;
+
+export interface MemberSubgraphOptions {
+  member: MemberIdentity;
+  /** Open a database, or reuse an ORM that is already open (tests, imports). */
+  database: DatabaseOptions | { orm: MikroORM };
+  port?: number;
+  host?: string;
+  logger?: Logger;
+  maxBodyBytes?: number;
+  resolveCaller?: CallerResolver;
+  /** Extra HTTP routes, such as `/.well-known/jwks.json`. */
+  routes?: Record<string, RouteHandler>;
+}
+
+export interface MemberSubgraph {
+  memberId: string;
+  /** The GraphQL endpoint, `http://host:port/graphql`. */
+  url: string;
+  port: number;
+  orm: MikroORM;
+  /** Drains in-flight requests, then closes the database pool (unless it was passed in). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one member's subgraph: a Federation 2 subgraph over HTTP, backed by its own schema in
+ * PostgreSQL, with visibility enforced in every query.
+ * @example
+ * const member = await createMemberSubgraph({ member: { id: 'kafshata', languages: ['sq', 'en'] },
+ *   database: { url: process.env.DATABASE_URL!, schema: 'kafshata' }, port: 0 });
+ * console.log(member.url); await member.stop();
+ */
+export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise<MemberSubgraph> {
+  const logger = opts.logger ?? createLogger(`member:${opts.member.id}`);
+  const ownsOrm = !('orm' in opts.database);
+  const orm = 'orm' in opts.database ? opts.database.orm : await openDatabase(opts.database, logger);
+  const { schema } = buildMemberSchema();
+  const apollo = new ApolloServer<MemberContext>({
+    schema,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    stopOnTerminationSignals: false,
+    plugins: [
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+    logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+  await apollo.start();
+  const resolveCaller = opts.resolveCaller ?? (async () => ANONYMOUS);
+  const graphql = createApolloHandler<MemberContext, Caller>({
+    server: apollo,
+    maxBodyBytes: opts.maxBodyBytes ?? 1_000_000,
+    authenticate: resolveCaller,
+    onAuthError: (reason, req) => logger.warn({ reason, ip: req.socket.remoteAddress }, 'sub-request refused'),
+    async context({ req, auth: caller }) {
+      const scope = { owner: opts.member.id, caller };
+      const em = orm.em.fork();
+      return {
+        member: opts.member,
+        em,
+        caller,
+        scope,
+        loaders: createLoaders(em, scope),
+        acceptLanguage: parseAcceptLanguage(req.headers['accept-language']),
+      };
+    },
+  });
+  const health: RouteHandler = (_req, res) => sendJson(res, 200, { status: 'ok', member: opts.member.id, schemaVersion: SCHEMA_VERSION });
+  const ready: RouteHandler = async (_req, res) => {
+    try {
+      await orm.em.getConnection().execute('select 1');
+      sendJson(res, 200, { status: 'ready', member: opts.member.id, schemaVersion: SCHEMA_VERSION });
+    } catch {
+      sendJson(res, 503, { status: 'database unavailable', member: opts.member.id });
+    }
+  };
+  const http = await startHttpServer({
+    routes: { '/graphql': graphql, '/health': health, '/ready': ready, ...opts.routes },
+    port: opts.port,
+    host: opts.host,
+    logger,
+  });
+  logger.info({ url: `${http.url}/graphql` }, 'member subgraph listening');
+  return {
+    memberId: opts.member.id,
+    url: `${http.url}/graphql`,
+    port: http.port,
+    orm,
+    async stop() {
+      await http.close();
+      await apollo.stop();
+      if (ownsOrm) await orm.close(true);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { MEMBER_ID_PATTERN } from '../../../common/ids';
+import { formatIssues } from '../../../common/zod-issues';
+
+const list = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string()));
+const bool = z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean());
+
+/** A member subgraph's settings, with their defaults. */
+export const memberConfigSchema = z.strictObject({
+  /** This member's id, as in the registry. */
+  memberId: z.string().regex(MEMBER_ID_PATTERN, 'expected lowercase letters, digits and "-"'),
+  /** BCP 47 tags; the first is the fallback language. Default: the registry entry's languages. */
+  languages: list.optional(),
+  /** A real PostgreSQL. Without it, embedded PostgreSQL (PGlite) stores data in `dataDir`. */
+  databaseUrl: z.string().optional(),
+  /** The PostgreSQL schema for this member's tables. */
+  databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase SQL identifier').default('infrared'),
+  dataDir: z.string().optional(),
+  port: z.coerce.number().int().min(0).max(65535).default(4001),
+  host: z.string().default('127.0.0.1'),
+  /** The registry file: gateway keys to trust, and members' keys for direct tokens. */
+  registryFile: z.string().optional(),
+  /** Gateways this member trusts. Default: every gateway in the registry. */
+  trustedGateways: list.optional(),
+  /** Accept caller tokens sent straight to this subgraph (verified here). */
+  acceptDirectTokens: bool.default(false),
+  /** This member's private JWK; its public half is served at /.well-known/jwks.json. */
+  keyFile: z.string().optional(),
+});
+
+export type MemberConfig = z.infer<typeof memberConfigSchema>;
+
+const ENV: Record<string, keyof MemberConfig> = {
+  INFRARED_MEMBER_ID: 'memberId',
+  INFRARED_MEMBER_LANGUAGES: 'languages',
+  DATABASE_URL: 'databaseUrl',
+  DATABASE_SCHEMA: 'databaseSchema',
+  INFRARED_DATA_DIR: 'dataDir',
+  PORT: 'port',
+  HOST: 'host',
+  INFRARED_REGISTRY: 'registryFile',
+  INFRARED_TRUSTED_GATEWAYS: 'trustedGateways',
+  INFRARED_ACCEPT_DIRECT_TOKENS: 'acceptDirectTokens',
+  INFRARED_MEMBER_KEY: 'keyFile',
+};
+
+/** Validates settings: explicit options win over the environment; a bad one is named. */
+export function resolveMemberConfig(input: Partial<Record<keyof MemberConfig, unknown>>, env: NodeJS.ProcessEnv = process.env): MemberConfig {
+  const fromEnv: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') fromEnv[key] = env[name];
+  const result = memberConfigSchema.safeParse({ ...fromEnv, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) });
+  if (!result.success) throw new TypeError(`invalid member configuration:\n  ${formatIssues(result.error).join('\n  ')}`);
+  return result.data;
+}

@@ -1,0 +1,22 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Caller } from '../../../common/caller';
+import type { AccessScope } from './access/visibility';
+import type { Loaders } from './loaders';
+
+/** What a member subgraph knows about itself. */
+export interface MemberIdentity {
+  id: string;
+  /** BCP 47 tags, the first one being the member's main language (used for text fallback). */
+  languages: string[];
+}
+
+/** The per-request context every resolver receives. */
+export interface MemberContext {
+  member: MemberIdentity;
+  /** A fork of the EntityManager for this request only. */
+  em: EntityManager;
+  caller: Caller;
+  scope: AccessScope;
+  loaders: Loaders;
+  acceptLanguage: string[];
+}

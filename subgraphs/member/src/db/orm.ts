@@ -1,0 +1,48 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { Logger } from '../../../../common/logger';
+import { ServiceRecord } from '../modules/service/service.entity';
+import { CapacityRecord } from '../modules/capacity/capacity.entity';
+import { ProjectRecord } from '../modules/project/project.entity';
+import { migrationsList } from './migrations';
+
+export const ENTITIES = [ServiceRecord, CapacityRecord, ProjectRecord];
+
+export interface DatabaseOptions {
+  /** postgres://… of the member's PostgreSQL (or of the embedded one). */
+  url: string;
+  /** The PostgreSQL schema that holds this member's tables. */
+  schema: string;
+  poolMax?: number;
+  /** Called with each SQL statement; used by the benchmark to count queries. */
+  onQuery?: (sql: string) => void;
+}
+
+/**
+ * Opens the member's database and applies the committed migrations (never `schema:update`).
+ */
+export async function openDatabase(opts: DatabaseOptions, logger: Logger): Promise<MikroORM> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(opts.schema)) {
+    throw new TypeError(`database schema "${opts.schema}" must match [a-z_][a-z0-9_]* (at most 63 characters)`);
+  }
+  const orm = await MikroORM.init({
+    clientUrl: opts.url,
+    schema: opts.schema,
+    entities: ENTITIES,
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    pool: { min: 0, max: opts.poolMax ?? 5, idleTimeoutMillis: 30_000 },
+    allowGlobalContext: false,
+    debug: opts.onQuery ? ['query'] : false,
+    logger: opts.onQuery ? (message: string) => opts.onQuery!(message) : () => undefined,
+    ensureDatabase: false,
+  });
+  const migrator = orm.getMigrator();
+  const pending = await migrator.getPendingMigrations();
+  if (pending.length > 0) {
+    logger.info({ pending: pending.map((m) => m.name), schema: opts.schema }, 'applying database migrations');
+    await migrator.up();
+  }
+  return orm;
+}

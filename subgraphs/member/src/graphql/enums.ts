@@ -1,0 +1,24 @@
+import { registerEnumType } from 'type-graphql';
+import { AREAS, PROJECT_STATUSES, RESOURCES, SERVICE_KINDS, SERVICE_STATUSES, VISIBILITIES } from '../../../../common/contract';
+
+/** Turns a contract value list into the `{ VALUE: 'VALUE' }` object type-graphql registers. */
+function enumObject<T extends string>(values: readonly T[]): { [K in T]: K } {
+  return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+}
+
+export const VisibilityEnum = enumObject(VISIBILITIES);
+export const ServiceKindEnum = enumObject(SERVICE_KINDS);
+export const ServiceStatusEnum = enumObject(SERVICE_STATUSES);
+export const ResourceEnum = enumObject(RESOURCES);
+export const AreaEnum = enumObject(AREAS);
+export const ProjectStatusEnum = enumObject(PROJECT_STATUSES);
+
+registerEnumType(VisibilityEnum, {
+  name: 'Visibility',
+  description: 'Who may see a record. Enforced by the owning member\'s subgraph. TLP 2.0: PUBLIC=CLEAR, NETWORK=GREEN, MEMBERS=AMBER, OWNER=RED.',
+});
+registerEnumType(ServiceKindEnum, { name: 'ServiceKind' });
+registerEnumType(ServiceStatusEnum, { name: 'ServiceStatus' });
+registerEnumType(ResourceEnum, { name: 'Resource' });
+registerEnumType(AreaEnum, { name: 'Area', description: "The network's four areas of work." });
+registerEnumType(ProjectStatusEnum, { name: 'ProjectStatus' });

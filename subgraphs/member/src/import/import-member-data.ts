@@ -1,0 +1,130 @@
+import { parseDocument } from 'yaml';
+import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
+import { CapacityRecord } from '../modules/capacity/capacity.entity';
+import { ProjectRecord } from '../modules/project/project.entity';
+import { ServiceRecord } from '../modules/service/service.entity';
+import { formatIssues, memberDataSchema, type CapacityData, type MemberData } from './member-data.schema';
+
+/** A data file that cannot be imported. `problems` has one line per problem, with its path. */
+export class DataFileError extends Error {
+  readonly code = 'INVALID_DATA_FILE';
+  constructor(readonly problems: string[]) {
+    super(`the data file has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n  ${problems.join('\n  ')}`);
+    this.name = 'DataFileError';
+  }
+}
+
+export interface Counts { created: number; updated: number; unchanged: number; removed: number; kept: number }
+export type ImportSummary = Record<'services' | 'capacity' | 'projects', Counts>;
+
+/**
+ * Parses and validates a member data file (YAML or JSON). Throws DataFileError listing every
+ * problem, for example `services[2].kind: expected one of EMAIL, ...`.
+ */
+export function parseMemberData(source: string, expectedMember: string): MemberData {
+  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new DataFileError(doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`));
+  }
+  const result = memberDataSchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
+  if (!result.success) throw new DataFileError(formatIssues(result.error));
+  if (result.data.member !== expectedMember) {
+    throw new DataFileError([`member: the file is for "${result.data.member}", but this subgraph is "${expectedMember}"`]);
+  }
+  return result.data;
+}
+
+/**
+ * Loads a member's data in one transaction: a bad file changes nothing. Records are upserted by
+ * local id, so a re-import is idempotent; with `prune`, records absent from the file are removed.
+ * @example
+ * const summary = await importMemberData(orm, 'kafshata', readFileSync('kafshata.yaml', 'utf8'), { prune: true });
+ */
+export async function importMemberData(
+  orm: MikroORM,
+  memberId: string,
+  source: string | MemberData,
+  opts: { prune?: boolean; onProgress?: (message: string) => void } = {},
+): Promise<ImportSummary> {
+  const data = typeof source === 'string' ? parseMemberData(source, memberId) : source;
+  const progress = opts.onProgress ?? (() => undefined);
+  const capacities: (CapacityData & { serviceId: string | null })[] = [
+    ...data.services.flatMap((s) => s.capacity.map((c) => ({ ...c, serviceId: s.id }))),
+    ...data.capacity.map((c) => ({ ...c, serviceId: null })),
+  ];
+  return orm.em.fork().transactional(async (em) => {
+    progress(`services: ${data.services.length} in file`);
+    const services = await upsertAll(em, ServiceRecord, data.services.map((s) => ({
+      id: s.id, name: s.name, kind: s.kind, description: s.description, languages: s.languages, regions: s.regions,
+      url: s.url ?? null, software: s.software ?? null, status: s.status, acceptingUsers: s.acceptingUsers,
+      visibility: s.visibility, sharedWith: s.sharedWith,
+    })), opts.prune);
+    progress(`capacity: ${capacities.length} in file`);
+    const capacity = await upsertAll(em, CapacityRecord, capacities.map((c) => ({
+      id: c.id, serviceId: c.serviceId, resource: c.resource, total: c.total, used: c.used,
+      ...(c.measuredAt ? { measuredAt: c.measuredAt } : {}),
+      visibility: c.visibility, numbersVisibility: c.numbersVisibility ?? null, sharedWith: c.sharedWith,
+    })), opts.prune);
+    progress(`projects: ${data.projects.length} in file`);
+    const projects = await upsertAll(em, ProjectRecord, data.projects.map((p) => ({
+      id: p.id, name: p.name, area: p.area, status: p.status, summary: p.summary, invited: p.participants,
+      needs: p.needs, startedAt: p.startedAt ?? null, visibility: p.visibility, sharedWith: p.sharedWith,
+    })), opts.prune);
+    return { services, capacity, projects };
+  });
+}
+
+type Row = { id: string } & Record<string, unknown>;
+
+async function upsertAll<T extends { id: string }>(em: EntityManager, entity: new () => T, rows: Row[], prune = false): Promise<Counts> {
+  const counts: Counts = { created: 0, updated: 0, unchanged: 0, removed: 0, kept: 0 };
+  const existing = new Map((await em.find(entity, {} as never)).map((e) => [e.id, e]));
+  for (const row of rows) {
+    const current = existing.get(row.id);
+    existing.delete(row.id);
+    if (!current) {
+      em.persist(em.create(entity, row as never));
+      counts.created++;
+      continue;
+    }
+    if (differs(current as unknown as Row, row)) {
+      em.assign(current, row as never);
+      counts.updated++;
+    } else {
+      counts.unchanged++;
+    }
+  }
+  for (const leftover of existing.values()) {
+    if (prune) {
+      em.remove(leftover);
+      counts.removed++;
+    } else {
+      counts.kept++;
+    }
+  }
+  await em.flush();
+  return counts;
+}
+
+function differs(current: Row, next: Row): boolean {
+  return Object.keys(next).some((key) => normalise(current[key]) !== normalise(next[key]));
+}
+
+function normalise(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (value === undefined) return 'null';
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return String(Number(value));
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return JSON.stringify(Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))));
+  }
+  return JSON.stringify(value);
+}
+
+/** `services: 2 created, 1 updated, 3 unchanged, 0 removed` lines. */
+export function formatSummary(summary: ImportSummary): string[] {
+  return Object.entries(summary).map(([kind, c]) => {
+    const parts = [`${c.created} created`, `${c.updated} updated`, `${c.unchanged} unchanged`, `${c.removed} removed`];
+    if (c.kept) parts.push(`${c.kept} kept (not in file; use --prune to remove)`);
+    return `${kind}: ${parts.join(', ')}`;
+  });
+}

@@ -1,0 +1,36 @@
+import { Entity, ArrayType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { Resource, Visibility } from '../../../../../common/contract';
+
+/** A capacity figure, optionally attached to one of the member's services. */
+@Entity({ tableName: 'capacity' })
+export class CapacityRecord {
+  [OptionalProps]?: 'measuredAt';
+
+  @PrimaryKey({ type: 'text' })
+  id!: string;
+
+  @Property({ type: 'text', nullable: true })
+  serviceId?: string | null;
+
+  @Property({ type: 'text' })
+  resource!: Resource;
+
+  @Property({ type: 'double' })
+  total!: number;
+
+  @Property({ type: 'double' })
+  used!: number;
+
+  @Property({ type: 'datetime' })
+  measuredAt: Date = new Date();
+
+  @Property({ type: 'text' })
+  visibility!: Visibility;
+
+  /** A stricter level for the numbers (`total`, `used`, `available`) than for the record. */
+  @Property({ type: 'text', nullable: true })
+  numbersVisibility?: Visibility | null;
+
+  @Property({ type: ArrayType })
+  sharedWith: string[] = [];
+}

@@ -1,0 +1,12 @@
+import { Field, ID, InputType } from 'type-graphql';
+import type { Resource } from '../../../../../common/contract';
+import { ResourceEnum } from '../../graphql/enums';
+
+@InputType('CapacityFilter')
+export class CapacityFilter {
+  @Field(() => [ResourceEnum], { nullable: true })
+  resources?: Resource[];
+
+  @Field(() => [ID], { nullable: true })
+  members?: string[];
+}

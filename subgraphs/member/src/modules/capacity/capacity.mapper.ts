@@ -1,0 +1,26 @@
+import { globalId } from '../../../../../common/ids';
+import { canSee, isOwnerCaller, stricter, type AccessScope } from '../../access/visibility';
+import { memberRef } from '../member/member.type';
+import type { CapacityRecord } from './capacity.entity';
+import { CapacityType } from './capacity.type';
+
+/** Builds the contract type; numbers come back null (no error) when their level hides them. */
+export function toCapacity(record: CapacityRecord, scope: AccessScope): CapacityType {
+  const numbersVisibility = stricter(record.visibility, record.numbersVisibility);
+  const showNumbers = canSee(scope, numbersVisibility, record.sharedWith);
+  const total = Number(record.total);
+  const used = Number(record.used);
+  return Object.assign(new CapacityType(), {
+    id: globalId(scope.owner, record.id),
+    member: memberRef(scope.owner),
+    resource: record.resource,
+    total: showNumbers ? total : null,
+    used: showNumbers ? used : null,
+    available: showNumbers ? Math.max(total - used, 0) : null,
+    measuredAt: record.measuredAt,
+    visibility: record.visibility,
+    numbersVisibility,
+    sharedWith: isOwnerCaller(scope) ? record.sharedWith : null,
+    localServiceId: record.serviceId ?? null,
+  });
+}

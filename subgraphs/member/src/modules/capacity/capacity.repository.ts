@@ -1,0 +1,13 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { findVisible } from '../../access/find-visible';
+import type { AccessScope } from '../../access/visibility';
+import { MAX_LIST } from '../service/service.repository';
+import { CapacityRecord } from './capacity.entity';
+import type { CapacityFilter } from './capacity.filter';
+
+export function listCapacity(em: EntityManager, scope: AccessScope, filter: CapacityFilter = {}): Promise<CapacityRecord[]> {
+  if (filter.members && !filter.members.includes(scope.owner)) return Promise.resolve([]);
+  const where: FilterQuery<CapacityRecord> = filter.resources?.length ? { resource: { $in: filter.resources } } : {};
+  return findVisible(em, CapacityRecord, scope, where, { orderBy: { id: 'asc' }, limit: MAX_LIST });
+}

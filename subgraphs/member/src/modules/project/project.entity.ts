@@ -1,0 +1,41 @@
+import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { Area, ProjectStatus, Translations, Visibility } from '../../../../../common/contract';
+
+/** A project this member leads. `invited` lists the members asked to take part. */
+@Entity({ tableName: 'project' })
+export class ProjectRecord {
+  [OptionalProps]?: 'updatedAt';
+
+  @PrimaryKey({ type: 'text' })
+  id!: string;
+
+  @Property({ type: 'text' })
+  name!: string;
+
+  @Property({ type: 'text' })
+  area!: Area;
+
+  @Property({ type: 'text' })
+  status!: ProjectStatus;
+
+  @Property({ type: JsonType })
+  summary: Translations = {};
+
+  @Property({ type: ArrayType })
+  invited: string[] = [];
+
+  @Property({ type: ArrayType })
+  needs: string[] = [];
+
+  @Property({ type: 'datetime', nullable: true })
+  startedAt?: Date | null;
+
+  @Property({ type: 'text' })
+  visibility!: Visibility;
+
+  @Property({ type: ArrayType })
+  sharedWith: string[] = [];
+
+  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+}

@@ -1,0 +1,15 @@
+import { Field, ID, InputType } from 'type-graphql';
+import type { Area, ProjectStatus } from '../../../../../common/contract';
+import { AreaEnum, ProjectStatusEnum } from '../../graphql/enums';
+
+@InputType('ProjectFilter')
+export class ProjectFilter {
+  @Field(() => [AreaEnum], { nullable: true })
+  areas?: Area[];
+
+  @Field(() => [ProjectStatusEnum], { nullable: true })
+  status?: ProjectStatus[];
+
+  @Field(() => [ID], { nullable: true, description: 'Projects led by, or involving, any of these members.' })
+  members?: string[];
+}

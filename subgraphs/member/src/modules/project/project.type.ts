@@ -1,0 +1,40 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import type { Area, ProjectStatus, Translations, Visibility } from '../../../../../common/contract';
+import { AreaEnum, ProjectStatusEnum, VisibilityEnum } from '../../graphql/enums';
+import { MemberRef } from '../member/member.type';
+
+@ObjectType('Project')
+@Directive('@key(fields: "id")')
+export class ProjectType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => MemberRef)
+  lead!: MemberRef;
+
+  @Field(() => [MemberRef], { description: 'Members that take part in the project.' })
+  participants!: MemberRef[];
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => AreaEnum)
+  area!: Area;
+
+  @Field(() => ProjectStatusEnum)
+  status!: ProjectStatus;
+
+  @Field(() => [String])
+  needs!: string[];
+
+  @Field(() => Date, { nullable: true })
+  startedAt?: Date | null;
+
+  @Field(() => VisibilityEnum)
+  visibility!: Visibility;
+
+  @Field(() => [ID], { nullable: true, description: 'Shown to the owner only.' })
+  sharedWith?: string[] | null;
+
+  summaryTexts!: Translations;
+}

@@ -1,0 +1,75 @@
+import { join } from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { MemoryReplayCache } from '../../../common/auth/replay-cache';
+import { publicPart, readPrivateJwk } from '../../../common/auth/keys';
+import { sendJson } from '../../../common/http/send';
+import { createLogger, type Logger } from '../../../common/logger';
+import { RegistryWatcher } from '../../../common/registry/registry-watcher';
+import type { Registry } from '../../../common/registry/registry.schema';
+import { createCallerResolver } from './access/trust';
+import { createMemberSubgraph, type MemberSubgraph } from './app';
+import type { MemberConfig } from './config';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
+import { openDatabase } from './db/orm';
+
+/** Where the member's database is, starting embedded PostgreSQL when no DATABASE_URL is set. */
+export async function connectMemberDatabase(config: MemberConfig, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedPostgres }> {
+  let url = config.databaseUrl;
+  let embedded: EmbeddedPostgres | undefined;
+  if (!url) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir ?? join('.infrared', `member-${config.memberId}`, 'pgdata'), logger });
+    url = embedded.url;
+  }
+  try {
+    return { orm: await openDatabase({ url, schema: config.databaseSchema }, logger), embedded };
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+/**
+ * Runs a member subgraph from its configuration: database (real or embedded), trust (the
+ * registry's gateway keys), JWKS, and the GraphQL endpoint. What `infrared member start` runs.
+ */
+export async function serveMember(config: MemberConfig, opts: { logger?: Logger; orm?: MikroORM } = {}): Promise<MemberSubgraph> {
+  const logger = opts.logger ?? createLogger(`member:${config.memberId}`);
+  const watcher = config.registryFile ? await RegistryWatcher.start(config.registryFile, logger) : undefined;
+  const empty: Registry = { network: { id: 'none', name: 'none' }, members: [], gateways: [] };
+  const registry = () => watcher?.registry ?? empty;
+  if (!watcher) logger.warn('no registry file: no gateway is trusted, every request is answered as anonymous (PUBLIC data only)');
+  const entry = registry().members.find((m) => m.id === config.memberId);
+  const languages = config.languages ?? entry?.languages ?? ['en'];
+  const ownKey = config.keyFile ? publicPart(readPrivateJwk(config.keyFile)) : undefined;
+  const database = opts.orm ? { orm: opts.orm } : await connectMemberDatabase(config, logger);
+  const subgraph = await createMemberSubgraph({
+    member: { id: config.memberId, languages },
+    database: { orm: database.orm },
+    port: config.port,
+    host: config.host,
+    logger,
+    resolveCaller: createCallerResolver({
+      memberId: config.memberId,
+      registry,
+      trustedGateways: config.trustedGateways,
+      acceptDirectTokens: config.acceptDirectTokens,
+      replay: new MemoryReplayCache(),
+    }),
+    routes: {
+      '/.well-known/jwks.json': (_req, res) => {
+        const pinned = registry().members.find((m) => m.id === config.memberId)?.keys ?? [];
+        const keys = [...(ownKey ? [ownKey] : []), ...pinned.filter((k) => k.kid !== ownKey?.kid)];
+        sendJson(res, 200, { keys }, { 'cache-control': 'max-age=300' });
+      },
+    },
+  });
+  return {
+    ...subgraph,
+    async stop() {
+      watcher?.stop();
+      await subgraph.stop();
+      if (!opts.orm) await database.orm.close(true);
+      if ('embedded' in database) await database.embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { startEmbeddedPostgresInProcess } from '../../subgraphs/member/src/db/embedded';
+
+/**
+ * One database for the whole run: the real PostgreSQL in DATABASE_URL (as CI does), or one
+ * embedded PostgreSQL (PGlite) started here, in Jest's main process, and shared by all workers.
+ * Each test file gets its own schemas, so files never see each other's data.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL) {
+    process.env.INFRARED_TEST_DATABASE_URL = process.env.DATABASE_URL;
+    process.stdout.write(`\n[test] using PostgreSQL at DATABASE_URL\n`);
+    return;
+  }
+  const embedded = await startEmbeddedPostgresInProcess({});
+  (globalThis as { __embeddedPostgres?: { stop(): Promise<void> } }).__embeddedPostgres = embedded;
+  process.env.INFRARED_TEST_DATABASE_URL = embedded.url;
+  process.stdout.write(`\n[test] using embedded PostgreSQL (PGlite) at ${embedded.url}\n`);
+}

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { stringify } from 'yaml';
+import { signAssertion } from '../../common/auth/assertion';
+import { issueCallerToken } from '../../common/auth/caller-token';
+import { createKeyPair, publicPart, type PrivateJwk } from '../../common/auth/keys';
+import type { Caller } from '../../common/caller';
+import { createLogger } from '../../common/logger';
+import { createGateway, type Gateway, type GatewayOptions } from '../../gateway/src/app';
+import type { MemberSubgraph } from '../../subgraphs/member/src/app';
+import { openDatabase } from '../../subgraphs/member/src/db/orm';
+import { importMemberData } from '../../subgraphs/member/src/import/import-member-data';
+import type { MemberData } from '../../subgraphs/member/src/import/member-data.schema';
+import { serveMember } from '../../subgraphs/member/src/serve';
+
+export const NETWORK_ID = 'testnet';
+export const GATEWAY_ID = 'test-gateway';
+export const quietLogger = () => createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+export function databaseUrl(): string {
+  const url = process.env.INFRARED_TEST_DATABASE_URL;
+  if (!url) throw new Error('INFRARED_TEST_DATABASE_URL is not set: tests must run through jest (globalSetup)');
+  return url;
+}
+
+/** A fresh schema name, unique to this run and this test file. */
+export function uniqueSchema(member: string): string {
+  return `t${randomBytes(4).toString('hex')}_${member.replace(/-/g, '_')}`.slice(0, 60);
+}
+
+export interface TestMember {
+  id: string;
+  name?: string;
+  region?: string;
+  languages?: string[];
+  data?: Omit<MemberData, 'member'> | Partial<Omit<MemberData, 'member'>>;
+}
+
+export interface GraphQLResult {
+  status: number;
+  body: { data?: Record<string, any> | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[]; extensions?: Record<string, any> };
+}
+
+/** Posts a GraphQL request over real HTTP. */
+export async function post(url: string, query: string, opts: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string>; rawBody?: string } = {}): Promise<GraphQLResult> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const res = await fetch(url, { method: 'POST', headers, body: opts.rawBody ?? JSON.stringify({ query, variables: opts.variables }) });
+  const text = await res.text();
+  let body: GraphQLResult['body'];
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = { errors: [{ message: `non-JSON answer: ${text.slice(0, 200)}` }] };
+  }
+  return { status: res.status, body };
+}
+
+/**
+ * A real network for a test file: member subgraphs over HTTP on port 0, each on its own schema
+ * of the test database, keys for every member and the gateway, a registry file, and the gateway.
+ */
+export class TestNetwork {
+  readonly dir = mkdtempSync(join(tmpdir(), 'infrared-test-'));
+  readonly registryFile = join(this.dir, 'network.yaml');
+  readonly keys = new Map<string, PrivateJwk>();
+  readonly members = new Map<string, MemberSubgraph>();
+  readonly orms = new Map<string, MikroORM>();
+  gateway!: Gateway;
+  gatewayKey!: PrivateJwk;
+  private roster: TestMember[] = [];
+  private extraMembers: Record<string, unknown>[] = [];
+
+  static async start(members: TestMember[], gatewayOptions: Partial<GatewayOptions> = {}): Promise<TestNetwork> {
+    const net = new TestNetwork();
+    await net.init(members, gatewayOptions);
+    return net;
+  }
+
+  private async init(members: TestMember[], gatewayOptions: Partial<GatewayOptions>): Promise<void> {
+    this.roster = members;
+    this.gatewayKey = (await createKeyPair()).privateJwk;
+    for (const m of members) this.keys.set(m.id, (await createKeyPair()).privateJwk);
+    this.writeRegistry();
+    for (const m of members) await this.startMember(m);
+    this.writeRegistry();
+    this.gateway = await createGateway({ registryFile: this.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: this.gatewayKey, logger: quietLogger(), registryPollMs: 200, ...gatewayOptions });
+  }
+
+  async startMember(m: TestMember, port = 0): Promise<MemberSubgraph> {
+    let orm = this.orms.get(m.id);
+    if (!orm) {
+      orm = await openDatabase({ url: databaseUrl(), schema: uniqueSchema(m.id), poolMax: 3 }, quietLogger());
+      this.orms.set(m.id, orm);
+      await importMemberData(orm, m.id, { member: m.id, services: [], capacity: [], projects: [], ...(m.data ?? {}) } as MemberData);
+    }
+    const member = await serveMember(
+      { memberId: m.id, languages: m.languages ?? ['en'], port, host: '127.0.0.1', registryFile: this.registryFile, databaseSchema: 'unused', acceptDirectTokens: false },
+      { logger: quietLogger(), orm },
+    );
+    this.members.set(m.id, member);
+    return member;
+  }
+
+  /** Writes network.yaml from the roster and the running members (plus any extra entries). */
+  writeRegistry(mutate?: (registry: Record<string, any>) => void): void {
+    const registry: Record<string, any> = {
+      network: { id: NETWORK_ID, name: 'Test network' },
+      members: [
+        ...this.roster.map((m) => ({
+          id: m.id,
+          name: m.name ?? `Member ${m.id}`,
+          region: m.region ?? 'Test region',
+          countries: [],
+          languages: m.languages ?? ['en'],
+          url: this.members.get(m.id)?.url ?? 'http://127.0.0.1:9/graphql',
+          keys: [publicPart(this.keys.get(m.id)!)],
+        })),
+        ...this.extraMembers,
+      ],
+      gateways: [{ id: GATEWAY_ID, keys: [publicPart(this.gatewayKey)] }],
+    };
+    mutate?.(registry);
+    writeFileSync(this.registryFile, stringify(registry));
+  }
+
+  /** Adds a registry entry for an endpoint that is not one of our member subgraphs (a liar, a hang). */
+  addExternalMember(entry: { id: string; url: string; deadlineMs?: number }): void {
+    this.extraMembers.push({ name: entry.id, region: 'Elsewhere', countries: [], languages: ['en'], keys: [], ...entry });
+    this.writeRegistry();
+  }
+
+  async reloadRegistry(): Promise<void> {
+    await this.gateway.registry.reload();
+  }
+
+  registryText(): string {
+    return readFileSync(this.registryFile, 'utf8');
+  }
+
+  async token(member: string, opts: { scopes?: string[]; subject?: string; ttlSeconds?: number } = {}): Promise<string> {
+    return issueCallerToken({ key: this.keys.get(member)!, member, subject: opts.subject ?? `${member}-tester`, scopes: opts.scopes ?? ['read'], audience: NETWORK_ID, ttlSeconds: opts.ttlSeconds ?? 600 });
+  }
+
+  /** Signs an assertion as the gateway would, for direct calls to a member subgraph. */
+  assertion(member: string, caller: Caller, body: string, key: PrivateJwk = this.gatewayKey): Promise<string> {
+    return signAssertion({ key, gatewayId: GATEWAY_ID, member, caller, body });
+  }
+
+  query(query: string, opts: Parameters<typeof post>[2] = {}): Promise<GraphQLResult> {
+    return post(this.gateway.url, query, opts);
+  }
+
+  async stop(): Promise<void> {
+    await this.gateway?.stop();
+    for (const m of this.members.values()) await m.stop().catch(() => undefined);
+    for (const orm of this.orms.values()) {
+      const schema = orm.config.get('schema');
+      await orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`).catch(() => undefined);
+      await orm.close(true);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
