@@ -21,6 +21,8 @@ export interface ApolloHandlerOptions<TContext extends BaseContext, TAuth> {
   authenticate: (req: IncomingMessage, rawBody: Buffer) => Promise<TAuth>;
   onAuthError: (reason: string, req: IncomingMessage) => void;
   context: (info: GraphQLRequestInfo<TAuth>) => Promise<TContext>;
+  /** After authentication: refuse the request (rate limits) with a status, code and headers. */
+  admit?: (req: IncomingMessage, auth: TAuth) => Promise<{ status: number; code: string; message: string; headers?: Record<string, string> } | undefined>;
   maxBodyBytes: number;
 }
 
@@ -58,6 +60,8 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
       opts.onAuthError(err.reason, req);
       return sendGraphQLError(res, 401, 'UNAUTHENTICATED', GENERIC_AUTH_MESSAGE, { 'www-authenticate': 'Bearer' });
     }
+    const refusal = await opts.admit?.(req, auth);
+    if (refusal) return sendGraphQLError(res, refusal.status, refusal.code, refusal.message, refusal.headers);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);

@@ -11,23 +11,27 @@ import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { Agent } from 'undici';
 import type { Caller } from '../../common/caller';
-import { ASSERTION_HEADER, signAssertion } from '../../common/auth/assertion';
 import { readPrivateJwk, type PrivateJwk } from '../../common/auth/keys';
 import { createApolloHandler } from '../../common/http/apollo-handler';
-import { sendJson } from '../../common/http/send';
-import { startHttpServer } from '../../common/http/server';
+import { sendGraphQLError, sendJson } from '../../common/http/send';
+import { startHttpServer, type RouteHandler } from '../../common/http/server';
 import { createLogger, type Logger } from '../../common/logger';
+import { RegistryWatcher } from '../../common/registry/registry-watcher';
 import { SCHEMA_VERSION } from '../../schema/version';
 import { authenticate } from './auth/authenticate';
 import { resolveGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config';
 import type { GatewayContext } from './context';
-import { FanoutDataSource, type MemberCall } from './fanout/fanout-data-source';
+import { FanoutDataSource } from './fanout/fanout-data-source';
+import { MemberCaller } from './fanout/member-caller';
 import { MemberClient } from './fanout/member-client';
 import { loadMemberContract } from './fanout/member-schema';
 import { MemberHealth } from './health/member-health';
+import { checkCompatibility } from './health/schema-compatibility';
 import { memberReportsPlugin } from './http/member-reports-plugin';
+import { queryArmor } from './limits/armor';
+import { fanoutCostRule } from './limits/fanout-cost';
+import { createRateLimiter, rateLimitKey } from './limits/rate-limit';
 import { buildNetworkSubgraph, NETWORK_SDL } from './network/network-subgraph';
-import { RegistryWatcher } from '../../common/registry/registry-watcher';
 
 export interface GatewayOptions extends Partial<GatewayConfigInput> {
   logger?: Logger;
@@ -42,7 +46,9 @@ export interface Gateway {
   config: GatewayConfig;
   registry: RegistryWatcher;
   health: MemberHealth;
-  stop(): Promise<void>;
+  caller: MemberCaller;
+  /** Stops accepting requests, drains those in flight (up to `drainMs`), then closes connections. */
+  stop(drainMs?: number): Promise<void>;
 }
 
 /** Composes the supergraph once: the in-process `network` subgraph and the logical `members` one. */
@@ -69,28 +75,54 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   if (!signingKey) logger.warn('no gateway signing key: members will treat every sub-request as anonymous (PUBLIC data only)');
   const registry = await RegistryWatcher.start(config.registryFile, logger, config.registryPollMs);
   const contract = loadMemberContract();
+
   const client = new MemberClient({ maxResponseBytes: config.maxMemberResponseBytes });
+  const caller = new MemberCaller({
+    client,
+    gatewayId: config.gatewayId,
+    signingKey,
+    defaultDeadlineMs: config.memberDeadlineMs,
+    breakerFailures: config.breakerFailures,
+    breakerHalfOpenMs: config.breakerHalfOpenMs,
+    logger,
+  });
   const healthAgent = new Agent({ connections: 4, keepAliveTimeout: 30_000 });
-  const health = new MemberHealth({ dispatcher: healthAgent, intervalMs: config.healthIntervalMs, timeoutMs: config.memberDeadlineMs, logger });
+  const health = new MemberHealth({
+    dispatcher: healthAgent,
+    intervalMs: config.healthIntervalMs,
+    timeoutMs: config.memberDeadlineMs,
+    logger,
+    compatibility: (sdl) => checkCompatibility(contract.schema, sdl),
+  });
   await health.track(registry.registry.members);
   health.start();
-  registry.onChange((next) => void health.track(next.members));
+  registry.onChange((next) => {
+    caller.forget(next.members);
+    void health.track(next.members);
+  });
 
-  const call: MemberCall = async (member, body, context) => {
-    const remaining = context.deadlineAt - Date.now();
-    if (remaining <= 0) return { outcome: 'timeout', reason: 'request budget spent', durationMs: 0 };
-    const headers: Record<string, string> = { 'x-request-id': context.requestId };
-    if (context.acceptLanguage) headers['accept-language'] = context.acceptLanguage;
-    if (signingKey) headers[ASSERTION_HEADER] = await signAssertion({ key: signingKey, gatewayId: config.gatewayId, member: member.id, caller: context.caller, body });
-    return client.post(member.url, body, headers, Math.min(member.deadlineMs ?? config.memberDeadlineMs, remaining));
-  };
-  const fanout = new FanoutDataSource({ contract, members: (ctx) => ctx.registry.members, call, logger });
-  const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health));
+  const fanout = new FanoutDataSource({
+    contract,
+    members: (ctx) =>
+      ctx.registry.members.filter((m) => {
+        if (health.status(m.id).compatible !== false) return true;
+        ctx.reports.push({ member: m.id, status: 'skipped', durationMs: 0, reason: 'schema incompatible with the network contract' });
+        return false;
+      }),
+    call: caller.call,
+    logger,
+  });
+  const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id)));
   const gateway = new ApolloGateway({
     supergraphSdl: composeSupergraph(contract.sdl),
     buildService: ({ name }) => (name === 'network' ? network : fanout),
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
+  const armor = queryArmor(
+    { maxDepth: config.maxQueryDepth, maxAliases: config.maxAliases, maxTokens: config.maxTokens, maxDirectives: config.maxDirectives, maxCost: config.maxCost },
+    config.production,
+  );
+  const memberFields = new Set([...contract.queryFields.keys()].filter((f) => contract.queryFields.get(f) === 'list'));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: true,
@@ -98,7 +130,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     hideSchemaDetailsFromClientErrors: config.production,
     csrfPrevention: true,
     stopOnTerminationSignals: false,
+    allowBatchedHttpRequests: false,
+    validationRules: [...armor.validationRules, fanoutCostRule({ memberFields, members: () => registry.registry.members.length, maxCost: config.maxFanoutCost })],
     plugins: [
+      ...armor.plugins,
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginLandingPageDisabled(),
@@ -108,23 +143,36 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
 
-  const graphql = createApolloHandler<GatewayContext, Caller>({
+  const rateLimiter = createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds });
+  const apolloHandler = createApolloHandler<GatewayContext, Caller>({
     server: apollo,
     maxBodyBytes: config.maxRequestBodyBytes,
     authenticate: (req) => authenticate(req, registry.registry),
     onAuthError: (reason, req) => logger.warn({ reason, ip: req.socket.remoteAddress }, 'caller token refused'),
-    async context({ req, auth: caller }) {
+    async context({ req, auth }) {
       const header = req.headers['x-request-id'];
       const requestId = typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
       const acceptLanguage = typeof req.headers['accept-language'] === 'string' ? req.headers['accept-language'].slice(0, 200) : undefined;
-      return { requestId, caller, registry: registry.registry, acceptLanguage, deadlineAt: Date.now() + config.requestBudgetMs, reports: [] };
+      return { requestId, caller: auth, registry: registry.registry, acceptLanguage, deadlineAt: Date.now() + config.requestBudgetMs, reports: [] };
+    },
+    async admit(req, auth) {
+      const retryAfter = await rateLimiter.consume(rateLimitKey(auth, req.socket.remoteAddress));
+      return retryAfter === undefined ? undefined : { status: 429, code: 'RATE_LIMITED', message: 'Too many requests', headers: { 'retry-after': String(retryAfter) } };
     },
   });
+  let accepting = true;
+  const graphql: RouteHandler = (req, res) => {
+    if (!accepting) return sendGraphQLError(res, 503, 'SHUTTING_DOWN', 'the gateway is shutting down', { connection: 'close' });
+    return apolloHandler(req, res);
+  };
   const http = await startHttpServer({
     routes: {
       '/graphql': graphql,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-      '/ready': (_req, res) => sendJson(res, 200, { status: 'ready', schemaVersion: SCHEMA_VERSION, members: registry.registry.members.length }),
+      '/ready': (_req, res) =>
+        accepting
+          ? sendJson(res, 200, { status: 'ready', schemaVersion: SCHEMA_VERSION, members: registry.registry.members.length })
+          : sendJson(res, 503, { status: 'shutting down' }),
     },
     port: config.port,
     host: config.host,
@@ -137,14 +185,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     config,
     registry,
     health,
-    async stop() {
+    caller,
+    async stop(drainMs = 10_000) {
+      accepting = false;
       registry.stop();
       health.stop();
-      logger.debug('gateway: draining HTTP');
-      await http.close();
-      logger.debug('gateway: stopping Apollo');
+      await http.close(drainMs);
       await apollo.stop();
-      logger.debug('gateway: closing member connections');
       await client.close();
       await healthAgent.close();
     },

@@ -19,9 +19,25 @@ export const gatewayConfigSchema = z.strictObject({
   maxMemberResponseBytes: z.coerce.number().int().positive().default(5_000_000),
   maxRequestBodyBytes: z.coerce.number().int().positive().default(200_000),
   healthIntervalMs: z.coerce.number().int().positive().default(10_000),
+  /** Consecutive failures that open a member's circuit breaker. */
+  breakerFailures: z.coerce.number().int().positive().default(3),
+  /** How long an open breaker waits before a half-open probe. */
+  breakerHalfOpenMs: z.coerce.number().int().positive().default(10_000),
+  /** Requests per caller (token member+subject, or IP when anonymous) per window. */
+  rateLimitPoints: z.coerce.number().int().positive().default(600),
+  rateLimitWindowSeconds: z.coerce.number().int().positive().default(60),
+  maxQueryDepth: z.coerce.number().int().positive().default(10),
+  maxAliases: z.coerce.number().int().positive().default(15),
+  maxTokens: z.coerce.number().int().positive().default(2000),
+  maxDirectives: z.coerce.number().int().positive().default(20),
+  maxCost: z.coerce.number().int().positive().default(5000),
+  /** Member root fields × members allowed in one operation. */
+  maxFanoutCost: z.coerce.number().int().positive().default(400),
+  /** Redis for state shared by gateway replicas (rate limits, response cache, replay cache). */
+  redisUrl: z.string().optional(),
   registryPollMs: z.coerce.number().int().positive().default(2_000),
   /** Production hides stack traces and field suggestions. */
-  production: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()).default(process.env.NODE_ENV === 'production'),
+  production: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes', 'production'].includes(v.toLowerCase()) : v), z.boolean()).default(false),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
@@ -38,6 +54,17 @@ const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_MAX_MEMBER_RESPONSE_BYTES: 'maxMemberResponseBytes',
   INFRARED_MAX_REQUEST_BODY_BYTES: 'maxRequestBodyBytes',
   INFRARED_HEALTH_INTERVAL_MS: 'healthIntervalMs',
+  INFRARED_BREAKER_FAILURES: 'breakerFailures',
+  INFRARED_BREAKER_HALF_OPEN_MS: 'breakerHalfOpenMs',
+  INFRARED_RATE_LIMIT: 'rateLimitPoints',
+  INFRARED_RATE_LIMIT_WINDOW_S: 'rateLimitWindowSeconds',
+  INFRARED_MAX_DEPTH: 'maxQueryDepth',
+  INFRARED_MAX_ALIASES: 'maxAliases',
+  INFRARED_MAX_TOKENS: 'maxTokens',
+  INFRARED_MAX_COST: 'maxCost',
+  INFRARED_MAX_FANOUT_COST: 'maxFanoutCost',
+  REDIS_URL: 'redisUrl',
+  NODE_ENV: 'production',
 };
 
 /** Validates settings (explicit options win over the environment); a bad one names itself. */

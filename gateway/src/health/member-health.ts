@@ -9,9 +9,14 @@ export interface MemberStatus {
   checkedAt: Date | null;
   /** The last time the member answered its health check. */
   lastSeen: Date | null;
+  /** Whether the member's SDL serves the network contract; null until it was read. */
+  compatible: boolean | null;
+  problems: string[];
 }
 
-const UNKNOWN: MemberStatus = { reachable: false, latencyMs: null, schemaVersion: null, checkedAt: null, lastSeen: null };
+const UNKNOWN: MemberStatus = { reachable: false, latencyMs: null, schemaVersion: null, checkedAt: null, lastSeen: null, compatible: null, problems: [] };
+const SDL_QUERY = JSON.stringify({ query: '{ _service { sdl } }' });
+const MAX_SDL_BYTES = 1_000_000;
 
 /** `http://host/x/graphql` → `http://host/x/health`. */
 export function healthUrl(graphqlUrl: string): string {
@@ -30,7 +35,19 @@ export class MemberHealth {
   private timer?: NodeJS.Timeout;
   private members: RegistryMember[] = [];
 
-  constructor(private readonly opts: { dispatcher: Dispatcher; intervalMs: number; timeoutMs: number; logger: Logger }) {}
+  private rounds = 0;
+
+  constructor(
+    private readonly opts: {
+      dispatcher: Dispatcher;
+      intervalMs: number;
+      timeoutMs: number;
+      logger: Logger;
+      /** Compares a member's SDL with the contract; run when a member joins and every `sdlEvery` rounds. */
+      compatibility?: (sdl: string) => Promise<{ compatible: boolean; problems: string[] }>;
+      sdlEvery?: number;
+    },
+  ) {}
 
   status(memberId: string): MemberStatus {
     return this.statuses.get(memberId) ?? UNKNOWN;
@@ -42,7 +59,7 @@ export class MemberHealth {
     this.members = members;
     const ids = new Set(members.map((m) => m.id));
     for (const id of this.statuses.keys()) if (!ids.has(id)) this.statuses.delete(id);
-    return Promise.all(members.filter((m) => !known.has(`${m.id} ${m.url}`)).map((m) => this.check(m))).then(() => undefined);
+    return Promise.all(members.filter((m) => !known.has(`${m.id} ${m.url}`)).map((m) => this.check(m, true))).then(() => undefined);
   }
 
   start(): void {
@@ -55,10 +72,11 @@ export class MemberHealth {
   }
 
   checkAll(): Promise<void> {
-    return Promise.all(this.members.map((m) => this.check(m))).then(() => undefined);
+    const withSdl = this.rounds++ % (this.opts.sdlEvery ?? 6) === 0;
+    return Promise.all(this.members.map((m) => this.check(m, withSdl))).then(() => undefined);
   }
 
-  private async check(member: RegistryMember): Promise<void> {
+  private async check(member: RegistryMember, withSdl = false): Promise<void> {
     const started = performance.now();
     const previous = this.status(member.id);
     try {
@@ -72,16 +90,45 @@ export class MemberHealth {
       if (text.length > 10_000) throw new Error('health answer too large');
       const body = JSON.parse(text) as { schemaVersion?: unknown };
       const now = new Date();
+      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+      let { compatible, problems } = previous;
+      if ((withSdl || compatible === null) && this.opts.compatibility && res.statusCode === 200) {
+        ({ compatible, problems } = await this.readCompatibility(member));
+      }
       this.statuses.set(member.id, {
         reachable: res.statusCode === 200,
-        latencyMs: Math.round((performance.now() - started) * 10) / 10,
+        latencyMs,
         schemaVersion: typeof body.schemaVersion === 'string' ? body.schemaVersion.slice(0, 40) : null,
         checkedAt: now,
         lastSeen: res.statusCode === 200 ? now : previous.lastSeen,
+        compatible,
+        problems,
       });
     } catch (err) {
       if (previous.reachable) this.opts.logger.warn({ member: member.id, err: (err as Error).message }, 'member health check failed');
       this.statuses.set(member.id, { ...previous, reachable: false, latencyMs: null, checkedAt: new Date() });
+    }
+  }
+
+  private async readCompatibility(member: RegistryMember): Promise<{ compatible: boolean | null; problems: string[] }> {
+    try {
+      const res = await request(member.url, {
+        method: 'POST',
+        dispatcher: this.opts.dispatcher,
+        headers: { 'content-type': 'application/json' },
+        body: SDL_QUERY,
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      });
+      const text = await res.body.text();
+      if (text.length > MAX_SDL_BYTES) return { compatible: false, problems: ['SDL larger than 1 MB'] };
+      const sdl = (JSON.parse(text) as { data?: { _service?: { sdl?: unknown } } }).data?._service?.sdl;
+      if (typeof sdl !== 'string') return { compatible: false, problems: ['member does not serve _service { sdl }'] };
+      const result = await this.opts.compatibility!(sdl);
+      if (!result.compatible) this.opts.logger.warn({ member: member.id, problems: result.problems.slice(0, 5) }, 'member schema is incompatible with the network contract');
+      return result;
+    } catch (err) {
+      this.opts.logger.warn({ member: member.id, err: (err as Error).message }, 'could not read member SDL');
+      return { compatible: null, problems: [] };
     }
   }
 }

@@ -60,11 +60,17 @@ type MemberStatus {
   checkedAt: DateTime
   "The last time the member answered its health check."
   lastSeen: DateTime
+  "Whether the member's schema serves the network contract (null until read). Incompatible members are not asked."
+  compatible: Boolean
+  "What the member's schema lacks, when it is incompatible."
+  problems: [String!]!
+  "The member's circuit breaker: closed, open or half_open."
+  breaker: String!
 }
 `;
 
 /** Builds the in-process `network` subgraph over the live registry and health checks. */
-export function buildNetworkSubgraph(health: MemberHealth): GraphQLSchema {
+export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member: string) => string): GraphQLSchema {
   const find = (ctx: GatewayContext, id: string) => ctx.registry.members.find((m) => m.id === id) ?? null;
   return buildSubgraphSchema([
     {
@@ -99,7 +105,7 @@ export function buildNetworkSubgraph(health: MemberHealth): GraphQLSchema {
           __resolveReference: (ref: { id: string }, ctx: GatewayContext) => find(ctx, ref.id),
           description: (m: RegistryMember, args: { lang?: string | null }, ctx: GatewayContext) =>
             localize(m.description, { lang: args.lang, acceptLanguage: parseAcceptLanguage(ctx.acceptLanguage), memberLanguages: m.languages }),
-          status: (m: RegistryMember) => health.status(m.id),
+          status: (m: RegistryMember) => ({ ...health.status(m.id), breaker: breakerState(m.id) }),
           website: (m: RegistryMember) => m.website ?? null,
         },
       },

@@ -16,6 +16,7 @@ import { SCHEMA_VERSION } from '../../../schema/version';
 import type { MemberContext, MemberIdentity } from './context';
 import { openDatabase, type DatabaseOptions } from './db/orm';
 import { buildMemberSchema } from './graphql/schema';
+import { formatMemberError } from './graphql/format-error';
 import { parseAcceptLanguage } from '../../../common/i18n';
 import { createLoaders } from './loaders';
 
@@ -62,6 +63,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    formatError: formatMemberError,
     csrfPrevention: true,
     stopOnTerminationSignals: false,
     plugins: [
