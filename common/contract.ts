@@ -25,3 +25,15 @@ export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 
 /** Multilingual text: BCP 47 tag → text. */
 export type Translations = Record<string, string>;
+
+export const INCIDENT_KINDS = ['DDOS', 'PHISHING', 'INTRUSION', 'SPAM', 'MALWARE', 'ACCOUNT_TAKEOVER', 'ABUSE', 'OTHER'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const INCIDENT_STATUSES = ['OPEN', 'MITIGATED', 'CLOSED'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const SUPPORT_KINDS = ['FUNDING', 'TRAINING', 'MENTORING', 'HOSTING', 'TRANSLATION', 'ORG_DEVELOPMENT', 'SECURITY_AUDIT', 'OTHER'] as const;
+export type SupportKind = (typeof SUPPORT_KINDS)[number];

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { Caller } from '../caller';
-import { ALLOWED_ALGS, AuthError } from './errors';
+import { ALLOWED_ALGS, AuthError, joseReason } from './errors';
 import { algOf, importKey, type PrivateJwk } from './keys';
 import type { ReplayCache } from './replay-cache';
 
@@ -64,10 +64,12 @@ export async function verifyAssertion(
       currentDate: opts.now !== undefined ? new Date(opts.now) : undefined,
     }));
   } catch (err) {
-    throw new AuthError(`assertion rejected: ${(err as { code?: string }).code ?? (err as Error).message}`, { cause: err });
+    throw new AuthError(`assertion rejected: ${joseReason(err)}`, { cause: err });
   }
   const exp = payload.exp as number;
   const iat = payload.iat as number;
+  // a future iat would stretch the 60 s bound
+  if (iat > Math.floor((opts.now ?? Date.now()) / 1000) + MAX_ASSERTION_LIFETIME_S) throw new AuthError('assertion issued in the future (iat)');
   if (exp - iat > MAX_ASSERTION_LIFETIME_S) throw new AuthError('assertion lifetime exceeds 60 s');
   if (payload.bh !== bodyHash(opts.body)) throw new AuthError('assertion body hash does not match the request body');
   if (!(await opts.replay.remember(`${iss as string}:${payload.jti as string}`, exp * 1000))) throw new AuthError('assertion replayed');

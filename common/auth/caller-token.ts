@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import type { Caller } from '../caller';
-import { ALLOWED_ALGS, AuthError } from './errors';
+import { ALLOWED_ALGS, AuthError, joseReason } from './errors';
 import { algOf, importKey, type PrivateJwk } from './keys';
 
 export const KNOWN_SCOPES = ['read', 'write'] as const;
@@ -73,8 +73,10 @@ export async function verifyCallerToken(
     }));
   } catch (err) {
     if (err instanceof AuthError) throw err;
-    throw new AuthError(`token rejected: ${(err as { code?: string }).code ?? (err as Error).message}`, { cause: err });
+    throw new AuthError(`token rejected: ${joseReason(err)}`, { cause: err });
   }
+  // a future iat would stretch the 30-day bound and dodge `issuedBefore` revocation
+  if ((payload.iat as number) > Math.floor((opts.now ?? Date.now()) / 1000) + CLOCK_SKEW_S) throw new AuthError('token issued in the future (iat)');
   if ((payload.exp as number) - (payload.iat as number) > MAX_TOKEN_LIFETIME_S) throw new AuthError('token lifetime exceeds 30 days');
   if (issuer.revokedJti.includes(payload.jti as string)) throw new AuthError('token revoked (jti)');
   if (issuer.revokedBefore && (payload.iat as number) * 1000 < issuer.revokedBefore.getTime()) throw new AuthError('token revoked (issued before)');

@@ -61,13 +61,20 @@ export const registrySchema = z
     members: z.array(registryMemberSchema).default([]),
     gateways: z.array(registryGatewaySchema).default([]),
   })
-  .superRefine((r, ctx) => {
-    const seen = new Set<string>();
-    r.members.forEach((m, i) => {
-      if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['members', i, 'id'], message: `duplicate member id "${m.id}"` });
-      seen.add(m.id);
-    });
-  });
+  .superRefine(
+    (r, ctx) => {
+      // Runs even when other parts are invalid (`when`), so every problem is reported at once;
+      // the members may then be partial.
+      const seen = new Set<string>();
+      (Array.isArray(r?.members) ? (r.members as unknown[]) : []).forEach((m, i) => {
+        const id = m && typeof m === 'object' ? (m as { id?: unknown }).id : undefined;
+        if (typeof id !== 'string') return;
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: ['members', i, 'id'], message: `duplicate member id "${id}"` });
+        seen.add(id);
+      });
+    },
+    { when: () => true },
+  );
 
 export type Registry = z.infer<typeof registrySchema>;
 export type RegistryMember = z.infer<typeof registryMemberSchema>;

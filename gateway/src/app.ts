@@ -31,12 +31,16 @@ import { memberReportsPlugin } from './http/member-reports-plugin';
 import { queryArmor } from './limits/armor';
 import { fanoutCostRule } from './limits/fanout-cost';
 import { createRateLimiter, rateLimitKey } from './limits/rate-limit';
+import { createMemberQuery } from './network/member-queries';
 import { buildNetworkSubgraph, NETWORK_SDL } from './network/network-subgraph';
+import { createWebSite } from './web/static-site';
 
 export interface GatewayOptions extends Partial<GatewayConfigInput> {
   logger?: Logger;
   /** A private JWK object, instead of `signingKeyFile`. */
   signingKey?: PrivateJwk;
+  /** The built web UI (dashboard and explorer); defaults to $INFRARED_WEB_DIR, else dist/web. */
+  webDir?: string;
 }
 
 export interface Gateway {
@@ -68,7 +72,7 @@ export function composeSupergraph(memberSdl: string): string {
  * console.log(gw.url); await gw.stop();
  */
 export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
-  const { logger: givenLogger, signingKey: givenKey, ...settings } = opts;
+  const { logger: givenLogger, signingKey: givenKey, webDir, ...settings } = opts;
   const config = resolveGatewayConfig(settings);
   const logger = givenLogger ?? createLogger('gateway');
   const signingKey = givenKey ?? (config.signingKeyFile ? readPrivateJwk(config.signingKeyFile) : undefined);
@@ -112,7 +116,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     call: caller.call,
     logger,
   });
-  const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id)));
+  const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id), createMemberQuery((o) => fanout.process(o))));
   const gateway = new ApolloGateway({
     supergraphSdl: composeSupergraph(contract.sdl),
     buildService: ({ name }) => (name === 'network' ? network : fanout),
@@ -165,15 +169,18 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     if (!accepting) return sendGraphQLError(res, 503, 'SHUTTING_DOWN', 'the gateway is shutting down', { connection: 'close' });
     return apolloHandler(req, res);
   };
+  const web = createWebSite({ root: webDir });
   const http = await startHttpServer({
     routes: {
       '/graphql': graphql,
+      '/explorer': web.explorer,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': (_req, res) =>
         accepting
           ? sendJson(res, 200, { status: 'ready', schemaVersion: SCHEMA_VERSION, members: registry.registry.members.length })
           : sendJson(res, 503, { status: 'shutting down' }),
     },
+    fallback: web.fallback,
     port: config.port,
     host: config.host,
     logger,

@@ -8,6 +8,7 @@ import { registerKeygen } from './commands/keygen';
 import { registerMember } from './commands/member';
 import { registerQuery } from './commands/query';
 import { registerToken } from './commands/token';
+import { registerVerify } from './commands/verify';
 import { CliError } from './cli-error';
 
 const program = new Command()
@@ -22,6 +23,7 @@ registerKeygen(program);
 registerToken(program);
 registerCheck(program);
 registerQuery(program);
+registerVerify(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof CliError || err instanceof TypeError ? err.message : `error: ${(err as Error).message}`;

@@ -91,7 +91,7 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
       opts.log(`member ${m.id}: imported (${formatSummary(summary).map((l) => l.split(',')[0]).join('; ')})`);
       const member = await serveMember(
         { memberId: m.id, languages: m.languages, port: opts.memberBasePort + i, host: '127.0.0.1', registryFile, databaseSchema: schema, acceptDirectTokens: false },
-        { logger, orm },
+        { logger, orm, signingKey: memberKeys[m.id] },
       );
       started.push({ name: `member ${m.id}`, stop: () => member.stop() });
       members.push(member);

@@ -12,6 +12,7 @@ import {
   type FragmentDefinitionNode,
   type OperationDefinitionNode,
   type SelectionNode,
+  type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
 import type { MemberContract, RootFieldKind } from './member-schema';
@@ -114,19 +115,39 @@ export function subsetOperation(plan: OperationPlan, keep: ReadonlySet<string>):
       return { ...op, selectionSet: { ...op.selectionSet, selections } };
     },
   });
-  const used = new Set<string>();
-  for (const definition of pruned.definitions) {
-    const body = definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION ? definition.selectionSet : undefined;
-    if (body) visit(body, { Variable: (v) => void used.add(v.name.value) });
-  }
-  const final = visit(pruned, {
-    VariableDefinition(def) {
-      return used.has(def.variable.name.value) ? undefined : null;
-    },
-  });
+  const final = pruneUnusedVariables(pruned);
   const text = print(final);
   plan.subsets.set(cacheKey, text);
   return text;
+}
+
+/**
+ * Removes the variable definitions and fragments that the operation no longer uses (members
+ * reject both). Only the operation and the fragments it still reaches count as uses.
+ */
+export function pruneUnusedVariables(document: DocumentNode): DocumentNode {
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
+  const used = new Set<string>();
+  const reached = new Set<string>();
+  const scan = (body: SelectionSetNode): void =>
+    void visit(body, {
+      Variable: (v) => void used.add(v.name.value),
+      FragmentSpread: (s) => {
+        const fragment = fragments.get(s.name.value);
+        if (!fragment || reached.has(s.name.value)) return;
+        reached.add(s.name.value);
+        scan(fragment.selectionSet);
+      },
+    });
+  for (const definition of document.definitions) if (definition.kind === Kind.OPERATION_DEFINITION) scan(definition.selectionSet);
+  return visit(document, {
+    VariableDefinition(def) {
+      return used.has(def.variable.name.value) ? undefined : null;
+    },
+    FragmentDefinition(def) {
+      return reached.has(def.name.value) ? undefined : null;
+    },
+  });
 }
 
 /** The value of an argument, resolving variables. */

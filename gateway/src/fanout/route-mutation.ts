@@ -3,6 +3,7 @@ import type { GatewayContext } from '../context';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 import type { MemberAnswer, SubgraphError } from './merge';
 import type { OperationPlan } from './operation-plan';
+import { joinProject } from './join-project';
 
 type Ask = (member: RegistryMember, query: string, variables: Record<string, unknown>, operationName: string | undefined, context: GatewayContext) => Promise<MemberAnswer & { unavailable?: SubgraphError }>;
 
@@ -29,6 +30,7 @@ export async function routeMutation(
   if (!own) {
     return { errors: [{ message: `Member "${caller.member}" is not reachable from this gateway`, extensions: { code: 'MEMBER_UNAVAILABLE', member: caller.member } }] } as GatewayGraphQLResponse;
   }
+  if (plan.rootFields.some((f) => f.name === 'joinProject')) return joinProject(plan, variables, own, members, context, ask);
   const answer = await ask(own, plan.probedText, variables, operationName, context);
   const errors = [...(answer.unavailable ? [answer.unavailable] : []), ...answer.errors.map((e) => ({ ...e, extensions: { ...(e.extensions ?? {}), member: e.extensions?.member ?? own.id } }))];
   return { data: answer.data, errors: errors.length ? errors : undefined } as GatewayGraphQLResponse;

@@ -6,11 +6,13 @@ import { localize, parseAcceptLanguage } from '../../../common/i18n';
 import { SCHEMA_VERSION } from '../../../schema/version';
 import type { GatewayContext } from '../context';
 import type { MemberHealth } from '../health/member-health';
+import { capacityTotals, memberProjects, networkSummary, projectParticipants, supportMatches } from './network-aggregates';
+import type { MemberQuery } from './member-queries';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 
 /** The `network` subgraph's SDL: the registry, served in-process by the gateway. */
 export const NETWORK_SDL = /* GraphQL */ `
-extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key", "@external", "@requires"])
 
 scalar DateTime
 
@@ -20,6 +22,53 @@ type Query {
   viewer: Viewer!
   members(region: String, language: String): [Member!]!
   member(id: ID!): Member
+  "Solidarity: open needs paired with offers of the same kind from other members that share a language."
+  supportMatches(kind: SupportKind): [SupportMatch!]!
+}
+
+enum Resource { STORAGE_GB ACCOUNTS BANDWIDTH_MBPS CPU_CORES MEMORY_GB }
+enum SupportKind { FUNDING TRAINING MENTORING HOSTING TRANSLATION ORG_DEVELOPMENT SECURITY_AUDIT OTHER }
+
+type CapacityTotal {
+  resource: Resource!
+  total: Float!
+  used: Float!
+  available: Float!
+  "Members whose visible numbers were summed."
+  members: Int!
+  "Members that did not answer: the sums do not include them."
+  missingMembers: [ID!]!
+  complete: Boolean!
+}
+
+type Count { key: String!  count: Int! }
+
+type NetworkSummary {
+  services: Int!
+  members: Int!
+  byKind: [Count!]!
+  byRegion: [Count!]!
+  byLanguage: [Count!]!
+  missingMembers: [ID!]!
+  complete: Boolean!
+}
+
+type Project @key(fields: "id") {
+  id: ID!
+  invited: [Member!]! @external
+  "Members that the lead invited AND that confirmed their participation on their own subgraph."
+  participants: [Member!]! @requires(fields: "invited { id }")
+}
+
+type SupportOffer @key(fields: "id", resolvable: false) { id: ID! }
+type SupportNeed @key(fields: "id", resolvable: false) { id: ID! }
+
+type SupportMatch {
+  need: SupportNeed!
+  offer: SupportOffer!
+  kind: SupportKind!
+  "Languages the need and the offer share."
+  languages: [String!]!
 }
 
 type Network {
@@ -30,6 +79,10 @@ type Network {
   memberCount: Int!
   regions: [String!]!
   languages: [String!]!
+  "Network-wide sums over the capacity the caller may see, with the members missing from them."
+  totals(resource: Resource!): CapacityTotal!
+  "Counts of the services the caller may see, by kind, region and language."
+  summary: NetworkSummary!
 }
 
 type Viewer {
@@ -51,6 +104,8 @@ type Member @key(fields: "id") {
   website: String
   description(lang: String): String
   status: MemberStatus!
+  "Projects this member leads or has confirmed taking part in."
+  projects: [Project!]
 }
 
 type MemberStatus {
@@ -70,7 +125,7 @@ type MemberStatus {
 `;
 
 /** Builds the in-process `network` subgraph over the live registry and health checks. */
-export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member: string) => string): GraphQLSchema {
+export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member: string) => string, query: MemberQuery): GraphQLSchema {
   const find = (ctx: GatewayContext, id: string) => ctx.registry.members.find((m) => m.id === id) ?? null;
   return buildSubgraphSchema([
     {
@@ -100,6 +155,15 @@ export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member
               (m) => (!args.region || m.region.toLowerCase() === args.region.toLowerCase()) && (!args.language || m.languages.some((l) => l.toLowerCase().split('-')[0] === args.language!.toLowerCase().split('-')[0])),
             ),
           member: (_: unknown, args: { id: string }, ctx: GatewayContext) => find(ctx, args.id),
+          supportMatches: (_: unknown, args: { kind?: string | null }, ctx: GatewayContext) => supportMatches(query, ctx, args.kind),
+        },
+        Network: {
+          totals: (_: unknown, args: { resource: string }, ctx: GatewayContext) => capacityTotals(query, ctx, args.resource),
+          summary: (_: unknown, __: unknown, ctx: GatewayContext) => networkSummary(query, ctx),
+        },
+        Project: {
+          __resolveReference: (ref: { id: string; invited?: { id: string }[] }) => ref,
+          participants: (project: { id: string; invited?: { id: string }[] }, _: unknown, ctx: GatewayContext) => projectParticipants(query, ctx, project),
         },
         Member: {
           __resolveReference: (ref: { id: string }, ctx: GatewayContext) => find(ctx, ref.id),
@@ -107,6 +171,7 @@ export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member
             localize(m.description, { lang: args.lang, acceptLanguage: parseAcceptLanguage(ctx.acceptLanguage), memberLanguages: m.languages }),
           status: (m: RegistryMember) => ({ ...health.status(m.id), breaker: breakerState(m.id) }),
           website: (m: RegistryMember) => m.website ?? null,
+          projects: (m: RegistryMember, _: unknown, ctx: GatewayContext) => memberProjects(query, ctx, m.id),
         },
       },
     },

@@ -4,6 +4,7 @@ import { createLogger } from '../../../common/logger';
 import { resolveMemberConfig } from '../../../subgraphs/member/src/config';
 import { DataFileError, formatSummary, importMemberData, parseMemberData } from '../../../subgraphs/member/src/import/import-member-data';
 import { connectMemberDatabase, serveMember } from '../../../subgraphs/member/src/serve';
+import { exportMemberData, exportMisp, toYaml } from '../../../subgraphs/member/src/import/export-member-data';
 import { CliError, stopOnSignal } from '../cli-error';
 
 interface MemberFlags {
@@ -58,6 +59,24 @@ export function registerMember(program: Command): void {
       const running = await serveMember(config(flags));
       process.stdout.write(`member ${running.memberId} listening on ${running.url}\n`);
       stopOnSignal(running.stop);
+    });
+
+  memberOptions(member.command('export'))
+    .description('Write the member\'s data as a member data file (YAML), or its incidents as MISP events (JSON).')
+    .option('--misp', 'export incidents as MISP JSON events (attributes per indicator, TLP tags)')
+    .option('--max-visibility <level>', 'with --misp: the most private level to include (PUBLIC, NETWORK, MEMBERS, OWNER)', 'NETWORK')
+    .addHelpText('after', '\nExamples:\n  $ infrared member export --member kafshata > kafshata.yaml\n  $ infrared member export --member kafshata --misp > kafshata-misp.json')
+    .action(async (flags: MemberFlags & { misp?: boolean; maxVisibility: string }) => {
+      const settings = config(flags);
+      if (!['PUBLIC', 'NETWORK', 'MEMBERS', 'OWNER'].includes(flags.maxVisibility)) throw new CliError(`--max-visibility: "${flags.maxVisibility}" is not one of PUBLIC, NETWORK, MEMBERS, OWNER`, 2);
+      const { orm, embedded } = await connectMemberDatabase(settings, createLogger(`member:${settings.memberId}`, 'warn'));
+      try {
+        if (flags.misp) process.stdout.write(`${JSON.stringify(await exportMisp(orm, settings.memberId, { maxVisibility: flags.maxVisibility as never }), null, 2)}\n`);
+        else process.stdout.write(toYaml(await exportMemberData(orm, settings.memberId)));
+      } finally {
+        await orm.close(true);
+        await embedded?.stop();
+      }
     });
 
   memberOptions(member.command('import'))

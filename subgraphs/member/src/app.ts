@@ -19,6 +19,8 @@ import { buildMemberSchema } from './graphql/schema';
 import { formatMemberError } from './graphql/format-error';
 import { parseAcceptLanguage } from '../../../common/i18n';
 import { createLoaders } from './loaders';
+import { Attestor } from './provenance/attestor';
+import type { PrivateJwk } from '../../../common/auth/keys';
 
 /** Decides who a request is for. The trust module provides the real one (signed assertions). */
 export type CallerResolver = (req: IncomingMessage, rawBody: Buffer) => Promise<Caller>;
@@ -32,6 +34,8 @@ export interface MemberSubgraphOptions {
   logger?: Logger;
   maxBodyBytes?: number;
   resolveCaller?: CallerResolver;
+  /** The member's private key: when given, records carry an `attestation`. */
+  signingKey?: PrivateJwk;
   /** Extra HTTP routes, such as `/.well-known/jwks.json`. */
   routes?: Record<string, RouteHandler>;
 }
@@ -75,6 +79,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
   });
   await apollo.start();
   const resolveCaller = opts.resolveCaller ?? (async () => ANONYMOUS);
+  const attestor = opts.signingKey ? new Attestor(opts.signingKey, opts.member.id) : undefined;
   const graphql = createApolloHandler<MemberContext, Caller>({
     server: apollo,
     maxBodyBytes: opts.maxBodyBytes ?? 1_000_000,
@@ -90,6 +95,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
         scope,
         loaders: createLoaders(em, scope),
         acceptLanguage: parseAcceptLanguage(req.headers['accept-language']),
+        attestor,
       };
     },
   });

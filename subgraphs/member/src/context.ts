@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Caller } from '../../../common/caller';
 import type { AccessScope } from './access/visibility';
 import type { Loaders } from './loaders';
+import type { Attestor } from './provenance/attestor';
 
 /** What a member subgraph knows about itself. */
 export interface MemberIdentity {
@@ -19,4 +20,6 @@ export interface MemberContext {
   scope: AccessScope;
   loaders: Loaders;
   acceptLanguage: string[];
+  /** Signs records when the member has a key (provenance). */
+  attestor?: Attestor;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { MemoryReplayCache } from '../../../common/auth/replay-cache';
-import { publicPart, readPrivateJwk } from '../../../common/auth/keys';
+import { publicPart, readPrivateJwk, type PrivateJwk } from '../../../common/auth/keys';
 import { sendJson } from '../../../common/http/send';
 import { createLogger, type Logger } from '../../../common/logger';
 import { RegistryWatcher } from '../../../common/registry/registry-watcher';
@@ -32,7 +32,7 @@ export async function connectMemberDatabase(config: MemberConfig, logger: Logger
  * Runs a member subgraph from its configuration: database (real or embedded), trust (the
  * registry's gateway keys), JWKS, and the GraphQL endpoint. What `infrared member start` runs.
  */
-export async function serveMember(config: MemberConfig, opts: { logger?: Logger; orm?: MikroORM } = {}): Promise<MemberSubgraph> {
+export async function serveMember(config: MemberConfig, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
   const logger = opts.logger ?? createLogger(`member:${config.memberId}`);
   const watcher = config.registryFile ? await RegistryWatcher.start(config.registryFile, logger) : undefined;
   const empty: Registry = { network: { id: 'none', name: 'none' }, members: [], gateways: [] };
@@ -40,7 +40,8 @@ export async function serveMember(config: MemberConfig, opts: { logger?: Logger;
   if (!watcher) logger.warn('no registry file: no gateway is trusted, every request is answered as anonymous (PUBLIC data only)');
   const entry = registry().members.find((m) => m.id === config.memberId);
   const languages = config.languages ?? entry?.languages ?? ['en'];
-  const ownKey = config.keyFile ? publicPart(readPrivateJwk(config.keyFile)) : undefined;
+  const privateKey = opts.signingKey ?? (config.keyFile ? readPrivateJwk(config.keyFile) : undefined);
+  const ownKey = privateKey ? publicPart(privateKey) : undefined;
   const database = opts.orm ? { orm: opts.orm } : await connectMemberDatabase(config, logger);
   const subgraph = await createMemberSubgraph({
     member: { id: config.memberId, languages },
@@ -48,6 +49,7 @@ export async function serveMember(config: MemberConfig, opts: { logger?: Logger;
     port: config.port,
     host: config.host,
     logger,
+    signingKey: privateKey,
     resolveCaller: createCallerResolver({
       memberId: config.memberId,
       registry,

@@ -4,9 +4,12 @@ import type { Logger } from '../../../../common/logger';
 import { ServiceRecord } from '../modules/service/service.entity';
 import { CapacityRecord } from '../modules/capacity/capacity.entity';
 import { ProjectRecord } from '../modules/project/project.entity';
+import { IncidentRecord } from '../modules/incident/incident.entity';
+import { SupportNeedRecord, SupportOfferRecord } from '../modules/support/support.entity';
+import { ParticipationRecord } from '../modules/participation/participation.entity';
 import { migrationsList } from './migrations';
 
-export const ENTITIES = [ServiceRecord, CapacityRecord, ProjectRecord];
+export const ENTITIES = [ServiceRecord, CapacityRecord, ProjectRecord, IncidentRecord, SupportOfferRecord, SupportNeedRecord, ParticipationRecord];
 
 export interface DatabaseOptions {
   /** postgres://… of the member's PostgreSQL (or of the embedded one). */

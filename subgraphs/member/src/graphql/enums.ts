@@ -1,5 +1,6 @@
 import { registerEnumType } from 'type-graphql';
-import { AREAS, PROJECT_STATUSES, RESOURCES, SERVICE_KINDS, SERVICE_STATUSES, VISIBILITIES } from '../../../../common/contract';
+import { AREAS, INCIDENT_KINDS, INCIDENT_STATUSES, PROJECT_STATUSES, RESOURCES, SERVICE_KINDS, SERVICE_STATUSES, SEVERITIES, SUPPORT_KINDS, VISIBILITIES } from '../../../../common/contract';
+import { INDICATOR_TYPES } from '../../../../common/indicators';
 
 /** Turns a contract value list into the `{ VALUE: 'VALUE' }` object type-graphql registers. */
 function enumObject<T extends string>(values: readonly T[]): { [K in T]: K } {
@@ -22,3 +23,15 @@ registerEnumType(ServiceStatusEnum, { name: 'ServiceStatus' });
 registerEnumType(ResourceEnum, { name: 'Resource' });
 registerEnumType(AreaEnum, { name: 'Area', description: "The network's four areas of work." });
 registerEnumType(ProjectStatusEnum, { name: 'ProjectStatus' });
+
+export const IncidentKindEnum = enumObject(INCIDENT_KINDS);
+export const SeverityEnum = enumObject(SEVERITIES);
+export const IncidentStatusEnum = enumObject(INCIDENT_STATUSES);
+export const IndicatorTypeEnum = enumObject(INDICATOR_TYPES);
+export const SupportKindEnum = enumObject(SUPPORT_KINDS);
+
+registerEnumType(IncidentKindEnum, { name: 'IncidentKind' });
+registerEnumType(SeverityEnum, { name: 'Severity' });
+registerEnumType(IncidentStatusEnum, { name: 'IncidentStatus' });
+registerEnumType(IndicatorTypeEnum, { name: 'IndicatorType' });
+registerEnumType(SupportKindEnum, { name: 'SupportKind' });

@@ -14,6 +14,9 @@ import { memberRef } from '../modules/member/member.type';
 import { ProjectResolver, loadProject } from '../modules/project/project.resolver';
 import { ServiceResolver, loadService } from '../modules/service/service.resolver';
 import { WriteResolver } from '../modules/writes/write.resolver';
+import { IncidentResolver, loadIncident } from '../modules/incident/incident.resolver';
+import { SupportNeedResolver, SupportOfferResolver, supportLoader } from '../modules/support/support.resolver';
+import { ParticipationResolver } from '../modules/participation/participation.resolver';
 import './enums';
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
@@ -31,7 +34,7 @@ let cached: MemberSchema | undefined;
 export function buildMemberSchema(): MemberSchema {
   if (cached) return cached;
   const typeSchema = buildSchemaSync({
-    resolvers: [ServiceResolver, CapacityResolver, ProjectResolver, MemberResolver, WriteResolver],
+    resolvers: [ServiceResolver, CapacityResolver, ProjectResolver, MemberResolver, WriteResolver, IncidentResolver, SupportOfferResolver, SupportNeedResolver, ParticipationResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     skipCheck: true,
     validate: false,
@@ -43,6 +46,9 @@ export function buildMemberSchema(): MemberSchema {
   });
   Object.assign(resolvers.Service, byId(loadService));
   Object.assign(resolvers.Project, byId(loadProject));
+  Object.assign(resolvers.Incident, byId(loadIncident));
+  Object.assign(resolvers.SupportOffer, byId(supportLoader('offer')));
+  Object.assign(resolvers.SupportNeed, byId(supportLoader('need')));
   Object.assign(resolvers.Capacity, byId(async (ctx, id) => {
     const parsed = parseGlobalId(id);
     if (!parsed || parsed.memberId !== ctx.member.id) return null;

@@ -1,8 +1,13 @@
 import { parseDocument } from 'yaml';
+import type { z } from 'zod';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import { CapacityRecord } from '../modules/capacity/capacity.entity';
 import { ProjectRecord } from '../modules/project/project.entity';
 import { ServiceRecord } from '../modules/service/service.entity';
+import { IncidentRecord } from '../modules/incident/incident.entity';
+import { indexIndicators } from '../modules/incident/incident.repository';
+import { SupportNeedRecord, SupportOfferRecord } from '../modules/support/support.entity';
+import { ParticipationRecord } from '../modules/participation/participation.entity';
 import { formatIssues, memberDataSchema, type CapacityData, type MemberData } from './member-data.schema';
 
 /** A data file that cannot be imported. `problems` has one line per problem, with its path. */
@@ -15,7 +20,7 @@ export class DataFileError extends Error {
 }
 
 export interface Counts { created: number; updated: number; unchanged: number; removed: number; kept: number }
-export type ImportSummary = Record<'services' | 'capacity' | 'projects', Counts>;
+export type ImportSummary = Record<'services' | 'capacity' | 'projects' | 'incidents' | 'supportOffers' | 'supportNeeds' | 'participations', Counts>;
 
 /**
  * Parses and validates a member data file (YAML or JSON). Throws DataFileError listing every
@@ -26,7 +31,12 @@ export function parseMemberData(source: string, expectedMember: string): MemberD
   if (doc.errors.length > 0) {
     throw new DataFileError(doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`));
   }
-  const result = memberDataSchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
+  return validateMemberData(doc.toJS({ maxAliasCount: 100 }) ?? {}, expectedMember);
+}
+
+/** Validates member data already parsed (from YAML, JSON or code); fills in defaults. */
+export function validateMemberData(input: unknown, expectedMember: string): MemberData {
+  const result = memberDataSchema.safeParse(input);
   if (!result.success) throw new DataFileError(formatIssues(result.error));
   if (result.data.member !== expectedMember) {
     throw new DataFileError([`member: the file is for "${result.data.member}", but this subgraph is "${expectedMember}"`]);
@@ -43,10 +53,10 @@ export function parseMemberData(source: string, expectedMember: string): MemberD
 export async function importMemberData(
   orm: MikroORM,
   memberId: string,
-  source: string | MemberData,
+  source: string | z.input<typeof memberDataSchema>,
   opts: { prune?: boolean; onProgress?: (message: string) => void } = {},
 ): Promise<ImportSummary> {
-  const data = typeof source === 'string' ? parseMemberData(source, memberId) : source;
+  const data = typeof source === 'string' ? parseMemberData(source, memberId) : validateMemberData(source, memberId);
   const progress = opts.onProgress ?? (() => undefined);
   const capacities: (CapacityData & { serviceId: string | null })[] = [
     ...data.services.flatMap((s) => s.capacity.map((c) => ({ ...c, serviceId: s.id }))),
@@ -58,30 +68,43 @@ export async function importMemberData(
       id: s.id, name: s.name, kind: s.kind, description: s.description, languages: s.languages, regions: s.regions,
       url: s.url ?? null, software: s.software ?? null, status: s.status, acceptingUsers: s.acceptingUsers,
       visibility: s.visibility, sharedWith: s.sharedWith,
-    })), opts.prune);
+    })), false); // pruned after the capacity pass: removing a service cascades to its capacity, which must be counted
     progress(`capacity: ${capacities.length} in file`);
     const capacity = await upsertAll(em, CapacityRecord, capacities.map((c) => ({
       id: c.id, serviceId: c.serviceId, resource: c.resource, total: c.total, used: c.used,
       ...(c.measuredAt ? { measuredAt: c.measuredAt } : {}),
       visibility: c.visibility, numbersVisibility: c.numbersVisibility ?? null, sharedWith: c.sharedWith,
     })), opts.prune);
+    if (opts.prune && services.kept > 0) {
+      em.remove(await em.find(ServiceRecord, { id: { $nin: data.services.map((s) => s.id) } }));
+      await em.flush();
+      [services.removed, services.kept] = [services.kept, 0];
+    }
     progress(`projects: ${data.projects.length} in file`);
     const projects = await upsertAll(em, ProjectRecord, data.projects.map((p) => ({
       id: p.id, name: p.name, area: p.area, status: p.status, summary: p.summary, invited: p.participants,
       needs: p.needs, startedAt: p.startedAt ?? null, visibility: p.visibility, sharedWith: p.sharedWith,
     })), opts.prune);
-    return { services, capacity, projects };
+    progress(`incidents: ${data.incidents.length} in file`);
+    const incidents = await upsertAll(em, IncidentRecord, data.incidents.map((i) => ({ ...i, mitigation: i.mitigation ?? null })), opts.prune);
+    for (const incident of data.incidents) await indexIndicators(em, incident.id, incident.indicators);
+    progress(`support: ${data.supportOffers.length} offers, ${data.supportNeeds.length} needs in file`);
+    const supportOffers = await upsertAll(em, SupportOfferRecord, data.supportOffers, opts.prune);
+    const supportNeeds = await upsertAll(em, SupportNeedRecord, data.supportNeeds, opts.prune);
+    const participations = await upsertAll(em, ParticipationRecord, data.participations.map((p) => ({ projectId: p.projectId, role: p.role ?? null, visibility: p.visibility })), opts.prune, 'projectId');
+    return { services, capacity, projects, incidents, supportOffers, supportNeeds, participations };
   });
 }
 
-type Row = { id: string } & Record<string, unknown>;
+type Row = Record<string, unknown>;
 
-async function upsertAll<T extends { id: string }>(em: EntityManager, entity: new () => T, rows: Row[], prune = false): Promise<Counts> {
+/** Upserts rows by their primary key (`id`, or another column such as `projectId`). */
+async function upsertAll<T extends object>(em: EntityManager, entity: new () => T, rows: Row[], prune = false, key = 'id'): Promise<Counts> {
   const counts: Counts = { created: 0, updated: 0, unchanged: 0, removed: 0, kept: 0 };
-  const existing = new Map((await em.find(entity, {} as never)).map((e) => [e.id, e]));
+  const existing = new Map((await em.find(entity, {} as never)).map((e) => [String((e as Row)[key]), e]));
   for (const row of rows) {
-    const current = existing.get(row.id);
-    existing.delete(row.id);
+    const current = existing.get(String(row[key]));
+    existing.delete(String(row[key]));
     if (!current) {
       em.persist(em.create(entity, row as never));
       counts.created++;

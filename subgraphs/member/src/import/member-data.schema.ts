@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AREAS, PROJECT_STATUSES, RESOURCES, SERVICE_KINDS, SERVICE_STATUSES, VISIBILITIES } from '../../../../common/contract';
+import { AREAS, INCIDENT_KINDS, INCIDENT_STATUSES, PROJECT_STATUSES, RESOURCES, SERVICE_KINDS, SERVICE_STATUSES, SEVERITIES, SUPPORT_KINDS, VISIBILITIES } from '../../../../common/contract';
+import { INDICATOR_TYPES, IndicatorError, normalizeIndicator } from '../../../../common/indicators';
 import { LOCAL_ID_PATTERN, MEMBER_ID_PATTERN } from '../../../../common/ids';
 import { formatPath } from '../../../../common/zod-issues';
 
@@ -71,6 +72,42 @@ export const projectSchema = z.strictObject({
   sharedWith: z.array(memberId).max(500).default([]),
 });
 
+export const indicatorSchema = z
+  .strictObject({ type: z.enum(INDICATOR_TYPES), value: z.string().max(2048) })
+  .transform((indicator, ctx) => {
+    try {
+      return normalizeIndicator(indicator);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: err instanceof IndicatorError ? err.message : 'invalid indicator' });
+      return z.NEVER;
+    }
+  });
+
+/** An attack report. Visibility defaults to NETWORK (TLP:GREEN). */
+export const incidentSchema = z.strictObject({
+  id: localId,
+  kind: z.enum(INCIDENT_KINDS),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(INCIDENT_STATUSES).default('OPEN'),
+  observedAt: date,
+  summary: translations.default({}),
+  mitigation: text(4000).optional(),
+  indicators: z.array(indicatorSchema).max(1000).default([]),
+  visibility: visibility.default('NETWORK'),
+  sharedWith: z.array(memberId).max(500).default([]),
+});
+
+export const supportSchema = z.strictObject({
+  id: localId,
+  kind: z.enum(SUPPORT_KINDS),
+  title: text(200),
+  description: translations.default({}),
+  languages: z.array(langTag).max(50).default([]),
+  open: z.boolean().default(true),
+  visibility,
+  sharedWith: z.array(memberId).max(500).default([]),
+});
+
 /** A member's data file: what `infrared member import` loads. */
 export const memberDataSchema = z
   .strictObject({
@@ -78,29 +115,48 @@ export const memberDataSchema = z
     services: z.array(serviceSchema).max(10_000).default([]),
     capacity: z.array(capacitySchema).max(10_000).default([]),
     projects: z.array(projectSchema).max(10_000).default([]),
+    incidents: z.array(incidentSchema).max(100_000).default([]),
+    supportOffers: z.array(supportSchema).max(10_000).default([]),
+    supportNeeds: z.array(supportSchema).max(10_000).default([]),
+    /** This member's confirmations of other members' projects (what joinProject records). */
+    participations: z
+      .array(z.strictObject({ projectId: z.string().regex(/^[a-z0-9-]+:[a-z0-9._-]+$/, 'expected a global project id such as "kafshata:shared-backup"'), role: text(200).optional(), visibility: visibility.default('NETWORK') }))
+      .max(10_000)
+      .default([]),
   })
-  .superRefine((file, ctx) => {
-    const seen = (kind: string, ids: { id: string; path: (string | number)[] }[]) => {
-      const first = new Map<string, string>();
-      for (const { id, path } of ids) {
-        const where = formatPath(path);
-        if (first.has(id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate ${kind} id "${id}" (first at ${first.get(id)})` });
-        else first.set(id, where);
-      }
-    };
-    seen('service', file.services.map((s, i) => ({ id: s.id, path: ['services', i] })));
-    seen('project', file.projects.map((p, i) => ({ id: p.id, path: ['projects', i] })));
-    seen('capacity', [
-      ...file.services.flatMap((s, i) => s.capacity.map((c, j) => ({ id: c.id, path: ['services', i, 'capacity', j] }))),
-      ...file.capacity.map((c, i) => ({ id: c.id, path: ['capacity', i] })),
-    ]);
-    const selfShare = (list: { sharedWith: string[] }[], base: string) =>
-      list.forEach((r, i) => {
-        if (r.sharedWith.includes(file.member)) ctx.addIssue({ code: 'custom', path: [base, i, 'sharedWith'], message: 'must not list the member itself (the owner always sees its records)' });
-      });
-    selfShare(file.services, 'services');
-    selfShare(file.projects, 'projects');
-  });
+  .superRefine(
+    (parsed, ctx) => {
+      // Runs even when other parts of the file are invalid (`when`), so that every problem is
+      // reported at once; the data may then be partial, so nothing is assumed about its shape.
+      type Loose = { id?: unknown; sharedWith?: unknown; capacity?: unknown };
+      const list = (v: unknown): Loose[] => (Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' ? (x as Loose) : {})) : []);
+      const file = (parsed ?? {}) as { member?: unknown; services?: unknown; capacity?: unknown; projects?: unknown };
+      const services = list(file.services);
+      const projects = list(file.projects);
+      const seen = (kind: string, ids: { id: unknown; path: (string | number)[] }[]) => {
+        const first = new Map<string, string>();
+        for (const { id, path } of ids) {
+          if (typeof id !== 'string') continue;
+          const where = formatPath(path);
+          if (first.has(id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate ${kind} id "${id}" (first at ${first.get(id)})` });
+          else first.set(id, where);
+        }
+      };
+      seen('service', services.map((s, i) => ({ id: s.id, path: ['services', i] })));
+      seen('project', projects.map((p, i) => ({ id: p.id, path: ['projects', i] })));
+      seen('capacity', [
+        ...services.flatMap((s, i) => list(s.capacity).map((c, j) => ({ id: c.id, path: ['services', i, 'capacity', j] }))),
+        ...list(file.capacity).map((c, i) => ({ id: c.id, path: ['capacity', i] })),
+      ]);
+      const selfShare = (records: Loose[], base: string) =>
+        records.forEach((r, i) => {
+          if (Array.isArray(r.sharedWith) && r.sharedWith.includes(file.member)) ctx.addIssue({ code: 'custom', path: [base, i, 'sharedWith'], message: 'must not list the member itself (the owner always sees its records)' });
+        });
+      selfShare(services, 'services');
+      selfShare(projects, 'projects');
+    },
+    { when: () => true },
+  );
 
 export type MemberData = z.infer<typeof memberDataSchema>;
 export type CapacityData = z.infer<typeof capacitySchema>;

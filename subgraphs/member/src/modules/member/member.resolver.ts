@@ -3,9 +3,6 @@ import type { MemberContext } from '../../context';
 import { toCapacity } from '../capacity/capacity.mapper';
 import { listCapacity } from '../capacity/capacity.repository';
 import { CapacityType } from '../capacity/capacity.type';
-import { toProject } from '../project/project.mapper';
-import { listProjects } from '../project/project.repository';
-import { ProjectType } from '../project/project.type';
 import { toService } from '../service/service.mapper';
 import { listServices } from '../service/service.repository';
 import { ServiceType } from '../service/service.type';
@@ -27,11 +24,5 @@ export class MemberResolver {
   async capacity(@Root() member: MemberRef, @Ctx() ctx: MemberContext): Promise<CapacityType[] | null> {
     if (member.id !== ctx.member.id) return null;
     return (await listCapacity(ctx.em, ctx.scope)).map((r) => toCapacity(r, ctx.scope));
-  }
-
-  @FieldResolver(() => [ProjectType], { nullable: true, description: 'Projects this member leads.' })
-  async projects(@Root() member: MemberRef, @Ctx() ctx: MemberContext): Promise<ProjectType[] | null> {
-    if (member.id !== ctx.member.id) return null;
-    return (await listProjects(ctx.em, ctx.scope)).map((r) => toProject(r, ctx.scope));
   }
 }

@@ -8,7 +8,7 @@ export function toProject(record: ProjectRecord, scope: AccessScope): ProjectTyp
   return Object.assign(new ProjectType(), {
     id: globalId(scope.owner, record.id),
     lead: memberRef(scope.owner),
-    participants: record.invited.map(memberRef),
+    invited: record.invited.map(memberRef),
     name: record.name,
     area: record.area,
     status: record.status,

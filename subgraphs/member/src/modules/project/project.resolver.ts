@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { parseGlobalId } from '../../../../../common/ids';
 import type { MemberContext } from '../../context';
+import { projectFields } from '../../provenance/attestor';
 import { localize, translationsList } from '../../../../../common/i18n';
 import { LocalizedText } from '../../graphql/localized-text.type';
 import { ProjectFilter } from './project.filter';
@@ -26,6 +27,11 @@ export class ProjectResolver {
     return localize(project.summaryTexts, { lang, acceptLanguage: ctx.acceptLanguage, memberLanguages: ctx.member.languages });
   }
 
+
+  @FieldResolver(() => String, { nullable: true, description: "The member's signature over this record's public fields (compact JWS over RFC 8785 canonical JSON), or null when the member signs nothing. Check it with `infrared verify`." })
+  attestation(@Root() record: ProjectType, @Ctx() ctx: MemberContext): Promise<string> | null {
+    return ctx.attestor ? ctx.attestor.sign(projectFields(record)) : null;
+  }
   @FieldResolver(() => [LocalizedText])
   summaries(@Root() project: ProjectType): LocalizedText[] {
     return translationsList(project.summaryTexts);

@@ -12,8 +12,8 @@ export class ProjectType {
   @Field(() => MemberRef)
   lead!: MemberRef;
 
-  @Field(() => [MemberRef], { description: 'Members that take part in the project.' })
-  participants!: MemberRef[];
+  @Field(() => [MemberRef], { description: "Members the lead invited. They appear in `participants` once they confirm on their own subgraph." })
+  invited!: MemberRef[];
 
   @Field(() => String)
   name!: string;

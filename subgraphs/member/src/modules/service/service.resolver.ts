@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { parseGlobalId } from '../../../../../common/ids';
 import type { MemberContext } from '../../context';
+import { serviceFields } from '../../provenance/attestor';
 import { localize, translationsList } from '../../../../../common/i18n';
 import { LocalizedText } from '../../graphql/localized-text.type';
 import { CapacityType } from '../capacity/capacity.type';
@@ -37,6 +38,11 @@ export class ServiceResolver {
     return translationsList(service.descriptionTexts);
   }
 
+
+  @FieldResolver(() => String, { nullable: true, description: "The member's signature over this record's public fields (compact JWS over RFC 8785 canonical JSON), or null when the member signs nothing. Check it with `infrared verify`." })
+  attestation(@Root() record: ServiceType, @Ctx() ctx: MemberContext): Promise<string> | null {
+    return ctx.attestor ? ctx.attestor.sign(serviceFields(record)) : null;
+  }
   @FieldResolver(() => [CapacityType])
   async capacity(@Root() service: ServiceType, @Ctx() ctx: MemberContext): Promise<CapacityType[]> {
     const rows = await ctx.loaders.capacityByService.load(service.localId);

@@ -1,0 +1,36 @@
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayContext } from '../context';
+
+export interface MemberQueryResult {
+  data: Record<string, any>;
+  /** Members that were asked and did not answer: sums over the rest are incomplete. */
+  missing: string[];
+}
+
+type Process = (options: GraphQLDataSourceProcessOptions<GatewayContext>) => Promise<GatewayGraphQLResponse>;
+
+/**
+ * Lets the in-process `network` subgraph ask every member a question through the same fan-out
+ * (same caller, same signed assertions, same deadlines and breakers). Answers are shared within
+ * one request, so totals, summaries and participants cost one fan-out each per request.
+ */
+export function createMemberQuery(process: Process) {
+  const perRequest = new WeakMap<GatewayContext, Map<string, Promise<MemberQueryResult>>>();
+  return function memberQuery(ctx: GatewayContext, query: string, variables: Record<string, unknown> = {}): Promise<MemberQueryResult> {
+    let cache = perRequest.get(ctx);
+    if (!cache) perRequest.set(ctx, (cache = new Map()));
+    const key = `${query}\n${JSON.stringify(variables)}`;
+    let result = cache.get(key);
+    if (!result) {
+      result = process({ kind: 'incoming operation', request: { query, variables }, context: ctx, incomingRequestContext: undefined } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>).then((response) => ({
+        data: (response.data ?? {}) as Record<string, any>,
+        missing: [...new Set((response.errors ?? []).filter((e) => e.extensions?.code === 'MEMBER_UNAVAILABLE').map((e) => String(e.extensions?.member)))].sort(),
+      }));
+      cache.set(key, result);
+    }
+    return result;
+  };
+}
+
+export type MemberQuery = ReturnType<typeof createMemberQuery>;

@@ -1,0 +1,21 @@
+import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { IncidentKind, IncidentStatus, Severity, Translations, Visibility } from '../../../../../common/contract';
+import type { Indicator } from '../../../../../common/indicators';
+
+/** An attack report. Indicators are also kept, normalised, in `incident_indicator` for matching. */
+@Entity({ tableName: 'incident' })
+export class IncidentRecord {
+  [OptionalProps]?: 'updatedAt';
+
+  @PrimaryKey({ type: 'text' }) id!: string;
+  @Property({ type: 'text' }) kind!: IncidentKind;
+  @Property({ type: 'text' }) severity!: Severity;
+  @Property({ type: 'text' }) status!: IncidentStatus;
+  @Property({ type: 'datetime' }) observedAt!: Date;
+  @Property({ type: JsonType }) summary: Translations = {};
+  @Property({ type: 'text', nullable: true }) mitigation?: string | null;
+  @Property({ type: JsonType }) indicators: Indicator[] = [];
+  @Property({ type: 'text' }) visibility!: Visibility;
+  @Property({ type: ArrayType }) sharedWith: string[] = [];
+  @Property({ type: 'datetime', onUpdate: () => new Date() }) updatedAt: Date = new Date();
+}

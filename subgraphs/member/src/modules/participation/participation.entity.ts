@@ -1,0 +1,17 @@
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { Visibility } from '../../../../../common/contract';
+
+/**
+ * This member's own confirmation that it takes part in another member's project. Only this
+ * member can write it (joinProject / leaveProject); the lead's invitation is the other half.
+ */
+@Entity({ tableName: 'participation' })
+export class ParticipationRecord {
+  [OptionalProps]?: 'confirmedAt';
+
+  /** The project's global id, `<lead>:<localId>`. */
+  @PrimaryKey({ type: 'text' }) projectId!: string;
+  @Property({ type: 'text', nullable: true }) role?: string | null;
+  @Property({ type: 'datetime' }) confirmedAt: Date = new Date();
+  @Property({ type: 'text' }) visibility!: Visibility;
+}

@@ -1,0 +1,13 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { Visibility } from '../../../../../common/contract';
+import { VisibilityEnum } from '../../graphql/enums';
+import { MemberRef } from '../member/member.type';
+
+@ObjectType('Participation', { description: "This member's own confirmation that it takes part in another member's project." })
+export class ParticipationType {
+  @Field(() => ID, { description: "The project's global id." }) projectId!: string;
+  @Field(() => MemberRef, { description: 'The member that confirmed.' }) member!: MemberRef;
+  @Field(() => String, { nullable: true }) role?: string | null;
+  @Field(() => Date) confirmedAt!: Date;
+  @Field(() => VisibilityEnum) visibility!: Visibility;
+}
