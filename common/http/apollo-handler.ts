@@ -24,6 +24,17 @@ export interface ApolloHandlerOptions<TContext extends BaseContext, TAuth> {
   /** After authentication: refuse the request (rate limits) with a status, code and headers. */
   admit?: (req: IncomingMessage, auth: TAuth) => Promise<{ status: number; code: string; message: string; headers?: Record<string, string> } | undefined>;
   maxBodyBytes: number;
+  /** Before GraphQL: answer from elsewhere (a response cache), or undefined to execute. */
+  intercept?: (request: ParsedRequest<TAuth>) => Promise<{ status: number; body: string; headers?: Record<string, string> } | undefined>;
+  /** After a complete response: metrics, caching, invalidation. */
+  observe?: (request: ParsedRequest<TAuth>, response: { status: number; body: string; intercepted?: boolean }, startedAt: number) => void;
+}
+
+export interface ParsedRequest<TAuth> {
+  req: IncomingMessage;
+  auth: TAuth;
+  /** The parsed JSON body (POST) or undefined (GET). */
+  body: unknown;
 }
 
 /**
@@ -60,8 +71,17 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
       opts.onAuthError(err.reason, req);
       return sendGraphQLError(res, 401, 'UNAUTHENTICATED', GENERIC_AUTH_MESSAGE, { 'www-authenticate': 'Bearer' });
     }
+    const startedAt = performance.now();
     const refusal = await opts.admit?.(req, auth);
     if (refusal) return sendGraphQLError(res, refusal.status, refusal.code, refusal.message, refusal.headers);
+    const parsed: ParsedRequest<TAuth> = { req, auth, body };
+    const early = await opts.intercept?.(parsed);
+    if (early) {
+      res.writeHead(early.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(early.body)), ...early.headers });
+      res.end(early.body);
+      opts.observe?.(parsed, { ...early, intercepted: true }, startedAt);
+      return;
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -78,6 +98,7 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
       outHeaders['content-length'] = String(Buffer.byteLength(result.body.string));
       res.writeHead(result.status ?? 200, outHeaders);
       res.end(result.body.string);
+      opts.observe?.(parsed, { status: result.status ?? 200, body: result.body.string }, startedAt);
       return;
     }
     res.writeHead(result.status ?? 200, outHeaders);

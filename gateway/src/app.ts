@@ -33,6 +33,10 @@ import { fanoutCostRule } from './limits/fanout-cost';
 import { createRateLimiter, rateLimitKey } from './limits/rate-limit';
 import { createMemberQuery } from './network/member-queries';
 import { buildNetworkSubgraph, NETWORK_SDL } from './network/network-subgraph';
+import { ResponseCache } from './cache/response-cache';
+import { cacheKeyFor, OperationKinds } from './cache/cacheable';
+import { connectRedis } from './cache/connect-redis';
+import { createGatewayMetrics, operationLabel } from './observability/metrics';
 import { createWebSite } from './web/static-site';
 
 export interface GatewayOptions extends Partial<GatewayConfigInput> {
@@ -105,6 +109,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     void health.track(next.members);
   });
 
+  const metrics = createGatewayMetrics();
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const observedCall: typeof caller.call = async (member, body, context) => {
+    const result = await caller.call(member, body, context);
+    metrics.memberOutcomes.inc({ member: member.id, outcome: result.outcome });
+    if (result.outcome !== 'circuit_open') metrics.memberSeconds.observe({ member: member.id }, result.durationMs / 1000);
+    return result;
+  };
   const fanout = new FanoutDataSource({
     contract,
     members: (ctx) =>
@@ -113,7 +125,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         ctx.reports.push({ member: m.id, status: 'skipped', durationMs: 0, reason: 'schema incompatible with the network contract' });
         return false;
       }),
-    call: caller.call,
+    call: observedCall,
     logger,
   });
   const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id), createMemberQuery((o) => fanout.process(o))));
@@ -135,6 +147,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     csrfPrevention: true,
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
+    parseOptions: armor.parseOptions,
     validationRules: [...armor.validationRules, fanoutCostRule({ memberFields, members: () => registry.registry.members.length, maxCost: config.maxFanoutCost })],
     plugins: [
       ...armor.plugins,
@@ -147,7 +160,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
 
-  const rateLimiter = createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds });
+  const rateLimiter = createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis });
+  const responseCache = config.responseCacheTtlSeconds > 0 ? new ResponseCache({ ttlSeconds: config.responseCacheTtlSeconds, redis, logger }) : undefined;
+  const operations = new OperationKinds();
   const apolloHandler = createApolloHandler<GatewayContext, Caller>({
     server: apollo,
     maxBodyBytes: config.maxRequestBodyBytes,
@@ -158,6 +173,26 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       const requestId = typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
       const acceptLanguage = typeof req.headers['accept-language'] === 'string' ? req.headers['accept-language'].slice(0, 200) : undefined;
       return { requestId, caller: auth, registry: registry.registry, acceptLanguage, deadlineAt: Date.now() + config.requestBudgetMs, reports: [] };
+    },
+    async intercept({ auth, body, req }) {
+      const key = responseCache && cacheKeyFor(auth, body, req, operations, responseCache);
+      if (!key) return undefined;
+      const hit = await responseCache!.get(key);
+      metrics.cache.inc({ result: hit ? 'hit' : 'miss' });
+      return hit && { ...hit, headers: { 'x-infrared-cache': 'hit' } };
+    },
+    observe({ auth, body, req }, response, startedAt) {
+      const request = body as { operationName?: unknown } | undefined;
+      const operation = operationLabel(request?.operationName);
+      metrics.requests.inc({ operation, status: String(response.status) });
+      metrics.requestSeconds.observe({ operation }, (performance.now() - startedAt) / 1000);
+      if (!responseCache || response.intercepted || response.status !== 200 || response.body.includes('"errors"')) return;
+      const kind = operations.kind(body);
+      if (kind === 'mutation') void responseCache.invalidate();
+      else {
+        const key = cacheKeyFor(auth, body, req, operations, responseCache);
+        if (key) void responseCache.set(key, { status: 200, body: response.body });
+      }
     },
     async admit(req, auth) {
       const retryAfter = await rateLimiter.consume(rateLimitKey(auth, req.socket.remoteAddress));
@@ -175,6 +210,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       '/graphql': graphql,
       '/explorer': web.explorer,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      '/metrics': async (_req, res) => {
+        for (const m of registry.registry.members) metrics.breakerState.set({ member: m.id }, caller.breakerState(m.id) === 'closed' ? 0 : 1);
+        const text = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      },
       '/ready': (_req, res) =>
         accepting
           ? sendJson(res, 200, { status: 'ready', schemaVersion: SCHEMA_VERSION, members: registry.registry.members.length })
@@ -201,6 +242,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       await apollo.stop();
       await client.close();
       await healthAgent.close();
+      redis?.disconnect();
     },
   };
 }

@@ -33,7 +33,9 @@ export const gatewayConfigSchema = z.strictObject({
   maxCost: z.coerce.number().int().positive().default(5000),
   /** Member root fields × members allowed in one operation. */
   maxFanoutCost: z.coerce.number().int().positive().default(400),
-  /** Redis for state shared by gateway replicas (rate limits, response cache, replay cache). */
+  /** Seconds a PUBLIC (anonymous) answer is served from the response cache; 0 turns it off. */
+  responseCacheTtlSeconds: z.coerce.number().int().min(0).max(3600).default(10),
+  /** Redis for state shared by gateway replicas (rate limits, response cache). */
   redisUrl: z.string().optional(),
   registryPollMs: z.coerce.number().int().positive().default(2_000),
   /** Production hides stack traces and field suggestions. */
@@ -64,6 +66,7 @@ const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_MAX_COST: 'maxCost',
   INFRARED_MAX_FANOUT_COST: 'maxFanoutCost',
   REDIS_URL: 'redisUrl',
+  INFRARED_RESPONSE_CACHE_TTL_S: 'responseCacheTtlSeconds',
   NODE_ENV: 'production',
 };
 

@@ -87,7 +87,7 @@ export class TestNetwork {
     this.writeRegistry();
     for (const m of members) await this.startMember(m);
     this.writeRegistry();
-    this.gateway = await createGateway({ registryFile: this.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: this.gatewayKey, logger: quietLogger(), registryPollMs: 200, ...gatewayOptions });
+    this.gateway = await createGateway({ registryFile: this.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: this.gatewayKey, logger: quietLogger(), registryPollMs: 200, responseCacheTtlSeconds: 0, ...gatewayOptions });
   }
 
   async startMember(m: TestMember, port = 0): Promise<MemberSubgraph> {

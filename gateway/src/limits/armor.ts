@@ -10,14 +10,21 @@ export interface QueryLimits {
 
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxAliases: 15, maxTokens: 2000, maxDirectives: 20, maxCost: 5000 };
 
-/** Hostile-query protection with graphql-armor: depth, aliases, tokens, directives and cost. */
+/**
+ * Hostile-query protection with graphql-armor: depth, aliases, directives and cost. Tokens are
+ * limited by graphql-js's own parser (`parseOptions.maxTokens`, passed to ApolloServer), not by
+ * armor's max-tokens plugin: that plugin parses in `parsingDidStart`, where a throw is an
+ * unexpected error, so every syntax error and every token-limit refusal became an HTTP 500
+ * (graphql-armor#571, #751). From graphql-js they are 400 GRAPHQL_PARSE_FAILED.
+ */
 export function queryArmor(limits: QueryLimits, production: boolean) {
-  return new ApolloArmor({
+  const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
     blockFieldSuggestion: { enabled: production },
   }).protect();
+  return { plugins, validationRules, parseOptions: { maxTokens: limits.maxTokens } };
 }

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseDocument } from 'yaml';
 import { parseRegistry, RegistryError } from '../../../common/registry/load-registry';
-import { DataFileError, parseMemberData } from '../../../subgraphs/member/src/import/import-member-data';
 import { CliError } from '../cli-error';
 
 export function registerCheck(program: Command): void {
@@ -12,6 +11,8 @@ export function registerCheck(program: Command): void {
     .argument('<file>', 'network.yaml or a member data file')
     .addHelpText('after', '\nExamples:\n  $ infrared check network.yaml\n  $ infrared check demo/members/kafshata.yaml')
     .action((file: string) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { DataFileError, parseMemberData } = require('../../../subgraphs/member/src/import/import-member-data') as typeof import('../../../subgraphs/member/src/import/import-member-data');
       let text: string;
       try {
         text = readFileSync(file, 'utf8');

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { startDemoNetwork } from '../../demo/demo-network';
 import { stopOnSignal } from '../cli-error';
 import { repoRoot } from '../repo-root';
 
@@ -13,6 +12,7 @@ export function registerDemo(program: Command): void {
     .option('--member-port <port>', 'first member port (members use consecutive ports)', '4001')
     .addHelpText('after', '\nExamples:\n  $ infrared demo\n  $ infrared demo --port 5000 --member-port 5001\n  $ DATABASE_URL=postgres://postgres@127.0.0.1/infrared infrared demo')
     .action(async (opts: { state: string; port: string; memberPort: string }) => {
+      const { startDemoNetwork } = await import('../../demo/demo-network');
       const started = performance.now();
       const log = (line: string) => process.stdout.write(`${line}\n`);
       log('InfraRed demo network: starting…');

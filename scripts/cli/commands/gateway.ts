@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createGateway } from '../../../gateway/src/app';
 import { stopOnSignal } from '../cli-error';
 
 export function registerGateway(program: Command): void {
@@ -15,6 +14,7 @@ export function registerGateway(program: Command): void {
     .option('--key <file>', 'private JWK that signs sub-requests (env INFRARED_GATEWAY_KEY)')
     .addHelpText('after', '\nExamples:\n  $ infrared gateway start --registry network.yaml --id infrared-gw --key gateway.jwk.json\n  $ INFRARED_REGISTRY=/etc/infrared/network.yaml PORT=8080 infrared gateway start')
     .action(async (flags: { registry?: string; port?: string; host?: string; id?: string; key?: string }) => {
+      const { createGateway } = await import('../../../gateway/src/app');
       const gateway = await createGateway({ registryFile: flags.registry, port: flags.port as never, host: flags.host, gatewayId: flags.id, signingKeyFile: flags.key });
       process.stdout.write(`gateway listening on ${gateway.url} (${gateway.registry.registry.members.length} members)\n`);
       stopOnSignal(gateway.stop);

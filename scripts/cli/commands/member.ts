@@ -1,10 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createLogger } from '../../../common/logger';
 import { resolveMemberConfig } from '../../../subgraphs/member/src/config';
-import { DataFileError, formatSummary, importMemberData, parseMemberData } from '../../../subgraphs/member/src/import/import-member-data';
-import { connectMemberDatabase, serveMember } from '../../../subgraphs/member/src/serve';
-import { exportMemberData, exportMisp, toYaml } from '../../../subgraphs/member/src/import/export-member-data';
 import { CliError, stopOnSignal } from '../cli-error';
 
 interface MemberFlags {
@@ -56,6 +52,7 @@ export function registerMember(program: Command): void {
     .option('--accept-direct-tokens', 'also accept caller tokens sent straight to this subgraph')
     .addHelpText('after', '\nExamples:\n  $ infrared member start --member kafshata --registry network.yaml --port 4001\n  $ DATABASE_URL=postgres://infrared@db/infrared infrared member start --member kafshata --registry network.yaml')
     .action(async (flags: MemberFlags) => {
+      const { serveMember } = await import('../../../subgraphs/member/src/serve');
       const running = await serveMember(config(flags));
       process.stdout.write(`member ${running.memberId} listening on ${running.url}\n`);
       stopOnSignal(running.stop);
@@ -67,6 +64,9 @@ export function registerMember(program: Command): void {
     .option('--max-visibility <level>', 'with --misp: the most private level to include (PUBLIC, NETWORK, MEMBERS, OWNER)', 'NETWORK')
     .addHelpText('after', '\nExamples:\n  $ infrared member export --member kafshata > kafshata.yaml\n  $ infrared member export --member kafshata --misp > kafshata-misp.json')
     .action(async (flags: MemberFlags & { misp?: boolean; maxVisibility: string }) => {
+      const { createLogger } = await import('../../../common/logger');
+      const { connectMemberDatabase } = await import('../../../subgraphs/member/src/serve');
+      const { exportMemberData, exportMisp, toYaml } = await import('../../../subgraphs/member/src/import/export-member-data');
       const settings = config(flags);
       if (!['PUBLIC', 'NETWORK', 'MEMBERS', 'OWNER'].includes(flags.maxVisibility)) throw new CliError(`--max-visibility: "${flags.maxVisibility}" is not one of PUBLIC, NETWORK, MEMBERS, OWNER`, 2);
       const { orm, embedded } = await connectMemberDatabase(settings, createLogger(`member:${settings.memberId}`, 'warn'));
@@ -86,6 +86,9 @@ export function registerMember(program: Command): void {
     .option('--check', 'validate only; write nothing')
     .addHelpText('after', '\nExamples:\n  $ infrared member import --member kafshata kafshata.yaml\n  $ infrared member import --member kafshata --prune kafshata.yaml\n  $ infrared member import --member kafshata --check kafshata.yaml')
     .action(async (file: string, flags: MemberFlags & { prune?: boolean; check?: boolean }) => {
+      const { DataFileError, formatSummary, importMemberData, parseMemberData } = await import('../../../subgraphs/member/src/import/import-member-data');
+      const { createLogger } = await import('../../../common/logger');
+      const { connectMemberDatabase } = await import('../../../subgraphs/member/src/serve');
       const settings = config(flags);
       let text: string;
       try {

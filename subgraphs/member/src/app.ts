@@ -19,6 +19,7 @@ import { buildMemberSchema } from './graphql/schema';
 import { formatMemberError } from './graphql/format-error';
 import { parseAcceptLanguage } from '../../../common/i18n';
 import { createLoaders } from './loaders';
+import { createMemberMetrics } from './http/metrics';
 import { Attestor } from './provenance/attestor';
 import type { PrivateJwk } from '../../../common/auth/keys';
 
@@ -80,11 +81,13 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
   await apollo.start();
   const resolveCaller = opts.resolveCaller ?? (async () => ANONYMOUS);
   const attestor = opts.signingKey ? new Attestor(opts.signingKey, opts.member.id) : undefined;
+  const metrics = createMemberMetrics();
   const graphql = createApolloHandler<MemberContext, Caller>({
     server: apollo,
     maxBodyBytes: opts.maxBodyBytes ?? 1_000_000,
     authenticate: resolveCaller,
     onAuthError: (reason, req) => logger.warn({ reason, ip: req.socket.remoteAddress }, 'sub-request refused'),
+    observe: ({ body }, response, startedAt) => metrics.observe(body, response.status, startedAt),
     async context({ req, auth: caller }) {
       const scope = { owner: opts.member.id, caller };
       const em = orm.em.fork();
@@ -109,7 +112,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
     }
   };
   const http = await startHttpServer({
-    routes: { '/graphql': graphql, '/health': health, '/ready': ready, ...opts.routes },
+    routes: { '/graphql': graphql, '/health': health, '/ready': ready, '/metrics': metrics.route, ...opts.routes },
     port: opts.port,
     host: opts.host,
     logger,

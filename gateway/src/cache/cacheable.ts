@@ -1,0 +1,35 @@
+import type { IncomingMessage } from 'node:http';
+import { getOperationAST, parse } from 'graphql';
+import type { Caller } from '../../../common/caller';
+import type { ResponseCache } from './response-cache';
+
+/** Remembers whether a query text is a query or a mutation, parsing each text once. */
+export class OperationKinds {
+  private readonly kinds = new Map<string, 'query' | 'mutation' | 'other'>();
+
+  kind(body: unknown): 'query' | 'mutation' | 'other' {
+    const request = body as { query?: unknown; operationName?: unknown } | undefined;
+    if (!request || typeof request.query !== 'string' || request.query.length > 20_000) return 'other';
+    const key = `${String(request.operationName ?? '')}\n${request.query}`;
+    let kind = this.kinds.get(key);
+    if (!kind) {
+      try {
+        const op = getOperationAST(parse(request.query), typeof request.operationName === 'string' ? request.operationName : undefined);
+        kind = op?.operation === 'query' ? 'query' : op?.operation === 'mutation' ? 'mutation' : 'other';
+      } catch {
+        kind = 'other';
+      }
+      if (this.kinds.size >= 1000) this.kinds.delete(this.kinds.keys().next().value as string);
+      this.kinds.set(key, kind);
+    }
+    return kind;
+  }
+}
+
+/** The response-cache key for an anonymous query, or undefined when the request must not be cached. */
+export function cacheKeyFor(caller: Caller, body: unknown, req: IncomingMessage, kinds: OperationKinds, cache: ResponseCache): string | undefined {
+  if (!caller.anonymous || req.method !== 'POST' || kinds.kind(body) !== 'query') return undefined;
+  const request = body as { query: string; variables?: unknown; operationName?: string };
+  const language = typeof req.headers['accept-language'] === 'string' ? req.headers['accept-language'] : undefined;
+  return cache.key({ query: request.query, variables: request.variables, operationName: request.operationName, language });
+}

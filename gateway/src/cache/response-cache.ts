@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { ErrorsAreMissesCache, InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../../common/logger';
+import { RedisKeyValueCache } from './redis-key-value-cache';
+
+export interface CachedResponse {
+  status: number;
+  body: string;
+}
+
+/**
+ * A response cache for data visible to anonymous callers — PUBLIC data only, the one visibility
+ * class every caller shares. Responses for authenticated callers are never stored or served
+ * from here, so no MEMBERS or OWNER record can reach another caller. Keys are a hash of the
+ * operation, variables, operation name and language (never a token), with a generation number
+ * that every successful write bumps (in Redis too, so all replicas drop their entries).
+ */
+export class ResponseCache {
+  private generation = 0;
+  private generationCheckedAt = 0;
+  private readonly cache: KeyValueCache<string>;
+
+  constructor(private readonly opts: { ttlSeconds: number; redis?: Redis; logger: Logger }) {
+    const memory = new InMemoryLRUCache<string>({ maxSize: 50 * 1024 * 1024 });
+    // a Redis outage turns into cache misses, never into failed requests
+    this.cache = opts.redis ? new ErrorsAreMissesCache(new RedisKeyValueCache(opts.redis, 'infrared:response:'), { warn: (m: string) => opts.logger.warn(m) } as never) : memory;
+  }
+
+  key(parts: { query: string; variables: unknown; operationName?: string; language?: string }): string {
+    return createHash('sha256').update(JSON.stringify([parts.query, parts.variables ?? null, parts.operationName ?? null, parts.language ?? null])).digest('base64url');
+  }
+
+  async get(key: string): Promise<CachedResponse | undefined> {
+    const generation = await this.currentGeneration();
+    const hit = await this.cache.get(`${generation}:${key}`);
+    return hit ? (JSON.parse(hit) as CachedResponse) : undefined;
+  }
+
+  async set(key: string, response: CachedResponse): Promise<void> {
+    const generation = await this.currentGeneration();
+    await this.cache.set(`${generation}:${key}`, JSON.stringify(response), { ttl: this.opts.ttlSeconds });
+  }
+
+  /** A member's data changed: every cached answer is stale, on every replica. */
+  async invalidate(): Promise<void> {
+    this.generation++;
+    if (this.opts.redis) {
+      try {
+        this.generation = Math.max(this.generation, await this.opts.redis.incr('infrared:response:generation'));
+      } catch (err) {
+        this.opts.logger.warn({ err: (err as Error).message }, 'response cache: Redis unavailable, invalidated locally only');
+      }
+    }
+    this.generationCheckedAt = Date.now();
+  }
+
+  private async currentGeneration(): Promise<number> {
+    if (!this.opts.redis || Date.now() - this.generationCheckedAt < 1000) return this.generation;
+    this.generationCheckedAt = Date.now();
+    try {
+      const shared = Number((await this.opts.redis.get('infrared:response:generation')) ?? 0);
+      if (shared > this.generation) this.generation = shared;
+    } catch {
+      /* Redis down: keep the local generation */
+    }
+    return this.generation;
+  }
+}

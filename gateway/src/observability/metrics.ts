@@ -1,0 +1,24 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The gateway's Prometheus metrics (prom-client), in a registry of its own. */
+export function createGatewayMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'infrared_gateway_' });
+  const buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+  return {
+    registry,
+    requests: new Counter({ name: 'infrared_gateway_requests_total', help: 'GraphQL requests by operation name and status', labelNames: ['operation', 'status'], registers: [registry] }),
+    requestSeconds: new Histogram({ name: 'infrared_gateway_request_seconds', help: 'GraphQL request latency by operation name', labelNames: ['operation'], buckets, registers: [registry] }),
+    memberSeconds: new Histogram({ name: 'infrared_gateway_member_seconds', help: 'Fan-out call latency per member', labelNames: ['member'], buckets, registers: [registry] }),
+    memberOutcomes: new Counter({ name: 'infrared_gateway_member_calls_total', help: 'Fan-out calls per member and outcome (ok, timeout, error, circuit_open, skipped)', labelNames: ['member', 'outcome'], registers: [registry] }),
+    breakerState: new Gauge({ name: 'infrared_gateway_member_breaker_open', help: '1 when the member\'s circuit breaker is open or half-open', labelNames: ['member'], registers: [registry] }),
+    cache: new Counter({ name: 'infrared_gateway_response_cache_total', help: 'Response cache lookups by result (hit, miss)', labelNames: ['result'], registers: [registry] }),
+  };
+}
+
+export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
+
+/** A bounded operation label: the operation name if it is a plain identifier, else "anonymous". */
+export function operationLabel(name: unknown): string {
+  return typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'anonymous';
+}
