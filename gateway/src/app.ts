@@ -162,6 +162,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
 
   const rateLimiter = createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis });
   const responseCache = config.responseCacheTtlSeconds > 0 ? new ResponseCache({ ttlSeconds: config.responseCacheTtlSeconds, redis, logger }) : undefined;
+  // a registry edit (a member joined, left or moved) makes every cached answer stale
+  if (responseCache) registry.onChange(() => void responseCache.invalidate());
   const operations = new OperationKinds();
   const apolloHandler = createApolloHandler<GatewayContext, Caller>({
     server: apollo,

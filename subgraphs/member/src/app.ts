@@ -23,6 +23,18 @@ import { createMemberMetrics } from './http/metrics';
 import { Attestor } from './provenance/attestor';
 import type { PrivateJwk } from '../../../common/auth/keys';
 
+function simulated(handler: RouteHandler, simulate: NonNullable<MemberSubgraphOptions['simulate']>): RouteHandler {
+  return async (req, res) => {
+    const wait = simulate.latencyMs();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (simulate.failureRate?.()) {
+      req.resume();
+      return sendJson(res, 503, { errors: [{ message: 'simulated failure', extensions: { code: 'SIMULATED' } }] });
+    }
+    return handler(req, res);
+  };
+}
+
 /** Decides who a request is for. The trust module provides the real one (signed assertions). */
 export type CallerResolver = (req: IncomingMessage, rawBody: Buffer) => Promise<Caller>;
 
@@ -37,6 +49,11 @@ export interface MemberSubgraphOptions {
   resolveCaller?: CallerResolver;
   /** The member's private key: when given, records carry an `attestation`. */
   signingKey?: PrivateJwk;
+  /**
+   * Simulation only (benchmarks, the large-network harness): milliseconds to wait before each
+   * GraphQL answer, and a failure rate. Never set in production.
+   */
+  simulate?: { latencyMs: () => number; failureRate?: () => boolean };
   /** Extra HTTP routes, such as `/.well-known/jwks.json`. */
   routes?: Record<string, RouteHandler>;
 }
@@ -112,7 +129,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
     }
   };
   const http = await startHttpServer({
-    routes: { '/graphql': graphql, '/health': health, '/ready': ready, '/metrics': metrics.route, ...opts.routes },
+    routes: { '/graphql': opts.simulate ? simulated(graphql, opts.simulate) : graphql, '/health': health, '/ready': ready, '/metrics': metrics.route, ...opts.routes },
     port: opts.port,
     host: opts.host,
     logger,

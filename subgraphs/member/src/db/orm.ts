@@ -38,6 +38,7 @@ export async function openDatabase(opts: DatabaseOptions, logger: Logger): Promi
     pool: { min: 0, max: opts.poolMax ?? 5, idleTimeoutMillis: 30_000 },
     allowGlobalContext: false,
     debug: opts.onQuery ? ['query'] : false,
+    colors: false,
     logger: opts.onQuery ? (message: string) => opts.onQuery!(message) : () => undefined,
     ensureDatabase: false,
   });

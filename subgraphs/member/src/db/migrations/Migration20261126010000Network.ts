@@ -26,7 +26,8 @@ export class Migration20261126010000Network extends Migration {
       this.addSql(`create index "${table}_kind_idx" on ${s}."${table}" ("kind")`);
     }
     this.addSql(`create table ${s}."participation" (
-      "project_id" text primary key, "role" text null, "confirmed_at" timestamptz not null default now(), ${visibility})`);
+      "project_id" text primary key, "role" text null, "confirmed_at" timestamptz not null default now(), ${visibility},
+      "shared_with" text[] not null default '{}')`);
   }
 
   async down(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { ArrayType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Visibility } from '../../../../../common/contract';
 
 /**
@@ -7,11 +7,13 @@ import type { Visibility } from '../../../../../common/contract';
  */
 @Entity({ tableName: 'participation' })
 export class ParticipationRecord {
-  [OptionalProps]?: 'confirmedAt';
+  [OptionalProps]?: 'confirmedAt' | 'sharedWith';
 
   /** The project's global id, `<lead>:<localId>`. */
   @PrimaryKey({ type: 'text' }) projectId!: string;
   @Property({ type: 'text', nullable: true }) role?: string | null;
   @Property({ type: 'datetime' }) confirmedAt: Date = new Date();
   @Property({ type: 'text' }) visibility!: Visibility;
+  /** For MEMBERS: who may see it (by default the project's lead). */
+  @Property({ type: ArrayType }) sharedWith: string[] = [];
 }

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface Child<T> {
+  ready: T;
+  pid: number;
+  /** Peak resident memory of the process so far (VmHWM), in MB. */
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one of the benchmark's processes (`<name>.js` beside this file) with a JSON config and
+ * waits for the JSON line it prints once ready.
+ */
+export async function startChild<T>(name: string, config: unknown, timeoutMs = 60_000): Promise<Child<T>> {
+  const proc: ChildProcess = spawn(process.execPath, [join(__dirname, `${name}.js`), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'error' } });
+  const ready = await new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs} ms`)), timeoutMs);
+    createInterface({ input: proc.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      try {
+        resolve(JSON.parse(line) as T);
+      } catch {
+        reject(new Error(`${name}: ${line}`));
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
+  });
+  return {
+    ready,
+    pid: proc.pid!,
+    peakRssMb() {
+      try {
+        const status = require('node:fs').readFileSync(`/proc/${proc.pid}/status`, 'utf8') as string;
+        return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+      } catch {
+        return 0;
+      }
+    },
+    async stop() {
+      if (proc.exitCode !== null) return;
+      proc.kill('SIGTERM');
+      await Promise.race([new Promise((r) => proc.once('exit', r)), new Promise((r) => setTimeout(r, 5000))]);
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    },
+  };
+}

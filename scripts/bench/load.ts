@@ -1,0 +1,37 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** One autocannon run against a GraphQL endpoint (loopback only). */
+export async function load(url: string, query: string, opts: { seconds: number; connections: number; headers?: Record<string, string> }): Promise<LoadResult> {
+  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url)) throw new Error(`benchmarks run against loopback only, not ${url}`);
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...opts.headers },
+    body: JSON.stringify({ query }),
+    connections: opts.connections,
+    duration: opts.seconds,
+  });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
+}
+
+/** Median of the runs, by requests per second (latencies from the same run). */
+export function median(runs: LoadResult[]): LoadResult {
+  const sorted = [...runs].sort((a, b) => a.rps - b.rps);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** A warm-up, then `rounds` measured runs; returns the median run. */
+export async function measure(url: string, query: string, opts: { seconds: number; connections: number; rounds: number; headers?: Record<string, string> }): Promise<LoadResult & { runs: LoadResult[] }> {
+  await load(url, query, { ...opts, seconds: Math.max(1, Math.round(opts.seconds / 2)) });
+  const runs: LoadResult[] = [];
+  for (let i = 0; i < opts.rounds; i++) runs.push(await load(url, query, opts));
+  return { ...median(runs), runs };
+}

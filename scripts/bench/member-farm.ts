@@ -1,0 +1,76 @@
+import { createServer } from 'node:http';
+import { createLogger } from '../../common/logger';
+import { createMemberSubgraph, type MemberSubgraph } from '../../subgraphs/member/src/app';
+import { openDatabase } from '../../subgraphs/member/src/db/orm';
+import { importMemberData } from '../../subgraphs/member/src/import/import-member-data';
+
+interface FarmConfig {
+  databaseUrl: string;
+  schemaPrefix: string;
+  members: { id: string; services: number; latencyMs?: number; hang?: boolean }[];
+}
+
+/** Generated member data: `services` PUBLIC services with one capacity record each. */
+export function generatedData(id: string, services: number) {
+  return {
+    member: id,
+    services: Array.from({ length: services }, (_, i) => ({
+      id: `svc-${String(i).padStart(4, '0')}`,
+      name: `Service ${i} of ${id}`,
+      kind: 'EMAIL',
+      description: { en: `Service ${i}` },
+      languages: ['en'],
+      regions: ['Bench'],
+      status: 'OPERATIONAL',
+      acceptingUsers: true,
+      visibility: 'PUBLIC',
+      capacity: [{ id: `cap-${String(i).padStart(4, '0')}`, resource: 'STORAGE_GB', total: 100, used: i % 100, visibility: 'PUBLIC' }],
+    })),
+  };
+}
+
+/**
+ * A benchmark process hosting many member subgraphs (one schema each in one PostgreSQL), with
+ * optional fixed latency or a hang, and a control endpoint that counts SQL statements per member.
+ */
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2]) as FarmConfig;
+  const logger = createLogger('bench-farm', 'error');
+  const sql = new Map<string, number>();
+  const running: MemberSubgraph[] = [];
+  const out: { id: string; url: string }[] = [];
+  for (const m of config.members) {
+    if (m.hang) {
+      const server = createServer(() => undefined); // accepts, never answers
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      out.push({ id: m.id, url: `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql` });
+      continue;
+    }
+    sql.set(m.id, 0);
+    const orm = await openDatabase(
+      { url: config.databaseUrl, schema: `${config.schemaPrefix}_${m.id.replace(/-/g, '_')}`, poolMax: 4, onQuery: (line) => { if (/\[query\] (select|insert|update|delete)\b/i.test(line)) sql.set(m.id, (sql.get(m.id) ?? 0) + 1); } },
+      logger,
+    );
+    await importMemberData(orm, m.id, generatedData(m.id, m.services) as never, { prune: true });
+    const latency = m.latencyMs ?? 0;
+    const member = await createMemberSubgraph({ member: { id: m.id, languages: ['en'] }, database: { orm }, logger, simulate: latency ? { latencyMs: () => latency } : undefined });
+    running.push(member);
+    out.push({ id: m.id, url: member.url });
+  }
+  const control = createServer((req, res) => {
+    if (req.url === '/sql/reset') for (const k of sql.keys()) sql.set(k, 0);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(Object.fromEntries(sql)));
+  });
+  await new Promise<void>((r) => control.listen(0, '127.0.0.1', () => r()));
+  process.stdout.write(`${JSON.stringify({ members: out, control: `http://127.0.0.1:${(control.address() as { port: number }).port}` })}\n`);
+  process.on('SIGTERM', async () => {
+    for (const m of running) await m.stop().catch(() => undefined);
+    process.exit(0);
+  });
+}
+
+if (require.main === module) main().catch((err) => {
+  process.stdout.write(`farm failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,185 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeServices } from '@apollo/composition';
+import { parse } from 'graphql';
+import { stringify } from 'yaml';
+import { createLogger } from '../../common/logger';
+import { memberSdlPath } from '../../schema/paths';
+import { startEmbeddedPostgres } from '../../subgraphs/member/src/db/embedded';
+import { startChild, type Child } from './child';
+import { measure, type LoadResult } from './load';
+
+/**
+ * `npm run bench`: the performance suite, on loopback only. Every comparison is measured side by
+ * side in one run; each figure is the median of `rounds` runs after a warm-up. Writes
+ * bench-results/summary.json and summary.md. `--smoke` runs a few seconds, to keep the harness
+ * working in CI (its figures mean nothing).
+ */
+const smoke = process.argv.includes('--smoke');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const seconds = arg('seconds', smoke ? 1 : 5);
+const rounds = arg('rounds', smoke ? 1 : 3);
+const connections = arg('connections', 10);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const QUERY = '{ services { id name } }';
+
+type Farm = Child<{ members: { id: string; url: string }[]; control: string }>;
+type Url = Child<{ url: string }>;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const logger = createLogger('bench', 'error');
+  const dir = mkdtempSync(join(tmpdir(), 'infrared-bench-'));
+  const embedded = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ logger });
+  const databaseUrl = process.env.DATABASE_URL ?? embedded!.url;
+  const prefix = `bench${Date.now().toString(36)}`;
+  const results: Record<string, unknown> = {};
+  const children: { stop(): Promise<void> }[] = [];
+  const opts = { seconds, connections, rounds };
+
+  const farm = async (name: string, members: { id: string; services: number; latencyMs?: number; hang?: boolean }[]): Promise<Farm> => {
+    const f = await startChild<Farm['ready']>('member-farm', { databaseUrl, schemaPrefix: `${prefix}_${name}`, members }, 180_000);
+    children.push(f);
+    return f;
+  };
+  const registry = (file: string, members: { id: string; url: string }[]) => {
+    writeFileSync(file, stringify({ network: { id: 'bench', name: 'Bench' }, members: members.map((m) => ({ id: m.id, name: m.id, region: 'Bench', url: m.url })), gateways: [] }));
+    return file;
+  };
+  const gateway = async (registryFile: string, settings: Record<string, unknown> = {}): Promise<Url> => {
+    const g = await startChild<{ url: string }>('gateway-process', { registryFile, responseCacheTtlSeconds: 0, ...settings });
+    children.push(g);
+    return g;
+  };
+  const stopAll = async () => {
+    for (const c of children.splice(0).reverse()) await c.stop();
+  };
+
+  try {
+    // 1, 5, 6: one member, no added latency
+    log(`bench: ${cpus().length} cores, node ${process.version}, ${rounds} round(s) of ${seconds} s, ${connections} connections${smoke ? ' (smoke)' : ''}`);
+    const one = await farm('one', [{ id: 'solo', services: 10 }]);
+    const oneRegistry = registry(join(dir, 'one.yaml'), one.ready.members);
+    const gw = await gateway(oneRegistry);
+    const direct = await measure(one.ready.members[0].url, QUERY, opts);
+    const viaGateway = await measure(gw.ready.url, QUERY, opts);
+    results.directVsGateway = { direct: strip(direct), gateway: strip(viaGateway), ratio: round(viaGateway.rps / direct.rps) };
+    log(`1. direct ${direct.rps.toFixed(0)} req/s, gateway ${viaGateway.rps.toFixed(0)} req/s: gateway/direct = ${round(viaGateway.rps / direct.rps)}`);
+
+    const supergraph = composeServices([{ name: 'members', url: one.ready.members[0].url, typeDefs: parse(readFileSync(memberSdlPath(), 'utf8')) }]);
+    if (supergraph.errors) throw new Error(supergraph.errors.map((e) => e.message).join('; '));
+    const hive = await startChild<{ url: string }>('hive-process', { supergraph: supergraph.supergraphSdl });
+    children.push(hive);
+    const hiveRun = await measure(hive.ready.url, QUERY, opts);
+    const oursAgain = await measure(gw.ready.url, QUERY, opts);
+    results.hive = { hive: strip(hiveRun), ours: strip(oursAgain), ratio: round(oursAgain.rps / hiveRun.rps) };
+    log(`5. ours ${oursAgain.rps.toFixed(0)} req/s, Hive Gateway ${hiveRun.rps.toFixed(0)} req/s: ours/Hive = ${round(oursAgain.rps / hiveRun.rps)}`);
+    await hive.stop();
+
+    const cached = await gateway(oneRegistry, { responseCacheTtlSeconds: 60 });
+    const cacheOn = await measure(cached.ready.url, QUERY, opts);
+    const cacheOff = await measure(gw.ready.url, QUERY, opts);
+    results.cache = { on: strip(cacheOn), off: strip(cacheOff), ratio: round(cacheOn.rps / cacheOff.rps) };
+    log(`6. cache on ${cacheOn.rps.toFixed(0)} req/s, off ${cacheOff.rps.toFixed(0)} req/s: on/off = ${round(cacheOn.rps / cacheOff.rps)}`);
+    await stopAll();
+
+    // 2, 3, 4: twenty members with 5 ms each, plus one that hangs
+    const n = smoke ? 5 : 20;
+    const many = await farm('many', [...Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 })), { id: 'zz-hung', services: 0, hang: true }]);
+    const healthy = many.ready.members.filter((m) => m.id !== 'zz-hung');
+    const fanout: Record<string, LoadResult> = {};
+    let rssAt20 = 0;
+    for (const size of smoke ? [1, n] : [1, 5, 20]) {
+      const g = await gateway(registry(join(dir, `fan-${size}.yaml`), healthy.slice(0, size)));
+      fanout[size] = strip(await measure(g.ready.url, QUERY, opts));
+      rssAt20 = g.peakRssMb();
+      await g.stop();
+    }
+    const p50ratio = round(fanout[smoke ? n : 20].p50 / fanout[1].p50);
+    results.fanout = { byMembers: fanout, p50ratio, gatewayPeakRssMb: rssAt20 };
+    log(`2. fan-out p50: ${Object.entries(fanout).map(([k, v]) => `N=${k} ${v.p50} ms`).join(', ')}; p50(N)/p50(1) = ${p50ratio}; gateway peak RSS ${rssAt20} MB`);
+
+    const withHung = registry(join(dir, 'hung.yaml'), [...healthy.slice(0, 5), many.ready.members.find((m) => m.id === 'zz-hung')!]);
+    const healthy5 = await gateway(registry(join(dir, 'healthy5.yaml'), healthy.slice(0, 5)));
+    const baseline = await measure(healthy5.ready.url, QUERY, opts);
+    await healthy5.stop();
+    const noBreaker = await gateway(withHung, { memberDeadlineMs: 300, breakerFailures: 1_000_000 });
+    const closed = await measure(noBreaker.ready.url, QUERY, opts);
+    await noBreaker.stop();
+    const breaker = await gateway(withHung, { memberDeadlineMs: 300, breakerFailures: 3, breakerHalfOpenMs: 600_000 });
+    const open = await measure(breaker.ready.url, QUERY, opts);
+    await breaker.stop();
+    results.hung = { healthy: strip(baseline), breakerClosed: strip(closed), breakerOpen: strip(open), deadlineMs: 300, openP50overHealthy: round(open.p50 / baseline.p50) };
+    log(`3. one member hung (deadline 300 ms): p99 with the breaker closed ${closed.p99} ms; p50 once open ${open.p50} ms vs healthy ${baseline.p50} ms = ${round(open.p50 / baseline.p50)}x`);
+
+    const sqlSmall = await sqlPerRequest(many, healthy, registry(join(dir, 'sql-small.yaml'), healthy), gateway);
+    await stopAll();
+    const bigFarm = await farm('big', Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 100 })));
+    const sqlBig = await sqlPerRequest(bigFarm, bigFarm.ready.members, registry(join(dir, 'sql-big.yaml'), bigFarm.ready.members), gateway);
+    results.sqlPerMember = { services10: sqlSmall, services100: sqlBig, constant: sqlSmall === sqlBig };
+    log(`4. SQL statements per member per request for members { services { capacity } }: ${sqlSmall} with 10 services, ${sqlBig} with 100`);
+  } finally {
+    await stopAll();
+    await embedded?.stop();
+  }
+
+  const summary = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, smoke, seconds, rounds, connections, durationS: Math.round((Date.now() - started) / 1000), results };
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync('bench-results/summary.md', markdown(summary));
+  log(`\nwrote bench-results/summary.json and bench-results/summary.md (${summary.durationS} s)`);
+}
+
+async function sqlPerRequest(farm: Farm, members: { id: string; url: string }[], registryFile: string, gateway: (file: string) => Promise<Url>): Promise<number> {
+  const g = await gateway(registryFile);
+  const query = '{ members { id services { id capacity { id total } } } }';
+  const post = () => fetch(g.ready.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then((r) => r.json());
+  await post();
+  await fetch(`${farm.ready.control}/sql/reset`);
+  const requests = 5;
+  for (let i = 0; i < requests; i++) await post();
+  const counts = (await (await fetch(`${farm.ready.control}/sql`)).json()) as Record<string, number>;
+  await g.stop();
+  const asked = new Set(members.map((m) => m.id));
+  return Math.max(...Object.entries(counts).filter(([id]) => asked.has(id)).map(([, c]) => c / requests));
+}
+
+function strip(r: LoadResult): LoadResult {
+  return { rps: Math.round(r.rps), p50: r.p50, p99: r.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+function markdown(s: { date: string; cores: number; node: string; smoke: boolean; rounds: number; seconds: number; connections: number; results: Record<string, any> }): string {
+  const r = s.results;
+  const rows = [
+    ['1. gateway ÷ direct (1 member)', `${r.directVsGateway.gateway.rps} / ${r.directVsGateway.direct.rps} req/s`, `${r.directVsGateway.ratio}`, '≥ 0.5 (0.8 stretch)'],
+    ['   p50 / p99 direct · gateway', `${r.directVsGateway.direct.p50}/${r.directVsGateway.direct.p99} ms · ${r.directVsGateway.gateway.p50}/${r.directVsGateway.gateway.p99} ms`, '', ''],
+    ['2. fan-out p50(N) ÷ p50(1), 5 ms per member', Object.entries(r.fanout.byMembers).map(([k, v]: [string, any]) => `N=${k}: ${v.p50} ms`).join(', '), `${r.fanout.p50ratio}`, '≤ 1.5'],
+    ['   gateway peak RSS under load, 20 members', `${r.fanout.gatewayPeakRssMb} MB`, '', '≤ 300 MB'],
+    ['3. one member hung: p99, breaker closed', `${r.hung.breakerClosed.p99} ms (deadline ${r.hung.deadlineMs} ms)`, '', '≤ 1 deadline'],
+    ['   p50 breaker open ÷ healthy p50', `${r.hung.breakerOpen.p50} / ${r.hung.healthy.p50} ms`, `${r.hung.openP50overHealthy}`, '≤ 1.2'],
+    ['4. SQL per member per request (10 → 100 services)', `${r.sqlPerMember.services10} → ${r.sqlPerMember.services100}`, r.sqlPerMember.constant ? 'constant' : 'GROWS', 'constant'],
+    ['5. ours ÷ Hive Gateway (1 member)', `${r.hive.ours.rps} / ${r.hive.hive.rps} req/s`, `${r.hive.ratio}`, '≥ 1.0'],
+    ['6. response cache on ÷ off (PUBLIC query)', `${r.cache.on.rps} / ${r.cache.off.rps} req/s`, `${r.cache.ratio}`, '≥ 5'],
+  ];
+  return [
+    `Benchmark run ${s.date}: ${s.cores} cores, Node ${s.node}, ${s.rounds} round(s) × ${s.seconds} s, ${s.connections} connections${s.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}. Medians; ratios measured side by side in this run.`,
+    '',
+    '| scenario | figures | ratio | goal |',
+    '|---|---|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+  ].join('\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
