@@ -1,8 +1,21 @@
-/** Jest: TypeScript through @swc/jest (decorator metadata on), jose (ESM-only) transformed too. */
+const { existsSync } = require('node:fs');
+
+/**
+ * Jest: TypeScript through @swc/jest (decorator metadata on), jose (ESM-only) transformed too.
+ * Suites that need a part a fresh machine may lack run when that part is there:
+ * - test/replicas needs Redis: REDIS_URL (.ci/run sets it; `redis://127.0.0.1:6379` here);
+ * - test/browser needs Debian chromium at /usr/bin/chromium (.ci/run installs it).
+ * global-setup prints which of them run.
+ */
+const ignored = ['/node_modules/', '/dist/'];
+if (!process.env.REDIS_URL) ignored.push('<rootDir>/test/replicas/');
+if (!existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium')) ignored.push('<rootDir>/test/browser/');
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/common', '<rootDir>/gateway', '<rootDir>/subgraphs', '<rootDir>/scripts', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ignored,
   transform: {
     '^.+\\.(t|j)sx?$': [
       '@swc/jest',

@@ -164,6 +164,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const responseCache = config.responseCacheTtlSeconds > 0 ? new ResponseCache({ ttlSeconds: config.responseCacheTtlSeconds, redis, logger }) : undefined;
   // a registry edit (a member joined, left or moved) makes every cached answer stale
   if (responseCache) registry.onChange(() => void responseCache.invalidate());
+  /** The cache generation each cacheable request started in (answers from an older one are not stored). */
+  const cacheGenerations = new WeakMap<object, number>();
   const operations = new OperationKinds();
   const apolloHandler = createApolloHandler<GatewayContext, Caller>({
     server: apollo,
@@ -179,6 +181,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     async intercept({ auth, body, req }) {
       const key = responseCache && cacheKeyFor(auth, body, req, operations, responseCache);
       if (!key) return undefined;
+      cacheGenerations.set(req, await responseCache!.generationNow());
       const hit = await responseCache!.get(key);
       metrics.cache.inc({ result: hit ? 'hit' : 'miss' });
       return hit && { ...hit, headers: { 'x-infrared-cache': 'hit' } };
@@ -193,7 +196,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       if (kind === 'mutation') void responseCache.invalidate();
       else {
         const key = cacheKeyFor(auth, body, req, operations, responseCache);
-        if (key) void responseCache.set(key, { status: 200, body: response.body });
+        if (key) void responseCache.set(key, { status: 200, body: response.body }, cacheGenerations.get(req));
       }
     },
     async admit(req, auth) {

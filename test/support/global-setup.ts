@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { startEmbeddedPostgresInProcess } from '../../subgraphs/member/src/db/embedded';
 
 /**
@@ -6,6 +7,11 @@ import { startEmbeddedPostgresInProcess } from '../../subgraphs/member/src/db/em
  * Each test file gets its own schemas, so files never see each other's data.
  */
 export default async function globalSetup(): Promise<void> {
+  const chromium = existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium');
+  process.stdout.write(
+    `\n[test] Redis replica suite: ${process.env.REDIS_URL ? `on (${process.env.REDIS_URL})` : 'not run (set REDIS_URL, as .ci/run does)'}; ` +
+      `browser suite: ${chromium ? 'on' : 'not run (install Debian chromium, as .ci/run does)'}\n`,
+  );
   if (process.env.DATABASE_URL) {
     process.env.INFRARED_TEST_DATABASE_URL = process.env.DATABASE_URL;
     process.stdout.write(`\n[test] using PostgreSQL at DATABASE_URL\n`);

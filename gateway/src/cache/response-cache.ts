@@ -24,7 +24,9 @@ export class ResponseCache {
   constructor(private readonly opts: { ttlSeconds: number; redis?: Redis; logger: Logger }) {
     const memory = new InMemoryLRUCache<string>({ maxSize: 50 * 1024 * 1024 });
     // a Redis outage turns into cache misses, never into failed requests
-    this.cache = opts.redis ? new ErrorsAreMissesCache(new RedisKeyValueCache(opts.redis, 'infrared:response:'), { warn: (m: string) => opts.logger.warn(m) } as never) : memory;
+    this.cache = opts.redis
+      ? new ErrorsAreMissesCache(new RedisKeyValueCache(opts.redis, 'infrared:response:'), { error: (m: unknown) => opts.logger.debug({ err: String(m) }, 'response cache miss: Redis error') } as never)
+      : memory;
   }
 
   key(parts: { query: string; variables: unknown; operationName?: string; language?: string }): string {
@@ -37,9 +39,24 @@ export class ResponseCache {
     return hit ? (JSON.parse(hit) as CachedResponse) : undefined;
   }
 
-  async set(key: string, response: CachedResponse): Promise<void> {
+  /** The generation in force now: take it when a request starts, and give it back to `set`. */
+  generationNow(): Promise<number> {
+    return this.currentGeneration();
+  }
+
+  /**
+   * Stores an answer. With `startedIn` (the generation when the request started), an answer whose
+   * request began before an invalidation — computed from the old registry or old records — is
+   * not stored under the new generation.
+   */
+  async set(key: string, response: CachedResponse, startedIn?: number): Promise<void> {
     const generation = await this.currentGeneration();
-    await this.cache.set(`${generation}:${key}`, JSON.stringify(response), { ttl: this.opts.ttlSeconds });
+    if (startedIn !== undefined && startedIn !== generation) return;
+    try {
+      await this.cache.set(`${generation}:${key}`, JSON.stringify(response), { ttl: this.opts.ttlSeconds });
+    } catch (err) {
+      this.opts.logger.debug({ err: (err as Error).message }, 'response cache: could not store (Redis unavailable)');
+    }
   }
 
   /** A member's data changed: every cached answer is stale, on every replica. */

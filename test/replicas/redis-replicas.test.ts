@@ -1,0 +1,93 @@
+import { Redis } from 'ioredis';
+import { createGateway, type Gateway } from '../../gateway/src/app';
+import { ringMembers } from '../support/fixtures';
+import { GATEWAY_ID, TestNetwork, post, quietLogger } from '../support/network';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Two gateway replicas behind the same registry share state through the real Redis on this
+ * machine: rate limits, the PUBLIC response cache and its invalidation. Revocations come from the
+ * shared registry. A replica whose Redis is down keeps serving on local state.
+ */
+describe('gateway replicas on Redis', () => {
+  let net: TestNetwork;
+  let a: Gateway;
+  let b: Gateway;
+  const prefix = `t${Date.now().toString(36)}`;
+  beforeAll(async () => {
+    const redis = new Redis(REDIS_URL, { lazyConnect: true });
+    await redis.connect();
+    await redis.flushdb();
+    redis.disconnect();
+    net = await TestNetwork.start(ringMembers());
+    const replica = () =>
+      createGateway({ registryFile: net.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), redisUrl: REDIS_URL, responseCacheTtlSeconds: 60, rateLimitPoints: 6, rateLimitWindowSeconds: 60, registryPollMs: 200 });
+    a = await replica();
+    b = await replica();
+  });
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await net.stop();
+  });
+
+  it('applies one rate limit across both replicas', async () => {
+    const token = await net.token('alpha', { subject: `${prefix}-limited` });
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await post(i % 2 ? b.url : a.url, '{ viewer { subject } }', { token })).status);
+    expect(statuses.slice(0, 6)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(statuses.slice(6)).toEqual([429, 429]);
+    const other = await post(b.url, '{ viewer { subject } }', { token: await net.token('alpha', { subject: `${prefix}-other` }) });
+    expect(other.status).toBe(200);
+  });
+
+  it('serves a PUBLIC answer cached by one replica from the other, and both drop it after a write', async () => {
+    const query = `{ services(filter: { members: ["beta"] }) { id name } }`;
+    const headers = { 'content-type': 'application/json', 'x-forwarded-for': prefix };
+    const send = (url: string) => fetch(url, { method: 'POST', headers, body: JSON.stringify({ query }) });
+    const first = await send(a.url);
+    expect(first.headers.get('x-infrared-cache')).toBeNull();
+    const fromB = await send(b.url);
+    expect(fromB.headers.get('x-infrared-cache')).toBe('hit');
+    expect(await fromB.json()).toEqual(await first.json());
+
+    const write = await post(a.url, 'mutation($s: ServiceInput!) { upsertService(input: $s) { id } }', {
+      token: await net.token('beta', { scopes: ['read', 'write'], subject: `${prefix}-writer` }),
+      variables: { s: { id: 'pub', name: 'Renamed through replica A', kind: 'EMAIL', status: 'OPERATIONAL', acceptingUsers: true, visibility: 'PUBLIC' } },
+    });
+    expect(write.body.errors).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 1100)); // replicas re-read the shared generation at most once a second
+    const after = await send(b.url);
+    expect(after.headers.get('x-infrared-cache')).toBeNull();
+    expect(JSON.stringify(await after.json())).toContain('Renamed through replica A');
+  });
+
+  it('refuses a token revoked in the registry on both replicas', async () => {
+    const token = await net.token('gamma', { subject: `${prefix}-revoked` });
+    expect((await post(a.url, '{ viewer { subject } }', { token })).status).toBe(200);
+    const jti = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).jti;
+    net.writeRegistry((r) => {
+      r.members.find((m: { id: string }) => m.id === 'gamma').revocations = { jti: [jti] };
+    });
+    await a.registry.reload();
+    await b.registry.reload();
+    expect((await post(a.url, '{ viewer { subject } }', { token })).status).toBe(401);
+    expect((await post(b.url, '{ viewer { subject } }', { token })).status).toBe(401);
+  });
+
+  it('keeps serving, on local state, when Redis is down', async () => {
+    const lonely = await createGateway({ registryFile: net.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), redisUrl: 'redis://127.0.0.1:1', responseCacheTtlSeconds: 60, rateLimitPoints: 3 });
+    try {
+      const query = '{ services { id } }';
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await post(lonely.url, query)).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const ok = await post(lonely.url, query, { token: await net.token('alpha', { subject: `${prefix}-lonely` }) });
+      expect(ok.status).toBe(200);
+      expect(ok.body.data!.services.length).toBeGreaterThan(0);
+    } finally {
+      await lonely.stop();
+    }
+  });
+});
