@@ -34,6 +34,9 @@ import { createRateLimiter, rateLimitKey } from './limits/rate-limit';
 import { createMemberQuery } from './network/member-queries';
 import { buildNetworkSubgraph, NETWORK_SDL } from './network/network-subgraph';
 import { ResponseCache } from './cache/response-cache';
+import { RedisKeyValueCache } from './cache/redis-key-value-cache';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { PublicIndex } from './index/public-index';
 import { cacheKeyFor, OperationKinds } from './cache/cacheable';
 import { connectRedis } from './cache/connect-redis';
 import { createGatewayMetrics, operationLabel } from './observability/metrics';
@@ -128,7 +131,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     call: observedCall,
     logger,
   });
-  const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id), createMemberQuery((o) => fanout.process(o))));
+  const memberQuery = createMemberQuery((o) => fanout.process(o));
+  const publicIndex =
+    config.publicIndexRefreshSeconds > 0
+      ? new PublicIndex({ query: memberQuery, registry: () => registry.registry, store: redis ? new RedisKeyValueCache(redis) : new InMemoryLRUCache<string>(), refreshSeconds: config.publicIndexRefreshSeconds, logger })
+      : undefined;
+  const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id), memberQuery, publicIndex));
   const gateway = new ApolloGateway({
     supergraphSdl: composeSupergraph(contract.sdl),
     buildService: ({ name }) => (name === 'network' ? network : fanout),
@@ -159,6 +167,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
   await apollo.start();
+  publicIndex?.start();
 
   const rateLimiter = createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis });
   const responseCache = config.responseCacheTtlSeconds > 0 ? new ResponseCache({ ttlSeconds: config.responseCacheTtlSeconds, redis, logger }) : undefined;
@@ -243,6 +252,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       accepting = false;
       registry.stop();
       health.stop();
+      publicIndex?.stop();
       await http.close(drainMs);
       await apollo.stop();
       await client.close();

@@ -35,7 +35,9 @@ export const gatewayConfigSchema = z.strictObject({
   maxFanoutCost: z.coerce.number().int().positive().default(400),
   /** Seconds a PUBLIC (anonymous) answer is served from the response cache; 0 turns it off. */
   responseCacheTtlSeconds: z.coerce.number().int().min(0).max(3600).default(10),
-  /** Redis for state shared by gateway replicas (rate limits, response cache). */
+  /** Seconds between crawls of the public index (PUBLIC catalogue served without fan-out); 0 turns it off. */
+  publicIndexRefreshSeconds: z.coerce.number().int().min(0).max(86_400).default(0),
+  /** Redis for state shared by gateway replicas (rate limits, response cache, public index). */
   redisUrl: z.string().optional(),
   registryPollMs: z.coerce.number().int().positive().default(2_000),
   /** Production hides stack traces and field suggestions. */
@@ -67,6 +69,7 @@ const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_MAX_FANOUT_COST: 'maxFanoutCost',
   REDIS_URL: 'redisUrl',
   INFRARED_RESPONSE_CACHE_TTL_S: 'responseCacheTtlSeconds',
+  INFRARED_PUBLIC_INDEX_REFRESH_S: 'publicIndexRefreshSeconds',
   NODE_ENV: 'production',
 };
 

@@ -15,7 +15,7 @@ import { scrubForeign } from './scrub-foreign';
 export type MemberCall = (member: RegistryMember, body: string, context: GatewayContext) => Promise<MemberCallResult>;
 
 /** Root list fields whose `filter.members` is checked against the registry before the fan-out. */
-const MEMBER_PUSHDOWN = new Set(['services', 'capacity']);
+const MEMBER_PUSHDOWN = new Set(['services', 'capacity', 'incidents']);
 const PLAN_CACHE_SIZE = 500;
 
 export interface FanoutOptions {

@@ -8,6 +8,7 @@ import type { GatewayContext } from '../context';
 import type { MemberHealth } from '../health/member-health';
 import { capacityTotals, memberProjects, networkSummary, projectParticipants, supportMatches } from './network-aggregates';
 import type { MemberQuery } from './member-queries';
+import { filterCatalogue, type PublicIndex } from '../index/public-index';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 
 /** The `network` subgraph's SDL: the registry, served in-process by the gateway. */
@@ -24,6 +25,32 @@ type Query {
   member(id: ID!): Member
   "Solidarity: open needs paired with offers of the same kind from other members that share a language."
   supportMatches(kind: SupportKind): [SupportMatch!]!
+  "The PUBLIC service catalogue from the gateway's public index, without a fan-out (for large networks). Null when the index is off."
+  publicCatalogue(filter: CatalogueFilter, limit: Int): PublicCatalogue
+}
+
+input CatalogueFilter { kinds: [String!]  members: [ID!]  regions: [String!]  languages: [String!]  status: [String!]  acceptingUsers: Boolean  text: String }
+
+type PublicCatalogue {
+  refreshedAt: DateTime!
+  "Members that did not answer the last crawl."
+  missingMembers: [ID!]!
+  entries: [CatalogueEntry!]!
+}
+
+"A PUBLIC service as the public index holds it (description in the member's first language)."
+type CatalogueEntry {
+  id: ID!
+  member: Member!
+  name: String!
+  kind: String!
+  status: String!
+  acceptingUsers: Boolean!
+  languages: [String!]!
+  regions: [String!]!
+  url: String
+  software: String
+  description: String
 }
 
 enum Resource { STORAGE_GB ACCOUNTS BANDWIDTH_MBPS CPU_CORES MEMORY_GB }
@@ -125,7 +152,7 @@ type MemberStatus {
 `;
 
 /** Builds the in-process `network` subgraph over the live registry and health checks. */
-export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member: string) => string, query: MemberQuery): GraphQLSchema {
+export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member: string) => string, query: MemberQuery, publicIndex?: PublicIndex): GraphQLSchema {
   const find = (ctx: GatewayContext, id: string) => ctx.registry.members.find((m) => m.id === id) ?? null;
   return buildSubgraphSchema([
     {
@@ -156,6 +183,13 @@ export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member
             ),
           member: (_: unknown, args: { id: string }, ctx: GatewayContext) => find(ctx, args.id),
           supportMatches: (_: unknown, args: { kind?: string | null }, ctx: GatewayContext) => supportMatches(query, ctx, args.kind),
+          publicCatalogue: async (_: unknown, args: { filter?: Parameters<typeof filterCatalogue>[1]; limit?: number | null }, ctx: GatewayContext) => {
+            const snapshot = await publicIndex?.snapshot();
+            if (!snapshot) return null;
+            // entries of members that have left the registry are not served
+            const registered = snapshot.entries.filter((e) => find(ctx, e.member));
+            return { ...snapshot, entries: filterCatalogue(registered, args.filter ?? {}, args.limit).map((e) => ({ ...e, member: find(ctx, e.member) })) };
+          },
         },
         Network: {
           totals: (_: unknown, args: { resource: string }, ctx: GatewayContext) => capacityTotals(query, ctx, args.resource),
