@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatIssues } from '../../common/zod-issues';
+import { envBoolean, resolveConfig } from '../../common/config';
 
 /** Gateway settings, with their defaults. Every one can come from the environment (INFRARED_*). */
 export const gatewayConfigSchema = z.strictObject({
@@ -41,7 +41,7 @@ export const gatewayConfigSchema = z.strictObject({
   redisUrl: z.string().optional(),
   registryPollMs: z.coerce.number().int().positive().default(2_000),
   /** Production hides stack traces and field suggestions. */
-  production: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes', 'production'].includes(v.toLowerCase()) : v), z.boolean()).default(false),
+  production: z.preprocess(envBoolean, z.boolean()).default(false),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
@@ -75,9 +75,5 @@ const ENV: Record<string, keyof GatewayConfig> = {
 
 /** Validates settings (explicit options win over the environment); a bad one names itself. */
 export function resolveGatewayConfig(input: Partial<GatewayConfigInput>, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const fromEnv: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') fromEnv[key] = env[name];
-  const result = gatewayConfigSchema.safeParse({ ...fromEnv, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) });
-  if (!result.success) throw new TypeError(`invalid gateway configuration:\n  ${formatIssues(result.error).join('\n  ')}`);
-  return result.data;
+  return resolveConfig(gatewayConfigSchema, ENV, input, env, 'gateway');
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { MEMBER_ID_PATTERN } from '../../../common/ids';
-import { formatIssues } from '../../../common/zod-issues';
+import { envBoolean, resolveConfig } from '../../../common/config';
 
 const list = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string()));
-const bool = z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean());
+const bool = z.preprocess(envBoolean, z.boolean());
 
 /** A member subgraph's settings, with their defaults. */
 export const memberConfigSchema = z.strictObject({
@@ -46,9 +46,5 @@ const ENV: Record<string, keyof MemberConfig> = {
 
 /** Validates settings: explicit options win over the environment; a bad one is named. */
 export function resolveMemberConfig(input: Partial<Record<keyof MemberConfig, unknown>>, env: NodeJS.ProcessEnv = process.env): MemberConfig {
-  const fromEnv: Record<string, unknown> = {};
-  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') fromEnv[key] = env[name];
-  const result = memberConfigSchema.safeParse({ ...fromEnv, ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) });
-  if (!result.success) throw new TypeError(`invalid member configuration:\n  ${formatIssues(result.error).join('\n  ')}`);
-  return result.data;
+  return resolveConfig(memberConfigSchema, ENV, input, env, 'member');
 }
