@@ -118,6 +118,9 @@ describe('the whole of the network\'s work', () => {
     expect(joined.body.data!.joinProject).toEqual({ id: 'ana:backup', name: 'Shared backups', lead: { id: 'ana' } });
     expect(await participants()).toEqual(['bea']);
     expect(await projectsOf('bea')).toEqual(['ana:backup']);
+    const named = await net.query('{ project(id: "ana:backup") { participants { id name region } } }', { token: bea });
+    expect(named.body.errors).toBeUndefined();
+    expect(named.body.data!.project.participants).toEqual([{ id: 'bea', name: 'Member bea', region: 'Test region' }]);
 
     // nobody can make another member appear: ana (the lead) cannot confirm for cam, and cam is only invited
     const ana = await net.token('ana', { scopes: ['read', 'write'] });

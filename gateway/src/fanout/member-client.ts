@@ -51,8 +51,11 @@ export class MemberClient {
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
         body,
         signal,
-        headersTimeout: deadlineMs,
-        bodyTimeout: deadlineMs,
+        // The deadline is the signal's (a precise timer). undici runs its own header and body
+        // timeouts on coarse timers (about ±0.5 s), which cut members off before their deadline:
+        // they only back the signal up.
+        headersTimeout: deadlineMs + 1000,
+        bodyTimeout: deadlineMs + 1000,
       });
       let bytes = 0;
       const chunks: Buffer[] = [];

@@ -197,7 +197,8 @@ export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member
         },
         Project: {
           __resolveReference: (ref: { id: string; invited?: { id: string }[] }) => ref,
-          participants: (project: { id: string; invited?: { id: string }[] }, _: unknown, ctx: GatewayContext) => projectParticipants(query, ctx, project),
+          participants: async (project: { id: string; invited?: { id: string }[] }, _: unknown, ctx: GatewayContext) =>
+            (await projectParticipants(query, ctx, project)).map((m) => find(ctx, m.id)).filter((m) => m !== null),
         },
         Member: {
           __resolveReference: (ref: { id: string }, ctx: GatewayContext) => find(ctx, ref.id),

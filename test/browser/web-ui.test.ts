@@ -1,0 +1,301 @@
+/**
+ * The dashboard and the explorer in a real browser (Debian's chromium, driven by playwright-core)
+ * against the demo network: four member subgraphs with the demo data, behind the gateway that
+ * serves the built UI (dist/web, from `npm run build`).
+ *
+ * Every request the browser makes is recorded, and so is every Content-Security-Policy violation
+ * (a request the policy blocked never reaches the network): both must stay on the gateway's own
+ * origin. Screenshots of each view, at desktop and phone sizes, go to test-artifacts/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startDemoNetwork, type DemoNetwork } from '../../scripts/demo/demo-network';
+import { defaultWebRoot } from '../../gateway/src/web/static-site';
+import { databaseUrl, quietLogger } from '../support/network';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const NETWORK_SERVICE = 'Incident response mailing list';
+
+jest.setTimeout(60_000);
+
+/** The demo puts its members on consecutive fixed ports: pick a random block, and another if one is taken. */
+async function startDemo(stateDir: string): Promise<DemoNetwork> {
+  for (let attempt = 1; ; attempt++) {
+    const memberBasePort = 20_000 + Math.floor(Math.random() * 20_000);
+    // no response cache: a refresh right after a member stops must ask the members again
+    const ttl = process.env.INFRARED_RESPONSE_CACHE_TTL_S;
+    process.env.INFRARED_RESPONSE_CACHE_TTL_S = '0';
+    try {
+      return await startDemoNetwork({ stateDir, dataDir: resolve(__dirname, '../../demo'), gatewayPort: 0, memberBasePort, databaseUrl: databaseUrl(), log: () => undefined, logger: quietLogger() });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err;
+    } finally {
+      if (ttl === undefined) delete process.env.INFRARED_RESPONSE_CACHE_TTL_S;
+      else process.env.INFRARED_RESPONSE_CACHE_TTL_S = ttl;
+    }
+  }
+}
+
+describe('web dashboard and explorer in a browser', () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'infrared-web-ui-'));
+  let demo: DemoNetwork;
+  let origin: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const requests: string[] = [];
+  const failures: string[] = [];
+
+  const shot = async (name: string, size = DESKTOP) => {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-${size === PHONE ? 'phone' : 'desktop'}.png`), fullPage: true });
+  };
+  /** Both sizes, back at desktop size afterwards. */
+  const shots = async (name: string) => {
+    await shot(name, PHONE);
+    await shot(name, DESKTOP);
+  };
+  const goto = async (hash: string) => {
+    await page.evaluate((h) => (location.hash = h), hash);
+    await page.locator('main h1').first().waitFor();
+  };
+  const loaded = () => page.locator('main[aria-busy="false"]').waitFor();
+
+  beforeAll(async () => {
+    if (!existsSync(join(defaultWebRoot(), 'index.html'))) throw new Error(`no web bundle in ${defaultWebRoot()}: run \`npm run build\` first`);
+    if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    [demo, browser] = await Promise.all([
+      startDemo(stateDir),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      }),
+    ]);
+    origin = new URL(demo.gateway.url).origin;
+    // a fresh profile: a new context has its own storage, cache and cookies
+    context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', serviceWorkers: 'block' });
+    context.on('request', (r) => requests.push(r.url()));
+    // leaving a page aborts what it still had in flight (Monaco's workers): not a failure
+    context.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && failures.push(`${r.url()}: ${r.failure()?.errorText}`));
+    context.on('response', (r) => r.status() >= 400 && failures.push(`${r.url()}: HTTP ${r.status()}`));
+    await context.addInitScript(() => {
+      const w = window as unknown as { __cspViolations: string[] };
+      w.__cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    // the demo's schemas, so that a run against a real PostgreSQL leaves nothing behind
+    const orm = demo?.members[0]?.orm;
+    if (orm) for (const m of demo.members) await orm.em.getConnection().execute(`drop schema if exists "member_${m.memberId.replace(/-/g, '_')}" cascade`).catch(() => undefined);
+    await demo?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    // after every step: nothing left this origin, and the CSP had nothing to block
+    const foreign = requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
+    expect(foreign).toEqual([]);
+    const violations = page && !page.isClosed() ? await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations) : [];
+    expect(violations).toEqual([]);
+    expect(failures).toEqual([]);
+  });
+
+  it('shows the network overview: members, services by kind, capacity bars and member health', async () => {
+    await page.goto(`${origin}/`);
+    await loaded();
+    await expect(page.locator('main h1').textContent()).resolves.toBe('InfraRed');
+    await expect(page.locator('#identity-badge [data-identity]').textContent()).resolves.toBe('Anonymous');
+    const health = page.locator('table', { has: page.locator('caption', { hasText: 'Member health' }) });
+    for (const name of ['Kafshata Kolektiv', 'Nodo Sur Cooperativa', 'Ironweed Tech Co-op', 'Xarxa Ciberfeminista']) {
+      await expect(health.locator('tbody th', { hasText: name }).count()).resolves.toBe(1);
+    }
+    await expect(page.locator('.kind-bars li[data-kind="EMAIL"] .kind-count').textContent()).resolves.toMatch(/^\d+$/);
+    // capacity: a bar per resource, numbers where visible, "hidden" (not 0) where not
+    const bars = page.locator('.capacity');
+    expect(await bars.count()).toBeGreaterThanOrEqual(3);
+    const storage = page.locator('.capacity[data-resource="STORAGE_GB"]');
+    await expect(storage.locator('svg rect.bar-used').count()).resolves.toBe(1);
+    expect(Number((await storage.locator('[data-value="total"]').textContent())!.replace(/\D/g, ''))).toBeGreaterThan(0);
+    await expect(page.locator('.capacity[data-resource="ACCOUNTS"]').textContent()).resolves.toContain('hidden');
+    // keyboard: the first Tab stop is the skip link, and it moves focus to the main content
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.className)).resolves.toBe('skip-link');
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('main');
+    await shots('overview');
+  });
+
+  it('lists members, and a member page has its services, capacity and projects', async () => {
+    await goto('#/members');
+    await expect(page.locator('table tbody tr').count()).resolves.toBe(4);
+    await page.getByRole('link', { name: 'Kafshata Kolektiv' }).first().click();
+    await page.locator('[data-member="kafshata"]').waitFor();
+    await expect(page.locator('main h1').textContent()).resolves.toBe('Kafshata Kolektiv');
+    await expect(page.locator('[data-service="kafshata:mail"] h3').textContent()).resolves.toBe('Kafshata Mail');
+    await expect(page.locator('[data-service="kafshata:incident-list"]').count()).resolves.toBe(0);
+    await expect(page.locator('[data-project="kafshata:safety-clinics"]').count()).resolves.toBe(1);
+    await expect(page.locator('.capacity[data-resource="STORAGE_GB"] [data-value="used"]').textContent()).resolves.toBe('3,900');
+    await shots('member');
+    await goto('#/members');
+    await shots('members');
+  });
+
+  it('filters the service catalogue by kind, region, language, new users and text', async () => {
+    await goto('#/services');
+    const cards = page.locator('.view-services article.service');
+    const all = await cards.count();
+    expect(all).toBeGreaterThan(8);
+    await expect(page.locator('.view-services').textContent()).resolves.not.toContain(NETWORK_SERVICE);
+    await page.getByLabel('Kind').selectOption('EMAIL');
+    await expect(cards.count()).resolves.toBeLessThan(all);
+    for (const text of await cards.locator('.badges .badge:first-child').allTextContents()) expect(text).toBe('Email');
+    await page.getByLabel('Region').selectOption('Balkans');
+    await expect(cards.locator('h2').allTextContents()).resolves.toEqual(['Kafshata Mail']);
+    await page.getByLabel('Kind').selectOption('');
+    await page.getByLabel('Only services accepting new users').check();
+    await expect(cards.locator('h2').allTextContents()).resolves.not.toContain('Feminist web hosting');
+    await page.getByLabel('Only services accepting new users').uncheck();
+    await page.getByLabel('Region').selectOption('');
+    await page.getByLabel('Languages').selectOption('sq');
+    for (const id of await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-service')))) expect(id).toMatch(/^(kafshata|ciberfeminista):/);
+    await page.getByLabel('Languages').selectOption('');
+    await page.getByLabel('Search').fill('wireguard');
+    await expect(cards.count()).resolves.toBe(0); // the sysadmin VPN is NETWORK: anonymous visitors do not see it
+    await page.getByLabel('Search').fill('matrix');
+    await expect(cards.locator('h2').allTextContents()).resolves.toContain('Matrix Sur');
+    await page.getByLabel('Search').fill('');
+    // every form control has a label
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select, textarea')].filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label')).map((el) => el.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
+    await shots('services');
+  });
+
+  it('shows the projects board by area, with participants', async () => {
+    await goto('#/projects');
+    const columns = page.locator('.board-column');
+    await expect(columns.evaluateAll((els) => els.map((e) => e.getAttribute('data-area')))).resolves.toEqual(['SOLIDARITY', 'MOVEMENT_ENGAGEMENT', 'TECHNOLOGY_PLATFORM', 'SHARED_INFRASTRUCTURE']);
+    const clinics = page.locator('[data-project="kafshata:safety-clinics"]');
+    await expect(clinics.locator('xpath=ancestor::section[1]').getAttribute('data-area')).resolves.toBe('MOVEMENT_ENGAGEMENT');
+    await expect(clinics.locator('dd').first().textContent()).resolves.toBe('Kafshata Kolektiv');
+    // each card names the participants the gateway reports for its project (those who confirmed)
+    const res = await fetch(demo.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ members { id name } projects { id participants { id } } }' }) });
+    const { data } = (await res.json()) as { data: { members: { id: string; name: string }[]; projects: { id: string; participants: { id: string }[] }[] } };
+    const names = new Map(data.members.map((m) => [m.id, m.name]));
+    expect(data.projects.length).toBeGreaterThan(3);
+    await expect(page.locator('.board article.project').count()).resolves.toBe(data.projects.length);
+    for (const p of data.projects) {
+      const shown = await page.locator(`[data-project="${p.id}"] [data-participants] li`).allTextContents();
+      expect({ project: p.id, participants: shown.sort() }).toEqual({ project: p.id, participants: p.participants.map((x) => names.get(x.id)).sort() });
+    }
+    await shots('projects');
+  });
+
+  it('takes a pasted token into sessionStorage only, and shows what that identity may see', async () => {
+    await goto('#/token');
+    await page.getByLabel('Caller token (JWT)').fill(`Bearer ${demo.tokens.kafshata}`);
+    await page.getByRole('button', { name: 'Use this token' }).click();
+    await page.locator('.notice-good').waitFor();
+    await expect(page.locator('#identity-badge [data-identity]').textContent()).resolves.toBe('Kafshata Kolektiv · demo-kafshata');
+    await expect(page.locator('.identity-facts').textContent()).resolves.toContain('demo-kafshata');
+    const storage = await page.evaluate(() => ({ session: sessionStorage.getItem('infrared.token'), local: localStorage.length }));
+    expect(storage).toEqual({ session: demo.tokens.kafshata, local: 0 });
+    const networkCount = await page.locator('table', { has: page.locator('caption', { hasText: 'Records by visibility' }) }).locator('tbody tr').first().locator('td').nth(1).textContent();
+    expect(Number(networkCount)).toBeGreaterThan(0);
+    await shots('token');
+    await goto('#/services');
+    await expect(page.locator('.view-services').textContent()).resolves.toContain(NETWORK_SERVICE);
+    await page.getByLabel('Search').fill('wireguard');
+    await expect(page.locator('.view-services article.service h2').allTextContents()).resolves.toEqual(['WireGuard VPN for network sysadmins']);
+    await page.getByLabel('Search').fill('');
+  });
+
+  it('switches the interface and the data text to Albanian and Spanish', async () => {
+    await goto('#/members/kafshata');
+    await page.getByLabel('Language').selectOption('sq');
+    await page.locator('nav a', { hasText: 'Shërbimet' }).waitFor();
+    await loaded();
+    await expect(page.locator('html').getAttribute('lang')).resolves.toBe('sq');
+    await expect(page.locator('[data-service="kafshata:mail"]').textContent()).resolves.toContain('Email i sigurt për aktivistet');
+    await expect(page.locator('.lead-text').textContent()).resolves.toContain('Kolektiv feminist nga Tirana');
+    // names and lists in Albanian too, even where the browser's Intl has no Albanian data
+    await expect(page.locator('.facts-wide').textContent()).resolves.toMatch(/Shqipëri dhe Kosovë.*shqip dhe anglisht/);
+    await shot('member-sq');
+    await page.getByLabel('Gjuha').selectOption('es');
+    await page.locator('nav a', { hasText: 'Servicios' }).waitFor();
+    await loaded();
+    await expect(page.locator('[data-service="kafshata:mail"]').textContent()).resolves.toContain('Correo seguro para activistas');
+    await expect(page.locator('.facts-wide').textContent()).resolves.toContain('Albania y Kosovo');
+    await page.getByLabel('Idioma').selectOption('en');
+    await page.locator('nav a', { hasText: 'Services' }).waitFor();
+    await loaded();
+  });
+
+  it('runs GraphiQL, self-hosted, with the token pre-wired in the headers', async () => {
+    await page.goto(`${origin}/explorer`);
+    await page.locator('.graphiql-container').waitFor();
+    await expect(page.locator('#token-note').getAttribute('data-token')).resolves.toBe('set');
+    // the Headers editor holds the token from the dashboard's sessionStorage
+    const headersEditor = page.locator('section.graphiql-editor-tool[aria-label="Headers"] .graphiql-editor:not(.hidden) .view-lines');
+    await headersEditor.getByText('Authorization').waitFor();
+    expect((await headersEditor.textContent())?.replace(/\s+/g, '')).toContain(`"Authorization":"Bearer${demo.tokens.kafshata.slice(0, 40)}`);
+    // the default query asks for the viewer and the services this identity sees
+    await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
+    const response = page.waitForResponse((r) => r.url() === `${origin}/graphql` && (r.request().postData() ?? '').includes('viewer'));
+    await page.locator('.graphiql-execute-button').click();
+    const answer = await response;
+    expect(answer.request().headers().authorization).toBe(`Bearer ${demo.tokens.kafshata}`);
+    const body = await answer.json();
+    expect(body.data.viewer).toEqual({ anonymous: false, member: { name: 'Kafshata Kolektiv' }, subject: 'demo-kafshata', scopes: ['read', 'write'] });
+    expect(body.data.services.map((s: { name: string }) => s.name)).toContain(NETWORK_SERVICE);
+    await page.locator('.graphiql-response').getByText('demo-kafshata').first().waitFor();
+    // GraphiQL keeps its tabs in sessionStorage (nothing in localStorage), and never the token
+    const stored = await page.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage).filter((k) => k !== 'infrared.token').map((k) => sessionStorage.getItem(k) ?? '') }));
+    expect(stored.local).toBe(0);
+    expect(stored.session.length).toBeGreaterThan(0);
+    for (const value of stored.session) expect(value).not.toContain(demo.tokens.kafshata.slice(-30));
+    await shots('explorer');
+    // workers and fonts came from this origin (the first assertion of afterEach covers every request)
+    expect(requests.some((u) => /\/assets\/graphql\.worker-[\w-]+\.js$/.test(u))).toBe(true);
+  });
+
+  it('forgets the token on request', async () => {
+    await page.goto(`${origin}/#/token`);
+    await loaded();
+    await page.getByRole('button', { name: 'Forget the token' }).click();
+    await page.locator('.notice-info').waitFor();
+    await loaded();
+    await expect(page.locator('#identity-badge [data-identity]').textContent()).resolves.toBe('Anonymous');
+    await expect(page.evaluate(() => sessionStorage.getItem('infrared.token'))).resolves.toBeNull();
+  });
+
+  it('names a member that is down and still shows everyone else', async () => {
+    const nodoSur = demo.members.find((m) => m.memberId === 'nodo-sur')!;
+    await nodoSur.stop();
+    await goto('#/');
+    await page.locator('#refresh').click();
+    const notice = page.locator('[data-unavailable="nodo-sur"]');
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toContain('Nodo Sur Cooperativa is unavailable');
+    await expect(page.locator('.kind-bars li').count()).resolves.toBeGreaterThan(2);
+    await shots('partial');
+    await goto('#/services');
+    const names = await page.locator('.view-services article.service h2').allTextContents();
+    expect(names).toContain('Kafshata Mail');
+    expect(names).not.toContain('Correo Nodo Sur');
+    await goto('#/members/nodo-sur');
+    await expect(page.locator('main').textContent()).resolves.toContain('did not answer');
+  });
+});

@@ -1,0 +1,73 @@
+import { h, externalLink, scrollTable } from '../dom';
+import { formatList, formatNumber } from '../format';
+import { label, languageName, regionName, t } from '../i18n';
+import { allProjects, badge, capacityBar, heading, memberLink, projectCard, serviceCard, sumCapacity, type ViewContext } from './common';
+import { RESOURCES } from '../api';
+
+export function membersView({ data, unavailable }: ViewContext): HTMLElement {
+  const members = [...data.members].sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
+  return h(
+    'div',
+    { class: 'view view-members' },
+    heading('h1', t('members')),
+    scrollTable(
+      t('membersByRegion'),
+      [t('member'), t('region'), t('countries'), t('languages'), t('services'), t('projects'), t('status')],
+      members.map((m) => [
+        memberLink(m),
+        m.region,
+        formatList(m.countries.map(regionName)),
+        formatList(m.languages.map(languageName)),
+        m.services ? formatNumber(m.services.length) : '—',
+        m.projects ? formatNumber(m.projects.length) : '—',
+        unavailable.has(m.id) || !m.status.reachable ? badge(t('memberUnavailable', { member: m.name }), 'bad') : badge(t('reachable'), 'good'),
+      ]),
+    ),
+  );
+}
+
+export function memberView({ data, unavailable }: ViewContext, id: string): HTMLElement {
+  const m = data.members.find((x) => x.id === id);
+  if (!m) return h('div', { class: 'view' }, heading('h1', t('members')), h('p', {}, t('notFound')), h('p', {}, h('a', { href: '#/members' }, t('backToMembers'))));
+  const answered = !unavailable.has(m.id) && m.services !== null;
+  const partOf = allProjects(data).filter((p) => p.lead.id !== m.id && p.participants.some((x) => x.id === m.id));
+  const capacity = m.capacity ?? [];
+  const section = (key: 'services' | 'capacityTotals' | 'ledProjects' | 'takesPartIn', content: Node | Node[]) =>
+    h('section', { class: 'panel', 'aria-labelledby': `m-${key}` }, h('h2', { id: `m-${key}` }, t(key)), content);
+  return h(
+    'div',
+    { class: 'view view-member', 'data-member': m.id },
+    h('p', { class: 'crumbs' }, h('a', { href: '#/members' }, t('backToMembers'))),
+    heading('h1', m.name),
+    m.description ? h('p', { class: 'lead-text' }, m.description) : null,
+    h(
+      'dl',
+      { class: 'facts facts-wide' },
+      h('dt', {}, t('region')),
+      h('dd', {}, m.region),
+      h('dt', {}, t('countries')),
+      h('dd', {}, formatList(m.countries.map(regionName))),
+      h('dt', {}, t('languages')),
+      h('dd', {}, formatList(m.languages.map(languageName))),
+      m.website ? [h('dt', {}, t('website')), h('dd', {}, externalLink(m.website))] : null,
+    ),
+    answered ? null : h('p', { class: 'notice notice-warn' }, t('memberUnavailable', { member: m.name }), '. ', t('notAnswered')),
+    section('services', (m.services ?? []).length ? h('div', { class: 'cards' }, (m.services ?? []).map((s) => serviceCard(s, undefined))) : h('p', {}, t('none'))),
+    section(
+      'capacityTotals',
+      capacity.length
+        ? [
+            h('p', { class: 'legend', 'aria-hidden': 'true' }, h('span', { class: 'swatch swatch-used' }), t('used'), ' ', h('span', { class: 'swatch swatch-available' }), t('available')),
+            ...RESOURCES.filter((r) => capacity.some((c) => c.resource === r)).map((r) => capacityBar(sumCapacity(capacity, r), label('resource', r))),
+            scrollTable(
+              t('capacityTotals'),
+              [t('resource'), t('recordId'), t('total'), t('used'), t('available'), t('visibility')],
+              capacity.map((c) => [label('resource', c.resource), c.id, formatNumber(c.total), formatNumber(c.used), formatNumber(c.available), c.visibility ? label('vis', c.visibility) : '—']),
+            ),
+          ]
+        : h('p', {}, t('none')),
+    ),
+    section('ledProjects', (m.projects ?? []).length ? h('div', { class: 'cards' }, (m.projects ?? []).map((p) => projectCard(p))) : h('p', {}, t('none'))),
+    section('takesPartIn', partOf.length ? h('div', { class: 'cards' }, partOf.map((p) => projectCard(p))) : h('p', {}, t('none'))),
+  );
+}
