@@ -17,6 +17,8 @@ import { measure, type LoadResult } from './load';
  * working in CI (its figures mean nothing).
  */
 const smoke = process.argv.includes('--smoke');
+/** `--profile`: gateway processes write V8 CPU profiles to bench-results/profiles/ (open in Chrome DevTools). */
+const profileArgs = process.argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profiles'] : [];
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
     return file;
   };
   const gateway = async (registryFile: string, settings: Record<string, unknown> = {}): Promise<Url> => {
-    const g = await startChild<{ url: string }>('gateway-process', { registryFile, responseCacheTtlSeconds: 0, ...settings });
+    const g = await startChild<{ url: string }>('gateway-process', { registryFile, responseCacheTtlSeconds: 0, ...settings }, 60_000, profileArgs);
     children.push(g);
     return g;
   };

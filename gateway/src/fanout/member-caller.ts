@@ -39,6 +39,8 @@ const STATE_NAMES: Record<CircuitState, 'closed' | 'open' | 'half_open'> = {
  */
 export class MemberCaller {
   private readonly breakers = new Map<string, { url: string; policy: CircuitBreakerPolicy }>();
+  /** Identical anonymous sub-requests in flight at the same time share one call. */
+  private readonly inFlight = new Map<string, Promise<MemberCallResult>>();
 
   constructor(private readonly opts: MemberCallerOptions) {}
 
@@ -54,6 +56,22 @@ export class MemberCaller {
   }
 
   call = async (member: RegistryMember, body: string, context: GatewayContext): Promise<MemberCallResult> => {
+    // An anonymous caller sees PUBLIC data only, the same for every anonymous caller, so
+    // concurrent identical requests can share one answer (each gets its own copy).
+    if (!context.caller.anonymous) return this.callOnce(member, body, context);
+    const key = `${member.id}\n${member.url}\n${context.acceptLanguage ?? ''}\n${body}`;
+    const shared = this.inFlight.get(key);
+    if (shared) return structuredClone(await shared);
+    const call = this.callOnce(member, body, context);
+    this.inFlight.set(key, call);
+    try {
+      return structuredClone(await call);
+    } finally {
+      this.inFlight.delete(key);
+    }
+  };
+
+  private async callOnce(member: RegistryMember, body: string, context: GatewayContext): Promise<MemberCallResult> {
     const policy = this.breaker(member);
     try {
       return await policy.execute(async () => {
@@ -66,7 +84,7 @@ export class MemberCaller {
       if (err instanceof BrokenCircuitError) return { outcome: 'circuit_open', reason: 'circuit open after repeated failures', durationMs: 0 };
       throw err;
     }
-  };
+  }
 
   private async send(member: RegistryMember, body: string, context: GatewayContext): Promise<MemberCallResult> {
     const remaining = context.deadlineAt - Date.now();
