@@ -95,6 +95,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     defaultDeadlineMs: config.memberDeadlineMs,
     breakerFailures: config.breakerFailures,
     breakerHalfOpenMs: config.breakerHalfOpenMs,
+    dedupe: config.dedupeRequests,
     logger,
   });
   const healthAgent = new Agent({ connections: 4, keepAliveTimeout: 30_000 });
@@ -249,6 +250,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     health,
     caller,
     async stop(drainMs = 10_000) {
+      if (!accepting) return;
       accepting = false;
       registry.stop();
       health.stop();

@@ -35,6 +35,8 @@ export const gatewayConfigSchema = z.strictObject({
   maxFanoutCost: z.coerce.number().int().positive().default(400),
   /** Seconds a PUBLIC (anonymous) answer is served from the response cache; 0 turns it off. */
   responseCacheTtlSeconds: z.coerce.number().int().min(0).max(3600).default(10),
+  /** Identical anonymous sub-requests in flight at once share one member call. */
+  dedupeRequests: z.preprocess(envBoolean, z.boolean()).default(true),
   /** Seconds between crawls of the public index (PUBLIC catalogue served without fan-out); 0 turns it off. */
   publicIndexRefreshSeconds: z.coerce.number().int().min(0).max(86_400).default(0),
   /** Redis for state shared by gateway replicas (rate limits, response cache, public index). */
@@ -70,6 +72,7 @@ const ENV: Record<string, keyof GatewayConfig> = {
   REDIS_URL: 'redisUrl',
   INFRARED_RESPONSE_CACHE_TTL_S: 'responseCacheTtlSeconds',
   INFRARED_PUBLIC_INDEX_REFRESH_S: 'publicIndexRefreshSeconds',
+  INFRARED_DEDUPE_REQUESTS: 'dedupeRequests',
   NODE_ENV: 'production',
 };
 

@@ -23,7 +23,7 @@ describe('no telemetry', () => {
     writeFileSync(keyFile, JSON.stringify(net.gatewayKey));
     const script = `require(${JSON.stringify(join(__dirname, '../../dist/gateway/src/app.js'))}).createGateway({ registryFile: ${JSON.stringify(net.registryFile)}, port: 0, gatewayId: 'test-gateway', signingKeyFile: ${JSON.stringify(keyFile)} }).then((g) => console.log(JSON.stringify({ url: g.url })))`;
     const child = spawn(process.execPath, ['--require', join(__dirname, 'net-guard.js'), '-e', script], {
-      env: { ...process.env, NET_GUARD_FILE: log, LOG_LEVEL: 'error', APOLLO_KEY: 'service:leak:abc', APOLLO_GRAPH_REF: 'leak@current' },
+      env: { ...process.env, REDIS_URL: '', NET_GUARD_FILE: log, LOG_LEVEL: 'error', APOLLO_KEY: 'service:leak:abc', APOLLO_GRAPH_REF: 'leak@current' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {

@@ -3,7 +3,7 @@ import { createGateway, type Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
 import { GATEWAY_ID, TestNetwork, post, quietLogger } from '../support/network';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_URL = process.env.INFRARED_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
  * Two gateway replicas behind the same registry share state through the real Redis on this

@@ -12,6 +12,12 @@ export default async function globalSetup(): Promise<void> {
     `\n[test] Redis replica suite: ${process.env.REDIS_URL ? `on (${process.env.REDIS_URL})` : 'not run (set REDIS_URL, as .ci/run does)'}; ` +
       `browser suite: ${chromium ? 'on' : 'not run (install Debian chromium, as .ci/run does)'}\n`,
   );
+  // Only the replica suite talks to Redis, through its own variable: a REDIS_URL in the
+  // environment must not make every gateway in other suites share rate limits and caches.
+  if (process.env.REDIS_URL) {
+    process.env.INFRARED_TEST_REDIS_URL = process.env.REDIS_URL;
+    delete process.env.REDIS_URL;
+  }
   if (process.env.DATABASE_URL) {
     process.env.INFRARED_TEST_DATABASE_URL = process.env.DATABASE_URL;
     process.stdout.write(`\n[test] using PostgreSQL at DATABASE_URL\n`);

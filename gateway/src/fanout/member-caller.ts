@@ -15,6 +15,8 @@ export interface MemberCallerOptions {
   breakerFailures: number;
   /** How long an open breaker waits before a half-open probe. */
   breakerHalfOpenMs: number;
+  /** Share one call among identical anonymous sub-requests in flight (default true). */
+  dedupe?: boolean;
   logger: Logger;
   onBreakerChange?: (member: string, state: 'closed' | 'open' | 'half_open') => void;
 }
@@ -58,7 +60,7 @@ export class MemberCaller {
   call = async (member: RegistryMember, body: string, context: GatewayContext): Promise<MemberCallResult> => {
     // An anonymous caller sees PUBLIC data only, the same for every anonymous caller, so
     // concurrent identical requests can share one answer (each gets its own copy).
-    if (!context.caller.anonymous) return this.callOnce(member, body, context);
+    if (!context.caller.anonymous || this.opts.dedupe === false) return this.callOnce(member, body, context);
     const key = `${member.id}\n${member.url}\n${context.acceptLanguage ?? ''}\n${body}`;
     const shared = this.inFlight.get(key);
     if (shared) return structuredClone(await shared);

@@ -1,5 +1,6 @@
 import '../../../common/telemetry';
 import { ApolloServer } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
@@ -81,14 +82,27 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
   const ownsOrm = !('orm' in opts.database);
   const orm = 'orm' in opts.database ? opts.database.orm : await openDatabase(opts.database, logger);
   const { schema } = buildMemberSchema();
+  // Direct callers can reach a member too: bound depth, aliases, tokens and cost here as well,
+  // generously enough for the gateway's own sub-requests (its probes and `_entities` nesting).
+  const armor = new ApolloArmor({
+    maxDepth: { n: 24, ignoreIntrospection: true, flattenFragments: true },
+    maxAliases: { n: 60 },
+    maxDirectives: { n: 40 },
+    maxTokens: { enabled: false },
+    costLimit: { maxCost: 50_000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
+    blockFieldSuggestion: { enabled: false },
+  }).protect();
   const apollo = new ApolloServer<MemberContext>({
     schema,
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: 20_000 },
     introspection: true,
     includeStacktraceInErrorResponses: false,
     formatError: formatMemberError,
     csrfPrevention: true,
     stopOnTerminationSignals: false,
     plugins: [
+      ...armor.plugins,
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginLandingPageDisabled(),
