@@ -7,10 +7,11 @@ import { CliError } from '../cli-error';
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('Validate a registry file (network.yaml) or a member data file, and print clear findings.')
-    .argument('<file>', 'network.yaml or a member data file')
-    .addHelpText('after', '\nExamples:\n  $ infrared check network.yaml\n  $ infrared check demo/members/kafshata.yaml')
-    .action((file: string) => {
+    .description('Validate a registry file (network.yaml), a member data file, or a live member subgraph URL, and print clear findings.')
+    .argument('<file-or-url>', 'network.yaml, a member data file, or http(s)://…/graphql of a member')
+    .addHelpText('after', '\nExamples:\n  $ infrared check network.yaml\n  $ infrared check demo/members/kafshata.yaml\n  $ infrared check http://127.0.0.1:4001/graphql')
+    .action(async (file: string) => {
+      if (/^https?:\/\//.test(file)) return checkLiveMember(file);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { DataFileError, parseMemberData } = require('../../../subgraphs/member/src/import/import-member-data') as typeof import('../../../subgraphs/member/src/import/import-member-data');
       let text: string;
@@ -40,4 +41,30 @@ export function registerCheck(program: Command): void {
         throw err;
       }
     });
+}
+
+/** Checks a running member subgraph: health, schema version, and its SDL against the contract. */
+async function checkLiveMember(url: string): Promise<void> {
+  const { healthUrl } = await import('../../../gateway/src/health/member-health');
+  const { checkCompatibility } = await import('../../../gateway/src/health/schema-compatibility');
+  const { loadMemberContract } = await import('../../../gateway/src/fanout/member-schema');
+  const { SCHEMA_VERSION } = await import('../../../schema/version');
+  const get = async (target: string, init?: RequestInit) => {
+    try {
+      const res = await fetch(target, { ...init, signal: AbortSignal.timeout(5000) });
+      return { status: res.status, json: (await res.json()) as Record<string, any> };
+    } catch (err) {
+      throw new CliError(`${target}: not reachable or not JSON (${(err as Error).message})`);
+    }
+  };
+  const health = await get(healthUrl(url));
+  if (health.status !== 200) throw new CliError(`${url}: /health answered HTTP ${health.status}`);
+  process.stdout.write(`health: ok (member "${health.json.member}", schema ${health.json.schemaVersion}; this tool speaks ${SCHEMA_VERSION})\n`);
+  if (String(health.json.schemaVersion).split('.')[0] !== SCHEMA_VERSION.split('.')[0]) process.stdout.write('warning: different major schema version\n');
+  const sdl = await get(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+  const text = sdl.json.data?._service?.sdl;
+  if (typeof text !== 'string') throw new CliError(`${url}: does not serve _service { sdl } (not a federation subgraph?)`);
+  const result = await checkCompatibility(loadMemberContract().schema, text);
+  if (!result.compatible) throw new CliError(`${url}: incompatible with the network contract:\n  ${result.problems.join('\n  ')}`, 2);
+  process.stdout.write(`${url}: compatible with the network contract\n`);
 }
