@@ -5,7 +5,7 @@ import { startEmbeddedPostgresInProcess } from './embedded';
  * PGlite down cleanly (flushing its data directory) on SIGTERM or when its parent goes away.
  */
 async function main(): Promise<void> {
-  const pg = await startEmbeddedPostgresInProcess({ dataDir: process.argv[2] });
+  const pg = await startEmbeddedPostgresInProcess({ dataDir: process.argv[2] || undefined, port: Number(process.argv[3] ?? 0) });
   process.stdout.write(`${JSON.stringify({ port: Number(new URL(pg.url).port) })}\n`);
   let stopping = false;
   const stop = () => {

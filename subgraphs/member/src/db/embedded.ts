@@ -37,10 +37,11 @@ export async function startEmbeddedPostgresInProcess(opts: { dataDir?: string; p
  * 500 MB, so the demo shares one among all its members (a schema each). Falls back to the current
  * process when running from TypeScript sources.
  */
-export async function startEmbeddedPostgres(opts: { dataDir?: string; logger: Logger }): Promise<EmbeddedPostgres> {
-  const script = join(__dirname, 'embedded-server.js');
-  if (!existsSync(script)) return startEmbeddedPostgresInProcess(opts);
-  const child = spawn(process.execPath, [script, ...(opts.dataDir ? [opts.dataDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startEmbeddedPostgres(opts: { dataDir?: string; logger: Logger; port?: number }): Promise<EmbeddedPostgres> {
+  // beside this file when compiled; from the TypeScript sources (tests), the built copy in dist/
+  const script = [join(__dirname, 'embedded-server.js'), join(__dirname, '../../../../dist/subgraphs/member/src/db/embedded-server.js')].find((f) => existsSync(f));
+  if (!script) return startEmbeddedPostgresInProcess(opts);
+  const child = spawn(process.execPath, [script, opts.dataDir ?? '', String(opts.port ?? 0)], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
