@@ -1,3 +1,4 @@
+import { shutdownTracing } from '../../common/tracing';
 /** A failure the CLI reports as one line (or a short list) and an exit code, without a stack. */
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -13,7 +14,9 @@ export function stopOnSignal(stop: () => Promise<void>, log: (line: string) => v
     if (stopping) return;
     stopping = true;
     log(`\n${signal}: stopping…`);
-    stop().then(
+    stop()
+      .then(() => shutdownTracing())
+      .then(
       () => process.exit(0),
       (err) => {
         log(`error while stopping: ${(err as Error).message}`);

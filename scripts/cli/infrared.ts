@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import '../../common/telemetry';
+import '../../common/tracing';
 import { Command } from 'commander';
 import { registerCheck } from './commands/check';
 import { registerDemo } from './commands/demo';
