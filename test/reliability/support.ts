@@ -162,17 +162,8 @@ export function rawRequest(
   });
 }
 
-/** mulberry32: a tiny seeded PRNG, so a failing fuzz case can be replayed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (shared with the simulation harness), so a failing fuzz case can be replayed. */
+export { mulberry32 } from '../../scripts/simulate/prng';
 
 /** Milliseconds taken by `fn`, with its result. */
 export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
