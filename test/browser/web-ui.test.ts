@@ -95,9 +95,7 @@ describe('web dashboard and explorer in a browser', () => {
   afterAll(async () => {
     await context?.close();
     await browser?.close();
-    // the demo's schemas, so that a run against a real PostgreSQL leaves nothing behind
-    const orm = demo?.members[0]?.orm;
-    if (orm) for (const m of demo.members) await orm.em.getConnection().execute(`drop schema if exists "member_${m.memberId.replace(/-/g, '_')}" cascade`).catch(() => undefined);
+    // the demo's schemas (member_*) are dropped by the global teardown, once no test file runs
     await demo?.stop();
     rmSync(stateDir, { recursive: true, force: true });
   });

@@ -252,7 +252,7 @@ describe('infrared member import', () => {
 
   afterAll(async () => {
     const orm = await openDatabase({ url: databaseUrl(), schema, poolMax: 1 }, quietLogger());
-    await orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
+    // the schema is dropped by the global teardown (see test/support/global-teardown.ts)
     await orm.close(true);
   });
 

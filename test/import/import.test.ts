@@ -48,7 +48,7 @@ describe('member data import (real database)', () => {
   });
 
   afterAll(async () => {
-    await orm.em.getConnection().execute(`drop schema if exists "${schema}" cascade`);
+    // the schema is dropped by the global teardown (see test/support/global-teardown.ts)
     await orm.close(true);
   });
 
