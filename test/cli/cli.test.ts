@@ -262,7 +262,7 @@ describe('infrared member import', () => {
     const checked = await run(importArgs('--check'));
     expect(checked.stderr).toBe('');
     expect(checked.code).toBe(0);
-    expect(lines(checked.stdout)).toEqual([`${DEMO_FILE}: valid (5 services, 3 projects)`]);
+    expect(lines(checked.stdout)).toEqual([`${DEMO_FILE}: valid (5 services, 3 projects); nothing was written (--check)`]);
 
     // had --check written anything, this first real import would find it "unchanged"
     const imported = await run(importArgs());

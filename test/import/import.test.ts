@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { parse, stringify } from 'yaml';
 import { openDatabase } from '../../subgraphs/member/src/db/orm';
-import { DataFileError, formatSummary, importMemberData, parseMemberData, type Counts, type ImportSummary } from '../../subgraphs/member/src/import/import-member-data';
+import { DataFileError, formatSummary, importMemberData, parseMemberData, writeMemberData, type Counts, type ImportSummary } from '../../subgraphs/member/src/import/import-member-data';
 import type { MemberData } from '../../subgraphs/member/src/import/member-data.schema';
 import { databaseUrl, quietLogger, uniqueSchema } from '../support/network';
 
@@ -242,7 +242,7 @@ describe('member data import (real database)', () => {
       data.services[1].name = 'renamed before the failure';
       data.projects = [];
       data.capacity = [{ ...data.services[0].capacity[0], id: 'negative', total: -1, used: 0 }];
-      await expect(importMemberData(orm, MEMBER, data as MemberData, { prune: true })).rejects.toThrow();
+      await expect(writeMemberData(orm, data as MemberData, { prune: true })).rejects.toThrow(/capacity|check|constraint/i);
       expect(await snapshot()).toEqual(before);
     });
 

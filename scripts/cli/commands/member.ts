@@ -86,7 +86,7 @@ export function registerMember(program: Command): void {
     .option('--check', 'validate only; write nothing')
     .addHelpText('after', '\nExamples:\n  $ infrared member import --member kafshata kafshata.yaml\n  $ infrared member import --member kafshata --prune kafshata.yaml\n  $ infrared member import --member kafshata --check kafshata.yaml')
     .action(async (file: string, flags: MemberFlags & { prune?: boolean; check?: boolean }) => {
-      const { DataFileError, formatSummary, importMemberData, parseMemberData } = await import('../../../subgraphs/member/src/import/import-member-data');
+      const { DataFileError, formatSummary, parseMemberData, writeMemberData } = await import('../../../subgraphs/member/src/import/import-member-data');
       const { createLogger } = await import('../../../common/logger');
       const { connectMemberDatabase } = await import('../../../subgraphs/member/src/serve');
       const settings = config(flags);
@@ -94,8 +94,9 @@ export function registerMember(program: Command): void {
       try {
         text = readFileSync(file, 'utf8');
       } catch (err) {
-        throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new CliError(`${file}: nothing was written; cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
+      // the one validation, shared by --check and the import: what --check accepts, the import writes
       let data;
       try {
         data = parseMemberData(text, settings.memberId);
@@ -103,16 +104,26 @@ export function registerMember(program: Command): void {
         if (err instanceof DataFileError) throw new CliError(`${file}: nothing was written; ${err.message}`, 2);
         throw err;
       }
-      process.stdout.write(`${file}: valid (${data.services.length} services, ${data.projects.length} projects)\n`);
-      if (flags.check) return;
-      const logger = createLogger(`member:${settings.memberId}`, 'warn');
-      const { orm, embedded } = await connectMemberDatabase(settings, logger);
-      try {
-        const summary = await importMemberData(orm, settings.memberId, data, { prune: flags.prune, onProgress: (m) => process.stdout.write(`  ${m}\n`) });
-        for (const line of formatSummary(summary)) process.stdout.write(`${line}\n`);
-      } finally {
-        await orm.close(true);
-        await embedded?.stop();
+      const counted = `${data.services.length} services, ${data.projects.length} projects`;
+      if (flags.check) {
+        process.stdout.write(`${file}: valid (${counted}); nothing was written (--check)\n`);
+        return;
       }
+      const logger = createLogger(`member:${settings.memberId}`, 'warn');
+      let summary;
+      try {
+        const { orm, embedded } = await connectMemberDatabase(settings, logger);
+        try {
+          summary = await writeMemberData(orm, data, { prune: flags.prune, onProgress: (m) => process.stdout.write(`  ${m}\n`) });
+        } finally {
+          await orm.close(true);
+          await embedded?.stop();
+        }
+      } catch (err) {
+        // one transaction: a failure anywhere rolls the whole file back
+        throw new CliError(`${file}: nothing was written; the import failed: ${(err as Error).message}`);
+      }
+      for (const line of formatSummary(summary)) process.stdout.write(`${line}\n`);
+      process.stdout.write(`${file}: imported (${counted})\n`);
     });
 }

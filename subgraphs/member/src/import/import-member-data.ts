@@ -44,9 +44,13 @@ export function validateMemberData(input: unknown, expectedMember: string): Memb
   return result.data;
 }
 
+export interface ImportOptions { prune?: boolean; onProgress?: (message: string) => void }
+
 /**
  * Loads a member's data in one transaction: a bad file changes nothing. Records are upserted by
  * local id, so a re-import is idempotent; with `prune`, records absent from the file are removed.
+ * The source is validated once, by the same function `member import --check` runs
+ * (`parseMemberData` for text, `validateMemberData` for an object).
  * @example
  * const summary = await importMemberData(orm, 'kafshata', readFileSync('kafshata.yaml', 'utf8'), { prune: true });
  */
@@ -54,9 +58,20 @@ export async function importMemberData(
   orm: MikroORM,
   memberId: string,
   source: string | z.input<typeof memberDataSchema>,
-  opts: { prune?: boolean; onProgress?: (message: string) => void } = {},
+  opts: ImportOptions = {},
 ): Promise<ImportSummary> {
   const data = typeof source === 'string' ? parseMemberData(source, memberId) : validateMemberData(source, memberId);
+  return writeMemberData(orm, data, opts);
+}
+
+/**
+ * Writes member data that `parseMemberData` or `validateMemberData` already returned, without
+ * validating it again (validated output is not valid input: defaults are filled in).
+ * @example
+ * const data = parseMemberData(text, 'kafshata'); // what --check runs
+ * await writeMemberData(orm, data, { prune: true });
+ */
+export async function writeMemberData(orm: MikroORM, data: MemberData, opts: ImportOptions = {}): Promise<ImportSummary> {
   const progress = opts.onProgress ?? (() => undefined);
   const capacities: (CapacityData & { serviceId: string | null })[] = [
     ...data.services.flatMap((s) => s.capacity.map((c) => ({ ...c, serviceId: s.id }))),

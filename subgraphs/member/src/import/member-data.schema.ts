@@ -8,9 +8,12 @@ const localId = z.string().regex(LOCAL_ID_PATTERN, 'expected a local id: lowerca
 const memberId = z.string().regex(MEMBER_ID_PATTERN, 'expected a member id: lowercase letters, digits and "-"');
 const langTag = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as "sq" or "es-AR"');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
-const translations = z
-  .record(langTag, text(4000))
-  .refine((v) => Object.keys(v).length > 0, 'needs at least one language');
+/**
+ * Translated text by language. Optional everywhere, and an empty map is the same as none (the
+ * contract's `descriptions: [LocalizedText!]!` may be empty), so that what validation returns,
+ * and what `member export` writes, validates again.
+ */
+const translations = z.record(langTag, text(4000));
 const visibility = z.enum(VISIBILITIES);
 const httpsUrl = z
   .string()
