@@ -62,16 +62,19 @@ export function registerMember(program: Command): void {
     .description('Write the member\'s data as a member data file (YAML), or its incidents as MISP events (JSON).')
     .option('--misp', 'export incidents as MISP JSON events (attributes per indicator, TLP tags)')
     .option('--max-visibility <level>', 'with --misp: the most private level to include (PUBLIC, NETWORK, MEMBERS, OWNER)', 'NETWORK')
+    .option('--network <id>', 'with --misp: the network id, namespace of the stable event UUIDs (default: network.id of --registry / INFRARED_REGISTRY, else "infrared")')
+    .option('--registry <file>', 'network.yaml, for the network id (env INFRARED_REGISTRY)')
     .addHelpText('after', '\nExamples:\n  $ infrared member export --member kafshata > kafshata.yaml\n  $ infrared member export --member kafshata --misp > kafshata-misp.json')
-    .action(async (flags: MemberFlags & { misp?: boolean; maxVisibility: string }) => {
+    .action(async (flags: MemberFlags & { misp?: boolean; maxVisibility: string; network?: string }) => {
       const { createLogger } = await import('../../../common/logger');
       const { connectMemberDatabase } = await import('../../../subgraphs/member/src/serve');
       const { exportMemberData, exportMisp, toYaml } = await import('../../../subgraphs/member/src/import/export-member-data');
       const settings = config(flags);
       if (!['PUBLIC', 'NETWORK', 'MEMBERS', 'OWNER'].includes(flags.maxVisibility)) throw new CliError(`--max-visibility: "${flags.maxVisibility}" is not one of PUBLIC, NETWORK, MEMBERS, OWNER`, 2);
+      const networkId = flags.network ?? (settings.registryFile ? await registryNetworkId(settings.registryFile) : 'infrared');
       const { orm, embedded } = await connectMemberDatabase(settings, createLogger(`member:${settings.memberId}`, 'warn'));
       try {
-        if (flags.misp) process.stdout.write(`${JSON.stringify(await exportMisp(orm, settings.memberId, { maxVisibility: flags.maxVisibility as never }), null, 2)}\n`);
+        if (flags.misp) process.stdout.write(`${JSON.stringify(await exportMisp(orm, settings.memberId, { networkId, maxVisibility: flags.maxVisibility as never }), null, 2)}\n`);
         else process.stdout.write(toYaml(await exportMemberData(orm, settings.memberId)));
       } finally {
         await orm.close(true);
@@ -126,4 +129,21 @@ export function registerMember(program: Command): void {
       for (const line of formatSummary(summary)) process.stdout.write(`${line}\n`);
       process.stdout.write(`${file}: imported (${counted})\n`);
     });
+}
+
+/** network.id of a registry file (the namespace of MISP UUIDs). */
+async function registryNetworkId(file: string): Promise<string> {
+  const { parseRegistry, RegistryError } = await import('../../../common/registry/load-registry');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`--registry: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+  }
+  try {
+    return parseRegistry(text, file).network.id;
+  } catch (err) {
+    if (err instanceof RegistryError) throw new CliError(`--registry: ${err.message}`, 2);
+    throw err;
+  }
 }

@@ -1,7 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { stringify } from 'yaml';
-import type { Visibility } from '../../../../common/contract';
-import type { Indicator } from '../../../../common/indicators';
 import { CapacityRecord } from '../modules/capacity/capacity.entity';
 import { IncidentRecord } from '../modules/incident/incident.entity';
 import { ParticipationRecord } from '../modules/participation/participation.entity';
@@ -53,37 +51,4 @@ export function toYaml(data: Record<string, unknown>): string {
   return stringify(data, { lineWidth: 0 });
 }
 
-const MISP_TYPES: Record<Indicator['type'], string> = { IP: 'ip-dst', CIDR: 'ip-dst', DOMAIN: 'domain', URL: 'url', EMAIL: 'email-src', HASH: 'md5', ASN: 'AS' };
-const HASH_TYPES: Record<number, string> = { 32: 'md5', 40: 'sha1', 64: 'sha256' };
-const TLP: Record<Visibility, string> = { PUBLIC: 'tlp:clear', NETWORK: 'tlp:green', MEMBERS: 'tlp:amber', OWNER: 'tlp:red' };
-const THREAT: Record<string, string> = { CRITICAL: '1', HIGH: '1', MEDIUM: '2', LOW: '3' };
-
-/**
- * The member's incidents as MISP events (MISP JSON format): one event per incident, one
- * attribute per indicator with its MISP type, and the TLP tag of the incident's visibility.
- */
-export async function exportMisp(orm: MikroORM, memberId: string, opts: { maxVisibility?: Visibility } = {}): Promise<{ response: { Event: Record<string, unknown> }[] }> {
-  const rank: Visibility[] = ['PUBLIC', 'NETWORK', 'MEMBERS', 'OWNER'];
-  const allowed = rank.slice(0, rank.indexOf(opts.maxVisibility ?? 'NETWORK') + 1);
-  const incidents = await orm.em.fork().find(IncidentRecord, { visibility: { $in: allowed } }, { orderBy: { observedAt: 'desc' } });
-  return {
-    response: incidents.map((i) => ({
-      Event: {
-        info: `[${memberId}] ${i.kind}: ${i.summary.en ?? Object.values(i.summary)[0] ?? i.id}`,
-        date: new Date(i.observedAt).toISOString().slice(0, 10),
-        threat_level_id: THREAT[i.severity] ?? '4',
-        analysis: i.status === 'OPEN' ? '1' : '2',
-        distribution: i.visibility === 'PUBLIC' ? '3' : '0',
-        Orgc: { name: memberId },
-        Tag: [{ name: TLP[i.visibility] }, { name: `infrared:incident-kind="${i.kind.toLowerCase()}"` }],
-        Attribute: i.indicators.map((ind) => ({
-          type: ind.type === 'HASH' ? HASH_TYPES[ind.value.length] : MISP_TYPES[ind.type],
-          category: ind.type === 'HASH' ? 'Payload delivery' : 'Network activity',
-          value: ind.value,
-          to_ids: true,
-          comment: `infrared ${memberId}:${i.id}`,
-        })),
-      },
-    })),
-  };
-}
+export { exportMisp, mispUuids } from './misp-export';
