@@ -49,7 +49,7 @@ export const gatewayConfigSchema = z.strictObject({
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 
-const ENV: Record<string, keyof GatewayConfig> = {
+export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_REGISTRY: 'registryFile',
   INFRARED_GATEWAY_ID: 'gatewayId',
   INFRARED_GATEWAY_KEY: 'signingKeyFile',

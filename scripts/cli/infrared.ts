@@ -11,11 +11,31 @@ import { registerQuery } from './commands/query';
 import { registerToken } from './commands/token';
 import { registerVerify } from './commands/verify';
 import { CliError } from './cli-error';
+import { invocationDir } from './invocation-dir';
+import { versionLine } from './version';
+
+// paths in flags and in the environment are the user's: resolve them where the command was run,
+// also under `npm run infrared`, which starts in the package root
+process.chdir(invocationDir());
 
 const program = new Command()
   .name('infrared')
   .description('InfraRed network graph: run member subgraphs and the gateway, manage keys and tokens, query the network.')
-  .showHelpAfterError('(add --help for usage and examples)');
+  .version(versionLine(), '-V, --version', 'print the version (and the network contract version)')
+  .showHelpAfterError('(add --help for usage and examples)')
+  .addHelpText(
+    'after',
+    `
+Environment:
+  INFRARED_GATEWAY_URL  the gateway endpoint for \`query\` (default http://127.0.0.1:4000/graphql)
+  INFRARED_TOKEN        a caller token for \`query\`
+  INFRARED_REGISTRY     network.yaml, for \`gateway start\`, \`member start\`, \`token\` and \`member export\`
+  LOG_LEVEL             log level (default info)
+  \`gateway start --help\` and \`member start --help\` list every setting of those services.
+
+Relative paths (flags and environment) are resolved against the directory you run the command
+from, also under \`npm run infrared -- …\`.`,
+  );
 
 registerDemo(program);
 registerMember(program);

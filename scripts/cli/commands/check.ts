@@ -7,9 +7,9 @@ import { CliError } from '../cli-error';
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('Validate a registry file (network.yaml), a member data file, or a live member subgraph URL, and print clear findings.')
-    .argument('<file-or-url>', 'network.yaml, a member data file, or http(s)://…/graphql of a member')
-    .addHelpText('after', '\nExamples:\n  $ infrared check network.yaml\n  $ infrared check demo/members/kafshata.yaml\n  $ infrared check http://127.0.0.1:4001/graphql')
+    .description('Validate a registry file (network.yaml), a member data file, or a live member subgraph or gateway URL, and print clear findings.')
+    .argument('<file-or-url>', 'network.yaml, a member data file, or http(s)://…/graphql of a member or a gateway')
+    .addHelpText('after', '\nExamples:\n  $ infrared check network.yaml\n  $ infrared check demo/members/kafshata.yaml\n  $ infrared check http://127.0.0.1:4001/graphql\n  $ infrared check http://127.0.0.1:4000/graphql')
     .action(async (file: string) => {
       if (/^https?:\/\//.test(file)) return checkLiveMember(file);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,7 +43,7 @@ export function registerCheck(program: Command): void {
     });
 }
 
-/** Checks a running member subgraph: health, schema version, and its SDL against the contract. */
+/** Checks a running member subgraph (health, schema version, its SDL against the contract), or a gateway. */
 async function checkLiveMember(url: string): Promise<void> {
   const { healthUrl } = await import('../../../gateway/src/health/member-health');
   const { checkCompatibility } = await import('../../../gateway/src/health/schema-compatibility');
@@ -59,6 +59,8 @@ async function checkLiveMember(url: string): Promise<void> {
   };
   const health = await get(healthUrl(url));
   if (health.status !== 200) throw new CliError(`${url}: /health answered HTTP ${health.status}`);
+  // a member's /health names the member; a gateway's does not
+  if (typeof health.json.member !== 'string') return checkLiveGateway(url, get);
   process.stdout.write(`health: ok (member "${health.json.member}", schema ${health.json.schemaVersion}; this tool speaks ${SCHEMA_VERSION})\n`);
   if (String(health.json.schemaVersion).split('.')[0] !== SCHEMA_VERSION.split('.')[0]) process.stdout.write('warning: different major schema version\n');
   const sdl = await get(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
@@ -67,4 +69,21 @@ async function checkLiveMember(url: string): Promise<void> {
   const result = await checkCompatibility(loadMemberContract().schema, text);
   if (!result.compatible) throw new CliError(`${url}: incompatible with the network contract:\n  ${result.problems.join('\n  ')}`, 2);
   process.stdout.write(`${url}: compatible with the network contract\n`);
+}
+
+type Get = (target: string, init?: RequestInit) => Promise<{ status: number; json: Record<string, any> }>;
+
+/** Checks a running gateway: the network it serves and whether its members are reachable. */
+async function checkLiveGateway(url: string, get: Get): Promise<void> {
+  const { SCHEMA_VERSION } = await import('../../../schema/version');
+  const query = '{ network { id name schemaVersion memberCount } members { id status { reachable } } }';
+  const answer = await get(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' }, body: JSON.stringify({ query }) });
+  const network = answer.json.data?.network as { id: string; name: string; schemaVersion: string; memberCount: number } | undefined;
+  if (!network) throw new CliError(`${url}: answers /health but is neither a member subgraph (no member in /health) nor a gateway (no network in its answer)`);
+  process.stdout.write(`health: ok (gateway of network "${network.id}" (${network.name}), schema ${network.schemaVersion}; this tool speaks ${SCHEMA_VERSION})\n`);
+  if (String(network.schemaVersion).split('.')[0] !== SCHEMA_VERSION.split('.')[0]) process.stdout.write('warning: different major schema version\n');
+  const members = (answer.json.data?.members ?? []) as { id: string; status?: { reachable?: boolean } }[];
+  const unreachable = members.filter((m) => m.status?.reachable === false).map((m) => m.id);
+  process.stdout.write(`${url}: gateway with ${network.memberCount} members, ${network.memberCount - unreachable.length} reachable\n`);
+  if (unreachable.length) process.stdout.write(`warning: unreachable: ${unreachable.join(', ')}\n`);
 }

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { describeSettings, settingsHelpText } from '../../../common/config-help';
+import { ENV as GATEWAY_ENV, gatewayConfigSchema } from '../../../gateway/src/config';
 import { stopOnSignal } from '../cli-error';
 
 export function registerGateway(program: Command): void {
@@ -13,6 +15,9 @@ export function registerGateway(program: Command): void {
     .option('--id <id>', 'this gateway\'s id, as pinned under gateways: (env INFRARED_GATEWAY_ID)')
     .option('--key <file>', 'private JWK that signs sub-requests (env INFRARED_GATEWAY_KEY)')
     .addHelpText('after', '\nExamples:\n  $ infrared gateway start --registry network.yaml --id infrared-gw --key gateway.jwk.json\n  $ INFRARED_REGISTRY=/etc/infrared/network.yaml PORT=8080 infrared gateway start')
+    .addHelpText('after', () => `${settingsHelpText('Environment settings (flags win over them):', describeSettings(gatewayConfigSchema, GATEWAY_ENV))}
+Also read: LOG_LEVEL (default info), INFRARED_WEB_DIR (the built web UI, default dist/web), OTEL_* (tracing, off unless set).
+What each setting does: README.md, section Configuration.`)
     .action(async (flags: { registry?: string; port?: string; host?: string; id?: string; key?: string }) => {
       const { createGateway } = await import('../../../gateway/src/app');
       const gateway = await createGateway({ registryFile: flags.registry, port: flags.port as never, host: flags.host, gatewayId: flags.id, signingKeyFile: flags.key });

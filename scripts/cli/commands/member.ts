@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { resolveMemberConfig } from '../../../subgraphs/member/src/config';
+import { describeSettings, settingsHelpText } from '../../../common/config-help';
+import { ENV as MEMBER_ENV, memberConfigSchema, resolveMemberConfig } from '../../../subgraphs/member/src/config';
 import { CliError, stopOnSignal } from '../cli-error';
+import { readRegistryOption } from '../read-registry';
 
 interface MemberFlags {
   member?: string;
@@ -51,6 +53,9 @@ export function registerMember(program: Command): void {
     .option('--key <file>', 'this member\'s private JWK (env INFRARED_MEMBER_KEY)')
     .option('--accept-direct-tokens', 'also accept caller tokens sent straight to this subgraph')
     .addHelpText('after', '\nExamples:\n  $ infrared member start --member kafshata --registry network.yaml --port 4001\n  $ DATABASE_URL=postgres://infrared@db/infrared infrared member start --member kafshata --registry network.yaml')
+    .addHelpText('after', () => `${settingsHelpText('Environment settings (flags win over them):', describeSettings(memberConfigSchema, MEMBER_ENV))}
+Also read: LOG_LEVEL (default info), OTEL_* (tracing, off unless set).
+What each setting does: README.md, section Configuration.`)
     .action(async (flags: MemberFlags) => {
       const { serveMember } = await import('../../../subgraphs/member/src/serve');
       const running = await serveMember(config(flags));
@@ -71,7 +76,7 @@ export function registerMember(program: Command): void {
       const { exportMemberData, exportMisp, toYaml } = await import('../../../subgraphs/member/src/import/export-member-data');
       const settings = config(flags);
       if (!['PUBLIC', 'NETWORK', 'MEMBERS', 'OWNER'].includes(flags.maxVisibility)) throw new CliError(`--max-visibility: "${flags.maxVisibility}" is not one of PUBLIC, NETWORK, MEMBERS, OWNER`, 2);
-      const networkId = flags.network ?? (settings.registryFile ? await registryNetworkId(settings.registryFile) : 'infrared');
+      const networkId = flags.network ?? (settings.registryFile ? readRegistryOption(settings.registryFile).network.id : 'infrared');
       const { orm, embedded } = await connectMemberDatabase(settings, createLogger(`member:${settings.memberId}`, 'warn'));
       try {
         if (flags.misp) process.stdout.write(`${JSON.stringify(await exportMisp(orm, settings.memberId, { networkId, maxVisibility: flags.maxVisibility as never }), null, 2)}\n`);
@@ -131,19 +136,3 @@ export function registerMember(program: Command): void {
     });
 }
 
-/** network.id of a registry file (the namespace of MISP UUIDs). */
-async function registryNetworkId(file: string): Promise<string> {
-  const { parseRegistry, RegistryError } = await import('../../../common/registry/load-registry');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`--registry: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
-  }
-  try {
-    return parseRegistry(text, file).network.id;
-  } catch (err) {
-    if (err instanceof RegistryError) throw new CliError(`--registry: ${err.message}`, 2);
-    throw err;
-  }
-}

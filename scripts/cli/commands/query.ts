@@ -9,13 +9,20 @@ export function registerQuery(program: Command): void {
     .description('Send a GraphQL query (a file, or inline with -e) to the gateway and print the answer.')
     .argument('[file]', 'a .graphql file')
     .option('-e, --execute <query>', 'the query text')
-    .option('--url <url>', 'the gateway endpoint', process.env.INFRARED_GATEWAY_URL ?? 'http://127.0.0.1:4000/graphql')
+    .option('--url <url>', 'the gateway endpoint (env INFRARED_GATEWAY_URL)', process.env.INFRARED_GATEWAY_URL || 'http://127.0.0.1:4000/graphql')
     .option('--token <jwt>', 'a caller token (env INFRARED_TOKEN)', process.env.INFRARED_TOKEN)
     .option('--variables <json>', 'variables as JSON')
     .option('--table', 'print the first list in the answer as a table')
-    .addHelpText('after', '\nExamples:\n  $ infrared query -e "{ services { id name kind } }" --table\n  $ INFRARED_TOKEN=eyJ… infrared query queries/capacity.graphql')
+    .addHelpText('after', '\nExamples:\n  $ infrared query -e "{ services { id name kind } }" --table\n  $ INFRARED_TOKEN=eyJ… infrared query demo/queries/capacity.graphql\n  $ INFRARED_GATEWAY_URL=https://gw.example/graphql infrared query demo/queries/capacity.graphql --table\n\nEnvironment:\n  INFRARED_GATEWAY_URL  the gateway endpoint (default http://127.0.0.1:4000/graphql); --url wins\n  INFRARED_TOKEN        a caller token; --token wins')
     .action(async (file: string | undefined, flags: { execute?: string; url: string; token?: string; variables?: string; table?: boolean }) => {
-      const query = flags.execute ?? (file ? readFileSync(file, 'utf8') : undefined);
+      let query = flags.execute;
+      if (query === undefined && file) {
+        try {
+          query = readFileSync(file, 'utf8');
+        } catch (err) {
+          throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 2);
+        }
+      }
       if (!query) throw new CliError('give a query file or -e "<query>"', 2);
       let variables: unknown;
       try {

@@ -30,7 +30,7 @@ export const memberConfigSchema = z.strictObject({
 
 export type MemberConfig = z.infer<typeof memberConfigSchema>;
 
-const ENV: Record<string, keyof MemberConfig> = {
+export const ENV: Record<string, keyof MemberConfig> = {
   INFRARED_MEMBER_ID: 'memberId',
   INFRARED_MEMBER_LANGUAGES: 'languages',
   DATABASE_URL: 'databaseUrl',
