@@ -128,7 +128,7 @@ describe('parseRegistry: refusals name the path', () => {
     ['a bad country code', (r) => (r.members[0].countries = ['AL', 'alb']), 'members[0].countries[1]: expected an ISO 3166-1 alpha-2 code such as "AR"'],
     ['a bad language tag', (r) => (r.members[0].languages = ['en', 'english!']), 'members[0].languages[1]: expected a BCP 47 language tag'],
     ['a deadline over a minute', (r) => (r.members[0].deadlineMs = 120_000), 'members[0].deadlineMs: Too big: expected number to be <=60000'],
-    ['a missing network name', (r) => delete r.network.name, 'network.name: expected string, received undefined'],
+    ['a missing network name', (r) => delete r.network.name, 'network.name: required'],
     ['an unknown key type', (r) => (r.members[0].keys[0].kty = 'RSA'), 'members[0].keys[0].kty: expected one of OKP, EC'],
     ['a bad revocation date', (r) => (r.members[0].revocations = { issuedBefore: 'yesterday' }), 'members[0].revocations.issuedBefore: expected an ISO date-time'],
   ];
@@ -176,6 +176,6 @@ describe('parseRegistry: refusals name the path', () => {
   });
 
   it('refuses an empty file for its missing network', () => {
-    expect(problemsOf('')).toEqual(['network: expected object, received undefined']);
+    expect(problemsOf('')).toEqual(['network: required']);
   });
 });

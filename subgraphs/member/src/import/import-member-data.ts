@@ -1,4 +1,6 @@
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { yamlLocator } from '../../../../common/yaml-locator';
+import type { IssueLocator } from '../../../../common/zod-issues';
 import type { z } from 'zod';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import { CapacityRecord } from '../modules/capacity/capacity.entity';
@@ -24,22 +26,28 @@ export type ImportSummary = Record<'services' | 'capacity' | 'projects' | 'incid
 
 /**
  * Parses and validates a member data file (YAML or JSON). Throws DataFileError listing every
- * problem, for example `services[2].kind: expected one of EMAIL, ...`.
+ * problem with its path, line and column, for example
+ * `services[2].kind: expected one of EMAIL, ...; got "MAIL" (line 31, column 11)`.
  */
 export function parseMemberData(source: string, expectedMember: string): MemberData {
-  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { prettyErrors: true, uniqueKeys: true, lineCounter });
   if (doc.errors.length > 0) {
     throw new DataFileError(doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`));
   }
-  return validateMemberData(doc.toJS({ maxAliasCount: 100 }) ?? {}, expectedMember);
+  return validateMemberData(doc.toJS({ maxAliasCount: 100 }) ?? {}, expectedMember, yamlLocator(doc, lineCounter));
 }
 
-/** Validates member data already parsed (from YAML, JSON or code); fills in defaults. */
-export function validateMemberData(input: unknown, expectedMember: string): MemberData {
-  const result = memberDataSchema.safeParse(input);
-  if (!result.success) throw new DataFileError(formatIssues(result.error));
+/**
+ * Validates member data already parsed (from YAML, JSON or code); fills in defaults. With
+ * `locate`, each problem also names its line and column in the source.
+ */
+export function validateMemberData(input: unknown, expectedMember: string, locate?: IssueLocator): MemberData {
+  const result = memberDataSchema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new DataFileError(formatIssues(result.error, locate));
   if (result.data.member !== expectedMember) {
-    throw new DataFileError([`member: the file is for "${result.data.member}", but this subgraph is "${expectedMember}"`]);
+    const at = locate?.(['member']);
+    throw new DataFileError([`member: the file is for "${result.data.member}", but this subgraph is "${expectedMember}"${at ? ` (line ${at.line}, column ${at.col})` : ''}`]);
   }
   return result.data;
 }
