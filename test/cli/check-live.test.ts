@@ -31,7 +31,7 @@ describe('infrared check <live member URL>', () => {
     const { stdout } = await run(process.execPath, [CLI, 'query', 'demo/queries/capacity.graphql'], {
       timeout: 60_000,
       cwd: join(__dirname, '../..'),
-      env: { ...process.env, INFRARED_GATEWAY_URL: net.gateway.url, INFRARED_TOKEN: '' },
+      env: { ...process.env, INFRARED_GATEWAY_URL: net.gateway.url, INFRARED_TOKEN: '', INIT_CWD: '', npm_lifecycle_event: '' },
     });
     const body = JSON.parse(stdout);
     expect(body.errors).toBeUndefined();
