@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { openDatabase } from '../../subgraphs/member/src/db/orm';
 import { parseMemberData } from '../../subgraphs/member/src/import/import-member-data';
+import { mispUuids } from '../../subgraphs/member/src/import/misp-export';
 import { lines, ROOT, runCli } from '../support/cli';
 import { databaseUrl, quietLogger, uniqueSchema } from '../support/network';
 
@@ -62,6 +63,23 @@ describe('member import: --check and the import accept the same files', () => {
     const again = await runCli(importArgs());
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('supportOffers: 0 created, 0 updated, 1 unchanged, 0 removed');
+  });
+
+  it('what `member export` writes, --check and the import accept again; --misp gives stable event UUIDs', async () => {
+    const exported = await runCli(['member', 'export', '--member', 'kafshata', '--database-url', databaseUrl(), '--schema', schema]);
+    expect(exported.code).toBe(0);
+    const exportFile = join(dir, 'exported.yaml');
+    writeFileSync(exportFile, exported.stdout);
+    expect(parse(exported.stdout).supportOffers[0].description).toEqual({});
+    const checked = await runCli(['member', 'import', '--member', 'kafshata', '--check', exportFile]);
+    expect(checked.stderr).toBe('');
+    expect(checked.code).toBe(0);
+
+    const misp = await runCli(['member', 'export', '--member', 'kafshata', '--database-url', databaseUrl(), '--schema', schema, '--misp', '--network', 'testnet', '--max-visibility', 'OWNER']);
+    expect(misp.code).toBe(0);
+    const events = (JSON.parse(misp.stdout) as { response: { Event: { uuid: string; Orgc: { uuid: string } } }[] }).response.map((r) => r.Event);
+    expect(events.map((e) => e.uuid)).toEqual([mispUuids('testnet').event('kafshata:ddos-mail-2026-01')]);
+    expect(events[0].Orgc.uuid).toBe(mispUuids('testnet').organisation('kafshata'));
   });
 
   it('what one validation returns, it accepts again (no "needs at least one language" on its own output)', () => {
