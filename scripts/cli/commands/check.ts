@@ -11,7 +11,7 @@ export function registerCheck(program: Command): void {
     .argument('<file-or-url>', 'network.yaml, a member data file, or http(s)://…/graphql of a member or a gateway')
     .addHelpText('after', '\nExamples:\n  $ infrared check network.yaml\n  $ infrared check demo/members/kafshata.yaml\n  $ infrared check http://127.0.0.1:4001/graphql\n  $ infrared check http://127.0.0.1:4000/graphql')
     .action(async (file: string) => {
-      if (/^https?:\/\//.test(file)) return checkLiveMember(file);
+      if (/^https?:\/\//.test(file)) return checkLiveEndpoint(file);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { DataFileError, parseMemberData } = require('../../../subgraphs/member/src/import/import-member-data') as typeof import('../../../subgraphs/member/src/import/import-member-data');
       let text: string;
@@ -44,7 +44,7 @@ export function registerCheck(program: Command): void {
 }
 
 /** Checks a running member subgraph (health, schema version, its SDL against the contract), or a gateway. */
-async function checkLiveMember(url: string): Promise<void> {
+async function checkLiveEndpoint(url: string): Promise<void> {
   const { healthUrl } = await import('../../../gateway/src/health/member-health');
   const { checkCompatibility } = await import('../../../gateway/src/health/schema-compatibility');
   const { loadMemberContract } = await import('../../../gateway/src/fanout/member-schema');

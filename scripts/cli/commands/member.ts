@@ -76,7 +76,7 @@ What each setting does: README.md, section Configuration.`)
       const { exportMemberData, exportMisp, toYaml } = await import('../../../subgraphs/member/src/import/export-member-data');
       const settings = config(flags);
       if (!['PUBLIC', 'NETWORK', 'MEMBERS', 'OWNER'].includes(flags.maxVisibility)) throw new CliError(`--max-visibility: "${flags.maxVisibility}" is not one of PUBLIC, NETWORK, MEMBERS, OWNER`, 2);
-      const networkId = flags.network ?? (settings.registryFile ? readRegistryOption(settings.registryFile).network.id : 'infrared');
+      const networkId = flags.misp ? (flags.network ?? (settings.registryFile ? readRegistryOption(settings.registryFile).network.id : 'infrared')) : undefined;
       const { orm, embedded } = await connectMemberDatabase(settings, createLogger(`member:${settings.memberId}`, 'warn'));
       try {
         if (flags.misp) process.stdout.write(`${JSON.stringify(await exportMisp(orm, settings.memberId, { networkId, maxVisibility: flags.maxVisibility as never }), null, 2)}\n`);
@@ -118,7 +118,7 @@ What each setting does: README.md, section Configuration.`)
         return;
       }
       const logger = createLogger(`member:${settings.memberId}`, 'warn');
-      let summary;
+      let summary: Awaited<ReturnType<typeof writeMemberData>> | undefined;
       try {
         const { orm, embedded } = await connectMemberDatabase(settings, logger);
         try {
@@ -128,6 +128,7 @@ What each setting does: README.md, section Configuration.`)
           await embedded?.stop();
         }
       } catch (err) {
+        if (summary) throw new CliError(`${file}: imported, but closing the database failed: ${(err as Error).message}`);
         // one transaction: a failure anywhere rolls the whole file back
         throw new CliError(`${file}: nothing was written; the import failed: ${(err as Error).message}`);
       }
