@@ -55,10 +55,13 @@ function problemsOf(text: string): string[] {
   } catch (err) {
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as RegistryError).code).toBe('INVALID_REGISTRY');
-    return (err as RegistryError).problems;
+    return (err as RegistryError).problems.map(withoutLocation);
   }
   throw new Error('expected the registry to be refused');
 }
+
+/** A problem without its ` (line L, column C)` suffix (checked on its own below). */
+const withoutLocation = (problem: string) => problem.replace(/ \(line \d+, column \d+\)$/, '');
 
 describe('parseRegistry: the documented shape', () => {
   it('accepts a full registry and fills in defaults', () => {
@@ -129,7 +132,7 @@ describe('parseRegistry: refusals name the path', () => {
     ['a bad language tag', (r) => (r.members[0].languages = ['en', 'english!']), 'members[0].languages[1]: expected a BCP 47 language tag'],
     ['a deadline over a minute', (r) => (r.members[0].deadlineMs = 120_000), 'members[0].deadlineMs: Too big: expected number to be <=60000'],
     ['a missing network name', (r) => delete r.network.name, 'network.name: required'],
-    ['an unknown key type', (r) => (r.members[0].keys[0].kty = 'RSA'), 'members[0].keys[0].kty: expected one of OKP, EC'],
+    ['an unknown key type', (r) => (r.members[0].keys[0].kty = 'RSA'), 'members[0].keys[0].kty: expected one of OKP, EC; got "RSA"'],
     ['a bad revocation date', (r) => (r.members[0].revocations = { issuedBefore: 'yesterday' }), 'members[0].revocations.issuedBefore: expected an ISO date-time'],
   ];
 
@@ -149,7 +152,7 @@ describe('parseRegistry: refusals name the path', () => {
       expect.arrayContaining(['members[0].url: expected an http(s) URL', 'members[1].id: expected a member id: lowercase letters, digits and "-"', '(file): unknown key "extra"']),
     );
     expect(problems).toHaveLength(3);
-    expect(() => parseRegistry(stringify(r), 'network.yaml')).toThrow(/^network\.yaml: .*members\[0\]\.url: expected an http\(s\) URL; /);
+    expect(() => parseRegistry(stringify(r), 'network.yaml')).toThrow(/^network\.yaml: .*members\[0\]\.url: expected an http\(s\) URL \(line \d+, column \d+\); /);
   });
 
   it('reports a duplicate id even when another member is invalid in its shape', () => {
@@ -173,6 +176,19 @@ describe('parseRegistry: refusals name the path', () => {
   it('refuses a key written twice (YAML duplicate keys)', () => {
     const problems = problemsOf('network: { id: infrared, name: A }\nnetwork: { id: other, name: B }\n');
     expect(problems).toEqual([expect.stringMatching(/^line 2: .*[Dd]uplicate|^line 2: .*unique/)]);
+  });
+
+  it('names the line and column of each problem, and the value given for an enum', () => {
+    const text = 'network: { id: infrared, name: InfraRed }\nmembers:\n  - id: kafshata\n    name: Kafshata\n    region: Balkans\n    url: nope\n    keys:\n      - { kty: RSA, kid: k1, crv: Ed25519, x: abc }\n';
+    expect(() => parseRegistry(text)).toThrow(RegistryError);
+    try {
+      parseRegistry(text);
+    } catch (err) {
+      expect((err as RegistryError).problems).toEqual([
+        'members[0].url: expected an http(s) URL (line 6, column 10)',
+        'members[0].keys[0].kty: expected one of OKP, EC; got "RSA" (line 8, column 16)',
+      ]);
+    }
   });
 
   it('refuses an empty file for its missing network', () => {

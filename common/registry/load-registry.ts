@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { yamlLocator } from '../yaml-locator';
 import { formatIssues } from '../zod-issues';
 import { registrySchema, type Registry } from './registry.schema';
 
@@ -11,12 +12,13 @@ export class RegistryError extends Error {
   }
 }
 
-/** Parses and validates registry text (YAML or JSON). */
+/** Parses and validates registry text (YAML or JSON); each problem names its line and column. */
 export function parseRegistry(text: string, file?: string): Registry {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, lineCounter });
   if (doc.errors.length) throw new RegistryError(doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`), file);
-  const result = registrySchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {});
-  if (!result.success) throw new RegistryError(formatIssues(result.error), file);
+  const result = registrySchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {}, { reportInput: true });
+  if (!result.success) throw new RegistryError(formatIssues(result.error, yamlLocator(doc, lineCounter)), file);
   return result.data;
 }
 

@@ -237,7 +237,7 @@ describe('infrared check', () => {
     );
     const { code, stderr } = await run(['check', registry]);
     expect(code).toBe(2);
-    expect(lines(stderr)).toEqual([`error: ${registry}: 1 problem:`, '  members[1].id: duplicate member id "kafshata"']);
+    expect(lines(stderr)).toEqual([`error: ${registry}: 1 problem:`, expect.stringMatching(/^ {2}members\[1\]\.id: duplicate member id "kafshata" \(line \d+, column \d+\)$/)]);
   });
 
   it.concurrent('says so, in one line, when the file cannot be read', async () => {
