@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { Caller } from '../../../common/caller';
 import type { GatewayContext, MemberReport } from '../context';
 import type { MemberOutcome } from '../fanout/member-client';
 
@@ -15,6 +16,23 @@ export function summariseReports(reports: MemberReport[]): Record<string, { stat
   return out;
 }
 
+/**
+ * How finely `durationMs` is shown: a health hint (fast, slow, timed out), not a profiler.
+ * Anonymous callers see it to the nearest 100 ms, authenticated callers to the nearest 10 ms;
+ * operators get exact figures from the `infrared_gateway_member_seconds` histogram on /metrics.
+ * Members do the same work whether or not a search matches hidden records (one SQL statement,
+ * docs/security-model.md), so the figure carries no signal about them; coarse figures keep it
+ * that way should a path ever regress.
+ */
+export function durationGrain(caller: Caller): number {
+  return caller.anonymous ? 100 : 10;
+}
+
+/** A duration rounded to the caller's grain, never negative. */
+export function roundDuration(ms: number, grain: number): number {
+  return Math.max(0, Math.round(ms / grain) * grain);
+}
+
 /** Adds `extensions.members` to every response: what each member consulted did. */
 export function memberReportsPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
@@ -23,7 +41,10 @@ export function memberReportsPlugin(): ApolloServerPlugin<GatewayContext> {
         async willSendResponse({ response, contextValue }) {
           if (response.body.kind !== 'single') return;
           const result = response.body.singleResult;
-          result.extensions = { ...(result.extensions ?? {}), members: summariseReports(contextValue.reports) };
+          const members = summariseReports(contextValue.reports);
+          const grain = durationGrain(contextValue.caller);
+          for (const report of Object.values(members)) report.durationMs = roundDuration(report.durationMs, grain);
+          result.extensions = { ...(result.extensions ?? {}), members };
         },
       };
     },

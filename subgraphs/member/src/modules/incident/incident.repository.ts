@@ -1,4 +1,4 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SEVERITIES } from '../../../../../common/contract';
 import { classifyIndicator, type Indicator } from '../../../../../common/indicators';
@@ -9,27 +9,28 @@ import { IncidentRecord } from './incident.entity';
 import type { IncidentFilter } from './incident.type';
 
 /**
- * Incidents whose indicators match a term, found in this member's database with its indexes:
- * exact (type, value) matches, and for an IP also the reported CIDRs that contain it (GiST on inet).
+ * The indicator search as a condition on `incident`, for the one statement that also applies the
+ * caller's visibility: exact (type, value) matches, and for an IP also the reported CIDRs that
+ * contain it (GiST on inet). It is never run as a step of its own: a first query that found
+ * matches before visibility was applied would cost one more round trip exactly when a hidden
+ * incident matches, and that difference in time is an existence oracle (see docs/security-model.md).
  */
-export async function incidentIdsMatching(em: EntityManager, indicator: Indicator): Promise<string[]> {
-  const schema = em.config.get('schema');
+export function indicatorCondition(schema: string, indicator: Indicator): FilterQuery<IncidentRecord> {
   const table = `"${schema}"."incident_indicator"`;
-  let rows: { incident_id: string }[];
+  let match: string;
+  let params: unknown[];
   if (indicator.type === 'IP') {
-    rows = await em.getConnection().execute(
-      `select distinct incident_id from ${table} where (type = 'IP' and value = ?) or (type = 'CIDR' and net >>= ?::inet)`,
-      [indicator.value, indicator.value],
-    );
+    match = `(ii.type = 'IP' and ii.value = ?) or (ii.type = 'CIDR' and ii.net >>= ?::inet)`;
+    params = [indicator.value, indicator.value];
   } else if (indicator.type === 'CIDR') {
-    rows = await em.getConnection().execute(
-      `select distinct incident_id from ${table} where (type = 'CIDR' and value = ?) or (type = 'IP' and net <<= ?::inet)`,
-      [indicator.value, indicator.value],
-    );
+    match = `(ii.type = 'CIDR' and ii.value = ?) or (ii.type = 'IP' and ii.net <<= ?::inet)`;
+    params = [indicator.value, indicator.value];
   } else {
-    rows = await em.getConnection().execute(`select distinct incident_id from ${table} where type = ? and value = ?`, [indicator.type, indicator.value]);
+    match = `ii.type = ? and ii.value = ?`;
+    params = [indicator.type, indicator.value];
   }
-  return rows.map((r) => r.incident_id);
+  const exists = raw((alias: string) => `exists (select 1 from ${table} ii where ii.incident_id = ${alias}.id and (${match}))`, params);
+  return { [exists]: true } as FilterQuery<IncidentRecord>;
 }
 
 export async function listIncidents(em: EntityManager, scope: AccessScope, filter: IncidentFilter = {}): Promise<IncidentRecord[]> {
@@ -45,9 +46,7 @@ export async function listIncidents(em: EntityManager, scope: AccessScope, filte
     } catch {
       return [];
     }
-    const ids = await incidentIdsMatching(em, term);
-    if (ids.length === 0) return [];
-    where.push({ id: { $in: ids } });
+    where.push(indicatorCondition(em.config.get('schema') as string, term));
   }
   return findVisible(em, IncidentRecord, scope, where.length ? { $and: where } : {}, { orderBy: { observedAt: 'desc', id: 'asc' }, limit: MAX_LIST });
 }
