@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, type JWK } from 'jose';
 import type { Caller } from '../caller';
+import { assertCanonicalCompactJws } from './canonical-jws';
 import { ALLOWED_ALGS, AuthError, joseReason } from './errors';
 import { algOf, importKey, type PrivateJwk } from './keys';
 import type { ReplayCache } from './replay-cache';
@@ -39,6 +40,7 @@ export async function verifyAssertion(
   assertion: string,
   opts: { member: string; gateways: (id: string) => (JWK & { kid: string })[] | undefined; body: Buffer; replay: ReplayCache; now?: number },
 ): Promise<Caller> {
+  assertCanonicalCompactJws(assertion, 'assertion');
   let alg: string | undefined;
   let kid: string | undefined;
   let iss: unknown;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import type { Caller } from '../caller';
+import { assertCanonicalCompactJws } from './canonical-jws';
 import { ALLOWED_ALGS, AuthError, joseReason } from './errors';
 import { algOf, importKey, type PrivateJwk } from './keys';
 
@@ -44,6 +45,7 @@ export async function verifyCallerToken(
   token: string,
   opts: { audience: string; issuer: (memberId: string) => IssuerInfo | undefined; now?: number },
 ): Promise<Caller> {
+  assertCanonicalCompactJws(token, 'token');
   let alg: string | undefined;
   let kid: string | undefined;
   let claims: JWTPayload;
