@@ -18,3 +18,13 @@ export function resolveConfig<S extends z.ZodType>(schema: S, envNames: Record<s
   if (!result.success) throw new TypeError(`invalid ${label} configuration:\n  ${formatIssues(result.error).join('\n  ')}`);
   return result.data;
 }
+
+/**
+ * Production unless asked otherwise: `NODE_ENV=development` (or `dev`), an explicit `false`, or
+ * the CLI's `--dev` turn development mode on; anything else (unset, `production`, `test`) is
+ * production. Development mode shows stack traces and field suggestions.
+ */
+export function productionFlag(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return !['development', 'dev', 'false', '0', 'no'].includes(value.trim().toLowerCase());
+}

@@ -8,11 +8,13 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { parse, printSchema } from 'graphql';
 import { Agent } from 'undici';
 import type { Caller } from '../../common/caller';
 import { readPrivateJwk, type PrivateJwk } from '../../common/auth/keys';
 import { createApolloHandler } from '../../common/http/apollo-handler';
+import { operationResolutionPlugin } from '../../common/http/operation-resolution';
+import { introspectionPolicyPlugin } from '../../common/graphql-limits/introspection-policy';
 import { sendGraphQLError, sendJson } from '../../common/http/send';
 import { startHttpServer, type RouteHandler } from '../../common/http/server';
 import { createLogger, type Logger } from '../../common/logger';
@@ -160,12 +162,18 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     validationRules: [...armor.validationRules, fanoutCostRule({ memberFields, members: () => registry.registry.members.length, maxCost: config.maxFanoutCost })],
     plugins: [
       ...armor.plugins,
+      operationResolutionPlugin(),
+      introspectionPolicyPlugin<GatewayContext>((ctx) => !config.production || !ctx.caller.anonymous),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       memberReportsPlugin(),
     ],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+  let publishedSchema = '';
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    publishedSchema = printSchema(apiSchema);
   });
   await apollo.start();
   publicIndex?.start();
@@ -225,6 +233,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       '/graphql': graphql,
       '/explorer': web.explorer,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      // the network contract as SDL: what introspection tells, for anyone (introspection itself needs a token in production)
+      '/schema.graphql': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'max-age=300' });
+        res.end(publishedSchema);
+      },
       '/metrics': async (_req, res) => {
         for (const m of registry.registry.members) metrics.breakerState.set({ member: m.id }, caller.breakerState(m.id) === 'closed' ? 0 : 1);
         const text = await metrics.registry.metrics();

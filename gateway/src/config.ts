@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envBoolean, resolveConfig } from '../../common/config';
+import { envBoolean, productionFlag, resolveConfig } from '../../common/config';
 
 /** Gateway settings, with their defaults. Every one can come from the environment (INFRARED_*). */
 export const gatewayConfigSchema = z.strictObject({
@@ -42,8 +42,11 @@ export const gatewayConfigSchema = z.strictObject({
   /** Redis for state shared by gateway replicas (rate limits, response cache, public index). */
   redisUrl: z.string().optional(),
   registryPollMs: z.coerce.number().int().positive().default(2_000),
-  /** Production hides stack traces and field suggestions. */
-  production: z.preprocess(envBoolean, z.boolean()).default(false),
+  /**
+   * Production (the default) hides stack traces and field suggestions. Development mode is
+   * opt-in: `NODE_ENV=development`, or `infrared gateway start --dev`.
+   */
+  production: z.preprocess(productionFlag, z.boolean()).default(true),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -90,14 +90,14 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
       const summary = await importMemberData(orm, m.id, readFileSync(join(opts.dataDir, 'members', `${m.id}.yaml`), 'utf8'), { prune: true });
       opts.log(`member ${m.id}: imported (${formatSummary(summary).map((l) => l.split(',')[0]).join('; ')})`);
       const member = await serveMember(
-        { memberId: m.id, languages: m.languages, port: opts.memberBasePort + i, host: '127.0.0.1', registryFile, databaseSchema: schema, acceptDirectTokens: false },
+        { memberId: m.id, languages: m.languages, port: opts.memberBasePort + i, host: '127.0.0.1', registryFile, databaseSchema: schema, acceptDirectTokens: false, production: false },
         { logger, orm, signingKey: memberKeys[m.id] },
       );
       started.push({ name: `member ${m.id}`, stop: () => member.stop() });
       members.push(member);
     }
 
-    const gateway = await createGateway({ registryFile, port: opts.gatewayPort, gatewayId: 'demo-gateway', signingKey: gatewayKey, logger });
+    const gateway = await createGateway({ registryFile, port: opts.gatewayPort, gatewayId: 'demo-gateway', signingKey: gatewayKey, logger, production: false });
     started.push({ name: 'gateway', stop: () => gateway.stop() });
     const tokens: Record<string, string> = {};
     for (const m of roster) {

@@ -15,7 +15,7 @@ export function registerDemo(program: Command): void {
       const { startDemoNetwork } = await import('../../demo/demo-network');
       const started = performance.now();
       const log = (line: string) => process.stdout.write(`${line}\n`);
-      log('InfraRed demo network: starting…');
+      log('InfraRed demo network: starting… (development mode: stack traces and field suggestions on; `member start` and `gateway start` run in production mode)');
       const demo = await startDemoNetwork({
         stateDir: opts.state,
         dataDir: join(repoRoot(), 'demo'),

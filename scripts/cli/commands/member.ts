@@ -16,6 +16,7 @@ interface MemberFlags {
   languages?: string;
   key?: string;
   acceptDirectTokens?: boolean;
+  dev?: boolean;
 }
 
 function memberOptions(cmd: Command): Command {
@@ -38,6 +39,7 @@ function config(flags: MemberFlags) {
     languages: flags.languages,
     keyFile: flags.key,
     acceptDirectTokens: flags.acceptDirectTokens,
+    production: flags.dev ? false : undefined,
   });
 }
 
@@ -52,6 +54,7 @@ export function registerMember(program: Command): void {
     .option('--languages <tags>', 'comma-separated BCP 47 tags, first = fallback (env INFRARED_MEMBER_LANGUAGES)')
     .option('--key <file>', 'this member\'s private JWK (env INFRARED_MEMBER_KEY)')
     .option('--accept-direct-tokens', 'also accept caller tokens sent straight to this subgraph')
+    .option('--dev', 'development mode: field suggestions in errors (also NODE_ENV=development); production otherwise')
     .addHelpText('after', '\nExamples:\n  $ infrared member start --member kafshata --registry network.yaml --port 4001\n  $ DATABASE_URL=postgres://infrared@db/infrared infrared member start --member kafshata --registry network.yaml')
     .addHelpText('after', () => `${settingsHelpText('Environment settings (flags win over them):', describeSettings(memberConfigSchema, MEMBER_ENV))}
 Also read: LOG_LEVEL (default info), OTEL_* (tracing, off unless set).

@@ -10,6 +10,11 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IncomingMessage } from 'node:http';
 import { ANONYMOUS, type Caller } from '../../../common/caller';
 import { createApolloHandler } from '../../../common/http/apollo-handler';
+import { operationResolutionPlugin } from '../../../common/http/operation-resolution';
+import { introspectionPolicyPlugin } from '../../../common/graphql-limits/introspection-policy';
+import { maxAliasesRule } from '../../../common/graphql-limits/max-aliases';
+import { maxDuplicateFieldsRule } from '../../../common/graphql-limits/max-duplicate-fields';
+import { oneDirectiveErrorPlugin } from '../../../common/graphql-limits/one-directive-error';
 import { sendJson } from '../../../common/http/send';
 import { startHttpServer, type RouteHandler } from '../../../common/http/server';
 import { createLogger, type Logger } from '../../../common/logger';
@@ -57,6 +62,8 @@ export interface MemberSubgraphOptions {
   simulate?: { latencyMs: () => number; failureRate?: () => boolean };
   /** Extra HTTP routes, such as `/.well-known/jwks.json`. */
   routes?: Record<string, RouteHandler>;
+  /** Production (the default): no field suggestions or schema details in errors. */
+  production?: boolean;
 }
 
 export interface MemberSubgraph {
@@ -82,27 +89,34 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
   const ownsOrm = !('orm' in opts.database);
   const orm = 'orm' in opts.database ? opts.database.orm : await openDatabase(opts.database, logger);
   const { schema } = buildMemberSchema();
+  const production = opts.production ?? true;
   // Direct callers can reach a member too: bound depth, aliases, tokens and cost here as well,
   // generously enough for the gateway's own sub-requests (its probes and `_entities` nesting).
   const armor = new ApolloArmor({
     maxDepth: { n: 24, ignoreIntrospection: true, flattenFragments: true },
-    maxAliases: { n: 60 },
+    // aliases are counted by maxAliasesRule below: `__typename` included, gateway probes not
+    maxAliases: { enabled: false },
     maxDirectives: { n: 40 },
     maxTokens: { enabled: false },
     costLimit: { maxCost: 50_000, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
-    blockFieldSuggestion: { enabled: false },
+    blockFieldSuggestion: { enabled: production },
   }).protect();
   const apollo = new ApolloServer<MemberContext>({
     schema,
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, maxAliasesRule({ n: 60, ignoreProbes: true }), maxDuplicateFieldsRule()],
     parseOptions: { maxTokens: 20_000 },
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
     formatError: formatMemberError,
     csrfPrevention: true,
     stopOnTerminationSignals: false,
     plugins: [
       ...armor.plugins,
+      operationResolutionPlugin(),
+      oneDirectiveErrorPlugin(),
+      // in production, introspection is for callers a trusted gateway vouches for (the gateway itself reads `_service { sdl }`)
+      introspectionPolicyPlugin<MemberContext>((ctx) => !production || !ctx.caller.anonymous),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginLandingPageDisabled(),

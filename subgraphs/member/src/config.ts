@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MEMBER_ID_PATTERN } from '../../../common/ids';
-import { envBoolean, resolveConfig } from '../../../common/config';
+import { envBoolean, productionFlag, resolveConfig } from '../../../common/config';
 
 const list = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string()));
 const bool = z.preprocess(envBoolean, z.boolean());
@@ -26,6 +26,11 @@ export const memberConfigSchema = z.strictObject({
   acceptDirectTokens: bool.default(false),
   /** This member's private JWK; its public half is served at /.well-known/jwks.json. */
   keyFile: z.string().optional(),
+  /**
+   * Production (the default) hides field suggestions and schema details in errors. Development
+   * mode is opt-in: `NODE_ENV=development`, or `infrared member start --dev`.
+   */
+  production: z.preprocess(productionFlag, z.boolean()).default(true),
 });
 
 export type MemberConfig = z.infer<typeof memberConfigSchema>;
@@ -42,6 +47,7 @@ export const ENV: Record<string, keyof MemberConfig> = {
   INFRARED_TRUSTED_GATEWAYS: 'trustedGateways',
   INFRARED_ACCEPT_DIRECT_TOKENS: 'acceptDirectTokens',
   INFRARED_MEMBER_KEY: 'keyFile',
+  NODE_ENV: 'production',
 };
 
 /** Validates settings: explicit options win over the environment; a bad one is named. */

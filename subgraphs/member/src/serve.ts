@@ -13,7 +13,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { openDatabase } from './db/orm';
 
 /** Where the member's database is, starting embedded PostgreSQL when no DATABASE_URL is set. */
-export async function connectMemberDatabase(config: MemberConfig, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedPostgres }> {
+export async function connectMemberDatabase(config: Pick<MemberConfig, 'databaseUrl' | 'dataDir' | 'memberId' | 'databaseSchema'>, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedPostgres }> {
   let url = config.databaseUrl;
   let embedded: EmbeddedPostgres | undefined;
   if (!url) {
@@ -32,7 +32,7 @@ export async function connectMemberDatabase(config: MemberConfig, logger: Logger
  * Runs a member subgraph from its configuration: database (real or embedded), trust (the
  * registry's gateway keys), JWKS, and the GraphQL endpoint. What `infrared member start` runs.
  */
-export async function serveMember(config: MemberConfig, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
+export async function serveMember(config: Omit<MemberConfig, 'production'> & { production?: boolean }, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
   const logger = opts.logger ?? createLogger(`member:${config.memberId}`);
   const watcher = config.registryFile ? await RegistryWatcher.start(config.registryFile, logger) : undefined;
   const empty: Registry = { network: { id: 'none', name: 'none' }, members: [], gateways: [] };
@@ -50,6 +50,7 @@ export async function serveMember(config: MemberConfig, opts: { logger?: Logger;
     host: config.host,
     logger,
     signingKey: privateKey,
+    production: config.production ?? true,
     resolveCaller: createCallerResolver({
       memberId: config.memberId,
       registry,
