@@ -40,6 +40,7 @@ import { RedisKeyValueCache } from './cache/redis-key-value-cache';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { PublicIndex } from './index/public-index';
 import { cacheKeyFor, OperationKinds } from './cache/cacheable';
+import { invalidateOnMutationPlugin } from './cache/invalidate-on-mutation';
 import { connectRedis } from './cache/connect-redis';
 import { createGatewayMetrics, operationLabel } from './observability/metrics';
 import { createWebSite } from './web/static-site';
@@ -145,6 +146,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     buildService: ({ name }) => (name === 'network' ? network : fanout),
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
+  const responseCache = config.responseCacheTtlSeconds > 0 ? new ResponseCache({ ttlSeconds: config.responseCacheTtlSeconds, redis, logger }) : undefined;
   const armor = queryArmor(
     { maxDepth: config.maxQueryDepth, maxAliases: config.maxAliases, maxTokens: config.maxTokens, maxDirectives: config.maxDirectives, maxCost: config.maxCost },
     config.production,
@@ -168,6 +170,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       memberReportsPlugin(),
+      ...(responseCache ? [invalidateOnMutationPlugin(responseCache)] : []),
     ],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
@@ -179,7 +182,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   publicIndex?.start();
 
   const rateLimiter = createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis });
-  const responseCache = config.responseCacheTtlSeconds > 0 ? new ResponseCache({ ttlSeconds: config.responseCacheTtlSeconds, redis, logger }) : undefined;
   // a registry edit (a member joined, left or moved) makes every cached answer stale
   if (responseCache) registry.onChange(() => void responseCache.invalidate());
   /** The cache generation each cacheable request started in (answers from an older one are not stored). */
@@ -210,12 +212,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       metrics.requests.inc({ operation, status: String(response.status) });
       metrics.requestSeconds.observe({ operation }, (performance.now() - startedAt) / 1000);
       if (!responseCache || response.intercepted || response.status !== 200 || response.body.includes('"errors"')) return;
-      const kind = operations.kind(body);
-      if (kind === 'mutation') void responseCache.invalidate();
-      else {
-        const key = cacheKeyFor(auth, body, req, operations, responseCache);
-        if (key) void responseCache.set(key, { status: 200, body: response.body }, cacheGenerations.get(req));
-      }
+      // mutations invalidate in invalidateOnMutationPlugin, before their answer is sent
+      const key = cacheKeyFor(auth, body, req, operations, responseCache);
+      if (key) void responseCache.set(key, { status: 200, body: response.body }, cacheGenerations.get(req));
     },
     async admit(req, auth) {
       const retryAfter = await rateLimiter.consume(rateLimitKey(auth, req.socket.remoteAddress));
