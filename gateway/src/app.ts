@@ -42,6 +42,7 @@ import { PublicIndex } from './index/public-index';
 import { cacheKeyFor, OperationKinds } from './cache/cacheable';
 import { invalidateOnMutationPlugin } from './cache/invalidate-on-mutation';
 import { connectRedis } from './cache/connect-redis';
+import { redisNamespace } from './cache/redis-namespace';
 import { createGatewayMetrics, operationLabel } from './observability/metrics';
 import { createWebSite } from './web/static-site';
 
@@ -118,6 +119,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
 
   const metrics = createGatewayMetrics();
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  // the network id at start: a registry edit cannot move this gateway's keys to another network's
+  const namespace = redisNamespace(registry.registry.network.id, config.gatewayGroup);
   const observedCall: typeof caller.call = async (member, body, context) => {
     const result = await caller.call(member, body, context);
     metrics.memberOutcomes.inc({ member: member.id, outcome: result.outcome });
@@ -138,7 +141,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const memberQuery = createMemberQuery((o) => fanout.process(o));
   const publicIndex =
     config.publicIndexRefreshSeconds > 0
-      ? new PublicIndex({ query: memberQuery, registry: () => registry.registry, store: redis ? new RedisKeyValueCache(redis) : new InMemoryLRUCache<string>(), refreshSeconds: config.publicIndexRefreshSeconds, logger })
+      ? new PublicIndex({ query: memberQuery, registry: () => registry.registry, store: redis ? new RedisKeyValueCache(redis, `${namespace}index:`) : new InMemoryLRUCache<string>(), refreshSeconds: config.publicIndexRefreshSeconds, logger })
       : undefined;
   const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id), memberQuery, publicIndex));
   const gateway = new ApolloGateway({
@@ -146,7 +149,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     buildService: ({ name }) => (name === 'network' ? network : fanout),
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
-  const responseCache = config.responseCacheTtlSeconds > 0 ? new ResponseCache({ ttlSeconds: config.responseCacheTtlSeconds, redis, logger }) : undefined;
+  const responseCache = config.responseCacheTtlSeconds > 0 ? new ResponseCache({ ttlSeconds: config.responseCacheTtlSeconds, redis, logger, namespace }) : undefined;
   const armor = queryArmor(
     { maxDepth: config.maxQueryDepth, maxAliases: config.maxAliases, maxTokens: config.maxTokens, maxDirectives: config.maxDirectives, maxCost: config.maxCost },
     config.production,
@@ -181,7 +184,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   await apollo.start();
   publicIndex?.start();
 
-  const rateLimiter = createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis });
+  const rateLimiter = createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis, namespace });
   // a registry edit (a member joined, left or moved) makes every cached answer stale
   if (responseCache) registry.onChange(() => void responseCache.invalidate());
   /** The cache generation each cacheable request started in (answers from an older one are not stored). */

@@ -39,6 +39,11 @@ export const gatewayConfigSchema = z.strictObject({
   dedupeRequests: z.preprocess(envBoolean, z.boolean()).default(true),
   /** Seconds between crawls of the public index (PUBLIC catalogue served without fan-out); 0 turns it off. */
   publicIndexRefreshSeconds: z.coerce.number().int().min(0).max(86_400).default(0),
+  /**
+   * Replicas that share state in Redis: every key is namespaced by the network id and this group,
+   * so gateways of other networks or other groups on the same Redis never share answers or counters.
+   */
+  gatewayGroup: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'expected lowercase letters, digits and "-" (at most 63)').default('default'),
   /** Redis for state shared by gateway replicas (rate limits, response cache, public index). */
   redisUrl: z.string().optional(),
   registryPollMs: z.coerce.number().int().positive().default(2_000),
@@ -73,6 +78,7 @@ export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_MAX_COST: 'maxCost',
   INFRARED_MAX_FANOUT_COST: 'maxFanoutCost',
   REDIS_URL: 'redisUrl',
+  INFRARED_GATEWAY_GROUP: 'gatewayGroup',
   INFRARED_RESPONSE_CACHE_TTL_S: 'responseCacheTtlSeconds',
   INFRARED_PUBLIC_INDEX_REFRESH_S: 'publicIndexRefreshSeconds',
   INFRARED_DEDUPE_REQUESTS: 'dedupeRequests',

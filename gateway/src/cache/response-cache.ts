@@ -21,11 +21,11 @@ export class ResponseCache {
   private generationCheckedAt = 0;
   private readonly cache: KeyValueCache<string>;
 
-  constructor(private readonly opts: { ttlSeconds: number; redis?: Redis; logger: Logger }) {
+  constructor(private readonly opts: { ttlSeconds: number; redis?: Redis; logger: Logger; /** Redis key prefix (redis-namespace.ts). */ namespace?: string }) {
     const memory = new InMemoryLRUCache<string>({ maxSize: 50 * 1024 * 1024 });
     // a Redis outage turns into cache misses, never into failed requests
     this.cache = opts.redis
-      ? new ErrorsAreMissesCache(new RedisKeyValueCache(opts.redis, 'infrared:response:'), { error: (m: unknown) => opts.logger.debug({ err: String(m) }, 'response cache miss: Redis error') } as never)
+      ? new ErrorsAreMissesCache(new RedisKeyValueCache(opts.redis, `${opts.namespace ?? 'infrared:'}response:`), { error: (m: unknown) => opts.logger.debug({ err: String(m) }, 'response cache miss: Redis error') } as never)
       : memory;
   }
 
@@ -64,7 +64,7 @@ export class ResponseCache {
     this.generation++;
     if (this.opts.redis) {
       try {
-        this.generation = Math.max(this.generation, await this.opts.redis.incr('infrared:response:generation'));
+        this.generation = Math.max(this.generation, await this.opts.redis.incr(this.generationKey));
       } catch (err) {
         this.opts.logger.warn({ err: (err as Error).message }, 'response cache: Redis unavailable, invalidated locally only');
       }
@@ -72,11 +72,15 @@ export class ResponseCache {
     this.generationCheckedAt = Date.now();
   }
 
+  private get generationKey(): string {
+    return `${this.opts.namespace ?? 'infrared:'}response:generation`;
+  }
+
   private async currentGeneration(): Promise<number> {
     if (!this.opts.redis || Date.now() - this.generationCheckedAt < 1000) return this.generation;
     this.generationCheckedAt = Date.now();
     try {
-      const shared = Number((await this.opts.redis.get('infrared:response:generation')) ?? 0);
+      const shared = Number((await this.opts.redis.get(this.generationKey)) ?? 0);
       if (shared > this.generation) this.generation = shared;
     } catch {
       /* Redis down: keep the local generation */

@@ -8,6 +8,8 @@ export interface RateLimitOptions {
   windowSeconds: number;
   /** Shared counters across replicas; memory when absent or while Redis is down. */
   redis?: Redis;
+  /** Redis key prefix (redis-namespace.ts). */
+  namespace?: string;
 }
 
 /** The rate-limit key: the token's member and subject, or the IP address for anonymous callers. */
@@ -19,7 +21,7 @@ export function rateLimitKey(caller: Caller, ip: string | undefined): string {
 export function createRateLimiter(opts: RateLimitOptions): { consume(key: string): Promise<number | undefined> } {
   const memory = new RateLimiterMemory({ points: opts.points, duration: opts.windowSeconds, keyPrefix: 'infrared-rl' });
   const limiter: RateLimiterAbstract = opts.redis
-    ? new RateLimiterRedis({ storeClient: opts.redis, points: opts.points, duration: opts.windowSeconds, keyPrefix: 'infrared-rl', insuranceLimiter: memory, useRedisPackage: false })
+    ? new RateLimiterRedis({ storeClient: opts.redis, points: opts.points, duration: opts.windowSeconds, keyPrefix: `${opts.namespace ?? 'infrared:'}rl`, insuranceLimiter: memory, useRedisPackage: false })
     : memory;
   return {
     async consume(key) {

@@ -1,0 +1,102 @@
+/**
+ * Gateways of two networks, or two groups of one network, share one Redis without sharing
+ * anything through it: every key is under `infrared:<network id>:<group>:`. Runs on a private
+ * redis-server (a clean keyspace to inspect), never on the machine's shared one.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { parse, stringify } from 'yaml';
+import { createGateway, type Gateway } from '../../gateway/src/app';
+import { ringMembers } from '../support/fixtures';
+import { GATEWAY_ID, TestNetwork, quietLogger } from '../support/network';
+
+let net: TestNetwork;
+let server: ChildProcess;
+let redisUrl: string;
+const gateways: Gateway[] = [];
+
+async function startRedis(): Promise<string> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const client = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    for (let i = 0; i < 50; i++) {
+      try {
+        await client.connect();
+        client.disconnect();
+        return `redis://127.0.0.1:${port}`;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    client.disconnect();
+    server.kill();
+  }
+  throw new Error('could not start a private redis-server');
+}
+
+/** A copy of the test registry under another network id. */
+function registryFor(networkId: string): string {
+  const registry = parse(net.registryText());
+  registry.network.id = networkId;
+  const file = join(net.dir, `network-${networkId}.yaml`);
+  writeFileSync(file, stringify(registry));
+  return file;
+}
+
+const gateway = async (registryFile: string, gatewayGroup?: string) => {
+  const gw = await createGateway({ registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), redisUrl, responseCacheTtlSeconds: 60, rateLimitPoints: 3, rateLimitWindowSeconds: 60, gatewayGroup });
+  gateways.push(gw);
+  return gw;
+};
+
+beforeAll(async () => {
+  redisUrl = await startRedis();
+  net = await TestNetwork.start(ringMembers(['alpha', 'beta']));
+});
+afterAll(async () => {
+  for (const gw of gateways) await gw.stop();
+  await net?.stop();
+  server?.kill();
+});
+
+const ask = (gw: Gateway, query: string) => fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+
+describe('Redis keys are namespaced by network id and gateway group', () => {
+  it('a cached answer of one network is not served by a gateway of another, nor by another group of the same network', async () => {
+    const a = await gateway(registryFor('net-a'));
+    const a2 = await gateway(registryFor('net-a'));
+    const b = await gateway(registryFor('net-b'));
+    const aOther = await gateway(registryFor('net-a'), 'other');
+    const q = '{ services { id } }';
+    expect((await ask(a, q)).headers.get('x-infrared-cache')).toBeNull();
+    expect((await ask(a2, q)).headers.get('x-infrared-cache')).toBe('hit'); // same network and group: shared, as before
+    expect((await ask(b, q)).headers.get('x-infrared-cache')).toBeNull();
+    expect((await ask(aOther, q)).headers.get('x-infrared-cache')).toBeNull();
+  });
+
+  it('rate-limit counters are not shared across networks or groups', async () => {
+    const c = await gateway(registryFor('net-c'));
+    const d = await gateway(registryFor('net-d'));
+    const cOther = await gateway(registryFor('net-c'), 'other');
+    const q = '{ network { id } }';
+    const statuses = async (gw: Gateway, n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push((await ask(gw, q)).status);
+      return out;
+    };
+    expect(await statuses(c, 4)).toEqual([200, 200, 200, 429]);
+    expect(await statuses(d, 1)).toEqual([200]);
+    expect(await statuses(cOther, 1)).toEqual([200]);
+  });
+
+  it('every key in Redis is under infrared:<network>:<group>:', async () => {
+    const client = new Redis(redisUrl);
+    const keys = await client.keys('*');
+    client.disconnect();
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key).toMatch(/^infrared:net-[a-d]:(default|other):/);
+  });
+});
