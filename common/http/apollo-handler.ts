@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { readBody, BodyTooLargeError } from './read-body';
+import { graphqlContentType, passesCsrfPrevention } from './negotiate';
 import { sendGraphQLError } from './send';
 import { AuthError, GENERIC_AUTH_MESSAGE } from '../auth/errors';
 
@@ -49,7 +50,7 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
       try {
         rawBody = await readBody(req, opts.maxBodyBytes);
       } catch (err) {
-        if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message);
+        if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, {}, req);
         throw err;
       }
       const type = String(req.headers['content-type'] ?? '');
@@ -57,7 +58,7 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
         try {
           body = JSON.parse(rawBody.toString('utf8'));
         } catch {
-          return sendGraphQLError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON');
+          return sendGraphQLError(res, 400, 'BAD_REQUEST', 'request body is not valid JSON', {}, req);
         }
       } else {
         body = rawBody.toString('utf8');
@@ -69,15 +70,18 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       opts.onAuthError(err.reason, req);
-      return sendGraphQLError(res, 401, 'UNAUTHENTICATED', GENERIC_AUTH_MESSAGE, { 'www-authenticate': 'Bearer' });
+      return sendGraphQLError(res, 401, 'UNAUTHENTICATED', GENERIC_AUTH_MESSAGE, { 'www-authenticate': 'Bearer' }, req);
     }
     const startedAt = performance.now();
     const refusal = await opts.admit?.(req, auth);
-    if (refusal) return sendGraphQLError(res, refusal.status, refusal.code, refusal.message, refusal.headers);
+    if (refusal) return sendGraphQLError(res, refusal.status, refusal.code, refusal.message, refusal.headers, req);
     const parsed: ParsedRequest<TAuth> = { req, auth, body };
-    const early = await opts.intercept?.(parsed);
+    // an early answer (a cache hit) passes the checks Apollo applies to every other answer: CSRF
+    // prevention and content negotiation; a request that fails them goes to Apollo, which refuses it
+    const contentType = opts.intercept && passesCsrfPrevention(req) ? graphqlContentType(req) : undefined;
+    const early = contentType ? await opts.intercept!(parsed) : undefined;
     if (early) {
-      res.writeHead(early.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(early.body)), ...early.headers });
+      res.writeHead(early.status, { 'content-type': contentType!, 'content-length': String(Buffer.byteLength(early.body)), ...early.headers });
       res.end(early.body);
       opts.observe?.(parsed, { ...early, intercepted: true }, startedAt);
       return;
