@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { MemoryReplayCache } from '../../../common/auth/replay-cache';
 import { publicPart, readPrivateJwk, type PrivateJwk } from '../../../common/auth/keys';
 import { sendJson } from '../../../common/http/send';
 import { createLogger, type Logger } from '../../../common/logger';
 import { RegistryWatcher } from '../../../common/registry/registry-watcher';
 import type { Registry } from '../../../common/registry/registry.schema';
+import { PostgresReplayCache } from './access/postgres-replay-cache';
 import { createCallerResolver } from './access/trust';
 import { createMemberSubgraph, type MemberSubgraph } from './app';
 import type { MemberConfig } from './config';
@@ -43,6 +43,8 @@ export async function serveMember(config: Omit<MemberConfig, 'production'> & { p
   const privateKey = opts.signingKey ?? (config.keyFile ? readPrivateJwk(config.keyFile) : undefined);
   const ownKey = privateKey ? publicPart(privateKey) : undefined;
   const database = opts.orm ? { orm: opts.orm } : await connectMemberDatabase(config, logger);
+  // shared by every process of this member on this database: an assertion is accepted once
+  const replay = new PostgresReplayCache(database.orm, logger);
   const subgraph = await createMemberSubgraph({
     member: { id: config.memberId, languages },
     database: { orm: database.orm },
@@ -56,7 +58,7 @@ export async function serveMember(config: Omit<MemberConfig, 'production'> & { p
       registry,
       trustedGateways: config.trustedGateways,
       acceptDirectTokens: config.acceptDirectTokens,
-      replay: new MemoryReplayCache(),
+      replay,
     }),
     routes: {
       '/.well-known/jwks.json': (_req, res) => {
@@ -70,6 +72,7 @@ export async function serveMember(config: Omit<MemberConfig, 'production'> & { p
     ...subgraph,
     async stop() {
       watcher?.stop();
+      replay.stop();
       await subgraph.stop();
       if (!opts.orm) await database.orm.close(true);
       if ('embedded' in database) await database.embedded?.stop();
