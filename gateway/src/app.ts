@@ -43,7 +43,7 @@ import { cacheKeyFor, OperationKinds } from './cache/cacheable';
 import { invalidateOnMutationPlugin } from './cache/invalidate-on-mutation';
 import { connectRedis } from './cache/connect-redis';
 import { redisNamespace } from './cache/redis-namespace';
-import { createGatewayMetrics, operationLabel } from './observability/metrics';
+import { createGatewayMetrics } from './observability/metrics';
 import { createWebSite } from './web/static-site';
 
 export interface GatewayOptions extends Partial<GatewayConfigInput> {
@@ -211,7 +211,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     },
     observe({ auth, body, req }, response, startedAt) {
       const request = body as { operationName?: unknown } | undefined;
-      const operation = operationLabel(request?.operationName);
+      const operation = metrics.operations.label(request?.operationName, response.status === 200);
       metrics.requests.inc({ operation, status: String(response.status) });
       metrics.requestSeconds.observe({ operation }, (performance.now() - startedAt) / 1000);
       if (!responseCache || response.intercepted || response.status !== 200 || response.body.includes('"errors"')) return;

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { OperationLabels } from '../../../common/observability/operation-labels';
 
 /** The gateway's Prometheus metrics (prom-client), in a registry of its own. */
 export function createGatewayMetrics() {
@@ -12,13 +13,11 @@ export function createGatewayMetrics() {
     memberSeconds: new Histogram({ name: 'infrared_gateway_member_seconds', help: 'Fan-out call latency per member', labelNames: ['member'], buckets, registers: [registry] }),
     memberOutcomes: new Counter({ name: 'infrared_gateway_member_calls_total', help: 'Fan-out calls per member and outcome (ok, timeout, error, circuit_open, skipped)', labelNames: ['member', 'outcome'], registers: [registry] }),
     breakerState: new Gauge({ name: 'infrared_gateway_member_breaker_open', help: '1 when the member\'s circuit breaker is open or half-open', labelNames: ['member'], registers: [registry] }),
+    /** Operation-name label values, bounded (common/observability/operation-labels.ts). */
+    operations: new OperationLabels(),
     cache: new Counter({ name: 'infrared_gateway_response_cache_total', help: 'Response cache lookups by result (hit, miss)', labelNames: ['result'], registers: [registry] }),
   };
 }
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
 
-/** A bounded operation label: the operation name if it is a plain identifier, else "anonymous". */
-export function operationLabel(name: unknown): string {
-  return typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'anonymous';
-}
