@@ -61,8 +61,9 @@ Also read: LOG_LEVEL (default info), OTEL_* (tracing, off unless set).
 What each setting does: README.md, section Configuration.`)
     .action(async (flags: MemberFlags) => {
       const { serveMember } = await import('../../../subgraphs/member/src/serve');
-      const running = await serveMember(config(flags));
-      process.stdout.write(`member ${running.memberId} listening on ${running.url}\n`);
+      const settings = config(flags);
+      const running = await serveMember(settings);
+      process.stdout.write(`member ${running.memberId} listening on ${running.url} (${settings.production ? 'production' : 'development'} mode)\n`);
       stopOnSignal(running.stop);
     });
 
