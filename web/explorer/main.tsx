@@ -3,6 +3,7 @@ import './explorer.css';
 // Monaco's workers, bundled by Vite from node_modules (the esm.sh variant would fetch them from a CDN)
 import 'graphiql/setup-workers/vite';
 import { GraphiQL } from 'graphiql';
+import { buildSchema, introspectionFromSchema } from 'graphql';
 import type { Fetcher } from '@graphiql/toolkit';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -24,6 +25,9 @@ query Network($lang: String = "en") {
 }
 `;
 
+/** The network contract as SDL, published by the gateway beside /graphql. */
+const SCHEMA_PATH = GRAPHQL_PATH.replace(/graphql$/, 'schema.graphql');
+
 /** Posts to this origin's /graphql only, with whatever the Headers editor holds. */
 const fetcher: Fetcher = async (params, opts) => {
   const headers: Record<string, string> = {};
@@ -36,11 +40,19 @@ const fetcher: Fetcher = async (params, opts) => {
     referrerPolicy: 'no-referrer',
   });
   const text = await res.text();
+  let body;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     return { errors: [{ message: `HTTP ${res.status}: ${text.slice(0, 200)}` }] };
   }
+  // without a token, a production gateway refuses introspection: build the same answer from the
+  // schema it publishes, so the docs and autocompletion work for anonymous visitors too
+  if (body?.errors?.[0]?.extensions?.code === 'INTROSPECTION_DISABLED') {
+    const sdl = await fetch(SCHEMA_PATH, { credentials: 'omit', referrerPolicy: 'no-referrer' });
+    if (sdl.ok) return { data: introspectionFromSchema(buildSchema(await sdl.text())) };
+  }
+  return body;
 };
 
 setLang(initialLang());
