@@ -51,7 +51,7 @@ export const gatewayConfigSchema = z.strictObject({
    * Production (the default) hides stack traces and field suggestions. Development mode is
    * opt-in: `NODE_ENV=development`, or `infrared gateway start --dev`.
    */
-  production: z.preprocess(productionFlag, z.boolean()).default(true),
+  production: z.preprocess(productionFlag, z.boolean()).default(true).describe('off with development (or --dev), on otherwise'),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

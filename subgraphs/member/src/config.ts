@@ -30,7 +30,7 @@ export const memberConfigSchema = z.strictObject({
    * Production (the default) hides field suggestions and schema details in errors. Development
    * mode is opt-in: `NODE_ENV=development`, or `infrared member start --dev`.
    */
-  production: z.preprocess(productionFlag, z.boolean()).default(true),
+  production: z.preprocess(productionFlag, z.boolean()).default(true).describe('off with development (or --dev), on otherwise'),
 });
 
 export type MemberConfig = z.infer<typeof memberConfigSchema>;
