@@ -1,0 +1,117 @@
+import {
+  getArgumentValues,
+  getNamedType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type GraphQLCompositeType,
+  type GraphQLOutputType,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
+import type { RootFieldKind } from '../fanout/member-schema';
+
+export interface CostModel {
+  /** Root fields answered by the members, and how the fan-out treats each. */
+  memberFields: ReadonlyMap<string, RootFieldKind>;
+  /** Root list fields whose `filter.members` narrows the fan-out to the named members. */
+  pushdown: ReadonlySet<string>;
+  /** Items assumed in a list without a smaller `first`/`limit`: the members' own cap per list. */
+  listSize: number;
+}
+
+export interface OperationCost {
+  /** Member root fields × the members each one is asked of (lookups ask one member). */
+  fanout: number;
+  /** Estimated field resolutions: every field counts once per object it is resolved on. */
+  cost: number;
+}
+
+const CEILING = Number.MAX_SAFE_INTEGER;
+const LIMIT_ARGS = ['first', 'limit', 'last'];
+
+/**
+ * Estimates what an operation costs before anything is sent. The fan-out is the member root
+ * fields times the members each one reaches (`filter.members` honoured, unknown ids not counted).
+ * The cost counts every selected field once per object it will be resolved on: a list multiplies
+ * what is selected under it by its size, which is the smaller of its `first`/`limit` argument
+ * and the per-member cap, times the members asked for a root list. Nested lists multiply, so
+ * `services { member { services { … } } }` grows with the cap at every level.
+ */
+export function operationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  members: readonly string[],
+  model: CostModel,
+): OperationCost {
+  const fragments = new Map(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])));
+  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const registered = new Set(members);
+  let fanout = 0;
+  let cost = 0;
+
+  const walk = (selectionSet: SelectionSetNode, type: GraphQLCompositeType, multiplier: number, visiting: Set<string>): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
+        walk(selection.selectionSet, on && isCompositeType(on) ? on : type, multiplier, visiting);
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment || visiting.has(fragment.name.value)) continue;
+        const on = schema.getType(fragment.typeCondition.name.value);
+        walk(fragment.selectionSet, on && isCompositeType(on) ? on : type, multiplier, new Set([...visiting, fragment.name.value]));
+        continue;
+      }
+      const name = selection.name.value;
+      if (name.startsWith('__')) continue; // __typename and introspection cost nothing here
+      const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+      if (!field) continue;
+      let args: Record<string, unknown> = {};
+      try {
+        args = getArgumentValues(field, selection, variables);
+      } catch {
+        // invalid arguments are refused by execution; count the field as unbounded
+      }
+      let items = 1;
+      const kind = type === root ? model.memberFields.get(name) : undefined;
+      if (kind === 'lookup') fanout += 1;
+      else if (kind === 'list') {
+        const targets = targetedMembers(name, args, registered, model);
+        fanout += targets;
+        items = Math.min(requestedSize(args) ?? CEILING, targets * model.listSize);
+      } else if (isList(field.type)) {
+        items = Math.min(requestedSize(args) ?? CEILING, model.listSize);
+      }
+      const instances = Math.min(CEILING, multiplier * items);
+      cost = Math.min(CEILING, cost + instances);
+      const named = getNamedType(field.type);
+      if (selection.selectionSet && isCompositeType(named) && instances > 0) walk(selection.selectionSet, named, instances, visiting);
+    }
+  };
+  if (root) walk(operation.selectionSet, root, 1, new Set());
+  return { fanout, cost };
+}
+
+function targetedMembers(field: string, args: Record<string, unknown>, registered: ReadonlySet<string>, model: CostModel): number {
+  const filter = args.filter as { members?: unknown } | null | undefined;
+  if (!model.pushdown.has(field) || !Array.isArray(filter?.members)) return registered.size;
+  return new Set(filter.members.filter((id) => typeof id === 'string' && registered.has(id))).size;
+}
+
+function requestedSize(args: Record<string, unknown>): number | undefined {
+  const sizes = LIMIT_ARGS.map((a) => args[a]).filter((v): v is number => typeof v === 'number' && v >= 0);
+  return sizes.length ? Math.min(...sizes) : undefined;
+}
+
+function isList(type: GraphQLOutputType): boolean {
+  return isListType(isNonNullType(type) ? type.ofType : type);
+}
