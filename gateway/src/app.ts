@@ -30,6 +30,7 @@ import { checkCompatibility } from './health/schema-compatibility';
 import { memberReportsPlugin } from './http/member-reports-plugin';
 import { queryArmor } from './limits/armor';
 import { costPlugin } from './limits/cost-plugin';
+import { memberLists, NESTED_LIST_SIZE, NETWORK_AGGREGATES, REGISTRY_LISTS } from './limits/operation-cost';
 import { createCallerBudget, createRateLimiter } from './limits/rate-limit';
 import { ConcurrencyLimiter } from './limits/concurrency-limiter';
 import { overloadPlugin, OVERLOADED_MESSAGE, OVERLOAD_RETRY_AFTER_S } from './limits/overload';
@@ -185,7 +186,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       memberReportsPlugin(),
       overloadPlugin(),
       costPlugin({
-        model: { memberFields: contract.queryFields, pushdown: MEMBER_PUSHDOWN, listSize: config.costListSize },
+        model: { memberFields: contract.queryFields, pushdown: MEMBER_PUSHDOWN, listSize: config.costListSize, memberLists: memberLists(contract.schema), nestedListSize: NESTED_LIST_SIZE, aggregates: NETWORK_AGGREGATES, registryLists: REGISTRY_LISTS },
         limits: { maxFanout: config.maxFanoutCost, maxCost: config.maxOperationCost, costPerPoint: config.costPerPoint },
         budget,
       }),

@@ -23,10 +23,39 @@ export interface CostModel {
   pushdown: ReadonlySet<string>;
   /** Items assumed in a list without a smaller `first`/`limit`: the members' own cap per list. */
   listSize: number;
+  /** Gateway fields (`Type.field`) that run fan-outs of their own, and how many per resolution. */
+  aggregates?: ReadonlyMap<string, number>;
+  /** Nested lists (`Type.field`) that hold a member's whole list, up to `listSize` (`Member.services`). */
+  memberLists?: ReadonlySet<string>;
+  /** Items assumed in any other nested list (a record's regions, descriptions, capacity). */
+  nestedListSize?: number;
+  /** Gateway lists (`Type.field`) with one item per registry member at most. */
+  registryLists?: ReadonlySet<string>;
 }
 
+/** The network subgraph's fields that ask every member (network/network-aggregates.ts), with their fan-outs per request. */
+export const NETWORK_AGGREGATES: ReadonlyMap<string, number> = new Map([
+  ['Network.totals', 1],
+  ['Network.summary', 1],
+  ['Query.supportMatches', 1],
+  ['Member.projects', 2],
+  ['Project.participants', 1],
+]);
+/** Items assumed in a nested list that is not a member's whole list. */
+export const NESTED_LIST_SIZE = 10;
+
+/** The entity fields through which members answer their whole lists (`Member.services`). */
+export function memberLists(memberSchema: GraphQLSchema): Set<string> {
+  const member = memberSchema.getType('Member');
+  if (!member || !isObjectType(member)) return new Set();
+  return new Set(Object.values(member.getFields()).filter((f) => isList(f.type)).map((f) => `Member.${f.name}`));
+}
+
+export const REGISTRY_LISTS: ReadonlySet<string> = new Set(['Query.members']);
+
 export interface OperationCost {
-  /** Member root fields × the members each one is asked of (lookups ask one member). */
+  /** Member calls: member root fields × the members each one is asked of (lookups ask one
+   * member), plus the fan-outs of gateway aggregates once per object they are resolved on. */
   fanout: number;
   /** Estimated field resolutions: every field counts once per object it is resolved on. */
   cost: number;
@@ -56,6 +85,7 @@ export function operationCost(
   const registered = new Set(members);
   let fanout = 0;
   let cost = 0;
+  const aggregatesSeen = new Set<string>();
 
   const walk = (selectionSet: SelectionSetNode, type: GraphQLCompositeType, multiplier: number, visiting: Set<string>): void => {
     for (const selection of selectionSet.selections) {
@@ -83,13 +113,24 @@ export function operationCost(
       }
       let items = 1;
       const kind = type === root ? model.memberFields.get(name) : undefined;
-      if (kind === 'lookup') fanout += 1;
+      const aggregate = model.aggregates?.get(`${type.name}.${name}`);
+      const aggregateKey = `${type.name}.${name}(${JSON.stringify(args)})`;
+      if (aggregate && !aggregatesSeen.has(aggregateKey)) {
+        // asks every member once per request (answers are shared within a request), reading up
+        // to a full list from each
+        aggregatesSeen.add(aggregateKey);
+        fanout += aggregate * registered.size;
+        cost = Math.min(CEILING, cost + aggregate * registered.size * model.listSize);
+      }
+      if (model.registryLists?.has(`${type.name}.${name}`)) items = Math.min(requestedSize(args) ?? CEILING, registered.size);
+      else if (kind === 'lookup') fanout += 1;
       else if (kind === 'list') {
         const targets = targetedMembers(name, args, registered, model);
         fanout += targets;
         items = Math.min(requestedSize(args) ?? CEILING, targets * model.listSize);
       } else if (isList(field.type)) {
-        items = Math.min(requestedSize(args) ?? CEILING, model.listSize);
+        const size = model.memberLists?.has(`${type.name}.${name}`) || model.nestedListSize === undefined ? model.listSize : model.nestedListSize;
+        items = Math.min(requestedSize(args) ?? CEILING, size);
       }
       const instances = Math.min(CEILING, multiplier * items);
       cost = Math.min(CEILING, cost + instances);
