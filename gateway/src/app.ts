@@ -218,7 +218,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         const refused = refuseUnknown(knownOperations, req, body);
         if (refused) return { status: refused.status, body: JSON.stringify({ errors: [{ message: refused.message, extensions: { code: refused.code } }] }) };
       }
-      normalizeOperationText(body);
+      normalizeOperationText(body, config.maxTokens);
       const key = responseCache && cacheKeyFor(auth, body, req, operations, responseCache);
       if (!key) return undefined;
       cacheGenerations.set(req, await responseCache!.generationNow());
