@@ -57,6 +57,7 @@ interface Row {
   peakRssMb: number;
   rssTrendMb?: number[];
   events: string[];
+  lostWhy: Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
       peakRssMb: gateway.peakRssMb(),
       rssTrendMb: name === 'unique-texts' ? trend : undefined,
       events,
+      lostWhy: stats.lostWhy,
     });
     await gateway.stop();
     process.stdout.write(`${JSON.stringify(rows[rows.length - 1])}\n`);

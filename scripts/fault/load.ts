@@ -10,10 +10,12 @@ export interface LoadStats {
   /** Any other status, or no answer at all. */
   failures: number;
   latenciesMs: number[];
+  /** Why healthy members' data was missing: `<status>` or `<status>: <reason>` → count. */
+  lostWhy: Record<string, number>;
 }
 
 interface Answer {
-  errors?: { extensions?: { member?: string; code?: string } }[];
+  errors?: { message?: string; extensions?: { member?: string; code?: string; reason?: string } }[];
   extensions?: { members?: Record<string, { status: string }> };
 }
 
@@ -31,7 +33,7 @@ export async function runLoad(opts: {
   body: (client: number, n: number) => string;
   headers?: (client: number) => Record<string, string>;
 }): Promise<LoadStats> {
-  const stats: LoadStats = { requests: 0, lostHealthy: 0, shed: 0, rateLimited: 0, failures: 0, latenciesMs: [] };
+  const stats: LoadStats = { requests: 0, lostHealthy: 0, shed: 0, rateLimited: 0, failures: 0, latenciesMs: [], lostWhy: {} };
   const deadline = Date.now() + opts.seconds * 1000;
   let n = 0;
   const client = async (c: number) => {
@@ -50,7 +52,13 @@ export async function runLoad(opts: {
         if (res.statusCode === 200) {
           const members = json.extensions?.members ?? {};
           const failed = new Set((json.errors ?? []).map((e) => e.extensions?.member).filter((m): m is string => !!m));
-          if ([...opts.healthy].some((h) => members[h]?.status !== 'ok' || failed.has(h))) stats.lostHealthy++;
+          const lost = [...opts.healthy].filter((h) => members[h]?.status !== 'ok' || failed.has(h));
+          if (lost.length) {
+            stats.lostHealthy++;
+            const error = (json.errors ?? []).find((e) => e.extensions?.member === lost[0]);
+            const why = `${members[lost[0]]?.status ?? 'not asked'}${error?.message ? `: ${error.message.replace(/^Member "[^"]+" is unavailable: /, '').slice(0, 60)}` : ''}`;
+            stats.lostWhy[why] = (stats.lostWhy[why] ?? 0) + 1;
+          }
         } else if (res.statusCode === 503) stats.shed++;
         else if (res.statusCode === 429) stats.rateLimited++;
         else stats.failures++;

@@ -3,12 +3,14 @@ import type { PrivateJwk } from '../../../common/auth/keys';
 import type { Logger } from '../../../common/logger';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 import type { GatewayContext } from '../context';
+import { AdaptiveLimit } from '../limits/adaptive-limit';
 import { ConcurrencyLimiter, type Release } from '../limits/concurrency-limiter';
 import { MemberBreaker, type BreakerState } from './member-breaker';
 import type { MemberCallResult, MemberClient } from './member-client';
 
 export interface MemberAdmission {
-  /** Member calls in flight to one member at once (keep it at or below the client's pool size). */
+  /** Most member calls in flight to one member at once (keep it at or below the client's pool
+   * size); the limit in force adapts to the member's latency below it. */
   perMember: number;
   /** Member calls in flight in total. */
   total: number;
@@ -54,7 +56,7 @@ interface SharedCall {
  */
 export class MemberCaller {
   private readonly breakers = new Map<string, { url: string; breaker: MemberBreaker }>();
-  private readonly perMember = new Map<string, ConcurrencyLimiter>();
+  private readonly perMember = new Map<string, { slots: ConcurrencyLimiter; limit: AdaptiveLimit }>();
   private readonly total: ConcurrencyLimiter;
   private readonly admission: MemberAdmission;
   /** Identical anonymous sub-requests in flight at the same time share one call. */
@@ -67,6 +69,11 @@ export class MemberCaller {
 
   breakerState(memberId: string): BreakerState {
     return this.breakers.get(memberId)?.breaker.state ?? 'closed';
+  }
+
+  /** The concurrency limit in force for a member (it adapts to the member's latency). */
+  memberLimit(memberId: string): number {
+    return this.perMember.get(memberId)?.slots.limit ?? this.admission.perMember;
   }
 
   /** Member calls in flight and waiting for a slot, in total. */
@@ -122,9 +129,12 @@ export class MemberCaller {
       const remaining = context.deadlineAt - Date.now();
       // the request's own budget ran out before anything was sent: not the member's failure
       if (remaining <= 0) return { outcome: 'timeout', reason: 'request budget spent', durationMs: 0 };
-      const result = await this.send(member, body, context, Math.min(member.deadlineMs ?? this.opts.defaultDeadlineMs, remaining));
+      const memberDeadline = member.deadlineMs ?? this.opts.defaultDeadlineMs;
+      const result = await this.send(member, body, context, Math.min(memberDeadline, remaining));
       if (result.outcome === 'ok') breaker.success();
       else breaker.failure(waiters());
+      const own = this.perMember.get(member.id);
+      if (own && (result.outcome === 'ok' || result.outcome === 'timeout' || result.outcome === 'error')) own.slots.limit = own.limit.record(result.outcome, result.durationMs, memberDeadline);
       return result;
     } finally {
       release();
@@ -134,10 +144,10 @@ export class MemberCaller {
   /** A slot for this member and one in total, each within what is left of the queue wait. */
   private async acquire(memberId: string, context: GatewayContext): Promise<Release | undefined> {
     const { perMember, queue, queueWaitMs } = this.admission;
-    let limiter = this.perMember.get(memberId);
-    if (!limiter) this.perMember.set(memberId, (limiter = new ConcurrencyLimiter(perMember, queue)));
+    let entry = this.perMember.get(memberId);
+    if (!entry) this.perMember.set(memberId, (entry = { slots: new ConcurrencyLimiter(perMember, queue), limit: new AdaptiveLimit(perMember) }));
     const waitUntil = Date.now() + Math.min(queueWaitMs, Math.max(0, context.deadlineAt - Date.now()));
-    const own = await limiter.acquire(waitUntil - Date.now());
+    const own = await entry.slots.acquire(waitUntil - Date.now());
     if (!own) return undefined;
     const shared = await this.total.acquire(waitUntil - Date.now());
     if (!shared) {

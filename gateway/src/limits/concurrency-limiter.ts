@@ -17,9 +17,24 @@ export class ConcurrencyLimiter {
   private readonly waiting: Waiter[] = [];
 
   constructor(
-    readonly limit: number,
+    private max: number,
     readonly queue: number,
   ) {}
+
+  get limit(): number {
+    return this.max;
+  }
+
+  /** Changes the limit; a raised limit hands its new slots to waiters at once. */
+  set limit(value: number) {
+    this.max = Math.max(1, Math.floor(value));
+    while (this.held < this.max && this.waiting.length) {
+      const next = this.waiting.shift()!;
+      clearTimeout(next.timer);
+      this.held++;
+      next.resolve(this.releaser());
+    }
+  }
 
   get active(): number {
     return this.held;
@@ -31,7 +46,7 @@ export class ConcurrencyLimiter {
 
   /** A slot, or undefined when the queue is full or `waitMs` passed without a slot (shed). */
   acquire(waitMs: number): Promise<Release | undefined> {
-    if (this.held < this.limit) {
+    if (this.held < this.max) {
       this.held++;
       return Promise.resolve(this.releaser());
     }
@@ -54,7 +69,7 @@ export class ConcurrencyLimiter {
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
+      const next = this.held <= this.max ? this.waiting.shift() : undefined; // over a lowered limit: give the slot up
       if (!next) {
         this.held--;
         return;
