@@ -1,7 +1,7 @@
 /**
  * A per-member concurrency limit that follows the member's latency (additive increase,
  * multiplicative decrease, as TCP congestion control does): a member that answers well within
- * its deadline earns one more concurrent call per window of calls, up to the configured maximum;
+ * its deadline earns one more concurrent call per window of calls, from 4 up to the configured maximum;
  * one whose answers approach the deadline loses one; a timeout halves the limit. When a member
  * slows down under load, the excess waits in the gateway's bounded queue and is shed with 503,
  * instead of piling up inside the member until every call misses its deadline.
@@ -13,8 +13,10 @@ export class AdaptiveLimit {
     private readonly max: number,
     /** Latency above this fraction of the deadline counts as "approaching it". */
     private readonly slowFraction = 0.5,
+    /** Where a new member starts (it earns the rest), so a burst cannot swamp it before it is known. */
+    initial = Math.min(max, 4),
   ) {
-    this.value = max;
+    this.value = initial;
   }
 
   get current(): number {
