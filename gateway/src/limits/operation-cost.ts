@@ -114,7 +114,7 @@ export function operationCost(
       let items = 1;
       const kind = type === root ? model.memberFields.get(name) : undefined;
       const aggregate = model.aggregates?.get(`${type.name}.${name}`);
-      const aggregateKey = `${type.name}.${name}(${JSON.stringify(args)})`;
+      const aggregateKey = aggregate ? `${type.name}.${name}(${argumentsKey(args)})` : '';
       if (aggregate && !aggregatesSeen.has(aggregateKey)) {
         // asks every member once per request (answers are shared within a request), reading up
         // to a full list from each
@@ -140,6 +140,15 @@ export function operationCost(
   };
   if (root) walk(operation.selectionSet, root, 1, new Set());
   return { fanout, cost };
+}
+
+/** Arguments as a key; variables are not coerced yet, so a hostile value may not serialize (too deep). */
+function argumentsKey(args: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(args);
+  } catch {
+    return Math.random().toString(36); // counted as a distinct fan-out: the estimate errs high
+  }
 }
 
 function targetedMembers(field: string, args: Record<string, unknown>, registered: ReadonlySet<string>, model: CostModel): number {
