@@ -33,7 +33,8 @@ import { costPlugin } from './limits/cost-plugin';
 import { memberLists, NESTED_LIST_SIZE, NETWORK_AGGREGATES, REGISTRY_LISTS } from './limits/operation-cost';
 import { createCallerBudget, createRateLimiter } from './limits/rate-limit';
 import { ConcurrencyLimiter } from './limits/concurrency-limiter';
-import { overloadPlugin, OVERLOADED_MESSAGE, OVERLOAD_RETRY_AFTER_S } from './limits/overload';
+import { overloadPlugin } from './limits/overload';
+import { withAdmission } from './limits/admission';
 import { MEMBER_PUSHDOWN } from './fanout/fanout-data-source';
 import { normalizeOperationText } from './planning/normalize';
 import { PersistedOperationCache, readPersistedOperations, refuseUnknown } from './planning/persisted-operations';
@@ -202,8 +203,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   /** The cache generation each cacheable request started in (answers from an older one are not stored). */
   const cacheGenerations = new WeakMap<object, number>();
   const operations = new OperationKinds();
+  // admission: a bounded number of requests execute at once, a bounded queue waits briefly, the rest is shed
+  const admission = new ConcurrencyLimiter(config.maxConcurrentRequests, config.admissionQueue);
   const apolloHandler = createApolloHandler<GatewayContext, Caller>({
-    server: apollo,
+    server: withAdmission(apollo, admission, config.admissionWaitMs, () => metrics.shed.inc({ stage: 'request' })),
     maxBodyBytes: config.maxRequestBodyBytes,
     authenticate: (req) => authenticate(req, registry.registry),
     onAuthError: (reason, req) => logger.warn({ reason, ip: req.socket.remoteAddress }, 'caller token refused'),
@@ -246,20 +249,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     },
   });
   let accepting = true;
-  // admission: a bounded number of requests execute at once, a bounded queue waits briefly, the rest is shed
-  const admission = new ConcurrencyLimiter(config.maxConcurrentRequests, config.admissionQueue);
-  const graphql: RouteHandler = async (req, res) => {
+  const graphql: RouteHandler = (req, res) => {
     if (!accepting) return sendGraphQLError(res, 503, 'SHUTTING_DOWN', 'the gateway is shutting down', { connection: 'close' });
-    const release = await admission.acquire(config.admissionWaitMs);
-    if (!release) {
-      metrics.shed.inc({ stage: 'request' });
-      return sendGraphQLError(res, 503, 'OVERLOADED', OVERLOADED_MESSAGE, { 'retry-after': String(OVERLOAD_RETRY_AFTER_S) });
-    }
-    try {
-      return await apolloHandler(req, res);
-    } finally {
-      release();
-    }
+    return apolloHandler(req, res);
   };
   const web = createWebSite({ root: webDir });
   const http = await startHttpServer({

@@ -3,6 +3,7 @@
  * short bounded wait, then 503 OVERLOADED with Retry-After. Waiting in the gateway's own queue is
  * never reported as a member failure, and healthy members' data never goes missing from a 200.
  */
+import { connect } from 'node:net';
 import type { Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
 import { post, TestNetwork } from '../support/network';
@@ -93,6 +94,20 @@ describe('request slots', () => {
     expect(second.status).toBe(503);
     expect(second.json.errors[0].extensions.code).toBe('OVERLOADED');
     expect(second.headers['retry-after']).toBe('1');
+  });
+
+  it('a client that sends its body slowly holds no slot', async () => {
+    const g = await gateway({ maxConcurrentRequests: 1, admissionQueue: 0 });
+    const u = new URL(g.url);
+    const body = JSON.stringify({ query: SERVICES });
+    const slow = connect({ host: u.hostname, port: Number(u.port) });
+    await new Promise((r) => slow.once('connect', r));
+    slow.write(`POST /graphql HTTP/1.1\r\nhost: ${u.host}\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body.slice(0, 5)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    const other = await post(g.url, SERVICES);
+    expect(other.status).toBe(200);
+    expect(ids(other.body)).toEqual(['alpha:pub', 'slow:one']);
+    slow.destroy();
   });
 
   it('lets a request wait briefly for a slot instead of refusing it', async () => {
