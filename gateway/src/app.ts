@@ -260,7 +260,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       '/explorer': web.explorer,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/metrics': async (_req, res) => {
-        for (const m of registry.registry.members) metrics.breakerState.set({ member: m.id }, caller.breakerState(m.id) === 'closed' ? 0 : 1);
+        for (const m of registry.registry.members) {
+          metrics.breakerState.set({ member: m.id }, caller.breakerState(m.id) === 'closed' ? 0 : 1);
+          metrics.memberConcurrency.set({ member: m.id }, caller.memberLimit(m.id));
+        }
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);

@@ -62,6 +62,9 @@ describe('member-call slots', () => {
     // shed calls never reached the member, and the breaker (1 failure opens it) is still closed
     expect(slow.dataCalls() - before).toBe(ok.length);
     expect(g.caller.breakerState('slow')).toBe('closed');
+    const metrics = await (await fetch(g.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(Number(/infrared_gateway_shed_total\{stage="member_call"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(shed.length);
+    expect(metrics).toMatch(/infrared_gateway_member_concurrency_limit\{member="slow"\} 1\b/);
     // the queue drains: the next request is served in full
     const after = await post(g.url, SERVICES);
     expect(after.status).toBe(200);

@@ -3,7 +3,7 @@ import type { PrivateJwk } from '../../../common/auth/keys';
 import type { Logger } from '../../../common/logger';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 import type { GatewayContext } from '../context';
-import { AdaptiveLimit } from '../limits/adaptive-limit';
+import { AdaptiveLimit, INITIAL_MEMBER_LIMIT } from '../limits/adaptive-limit';
 import { ConcurrencyLimiter, type Release } from '../limits/concurrency-limiter';
 import { MemberBreaker, type BreakerState } from './member-breaker';
 import type { MemberCallResult, MemberClient } from './member-client';
@@ -73,7 +73,7 @@ export class MemberCaller {
 
   /** The concurrency limit in force for a member (it adapts to the member's latency). */
   memberLimit(memberId: string): number {
-    return this.perMember.get(memberId)?.slots.limit ?? this.admission.perMember;
+    return this.perMember.get(memberId)?.slots.limit ?? Math.min(this.admission.perMember, INITIAL_MEMBER_LIMIT);
   }
 
   /** Member calls in flight and waiting for a slot, in total. */

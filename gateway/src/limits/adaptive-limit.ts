@@ -6,6 +6,9 @@
  * slows down under load, the excess waits in the gateway's bounded queue and is shed with 503,
  * instead of piling up inside the member until every call misses its deadline.
  */
+/** Where a new member's limit starts. */
+export const INITIAL_MEMBER_LIMIT = 4;
+
 export class AdaptiveLimit {
   private value: number;
 
@@ -14,7 +17,7 @@ export class AdaptiveLimit {
     /** Latency above this fraction of the deadline counts as "approaching it". */
     private readonly slowFraction = 0.5,
     /** Where a new member starts (it earns the rest), so a burst cannot swamp it before it is known. */
-    initial = Math.min(max, 4),
+    initial = Math.min(max, INITIAL_MEMBER_LIMIT),
   ) {
     this.value = initial;
   }
