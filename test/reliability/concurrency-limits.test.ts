@@ -51,22 +51,29 @@ describe('ConcurrencyLimiter', () => {
 });
 
 describe('AdaptiveLimit', () => {
-  it('halves on a timeout, steps down when answers approach the deadline, and grows back slowly', () => {
+  it('starts low and grows by one per good answer until the member first struggles', () => {
     const limit = new AdaptiveLimit(16);
-    expect(limit.current).toBe(4); // a new member starts low and earns the rest
-    while (limit.current < 16) limit.record('ok', 100, 2000);
+    expect(limit.current).toBe(4);
+    for (let i = 0; i < 12; i++) limit.record('ok', 100, 2000);
+    expect(limit.current).toBe(16);
+    limit.record('ok', 10, 2000);
+    expect(limit.current).toBe(16); // never above the maximum
+  });
+
+  it('halves on a timeout, steps down near the deadline, holds in between, and grows back slowly', () => {
+    const limit = new AdaptiveLimit(16);
+    for (let i = 0; i < 12; i++) limit.record('ok', 100, 2000);
     expect(limit.record('timeout', 2000, 2000)).toBe(8);
     expect(limit.record('timeout', 2000, 2000)).toBe(4);
-    expect(limit.record('ok', 1500, 2000)).toBe(3); // slow: past half the deadline
+    expect(limit.record('ok', 1600, 2000)).toBe(3); // past three quarters of the deadline
+    expect(limit.record('ok', 1200, 2000)).toBe(3); // between half and three quarters: held
     let calls = 0;
     while (limit.current < 16 && calls < 1000) {
       limit.record('ok', 100, 2000);
       calls++;
     }
     expect(limit.current).toBe(16);
-    expect(calls).toBeGreaterThan(50); // additive: about one more per window of calls
-    limit.record('ok', 10, 2000);
-    expect(limit.current).toBe(16); // never above the maximum
+    expect(calls).toBeGreaterThan(50); // additive now: about one more per window of calls
     for (let i = 0; i < 10; i++) limit.record('timeout', 2000, 2000);
     expect(limit.current).toBe(1); // never below one
   });
