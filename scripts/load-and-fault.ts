@@ -14,7 +14,7 @@ import { percentile, runLoad } from './fault/load';
 import { privateRedis } from './fault/private-redis';
 
 /**
- * `node dist/scripts/load-and-fault.js [--seconds 30] [--clients 100] [--unique-seconds 120]
+ * `node dist/scripts/load-and-fault.js [--seconds 30] [--clients 100] [--unique-seconds <seconds>]
  * [--only a,b] [--redis-port 5531]`: bounded load-and-fault scenarios on loopback, each against a
  * fresh gateway process:
  * - anonymous: anonymous clients while two members freeze (SIGSTOP) and thaw, and a member joins and leaves;
