@@ -72,16 +72,23 @@ describe('member-call slots', () => {
   });
 
   it('a call that waited for its slot gets its whole deadline, counted from when it was sent', async () => {
-    // deadline 1000 ms > SLOW_MS, but two calls in a row exceed it: the second call waits about
-    // SLOW_MS for the slot and must still get its full deadline once sent
-    const g = await gateway({ memberConcurrency: 1, admissionQueue: 4, admissionWaitMs: 2000, dedupeRequests: false, memberDeadlineMs: 1000 });
-    const answers = await Promise.all(Array.from({ length: 2 }, () => post(g.url, SERVICES)));
-    for (const a of answers) {
-      expect(a.status).toBe(200);
-      expect(ids(a.body)).toEqual(['alpha:pub', 'slow:one']);
-      expect(a.body.extensions!.members.slow.status).toBe('ok');
+    // a member answering in 1000 ms, a deadline of 1800 ms, one call at a time: the second call
+    // waits about 1000 ms for the slot and must still get its full 1800 ms once sent (counted
+    // from the queue, it would have 800 ms left and time out)
+    const slower = await fakeMember(healthyAnswer({ data: { services: [{ id: 'slower:one', infrared__id: 'slower:one' }] }, delayMs: 1000 }));
+    try {
+      const g = await gatewayOver(net, { real: ['alpha'], extra: [{ id: 'slower', url: slower.url }], options: { memberConcurrency: 1, admissionQueue: 4, admissionWaitMs: 3000, dedupeRequests: false, memberDeadlineMs: 1800, requestBudgetMs: 5000, breakerFailures: 1 } });
+      gateways.push(g);
+      const answers = await Promise.all(Array.from({ length: 2 }, () => post(g.url, SERVICES)));
+      for (const a of answers) {
+        expect(a.status).toBe(200);
+        expect(ids(a.body)).toEqual(['alpha:pub', 'slower:one']);
+        expect(a.body.extensions!.members.slower.status).toBe('ok');
+      }
+      expect(g.caller.breakerState('slower')).toBe('closed');
+    } finally {
+      await slower.close();
     }
-    expect(g.caller.breakerState('slow')).toBe('closed');
   });
 });
 
