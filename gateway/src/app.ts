@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import { composeServices } from '@apollo/composition';
-import { parse, printSchema } from 'graphql';
+import { parse, printSchema, type DocumentNode } from 'graphql';
 import { Agent } from 'undici';
 import type { Caller } from '../../common/caller';
 import { readPrivateJwk, type PrivateJwk } from '../../common/auth/keys';
@@ -31,8 +31,15 @@ import { MemberHealth } from './health/member-health';
 import { checkCompatibility } from './health/schema-compatibility';
 import { memberReportsPlugin } from './http/member-reports-plugin';
 import { queryArmor } from './limits/armor';
-import { fanoutCostRule } from './limits/fanout-cost';
-import { createRateLimiter, rateLimitKey } from './limits/rate-limit';
+import { costPlugin } from './limits/cost-plugin';
+import { memberLists, NESTED_LIST_SIZE, NETWORK_AGGREGATES, REGISTRY_LISTS } from './limits/operation-cost';
+import { createCallerBudget, createRateLimiter } from './limits/rate-limit';
+import { ConcurrencyLimiter } from './limits/concurrency-limiter';
+import { overloadPlugin } from './limits/overload';
+import { withAdmission } from './limits/admission';
+import { MEMBER_PUSHDOWN } from './fanout/fanout-data-source';
+import { normalizeOperationText } from './planning/normalize';
+import { PersistedOperationCache, readPersistedOperations, refuseUnknown } from './planning/persisted-operations';
 import { createMemberQuery } from './network/member-queries';
 import { buildNetworkSubgraph, NETWORK_SDL } from './network/network-subgraph';
 import { ResponseCache } from './cache/response-cache';
@@ -100,6 +107,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     breakerFailures: config.breakerFailures,
     breakerHalfOpenMs: config.breakerHalfOpenMs,
     dedupe: config.dedupeRequests,
+    admission: { perMember: config.memberConcurrency, total: config.maxMemberCalls, queue: config.admissionQueue, queueWaitMs: config.admissionWaitMs },
     logger,
   });
   const healthAgent = new Agent({ connections: 4, keepAliveTimeout: 30_000 });
@@ -124,7 +132,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const observedCall: typeof caller.call = async (member, body, context) => {
     const result = await caller.call(member, body, context);
     metrics.memberOutcomes.inc({ member: member.id, outcome: result.outcome });
-    if (result.outcome !== 'circuit_open') metrics.memberSeconds.observe({ member: member.id }, result.durationMs / 1000);
+    if (result.outcome === 'overloaded') metrics.shed.inc({ stage: 'member_call' });
+    if (result.outcome !== 'circuit_open' && result.outcome !== 'overloaded') metrics.memberSeconds.observe({ member: member.id }, result.durationMs / 1000);
     return result;
   };
   const fanout = new FanoutDataSource({
@@ -147,6 +156,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const gateway = new ApolloGateway({
     supergraphSdl: composeSupergraph(contract.sdl),
     buildService: ({ name }) => (name === 'network' ? network : fanout),
+    // query plans share a bounded amount of memory, however many distinct operations arrive
+    experimental_approximateQueryPlanStoreMiB: config.planCacheMiB,
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   const responseCache = config.responseCacheTtlSeconds > 0 ? new ResponseCache({ ttlSeconds: config.responseCacheTtlSeconds, redis, logger, namespace }) : undefined;
@@ -154,7 +165,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     { maxDepth: config.maxQueryDepth, maxAliases: config.maxAliases, maxTokens: config.maxTokens, maxDirectives: config.maxDirectives, maxCost: config.maxCost },
     config.production,
   );
-  const memberFields = new Set([...contract.queryFields.keys()].filter((f) => contract.queryFields.get(f) === 'list'));
+  const rateLimiter = createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis, namespace });
+  const issuerLimiter = createRateLimiter({ points: config.issuerRateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis, namespace, keyPrefix: 'rl-issuer' });
+  const budget = createCallerBudget(rateLimiter, issuerLimiter);
+  const knownOperations = config.persistedOperationsFile ? readPersistedOperations(config.persistedOperationsFile) : new Map<string, string>();
+  const planCacheBytes = config.planCacheMiB * 2 ** 20;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: true,
@@ -164,7 +179,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     stopOnTerminationSignals: false,
     allowBatchedHttpRequests: false,
     parseOptions: armor.parseOptions,
-    validationRules: [...armor.validationRules, fanoutCostRule({ memberFields, members: () => registry.registry.members.length, maxCost: config.maxFanoutCost })],
+    validationRules: armor.validationRules,
+    // parsed and validated operations: bounded by memory, not by count
+    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: planCacheBytes, sizeCalculation: InMemoryLRUCache.sizeCalculation }),
+    // automatic persisted queries: the known operations first, then (unless only those are accepted) a bounded LRU of registered ones
+    persistedQueries: {
+      cache: new PersistedOperationCache(knownOperations, config.onlyPersistedOperations ? undefined : new InMemoryLRUCache<string>({ maxSize: planCacheBytes / 4 })),
+    },
     plugins: [
       ...armor.plugins,
       operationResolutionPlugin(),
@@ -174,6 +195,12 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginLandingPageDisabled(),
       memberReportsPlugin(),
       ...(responseCache ? [invalidateOnMutationPlugin(responseCache)] : []),
+      overloadPlugin(),
+      costPlugin({
+        model: { memberFields: contract.queryFields, pushdown: MEMBER_PUSHDOWN, listSize: config.costListSize, memberLists: memberLists(contract.schema), nestedListSize: NESTED_LIST_SIZE, aggregates: NETWORK_AGGREGATES, registryLists: REGISTRY_LISTS },
+        limits: { maxFanout: config.maxFanoutCost, maxCost: config.maxOperationCost, costPerPoint: config.costPerPoint },
+        budget,
+      }),
     ],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
@@ -184,14 +211,15 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   await apollo.start();
   publicIndex?.start();
 
-  const rateLimiter = createRateLimiter({ points: config.rateLimitPoints, windowSeconds: config.rateLimitWindowSeconds, redis, namespace });
   // a registry edit (a member joined, left or moved) makes every cached answer stale
   if (responseCache) registry.onChange(() => void responseCache.invalidate());
   /** The cache generation each cacheable request started in (answers from an older one are not stored). */
   const cacheGenerations = new WeakMap<object, number>();
   const operations = new OperationKinds();
+  // admission: a bounded number of requests execute at once, a bounded queue waits briefly, the rest is shed
+  const admission = new ConcurrencyLimiter(config.maxConcurrentRequests, config.admissionQueue);
   const apolloHandler = createApolloHandler<GatewayContext, Caller>({
-    server: apollo,
+    server: withAdmission(apollo, admission, config.admissionWaitMs, () => metrics.shed.inc({ stage: 'request' })),
     maxBodyBytes: config.maxRequestBodyBytes,
     authenticate: (req) => authenticate(req, registry.registry),
     onAuthError: (reason, req) => logger.warn({ reason, ip: req.socket.remoteAddress }, 'caller token refused'),
@@ -199,9 +227,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       const header = req.headers['x-request-id'];
       const requestId = typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
       const acceptLanguage = typeof req.headers['accept-language'] === 'string' ? req.headers['accept-language'].slice(0, 200) : undefined;
-      return { requestId, caller: auth, registry: registry.registry, acceptLanguage, deadlineAt: Date.now() + config.requestBudgetMs, reports: [] };
+      return { requestId, caller: auth, registry: registry.registry, acceptLanguage, deadlineAt: Date.now() + config.requestBudgetMs, reports: [], ip: req.socket.remoteAddress };
     },
     async intercept({ auth, body, req }) {
+      if (config.onlyPersistedOperations) {
+        const refused = refuseUnknown(knownOperations, req, body);
+        if (refused) return { status: refused.status, body: JSON.stringify({ errors: [{ message: refused.message, extensions: { code: refused.code } }] }) };
+      }
+      normalizeOperationText(body, config.maxTokens);
       const key = responseCache && cacheKeyFor(auth, body, req, operations, responseCache);
       if (!key) return undefined;
       cacheGenerations.set(req, await responseCache!.generationNow());
@@ -220,7 +253,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       if (key) void responseCache.set(key, { status: 200, body: response.body }, cacheGenerations.get(req));
     },
     async admit(req, auth) {
-      const retryAfter = await rateLimiter.consume(rateLimitKey(auth, req.socket.remoteAddress));
+      // one point per request here; the operation's cost is charged once it is known (costPlugin)
+      const retryAfter = await budget.charge(auth, req.socket.remoteAddress, 1);
       return retryAfter === undefined ? undefined : { status: 429, code: 'RATE_LIMITED', message: 'Too many requests', headers: { 'retry-after': String(retryAfter) } };
     },
   });
@@ -241,7 +275,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         res.end(publishedSchema);
       },
       '/metrics': async (_req, res) => {
-        for (const m of registry.registry.members) metrics.breakerState.set({ member: m.id }, caller.breakerState(m.id) === 'closed' ? 0 : 1);
+        for (const m of registry.registry.members) {
+          metrics.breakerState.set({ member: m.id }, caller.breakerState(m.id) === 'closed' ? 0 : 1);
+          metrics.memberConcurrency.set({ member: m.id }, caller.memberLimit(m.id));
+        }
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);
@@ -270,6 +307,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       registry.stop();
       health.stop();
       publicIndex?.stop();
+      caller.stop();
       await http.close(drainMs);
       await apollo.stop();
       await client.close();

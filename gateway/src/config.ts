@@ -31,8 +31,32 @@ export const gatewayConfigSchema = z.strictObject({
   maxTokens: z.coerce.number().int().positive().default(2000),
   maxDirectives: z.coerce.number().int().positive().default(20),
   maxCost: z.coerce.number().int().positive().default(5000),
-  /** Member root fields × members allowed in one operation. */
+  /** Member calls one operation may make: member root fields × the members each reaches (filter.members honoured). */
   maxFanoutCost: z.coerce.number().int().positive().default(400),
+  /** Estimated field resolutions allowed in one operation (lists count at their first/limit or the per-member cap). */
+  maxOperationCost: z.coerce.number().int().positive().default(10_000_000),
+  /** Items assumed in a member list without a smaller first/limit: the members' own cap per list. */
+  costListSize: z.coerce.number().int().positive().default(1000),
+  /** Cost units per rate-limit point: an operation is charged ceil(cost / costPerPoint) points. */
+  costPerPoint: z.coerce.number().int().positive().default(10_000),
+  /** Points per issuing member per window, shared by every token it signed (all subjects together). */
+  issuerRateLimitPoints: z.coerce.number().int().positive().default(6000),
+  /** GraphQL requests executing at once; more wait in the admission queue. */
+  maxConcurrentRequests: z.coerce.number().int().positive().default(64),
+  /** Member calls in flight to one member at once. */
+  memberConcurrency: z.coerce.number().int().positive().max(32).default(16),
+  /** Member calls in flight in total. */
+  maxMemberCalls: z.coerce.number().int().positive().default(256),
+  /** Requests (and member calls) that may wait for a slot; beyond it they are shed with 503 OVERLOADED. */
+  admissionQueue: z.coerce.number().int().min(0).default(256),
+  /** The longest a request or a member call waits for a slot before it is shed (503 OVERLOADED, Retry-After). */
+  admissionWaitMs: z.coerce.number().int().min(0).max(30_000).default(1000),
+  /** Memory for parsed operations and for query plans (each), in MiB. */
+  planCacheMiB: z.coerce.number().int().positive().max(1024).default(16),
+  /** A JSON file of known operations (an Apollo persisted query manifest, or { sha256: query }). */
+  persistedOperationsFile: z.string().optional(),
+  /** Accept only the operations in persistedOperationsFile (and refuse every other text or hash). */
+  onlyPersistedOperations: z.preprocess(envBoolean, z.boolean()).default(false),
   /** Seconds a PUBLIC (anonymous) answer is served from the response cache; 0 turns it off. */
   responseCacheTtlSeconds: z.coerce.number().int().min(0).max(3600).default(10),
   /** Identical anonymous sub-requests in flight at once share one member call. */
@@ -52,6 +76,12 @@ export const gatewayConfigSchema = z.strictObject({
    * opt-in: `NODE_ENV=development`, or `infrared gateway start --dev`.
    */
   production: z.preprocess(productionFlag, z.boolean()).default(true).describe('off with development (or --dev), on otherwise'),
+});
+
+/** Settings that depend on each other. */
+const checkedGatewayConfigSchema = gatewayConfigSchema.refine((c) => !c.onlyPersistedOperations || c.persistedOperationsFile, {
+  message: 'onlyPersistedOperations (INFRARED_ONLY_PERSISTED_OPERATIONS) needs persistedOperationsFile (INFRARED_PERSISTED_OPERATIONS)',
+  path: ['onlyPersistedOperations'],
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
@@ -77,6 +107,18 @@ export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_MAX_TOKENS: 'maxTokens',
   INFRARED_MAX_COST: 'maxCost',
   INFRARED_MAX_FANOUT_COST: 'maxFanoutCost',
+  INFRARED_MAX_OPERATION_COST: 'maxOperationCost',
+  INFRARED_COST_LIST_SIZE: 'costListSize',
+  INFRARED_COST_PER_POINT: 'costPerPoint',
+  INFRARED_ISSUER_RATE_LIMIT: 'issuerRateLimitPoints',
+  INFRARED_MAX_CONCURRENT_REQUESTS: 'maxConcurrentRequests',
+  INFRARED_MEMBER_CONCURRENCY: 'memberConcurrency',
+  INFRARED_MAX_MEMBER_CALLS: 'maxMemberCalls',
+  INFRARED_ADMISSION_QUEUE: 'admissionQueue',
+  INFRARED_ADMISSION_WAIT_MS: 'admissionWaitMs',
+  INFRARED_PLAN_CACHE_MIB: 'planCacheMiB',
+  INFRARED_PERSISTED_OPERATIONS: 'persistedOperationsFile',
+  INFRARED_ONLY_PERSISTED_OPERATIONS: 'onlyPersistedOperations',
   REDIS_URL: 'redisUrl',
   INFRARED_GATEWAY_GROUP: 'gatewayGroup',
   INFRARED_RESPONSE_CACHE_TTL_S: 'responseCacheTtlSeconds',
@@ -87,5 +129,5 @@ export const ENV: Record<string, keyof GatewayConfig> = {
 
 /** Validates settings (explicit options win over the environment); a bad one names itself. */
 export function resolveGatewayConfig(input: Partial<GatewayConfigInput>, env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return resolveConfig(gatewayConfigSchema, ENV, input, env, 'gateway');
+  return resolveConfig(checkedGatewayConfigSchema, ENV, input, env, 'gateway');
 }

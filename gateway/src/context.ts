@@ -20,4 +20,8 @@ export interface GatewayContext {
   /** The whole-request budget: no member call may run past this instant (ms since epoch). */
   deadlineAt: number;
   reports: MemberReport[];
+  /** The client's address, for anonymous callers' rate limits. */
+  ip?: string;
+  /** The operation's estimated cost and the rate-limit points it was charged. */
+  cost?: { estimate: number; points: number };
 }

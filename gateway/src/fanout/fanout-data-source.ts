@@ -15,7 +15,7 @@ import { scrubForeign } from './scrub-foreign';
 export type MemberCall = (member: RegistryMember, body: string, context: GatewayContext) => Promise<MemberCallResult>;
 
 /** Root list fields whose `filter.members` is checked against the registry before the fan-out. */
-const MEMBER_PUSHDOWN = new Set(['services', 'capacity', 'incidents']);
+export const MEMBER_PUSHDOWN = new Set(['services', 'capacity', 'incidents']);
 const PLAN_CACHE_SIZE = 500;
 
 export interface FanoutOptions {
@@ -115,7 +115,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     const result = await this.opts.call(member, body, context);
     if (result.outcome !== 'ok') {
       context.reports.push({ member: member.id, status: result.outcome, durationMs: result.durationMs, reason: result.reason });
-      if (result.outcome !== 'circuit_open') this.opts.logger.warn({ member: member.id, outcome: result.outcome, reason: result.reason, requestId: context.requestId }, 'member unavailable');
+      if (result.outcome !== 'circuit_open' && result.outcome !== 'overloaded') this.opts.logger.warn({ member: member.id, outcome: result.outcome, reason: result.reason, requestId: context.requestId }, 'member unavailable');
       return {
         member: member.id,
         data: null,

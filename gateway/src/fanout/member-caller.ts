@@ -1,114 +1,193 @@
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleAll, CircuitState, type CircuitBreakerPolicy } from 'cockatiel';
 import { ASSERTION_HEADER, signAssertion } from '../../../common/auth/assertion';
 import type { PrivateJwk } from '../../../common/auth/keys';
 import type { Logger } from '../../../common/logger';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 import type { GatewayContext } from '../context';
+import { AdaptiveLimit, INITIAL_MEMBER_LIMIT } from '../limits/adaptive-limit';
+import { ConcurrencyLimiter, type Release } from '../limits/concurrency-limiter';
+import { MemberBreaker, type BreakerState } from './member-breaker';
 import type { MemberCallResult, MemberClient } from './member-client';
+
+export interface MemberAdmission {
+  /** Most member calls in flight to one member at once (keep it at or below the client's pool
+   * size); the limit in force adapts to the member's latency below it. */
+  perMember: number;
+  /** Member calls in flight in total. */
+  total: number;
+  /** Calls that may wait for a slot, per member and in total. */
+  queue: number;
+  /** The longest a call waits for a slot before its request is shed (503 OVERLOADED). */
+  queueWaitMs: number;
+}
 
 export interface MemberCallerOptions {
   client: MemberClient;
   gatewayId: string;
   signingKey?: PrivateJwk;
   defaultDeadlineMs: number;
-  /** Consecutive failures that open a member's breaker. */
+  /** Failures in a row (counted per request that saw one) that open a member's breaker. */
   breakerFailures: number;
-  /** How long an open breaker waits before a half-open probe. */
+  /** How long an open breaker waits before a background probe of the member. */
   breakerHalfOpenMs: number;
   /** Share one call among identical anonymous sub-requests in flight (default true). */
   dedupe?: boolean;
+  admission?: MemberAdmission;
   logger: Logger;
-  onBreakerChange?: (member: string, state: 'closed' | 'open' | 'half_open') => void;
+  onBreakerChange?: (member: string, state: BreakerState) => void;
 }
 
-class MemberFailure extends Error {
-  constructor(readonly result: MemberCallResult) {
-    super('member call failed');
-  }
-}
+/** Unlimited: only the tests of other parts construct a caller without admission settings. */
+const NO_LIMITS: MemberAdmission = { perMember: Number.MAX_SAFE_INTEGER, total: Number.MAX_SAFE_INTEGER, queue: 0, queueWaitMs: 0 };
+/** The background probe: anonymous, cheap, and it reaches the member's database. */
+const PROBE_BODY = JSON.stringify({ query: '{ services(limit: 1) { id } }' });
 
-const STATE_NAMES: Record<CircuitState, 'closed' | 'open' | 'half_open'> = {
-  [CircuitState.Closed]: 'closed',
-  [CircuitState.Open]: 'open',
-  [CircuitState.HalfOpen]: 'half_open',
-  [CircuitState.Isolated]: 'open',
-};
+interface SharedCall {
+  result: Promise<MemberCallResult>;
+  /** Requests waiting on this call, the one that started it included. */
+  waiters: number;
+}
 
 /**
- * Calls one member for the fan-out: the deadline (the member's own, within what is left of the
- * request's budget), the signed assertion for this exact body, and a circuit breaker per member
- * (cockatiel): once open, the member costs nothing until a half-open probe finds it back.
+ * Calls one member for the fan-out: admission (a slot per member and in total, a short bounded
+ * wait, else the request is shed), the deadline (the member's own, within what is left of the
+ * request's budget, counted from when the call is sent), the signed assertion for this exact
+ * body, and a circuit breaker per member that counts only the member's own failures and is
+ * probed in the background, never with a user's request.
  */
 export class MemberCaller {
-  private readonly breakers = new Map<string, { url: string; policy: CircuitBreakerPolicy }>();
+  private readonly breakers = new Map<string, { url: string; breaker: MemberBreaker }>();
+  private readonly perMember = new Map<string, { slots: ConcurrencyLimiter; limit: AdaptiveLimit }>();
+  private readonly total: ConcurrencyLimiter;
+  private readonly admission: MemberAdmission;
   /** Identical anonymous sub-requests in flight at the same time share one call. */
-  private readonly inFlight = new Map<string, Promise<MemberCallResult>>();
+  private readonly inFlight = new Map<string, SharedCall>();
 
-  constructor(private readonly opts: MemberCallerOptions) {}
-
-  breakerState(memberId: string): 'closed' | 'open' | 'half_open' {
-    const entry = this.breakers.get(memberId);
-    return entry ? STATE_NAMES[entry.policy.state] : 'closed';
+  constructor(private readonly opts: MemberCallerOptions) {
+    this.admission = opts.admission ?? NO_LIMITS;
+    this.total = new ConcurrencyLimiter(this.admission.total, this.admission.queue);
   }
 
-  /** Forgets breakers of members that left or moved. */
+  breakerState(memberId: string): BreakerState {
+    return this.breakers.get(memberId)?.breaker.state ?? 'closed';
+  }
+
+  /** The concurrency limit in force for a member (it adapts to the member's latency). */
+  memberLimit(memberId: string): number {
+    return this.perMember.get(memberId)?.slots.limit ?? Math.min(this.admission.perMember, INITIAL_MEMBER_LIMIT);
+  }
+
+  /** Member calls in flight and waiting for a slot, in total. */
+  load(): { active: number; queued: number } {
+    return { active: this.total.active, queued: this.total.queued };
+  }
+
+  /** Forgets breakers and slots of members that left or moved. */
   forget(members: RegistryMember[]): void {
     const current = new Map(members.map((m) => [m.id, m.url]));
-    for (const [id, entry] of this.breakers) if (current.get(id) !== entry.url) this.breakers.delete(id);
+    for (const [id, entry] of this.breakers) {
+      if (current.get(id) === entry.url) continue;
+      entry.breaker.dispose();
+      this.breakers.delete(id);
+    }
+    for (const id of this.perMember.keys()) if (!current.has(id)) this.perMember.delete(id);
+  }
+
+  /** Stops every background probe. */
+  stop(): void {
+    for (const entry of this.breakers.values()) entry.breaker.dispose();
   }
 
   call = async (member: RegistryMember, body: string, context: GatewayContext): Promise<MemberCallResult> => {
+    // an open breaker costs nothing: no wait, no slot, no probe on the user's time
+    if (!this.breaker(member).allows) return { outcome: 'circuit_open', reason: 'circuit open after repeated failures', durationMs: 0 };
     // An anonymous caller sees PUBLIC data only, the same for every anonymous caller, so
     // concurrent identical requests can share one answer (each gets its own copy).
-    if (!context.caller.anonymous || this.opts.dedupe === false) return this.callOnce(member, body, context);
+    if (!context.caller.anonymous || this.opts.dedupe === false) return this.callOnce(member, body, context, () => 1);
     const key = `${member.id}\n${member.url}\n${context.acceptLanguage ?? ''}\n${body}`;
     const shared = this.inFlight.get(key);
-    if (shared) return structuredClone(await shared);
-    const call = this.callOnce(member, body, context);
-    this.inFlight.set(key, call);
+    if (shared) {
+      shared.waiters++;
+      return structuredClone(await shared.result);
+    }
+    const entry: SharedCall = { waiters: 1, result: undefined as never };
+    entry.result = this.callOnce(member, body, context, () => entry.waiters);
+    this.inFlight.set(key, entry);
     try {
-      return structuredClone(await call);
+      return structuredClone(await entry.result);
     } finally {
       this.inFlight.delete(key);
     }
   };
 
-  private async callOnce(member: RegistryMember, body: string, context: GatewayContext): Promise<MemberCallResult> {
-    const policy = this.breaker(member);
+  private async callOnce(member: RegistryMember, body: string, context: GatewayContext, waiters: () => number): Promise<MemberCallResult> {
+    const release = await this.acquire(member.id, context);
+    if (!release) return { outcome: 'overloaded', reason: 'the gateway is overloaded', durationMs: 0 };
     try {
-      return await policy.execute(async () => {
-        const result = await this.send(member, body, context);
-        if (result.outcome !== 'ok') throw new MemberFailure(result);
-        return result;
-      });
-    } catch (err) {
-      if (err instanceof MemberFailure) return err.result;
-      if (err instanceof BrokenCircuitError) return { outcome: 'circuit_open', reason: 'circuit open after repeated failures', durationMs: 0 };
-      throw err;
+      const breaker = this.breaker(member);
+      // the breaker may have opened while this call waited for its slot
+      if (!breaker.allows) return { outcome: 'circuit_open', reason: 'circuit open after repeated failures', durationMs: 0 };
+      const remaining = context.deadlineAt - Date.now();
+      // the request's own budget ran out before anything was sent: not the member's failure
+      if (remaining <= 0) return { outcome: 'timeout', reason: 'request budget spent', durationMs: 0 };
+      const memberDeadline = member.deadlineMs ?? this.opts.defaultDeadlineMs;
+      const result = await this.send(member, body, context, Math.min(memberDeadline, remaining));
+      if (result.outcome === 'ok') breaker.success();
+      else breaker.failure(waiters());
+      const own = this.perMember.get(member.id);
+      if (own && (result.outcome === 'ok' || result.outcome === 'timeout' || result.outcome === 'error')) own.slots.limit = own.limit.record(result.outcome, result.durationMs, memberDeadline);
+      return result;
+    } finally {
+      release();
     }
   }
 
-  private async send(member: RegistryMember, body: string, context: GatewayContext): Promise<MemberCallResult> {
-    const remaining = context.deadlineAt - Date.now();
-    if (remaining <= 0) return { outcome: 'timeout', reason: 'request budget spent', durationMs: 0 };
+  /** A slot for this member and one in total, each within what is left of the queue wait. */
+  private async acquire(memberId: string, context: GatewayContext): Promise<Release | undefined> {
+    const { perMember, queue, queueWaitMs } = this.admission;
+    let entry = this.perMember.get(memberId);
+    if (!entry) this.perMember.set(memberId, (entry = { slots: new ConcurrencyLimiter(perMember, queue), limit: new AdaptiveLimit(perMember) }));
+    const waitUntil = Date.now() + Math.min(queueWaitMs, Math.max(0, context.deadlineAt - Date.now()));
+    const own = await entry.slots.acquire(waitUntil - Date.now());
+    if (!own) return undefined;
+    const shared = await this.total.acquire(waitUntil - Date.now());
+    if (!shared) {
+      own();
+      return undefined;
+    }
+    return () => {
+      shared();
+      own();
+    };
+  }
+
+  private async send(member: RegistryMember, body: string, context: GatewayContext, deadlineMs: number): Promise<MemberCallResult> {
     const headers: Record<string, string> = { 'x-request-id': context.requestId };
     if (context.acceptLanguage) headers['accept-language'] = context.acceptLanguage;
     if (this.opts.signingKey) {
       headers[ASSERTION_HEADER] = await signAssertion({ key: this.opts.signingKey, gatewayId: this.opts.gatewayId, member: member.id, caller: context.caller, body });
     }
-    return this.opts.client.post(member.url, body, headers, Math.min(member.deadlineMs ?? this.opts.defaultDeadlineMs, remaining));
+    return this.opts.client.post(member.url, body, headers, deadlineMs);
   }
 
-  private breaker(member: RegistryMember): CircuitBreakerPolicy {
+  private async probe(member: RegistryMember): Promise<boolean> {
+    const result = await this.opts.client.post(member.url, PROBE_BODY, { 'x-request-id': `breaker-probe-${member.id}` }, member.deadlineMs ?? this.opts.defaultDeadlineMs);
+    return result.outcome === 'ok' && !!result.body.data;
+  }
+
+  private breaker(member: RegistryMember): MemberBreaker {
     const entry = this.breakers.get(member.id);
-    if (entry && entry.url === member.url) return entry.policy;
-    const policy = circuitBreaker(handleAll, { halfOpenAfter: this.opts.breakerHalfOpenMs, breaker: new ConsecutiveBreaker(this.opts.breakerFailures) });
-    policy.onStateChange((state) => {
-      const name = STATE_NAMES[state];
-      this.opts.logger.warn({ member: member.id, breaker: name }, 'member circuit breaker changed state');
-      this.opts.onBreakerChange?.(member.id, name);
+    if (entry && entry.url === member.url) return entry.breaker;
+    entry?.breaker.dispose();
+    const breaker = new MemberBreaker({
+      failures: this.opts.breakerFailures,
+      probeAfterMs: this.opts.breakerHalfOpenMs,
+      probe: () => this.probe(member),
+      onChange: (state) => {
+        this.opts.logger.warn({ member: member.id, breaker: state }, 'member circuit breaker changed state');
+        this.opts.onBreakerChange?.(member.id, state);
+      },
     });
-    this.breakers.set(member.id, { url: member.url, policy });
-    return policy;
+    this.breakers.set(member.id, { url: member.url, breaker });
+    return breaker;
   }
 }

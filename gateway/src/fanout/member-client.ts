@@ -1,7 +1,8 @@
 import { Agent, request } from 'undici';
+import { deadlineSignal } from './deadline';
 
 /** How one call to a member ended. */
-export type MemberOutcome = 'ok' | 'timeout' | 'error' | 'circuit_open' | 'skipped';
+export type MemberOutcome = 'ok' | 'timeout' | 'error' | 'circuit_open' | 'skipped' | 'overloaded';
 
 export interface GraphQLResponseBody {
   data?: Record<string, unknown> | null;
@@ -11,7 +12,7 @@ export interface GraphQLResponseBody {
 
 export type MemberCallResult =
   | { outcome: 'ok'; body: GraphQLResponseBody; durationMs: number; bytes: number }
-  | { outcome: 'timeout' | 'error' | 'circuit_open'; reason: string; durationMs: number; status?: number };
+  | { outcome: 'timeout' | 'error' | 'circuit_open' | 'overloaded'; reason: string; durationMs: number; status?: number };
 
 export interface MemberClientOptions {
   /** Answers larger than this are cut off and reported; nothing unbounded is buffered. */
@@ -43,7 +44,7 @@ export class MemberClient {
   async post(url: string, body: string, headers: Record<string, string>, deadlineMs: number): Promise<MemberCallResult> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-    const signal = AbortSignal.timeout(Math.max(1, deadlineMs));
+    const signal = deadlineSignal(deadlineMs);
     try {
       const res = await request(url, {
         method: 'POST',

@@ -3,7 +3,7 @@ import type { Caller } from '../../../common/caller';
 import type { GatewayContext, MemberReport } from '../context';
 import type { MemberOutcome } from '../fanout/member-client';
 
-const SEVERITY: Record<MemberOutcome, number> = { ok: 0, skipped: 1, circuit_open: 2, error: 3, timeout: 4 };
+const SEVERITY: Record<MemberOutcome, number> = { ok: 0, skipped: 1, circuit_open: 2, overloaded: 3, error: 4, timeout: 5 };
 
 /** One report per member consulted: the worst outcome of its calls and the longest duration. */
 export function summariseReports(reports: MemberReport[]): Record<string, { status: MemberOutcome; durationMs: number }> {

@@ -3,13 +3,20 @@ import type { Redis } from 'ioredis';
 import type { Caller } from '../../../common/caller';
 
 export interface RateLimitOptions {
-  /** Requests allowed per caller per window. */
+  /** Points allowed per key per window (a request costs at least one). */
   points: number;
   windowSeconds: number;
   /** Shared counters across replicas; memory when absent or while Redis is down. */
   redis?: Redis;
   /** Redis key prefix (redis-namespace.ts). */
   namespace?: string;
+  /** Separates limiters that share a store (callers, issuing members). */
+  keyPrefix?: string;
+}
+
+export interface RateLimiter {
+  /** Charges `points` to `key`; returns the seconds to wait when over, else undefined. */
+  consume(key: string, points?: number): Promise<number | undefined>;
 }
 
 /** The rate-limit key: the token's member and subject, or the IP address for anonymous callers. */
@@ -17,16 +24,26 @@ export function rateLimitKey(caller: Caller, ip: string | undefined): string {
   return caller.anonymous || !caller.member ? `ip:${ip ?? 'unknown'}` : `caller:${caller.member}:${caller.subject ?? ''}`;
 }
 
-/** Per-caller rate limiting (rate-limiter-flexible). Returns the seconds to wait when over. */
-export function createRateLimiter(opts: RateLimitOptions): { consume(key: string): Promise<number | undefined> } {
-  const memory = new RateLimiterMemory({ points: opts.points, duration: opts.windowSeconds, keyPrefix: 'infrared-rl' });
+/**
+ * The issuing member's key: every token a member signs, whatever its subject, draws on one budget,
+ * so minting subjects cannot multiply a member's share. Undefined for anonymous callers.
+ */
+export function issuerKey(caller: Caller): string | undefined {
+  return caller.anonymous || !caller.member ? undefined : `issuer:${caller.member}`;
+}
+
+/** Rate limiting (rate-limiter-flexible), charged in points. */
+export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
+  const keyPrefix = opts.keyPrefix ?? 'rl';
+  const memory = new RateLimiterMemory({ points: opts.points, duration: opts.windowSeconds, keyPrefix });
   const limiter: RateLimiterAbstract = opts.redis
-    ? new RateLimiterRedis({ storeClient: opts.redis, points: opts.points, duration: opts.windowSeconds, keyPrefix: `${opts.namespace ?? 'infrared:'}rl`, insuranceLimiter: memory, useRedisPackage: false })
+    ? new RateLimiterRedis({ storeClient: opts.redis, points: opts.points, duration: opts.windowSeconds, keyPrefix: `${opts.namespace ?? 'infrared:'}${keyPrefix}`, insuranceLimiter: memory, useRedisPackage: false })
     : memory;
   return {
-    async consume(key) {
+    async consume(key, points = 1) {
+      if (points <= 0) return undefined;
       try {
-        await limiter.consume(key);
+        await limiter.consume(key, points);
         return undefined;
       } catch (res) {
         if (res instanceof RateLimiterRes) return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
@@ -35,3 +52,20 @@ export function createRateLimiter(opts: RateLimitOptions): { consume(key: string
     },
   };
 }
+
+/**
+ * A caller's budget: its own key and, for token holders, its issuing member's. Both are charged;
+ * the longer wait wins when either is spent.
+ */
+export function createCallerBudget(callers: RateLimiter, issuers: RateLimiter) {
+  return {
+    async charge(caller: Caller, ip: string | undefined, points: number): Promise<number | undefined> {
+      const issuer = issuerKey(caller);
+      const waits = await Promise.all([callers.consume(rateLimitKey(caller, ip), points), issuer ? issuers.consume(issuer, points) : undefined]);
+      const over = waits.filter((w): w is number => w !== undefined);
+      return over.length ? Math.max(...over) : undefined;
+    },
+  };
+}
+
+export type CallerBudget = ReturnType<typeof createCallerBudget>;
