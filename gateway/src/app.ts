@@ -146,13 +146,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       }),
     call: observedCall,
     logger,
+    maxListItems: config.maxMemberListItems,
   });
   const memberQuery = createMemberQuery((o) => fanout.process(o));
   const publicIndex =
     config.publicIndexRefreshSeconds > 0
       ? new PublicIndex({ query: memberQuery, registry: () => registry.registry, store: redis ? new RedisKeyValueCache(redis, `${namespace}index:`) : new InMemoryLRUCache<string>(), refreshSeconds: config.publicIndexRefreshSeconds, logger })
       : undefined;
-  const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id), memberQuery, publicIndex));
+  const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id), memberQuery, publicIndex, { maxSupportMatches: config.maxSupportMatches }));
   const gateway = new ApolloGateway({
     supergraphSdl: composeSupergraph(contract.sdl),
     buildService: ({ name }) => (name === 'network' ? network : fanout),
@@ -215,6 +216,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   if (responseCache) registry.onChange(() => void responseCache.invalidate());
   /** The cache generation each cacheable request started in (answers from an older one are not stored). */
   const cacheGenerations = new WeakMap<object, number>();
+  /** Each request's context, so the cache can tell an incomplete answer (member errors, drops, cuts, unavailable members). */
+  const requestContexts = new WeakMap<object, GatewayContext>();
   const operations = new OperationKinds();
   // admission: a bounded number of requests execute at once, a bounded queue waits briefly, the rest is shed
   const admission = new ConcurrencyLimiter(config.maxConcurrentRequests, config.admissionQueue);
@@ -227,7 +230,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       const header = req.headers['x-request-id'];
       const requestId = typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
       const acceptLanguage = typeof req.headers['accept-language'] === 'string' ? req.headers['accept-language'].slice(0, 200) : undefined;
-      return { requestId, caller: auth, registry: registry.registry, acceptLanguage, deadlineAt: Date.now() + config.requestBudgetMs, reports: [], ip: req.socket.remoteAddress };
+      const context: GatewayContext = { requestId, caller: auth, registry: registry.registry, acceptLanguage, deadlineAt: Date.now() + config.requestBudgetMs, reports: [], ip: req.socket.remoteAddress };
+      requestContexts.set(req, context);
+      return context;
     },
     async intercept({ auth, body, req }) {
       if (config.onlyPersistedOperations) {
@@ -249,6 +254,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       metrics.requestSeconds.observe({ operation }, (performance.now() - startedAt) / 1000);
       if (!responseCache || response.intercepted || response.status !== 200 || response.body.includes('"errors"')) return;
       // mutations invalidate in invalidateOnMutationPlugin, before their answer is sent
+      if (requestContexts.get(req)?.incomplete) return;
       const key = cacheKeyFor(auth, body, req, operations, responseCache);
       if (key) void responseCache.set(key, { status: 200, body: response.body }, cacheGenerations.get(req));
     },

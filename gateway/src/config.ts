@@ -17,6 +17,10 @@ export const gatewayConfigSchema = z.strictObject({
   requestBudgetMs: z.coerce.number().int().positive().max(120_000).default(5000),
   /** Member answers larger than this are cut off and reported. */
   maxMemberResponseBytes: z.coerce.number().int().positive().default(5_000_000),
+  /** Items taken from any one list of one member's answer; the rest are cut and reported (members serve at most 1,000). */
+  maxMemberListItems: z.coerce.number().int().positive().max(100_000).default(1000),
+  /** Most pairs `supportMatches` answers. */
+  maxSupportMatches: z.coerce.number().int().positive().max(100_000).default(1000),
   maxRequestBodyBytes: z.coerce.number().int().positive().default(200_000),
   healthIntervalMs: z.coerce.number().int().positive().default(10_000),
   /** Consecutive failures that open a member's circuit breaker. */
@@ -96,6 +100,8 @@ export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_MEMBER_DEADLINE_MS: 'memberDeadlineMs',
   INFRARED_REQUEST_BUDGET_MS: 'requestBudgetMs',
   INFRARED_MAX_MEMBER_RESPONSE_BYTES: 'maxMemberResponseBytes',
+  INFRARED_MAX_MEMBER_LIST_ITEMS: 'maxMemberListItems',
+  INFRARED_MAX_SUPPORT_MATCHES: 'maxSupportMatches',
   INFRARED_MAX_REQUEST_BODY_BYTES: 'maxRequestBodyBytes',
   INFRARED_HEALTH_INTERVAL_MS: 'healthIntervalMs',
   INFRARED_BREAKER_FAILURES: 'breakerFailures',

@@ -8,6 +8,10 @@ export interface MemberReport {
   status: MemberOutcome;
   durationMs: number;
   reason?: string;
+  /** Records or values the answer check dropped from this call's answer. */
+  dropped?: number;
+  /** List items beyond the per-member cap, not taken. */
+  truncated?: number;
 }
 
 /** The per-request context the gateway's resolvers and the fan-out see. */
@@ -24,4 +28,9 @@ export interface GatewayContext {
   ip?: string;
   /** The operation's estimated cost and the rate-limit points it was charged. */
   cost?: { estimate: number; points: number };
+  /**
+   * Set when any member answer in this request had an error, a dropped or cut record, or a member
+   * was unavailable: such an answer is incomplete and is never cached.
+   */
+  incomplete?: boolean;
 }

@@ -105,10 +105,10 @@ describe('assembleEntities', () => {
     ]);
   });
 
-  it('keeps an existing extensions.member and code on entity errors', () => {
+  it('keeps the code of entity errors but names the member that answered', () => {
     const [a] = groupRepresentations([svc('a:1')], isMember);
     const { errors } = assembleEntities(1, [{ group: a, entities: null, errors: [{ message: 'x', path: ['_entities', 0], extensions: { code: 'FORBIDDEN', member: 'q' } }] }]);
-    expect(errors).toEqual([{ message: 'x', path: ['_entities', 0], extensions: { code: 'FORBIDDEN', member: 'q' } }]);
+    expect(errors).toEqual([{ message: 'x', path: ['_entities', 0], extensions: { code: 'FORBIDDEN', member: 'a' } }]);
   });
 
   it('returns a list of nulls of the requested length when nobody answered', () => {

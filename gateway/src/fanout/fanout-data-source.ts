@@ -9,7 +9,11 @@ import type { MemberContract } from './member-schema';
 import { mergeRootFields, type MemberAnswer, type SubgraphError } from './merge';
 import { argumentValue, planOperation, subsetOperation, type OperationPlan } from './operation-plan';
 import { routeMutation } from './route-mutation';
-import { scrubForeign } from './scrub-foreign';
+import { parse, type DocumentNode } from 'graphql';
+import type { Registry } from '../../../common/registry/registry.schema';
+import { answerRules, type AnswerRules } from './answer-check/answer-rules';
+import { checkAnswer, INVALID_ANSWER } from './answer-check/check-answer';
+import { memberErrors } from './answer-check/member-errors';
 
 /** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
 export type MemberCall = (member: RegistryMember, body: string, context: GatewayContext) => Promise<MemberCallResult>;
@@ -17,6 +21,7 @@ export type MemberCall = (member: RegistryMember, body: string, context: Gateway
 /** Root list fields whose `filter.members` is checked against the registry before the fan-out. */
 export const MEMBER_PUSHDOWN = new Set(['services', 'capacity', 'incidents']);
 const PLAN_CACHE_SIZE = 500;
+const SENT_CACHE_SIZE = 1000;
 
 export interface FanoutOptions {
   contract: MemberContract;
@@ -24,6 +29,8 @@ export interface FanoutOptions {
   members: (context: GatewayContext) => RegistryMember[];
   call: MemberCall;
   logger: Logger;
+  /** Items taken from any one list of one member's answer (the members' own cap is 1,000). */
+  maxListItems?: number;
 }
 
 /**
@@ -36,8 +43,14 @@ export interface FanoutOptions {
  */
 export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly plans = new Map<string, OperationPlan>();
+  /** Parsed operations as sent to members, for the answer check. */
+  private readonly sent = new Map<string, DocumentNode>();
+  private readonly registryMembers = new WeakMap<Registry, Set<string>>();
+  private readonly rules: AnswerRules;
 
-  constructor(private readonly opts: FanoutOptions) {}
+  constructor(private readonly opts: FanoutOptions) {
+    this.rules = answerRules(opts.contract.schema);
+  }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const context = options.context as GatewayContext;
@@ -100,7 +113,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     const groups = groupRepresentations(representations, (id) => byId.has(id));
     const answers = await Promise.all(
       groups.map(async (group) => {
-        const answer = await this.ask(byId.get(group.member)!, plan.probedText, { ...variables, representations: group.representations }, operationName, context);
+        const answer = await this.ask(byId.get(group.member)!, plan.probedText, { ...variables, representations: group.representations }, operationName, context, group.representations);
         const entities = answer.data?._entities;
         return { group, answer, entities: Array.isArray(entities) ? entities : null, errors: answer.errors };
       }),
@@ -109,11 +122,23 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     return { data: { _entities: assembled.entities }, errors: collectErrors(answers.map((a) => a.answer), assembled.errors) } as GatewayGraphQLResponse;
   }
 
-  /** Calls one member and turns any failure into a MEMBER_UNAVAILABLE answer for that member only. */
-  private ask = async (member: RegistryMember, query: string, variables: Record<string, unknown>, operationName: string | undefined, context: GatewayContext): Promise<MemberAnswer & { unavailable?: SubgraphError }> => {
+  /**
+   * Calls one member and turns any failure into a MEMBER_UNAVAILABLE answer for that member only.
+   * What the member answers is checked against the contract and the member's identity before
+   * anything merges it; the member's errors are re-issued in the gateway's words.
+   */
+  private ask = async (
+    member: RegistryMember,
+    query: string,
+    variables: Record<string, unknown>,
+    operationName: string | undefined,
+    context: GatewayContext,
+    representations?: readonly Representation[],
+  ): Promise<MemberAnswer & { unavailable?: SubgraphError }> => {
     const body = JSON.stringify(operationName ? { query, variables, operationName } : { query, variables });
     const result = await this.opts.call(member, body, context);
     if (result.outcome !== 'ok') {
+      context.incomplete = true;
       context.reports.push({ member: member.id, status: result.outcome, durationMs: result.durationMs, reason: result.reason });
       if (result.outcome !== 'circuit_open' && result.outcome !== 'overloaded') this.opts.logger.warn({ member: member.id, outcome: result.outcome, reason: result.reason, requestId: context.requestId }, 'member unavailable');
       return {
@@ -123,18 +148,47 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
         unavailable: { message: `Member "${member.id}" is unavailable: ${result.reason}`, extensions: { code: 'MEMBER_UNAVAILABLE', member: member.id, reason: result.outcome } },
       };
     }
-    context.reports.push({ member: member.id, status: 'ok', durationMs: result.durationMs });
-    const data = result.body.data ?? null;
-    const errors = [...(result.body.errors ?? [])];
-    if (data) {
-      const dropped = scrubForeign(data, member.id);
-      if (dropped > 0) {
-        this.opts.logger.warn({ member: member.id, dropped, requestId: context.requestId }, 'member returned records under another member\'s id; dropped');
-        errors.push({ message: `Member "${member.id}" returned ${dropped} record(s) under another member's id; they were dropped`, extensions: { code: 'FOREIGN_RECORD_DROPPED', member: member.id } });
-      }
+    const registered = this.memberIds(context.registry);
+    const checked = await checkAnswer(result.body.data ?? null, {
+      schema: this.opts.contract.schema,
+      rules: this.rules,
+      document: this.parsed(query),
+      variables,
+      sender: member.id,
+      isMember: (id) => registered.has(id),
+      maxListItems: this.opts.maxListItems ?? 1000,
+      representations,
+    });
+    const errors = [...memberErrors(result.body.errors ?? [], member.id, checked.rootIndex), ...checked.problems];
+    if (!result.body.data && errors.length === 0) {
+      errors.push({ message: `Member "${member.id}" answered neither data nor errors`, extensions: { code: INVALID_ANSWER, member: member.id } });
     }
-    return { member: member.id, data, errors };
+    const report: GatewayContext['reports'][number] = { member: member.id, status: 'ok', durationMs: result.durationMs };
+    if (checked.dropped) report.dropped = checked.dropped;
+    if (checked.truncated) report.truncated = checked.truncated;
+    context.reports.push(report);
+    if (errors.length || checked.truncated) context.incomplete = true;
+    if (checked.dropped || checked.truncated) {
+      this.opts.logger.warn({ member: member.id, dropped: checked.dropped, truncated: checked.truncated, requestId: context.requestId }, 'member answer broke the network contract or the cap; the bad part was dropped');
+    }
+    return { member: member.id, data: checked.data, errors };
   };
+
+  private parsed(query: string): DocumentNode {
+    let document = this.sent.get(query);
+    if (!document) {
+      document = parse(query, { noLocation: true });
+      if (this.sent.size >= SENT_CACHE_SIZE) this.sent.delete(this.sent.keys().next().value as string);
+      this.sent.set(query, document);
+    }
+    return document;
+  }
+
+  private memberIds(registry: Registry): Set<string> {
+    let ids = this.registryMembers.get(registry);
+    if (!ids) this.registryMembers.set(registry, (ids = new Set(registry.members.map((m) => m.id))));
+    return ids;
+  }
 }
 
 export type AskMember = FanoutDataSource['ask'];

@@ -163,15 +163,15 @@ describe('mergeRootFields: errors', () => {
     ]);
   });
 
-  it('does not overwrite an existing extensions.code or extensions.member', () => {
+  it('keeps the code but names the answering member, whatever member the error named', () => {
     const beta = answer('beta', { services: [] }, [
       { message: 'coded', extensions: { code: 'FORBIDDEN' } },
-      { message: 'relayed', extensions: { code: 'MEMBER_UNAVAILABLE', member: 'gamma' } },
+      { message: 'relayed', extensions: { code: 'MEMBER_UNAVAILABLE', member: 'beta' } },
     ]);
     const { errors } = mergeRootFields(p, [beta], targets, undefined);
     expect(errors).toEqual([
       { message: 'coded', extensions: { code: 'FORBIDDEN', member: 'beta' } },
-      { message: 'relayed', extensions: { code: 'MEMBER_UNAVAILABLE', member: 'gamma' } },
+      { message: 'relayed', extensions: { code: 'MEMBER_UNAVAILABLE', member: 'beta' } },
     ]);
   });
 
@@ -210,9 +210,9 @@ describe('tagError', () => {
     });
   });
 
-  it('keeps a member already set, and sets no path when there was none', () => {
+  it('sets the answering member over one the member named itself, and sets no path when there was none', () => {
     const tagged = tagError({ message: 'm', extensions: { member: 'gamma' } }, 'beta');
-    expect(tagged).toEqual({ message: 'm', extensions: { member: 'gamma' } });
+    expect(tagged).toEqual({ message: 'm', extensions: { member: 'beta' } });
     expect('path' in tagged).toBe(false);
   });
 

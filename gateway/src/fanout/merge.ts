@@ -11,11 +11,11 @@ export interface MemberAnswer {
 }
 
 /**
- * Tags an error with the member it came from, without overwriting a code or member already set.
+ * Tags an error with the member that answered: the gateway's word, never the member's (a member
+ * cannot name another). The code was already checked by `memberErrors`.
  */
 export function tagError(error: SubgraphError, member: string, path?: (string | number)[]): SubgraphError {
-  const extensions = { ...(error.extensions ?? {}) };
-  if (extensions.member === undefined) extensions.member = member;
+  const extensions = { ...(error.extensions ?? {}), member };
   const tagged: SubgraphError = { message: error.message, extensions };
   const finalPath = path ?? error.path;
   if (finalPath) tagged.path = finalPath;

@@ -82,7 +82,7 @@ describe('planOperation: root fields', () => {
 });
 
 describe('planOperation: id probes', () => {
-  it('adds infrared__id: id to Service, Capacity and Project selections, not to Member or Query', () => {
+  it('adds infrared__id: id to every selection of a type with an id (Member references too), not to Query', () => {
     const plan = planOperation(
       `{
         services { name capacity { total service { name } } member { id services { name } } }
@@ -91,8 +91,8 @@ describe('planOperation: id probes', () => {
       contract,
     );
     const seen = probesByType(plan.probed);
-    expect(seen.filter((s) => s.probed).map((s) => s.type).sort()).toEqual(['Capacity', 'Project', 'Service', 'Service', 'Service']);
-    expect(seen.filter((s) => !s.probed).map((s) => s.type).sort()).toEqual(['Member', 'Member', 'Query']);
+    expect(seen.filter((s) => s.probed).map((s) => s.type).sort()).toEqual(['Capacity', 'Member', 'Member', 'Project', 'Service', 'Service', 'Service']);
+    expect(seen.filter((s) => !s.probed).map((s) => s.type).sort()).toEqual(['Query']);
     expect(plan.probedText).toBe(print(plan.probed));
     expect(memberRejects(plan.probedText)).toEqual([]);
   });
@@ -110,7 +110,7 @@ describe('planOperation: id probes', () => {
       expect.arrayContaining([
         { type: '_Entity', probed: false },
         { type: 'Service', probed: true },
-        { type: 'Member', probed: false },
+        { type: 'Member', probed: true },
         { type: 'Project', probed: true },
       ]),
     );

@@ -17,11 +17,8 @@ import {
 } from 'graphql';
 import type { MemberContract, RootFieldKind } from './member-schema';
 
-/** The alias the gateway adds to every record it asks a member for, to check the id's owner. */
+/** The alias the gateway adds to every record (and member reference) it asks a member for, to check who it belongs to. */
 export const ID_PROBE = 'infrared__id';
-
-/** Types whose `id` is not prefixed by the owner: `Member` ids are member ids. */
-const UNPREFIXED = new Set(['Member']);
 
 export interface RootField {
   responseKey: string;
@@ -36,7 +33,7 @@ export interface OperationPlan {
   /** An `_entities` fetch: representations are routed by owner. */
   entities: boolean;
   rootFields: RootField[];
-  /** The operation with `infrared__id: id` added to every prefixed-id record. */
+  /** The operation with `infrared__id: id` added to every record with an id. */
   probed: DocumentNode;
   probedText: string;
   /** Rendered subsets of the operation, keyed by the response keys they keep. */
@@ -90,7 +87,7 @@ function addIdProbes(document: DocumentNode, contract: MemberContract): Document
         leave(node) {
           const parent = typeInfo.getParentType();
           const type = parent && getNamedType(parent);
-          if (!type || !isObjectType(type) || UNPREFIXED.has(type.name) || !type.getFields().id) return undefined;
+          if (!type || !isObjectType(type) || !type.getFields().id) return undefined;
           if (node.selections.some((s) => s.kind === Kind.FIELD && s.alias?.value === ID_PROBE)) return undefined;
           const probe: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: ID_PROBE }, name: { kind: Kind.NAME, value: 'id' } };
           return { ...node, selections: [...node.selections, probe] };

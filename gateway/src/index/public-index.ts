@@ -54,11 +54,14 @@ export class PublicIndex {
 
   async refresh(): Promise<CatalogueSnapshot> {
     const ctx: GatewayContext = { requestId: 'public-index', caller: ANONYMOUS, registry: this.opts.registry(), deadlineAt: Date.now() + 30_000, reports: [] };
-    const { data, missing } = await this.opts.query(ctx, CRAWL);
+    const { data, missing, incomplete } = await this.opts.query(ctx, CRAWL);
     const previous = await this.snapshot();
-    const fresh = ((data.services ?? []) as (Omit<CatalogueEntry, 'member'> & { member: { id: string } })[]).map((s) => ({ ...s, member: s.member.id }));
-    const kept = (previous?.entries ?? []).filter((e) => missing.includes(e.member));
-    const snapshot: CatalogueSnapshot = { refreshedAt: new Date().toISOString(), entries: [...fresh, ...kept].sort((a, b) => (a.id < b.id ? -1 : 1)), missingMembers: missing };
+    // a member that did not answer, or whose answer had an error or a dropped record, keeps its
+    // entries from the last crawl: nothing from an incomplete answer is stored
+    const stale = new Set([...missing, ...incomplete]);
+    const fresh = ((data.services ?? []) as (Omit<CatalogueEntry, 'member'> & { member: { id: string } })[]).filter((s) => !stale.has(s.member.id)).map((s) => ({ ...s, member: s.member.id }));
+    const kept = (previous?.entries ?? []).filter((e) => stale.has(e.member));
+    const snapshot: CatalogueSnapshot = { refreshedAt: new Date().toISOString(), entries: [...fresh, ...kept].sort((a, b) => (a.id < b.id ? -1 : 1)), missingMembers: [...stale].sort() };
     this.local = snapshot;
     try {
       await this.opts.store.set(KEY, JSON.stringify(snapshot), { ttl: this.opts.refreshSeconds * 3 });

@@ -6,6 +6,8 @@ export interface MemberQueryResult {
   data: Record<string, any>;
   /** Members that were asked and did not answer: sums over the rest are incomplete. */
   missing: string[];
+  /** Members whose answer had an error or a dropped record (the gateway names them itself). */
+  incomplete: string[];
 }
 
 type Process = (options: GraphQLDataSourceProcessOptions<GatewayContext>) => Promise<GatewayGraphQLResponse>;
@@ -25,7 +27,8 @@ export function createMemberQuery(process: Process) {
     if (!result) {
       result = process({ kind: 'incoming operation', request: { query, variables }, context: ctx, incomingRequestContext: undefined } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>).then((response) => ({
         data: (response.data ?? {}) as Record<string, any>,
-        missing: [...new Set((response.errors ?? []).filter((e) => e.extensions?.code === 'MEMBER_UNAVAILABLE').map((e) => String(e.extensions?.member)))].sort(),
+        missing: membersNamed((response.errors ?? []).filter((e) => e.extensions?.code === 'MEMBER_UNAVAILABLE')),
+        incomplete: membersNamed(response.errors ?? []),
       }));
       cache.set(key, result);
     }
@@ -34,3 +37,8 @@ export function createMemberQuery(process: Process) {
 }
 
 export type MemberQuery = ReturnType<typeof createMemberQuery>;
+
+/** The members errors name (the fan-out sets `extensions.member` itself: a member cannot name another). */
+function membersNamed(errors: readonly { extensions?: Record<string, unknown> }[]): string[] {
+  return [...new Set(errors.map((e) => e.extensions?.member).filter((m): m is string => typeof m === 'string'))].sort();
+}

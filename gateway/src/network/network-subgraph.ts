@@ -23,7 +23,7 @@ type Query {
   viewer: Viewer!
   members(region: String, language: String): [Member!]!
   member(id: ID!): Member
-  "Solidarity: open needs paired with offers of the same kind from other members that share a language."
+  "Solidarity: open needs paired with offers of the same kind from other members that share a language (at most INFRARED_MAX_SUPPORT_MATCHES pairs)."
   supportMatches(kind: SupportKind): [SupportMatch!]!
   "The PUBLIC service catalogue from the gateway's public index, without a fan-out (for large networks). Null when the index is off."
   publicCatalogue(filter: CatalogueFilter, limit: Int): PublicCatalogue
@@ -33,7 +33,7 @@ input CatalogueFilter { kinds: [String!]  members: [ID!]  regions: [String!]  la
 
 type PublicCatalogue {
   refreshedAt: DateTime!
-  "Members that did not answer the last crawl."
+  "Members that did not answer the last crawl, or whose answer broke the contract: their entries are from an earlier crawl, or absent."
   missingMembers: [ID!]!
   entries: [CatalogueEntry!]!
 }
@@ -152,7 +152,7 @@ type MemberStatus {
 `;
 
 /** Builds the in-process `network` subgraph over the live registry and health checks. */
-export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member: string) => string, query: MemberQuery, publicIndex?: PublicIndex): GraphQLSchema {
+export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member: string) => string, query: MemberQuery, publicIndex?: PublicIndex, limits: { maxSupportMatches?: number } = {}): GraphQLSchema {
   const find = (ctx: GatewayContext, id: string) => ctx.registry.members.find((m) => m.id === id) ?? null;
   return buildSubgraphSchema([
     {
@@ -182,7 +182,7 @@ export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member
               (m) => (!args.region || m.region.toLowerCase() === args.region.toLowerCase()) && (!args.language || m.languages.some((l) => l.toLowerCase().split('-')[0] === args.language!.toLowerCase().split('-')[0])),
             ),
           member: (_: unknown, args: { id: string }, ctx: GatewayContext) => find(ctx, args.id),
-          supportMatches: (_: unknown, args: { kind?: string | null }, ctx: GatewayContext) => supportMatches(query, ctx, args.kind),
+          supportMatches: (_: unknown, args: { kind?: string | null }, ctx: GatewayContext) => supportMatches(query, ctx, args.kind, limits.maxSupportMatches),
           publicCatalogue: async (_: unknown, args: { filter?: Parameters<typeof filterCatalogue>[1]; limit?: number | null }, ctx: GatewayContext) => {
             const snapshot = await publicIndex?.snapshot();
             if (!snapshot) return null;
