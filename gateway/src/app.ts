@@ -50,6 +50,7 @@ import { cacheKeyFor, OperationKinds } from './cache/cacheable';
 import { invalidateOnMutationPlugin } from './cache/invalidate-on-mutation';
 import { connectRedis } from './cache/connect-redis';
 import { redisNamespace } from './cache/redis-namespace';
+import { isCompleteAnswer } from './cache/complete-answer';
 import { createGatewayMetrics } from './observability/metrics';
 import { createWebSite } from './web/static-site';
 
@@ -254,7 +255,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       metrics.requestSeconds.observe({ operation }, (performance.now() - startedAt) / 1000);
       if (!responseCache || response.intercepted || response.status !== 200 || response.body.includes('"errors"')) return;
       // mutations invalidate in invalidateOnMutationPlugin, before their answer is sent
-      if (requestContexts.get(req)?.incomplete) return;
+      if (!isCompleteAnswer(requestContexts.get(req)?.reports)) return;
       const key = cacheKeyFor(auth, body, req, operations, responseCache);
       if (key) void responseCache.set(key, { status: 200, body: response.body }, cacheGenerations.get(req));
     },

@@ -12,6 +12,8 @@ export interface MemberReport {
   dropped?: number;
   /** List items beyond the per-member cap, not taken. */
   truncated?: number;
+  /** Errors the member reported, or the gateway reported about its answer. */
+  errors?: number;
 }
 
 /** The per-request context the gateway's resolvers and the fan-out see. */
@@ -23,14 +25,10 @@ export interface GatewayContext {
   acceptLanguage?: string;
   /** The whole-request budget: no member call may run past this instant (ms since epoch). */
   deadlineAt: number;
+  /** Shared by every copy of the context the server makes for this request. */
   reports: MemberReport[];
   /** The client's address, for anonymous callers' rate limits. */
   ip?: string;
   /** The operation's estimated cost and the rate-limit points it was charged. */
   cost?: { estimate: number; points: number };
-  /**
-   * Set when any member answer in this request had an error, a dropped or cut record, or a member
-   * was unavailable: such an answer is incomplete and is never cached.
-   */
-  incomplete?: boolean;
 }

@@ -138,7 +138,6 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     const body = JSON.stringify(operationName ? { query, variables, operationName } : { query, variables });
     const result = await this.opts.call(member, body, context);
     if (result.outcome !== 'ok') {
-      context.incomplete = true;
       context.reports.push({ member: member.id, status: result.outcome, durationMs: result.durationMs, reason: result.reason });
       if (result.outcome !== 'circuit_open' && result.outcome !== 'overloaded') this.opts.logger.warn({ member: member.id, outcome: result.outcome, reason: result.reason, requestId: context.requestId }, 'member unavailable');
       return {
@@ -166,8 +165,8 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     const report: GatewayContext['reports'][number] = { member: member.id, status: 'ok', durationMs: result.durationMs };
     if (checked.dropped) report.dropped = checked.dropped;
     if (checked.truncated) report.truncated = checked.truncated;
+    if (errors.length) report.errors = errors.length;
     context.reports.push(report);
-    if (errors.length || checked.truncated) context.incomplete = true;
     if (checked.dropped || checked.truncated) {
       this.opts.logger.warn({ member: member.id, dropped: checked.dropped, truncated: checked.truncated, requestId: context.requestId }, 'member answer broke the network contract or the cap; the bad part was dropped');
     }

@@ -101,19 +101,21 @@ export class MemberCaller {
     // an open breaker costs nothing: no wait, no slot, no probe on the user's time
     if (!this.breaker(member).allows) return { outcome: 'circuit_open', reason: 'circuit open after repeated failures', durationMs: 0 };
     // An anonymous caller sees PUBLIC data only, the same for every anonymous caller, so
-    // concurrent identical requests can share one answer (each gets its own copy).
+    // concurrent identical requests can share one answer. They share it read-only: the answer
+    // check builds a fresh copy for each (a deep copy here would also recurse as deep as a
+    // hostile answer nests, and overflow the stack).
     if (!context.caller.anonymous || this.opts.dedupe === false) return this.callOnce(member, body, context, () => 1);
     const key = `${member.id}\n${member.url}\n${context.acceptLanguage ?? ''}\n${body}`;
     const shared = this.inFlight.get(key);
     if (shared) {
       shared.waiters++;
-      return structuredClone(await shared.result);
+      return shared.result;
     }
     const entry: SharedCall = { waiters: 1, result: undefined as never };
     entry.result = this.callOnce(member, body, context, () => entry.waiters);
     this.inFlight.set(key, entry);
     try {
-      return structuredClone(await entry.result);
+      return await entry.result;
     } finally {
       this.inFlight.delete(key);
     }

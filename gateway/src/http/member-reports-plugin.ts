@@ -5,13 +5,28 @@ import type { MemberOutcome } from '../fanout/member-client';
 
 const SEVERITY: Record<MemberOutcome, number> = { ok: 0, skipped: 1, circuit_open: 2, overloaded: 3, error: 4, timeout: 5 };
 
-/** One report per member consulted: the worst outcome of its calls and the longest duration. */
-export function summariseReports(reports: MemberReport[]): Record<string, { status: MemberOutcome; durationMs: number }> {
-  const out: Record<string, { status: MemberOutcome; durationMs: number }> = {};
+export interface MemberSummary {
+  status: MemberOutcome;
+  durationMs: number;
+  /** Records or values the gateway dropped from this member's answers (contract or ownership). */
+  dropped?: number;
+  /** List items beyond the per-member cap, not taken. */
+  truncated?: number;
+}
+
+/** One report per member consulted: the worst outcome of its calls, the longest duration, and what was dropped or cut. */
+export function summariseReports(reports: MemberReport[]): Record<string, MemberSummary> {
+  const out: Record<string, MemberSummary> = {};
   for (const r of reports) {
     const prev = out[r.member];
-    if (!prev) out[r.member] = { status: r.status, durationMs: r.durationMs };
-    else out[r.member] = { status: SEVERITY[r.status] > SEVERITY[prev.status] ? r.status : prev.status, durationMs: Math.max(prev.durationMs, r.durationMs) };
+    const next: MemberSummary = prev
+      ? { status: SEVERITY[r.status] > SEVERITY[prev.status] ? r.status : prev.status, durationMs: Math.max(prev.durationMs, r.durationMs) }
+      : { status: r.status, durationMs: r.durationMs };
+    const dropped = (prev?.dropped ?? 0) + (r.dropped ?? 0);
+    const truncated = (prev?.truncated ?? 0) + (r.truncated ?? 0);
+    if (dropped) next.dropped = dropped;
+    if (truncated) next.truncated = truncated;
+    out[r.member] = next;
   }
   return out;
 }

@@ -1,17 +1,9 @@
 import {
-  GraphQLEnumType,
-  GraphQLScalarType,
   Kind,
-  getNamedType,
-  isAbstractType,
-  isEnumType,
-  isListType,
-  isNonNullType,
   isObjectType,
   type DocumentNode,
   type FieldNode,
   type GraphQLObjectType,
-  type GraphQLOutputType,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
@@ -19,6 +11,7 @@ import { ownerOf } from '../../../../common/ids';
 import type { SubgraphError } from '../merge';
 import type { AnswerRules } from './answer-rules';
 import { collectFields, fragmentsOf } from './collect-fields';
+import { shapeOf, type Shape } from './type-shape';
 
 export const INVALID_ANSWER = 'MEMBER_INVALID_ANSWER';
 export const FOREIGN_RECORD = 'FOREIGN_RECORD_DROPPED';
@@ -80,7 +73,7 @@ interface Holder {
 
 interface Task {
   value: unknown;
-  type: GraphQLOutputType;
+  shape: Shape;
   nodes: readonly FieldNode[];
   place: Place;
   /** `Type.field` of the field this value answers. */
@@ -220,14 +213,14 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
         out[f.responseKey] = null;
         continue;
       }
-      const rule = `${type.name}.${f.name}`;
+      const shape = shapeOf(f.definition.type);
       stack.push({
         value: fieldValue,
-        type: f.definition.type,
+        shape,
         nodes: f.nodes,
-        place: { parent: holder, key: f.responseKey, kind: 'field', nullable: !isNonNullType(f.definition.type) },
-        rule,
-        naming: rules.memberFields.get(rule) ?? 'sender',
+        place: { parent: holder, key: f.responseKey, kind: 'field', nullable: !shape.nonNull },
+        rule: f.rule,
+        naming: rules.memberFields.get(f.rule) ?? 'sender',
       });
     }
     return undefined;
@@ -242,15 +235,14 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
       continue;
     }
     if (!f.definition) continue;
-    const type = f.definition.type;
-    const list = isListType(isNonNullType(type) ? type.ofType : type);
+    const shape = shapeOf(f.definition.type);
     stack.push({
       value: data[f.responseKey],
-      type,
+      shape,
       nodes: f.nodes,
-      place: { parent: root, key: f.responseKey, kind: 'root', nullable: !isNonNullType(type), empty: list ? [] : null },
-      rule: `${rootType.name}.${f.name}`,
-      naming: rules.foreignRecordFields.has(`${rootType.name}.${f.name}`) ? 'registry' : 'sender',
+      place: { parent: root, key: f.responseKey, kind: 'root', nullable: !shape.nonNull, empty: shape.item ? [] : null },
+      rule: f.rule,
+      naming: rules.foreignRecordFields.has(f.rule) ? 'registry' : 'sender',
     });
   }
 
@@ -263,14 +255,13 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
     const task = stack.pop()!;
     const { place, value } = task;
     if (dead(place)) continue;
-    const nonNull = isNonNullType(task.type);
-    const type: GraphQLOutputType = isNonNullType(task.type) ? task.type.ofType : task.type;
+    const shape = task.shape;
     if (value === null || value === undefined) {
-      if (nonNull) fail(place, INVALID_ANSWER, value === null ? 'null where the contract says non-null' : 'without a field the contract says is non-null');
+      if (shape.nonNull) fail(place, INVALID_ANSWER, value === null ? 'null where the contract says non-null' : 'without a field the contract says is non-null');
       else write(place, null);
       continue;
     }
-    if (isListType(type)) {
+    if (shape.item) {
       if (!Array.isArray(value)) {
         fail(place, INVALID_ANSWER, 'with a non-list where the contract says list');
         continue;
@@ -282,16 +273,15 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
       if (value.length > n && place.kind === 'root') holder.removed = new Uint8Array(n);
       write(place, holder.out);
       lists.push(holder);
-      const inner = (type as { ofType: GraphQLOutputType }).ofType;
+      const inner = shape.item;
       const itemKind = place.kind === 'root' && place.key === '_entities' && opts.representations ? 'entity' : 'item';
       for (let i = n - 1; i >= 0; i--) {
-        stack.push({ value: value[i], type: inner, nodes: task.nodes, place: { parent: holder, key: i, kind: itemKind, nullable: !isNonNullType(inner) }, rule: task.rule, naming: task.naming });
+        stack.push({ value: value[i], shape: inner, nodes: task.nodes, place: { parent: holder, key: i, kind: itemKind, nullable: !inner.nonNull }, rule: task.rule, naming: task.naming });
       }
       continue;
     }
-    const named = getNamedType(type);
-    if (named instanceof GraphQLScalarType || isEnumType(named)) {
-      const why = leafProblem(value, named, task.rule, rules);
+    if (shape.leaf) {
+      const why = leafProblem(value, shape, task.rule, rules);
       if (why) {
         fail(place, INVALID_ANSWER, why);
         continue;
@@ -308,15 +298,14 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
       continue;
     }
     const record = value as Record<string, unknown>;
-    let concrete: GraphQLObjectType | undefined;
-    if (isObjectType(named)) concrete = named;
-    else if (isAbstractType(named)) {
+    let concrete: GraphQLObjectType | null = shape.object;
+    if (shape.abstract) {
       // an entity answer may leave __typename out when the query did not ask for it: the
       // representation says what was asked (and a __typename that is there must agree)
       const asked = place.kind === 'entity' ? opts.representations?.[place.key as number]?.__typename : undefined;
       const name = typeof record.__typename === 'string' ? record.__typename : asked;
       const candidate = name ? schema.getType(name) : undefined;
-      if (candidate && isObjectType(candidate) && schema.isSubType(named, candidate)) concrete = candidate;
+      if (candidate && isObjectType(candidate) && schema.isSubType(shape.abstract, candidate)) concrete = candidate;
     }
     if (!concrete) {
       fail(place, INVALID_ANSWER, 'with an object of a type the contract does not allow there');
@@ -358,12 +347,12 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
   return result;
 }
 
-function leafProblem(value: unknown, type: GraphQLScalarType | GraphQLEnumType, rule: string, rules: AnswerRules): string | undefined {
-  if (isEnumType(type)) return typeof value === 'string' && type.getValue(value) ? undefined : `with a value that is not a ${type.name}`;
-  switch (type.name) {
+function leafProblem(value: unknown, shape: Shape, rule: string, rules: AnswerRules): string | undefined {
+  if (shape.enumValues) return typeof value === 'string' && shape.enumValues.has(value) ? undefined : `with a value that is not a ${shape.leaf}`;
+  switch (shape.leaf) {
     case 'ID':
     case 'String':
-      return typeof value === 'string' ? undefined : `with a non-string where the contract says ${type.name}`;
+      return typeof value === 'string' ? undefined : `with a non-string where the contract says ${shape.leaf}`;
     case 'Boolean':
       return typeof value === 'boolean' ? undefined : 'with a non-boolean where the contract says Boolean';
     case 'Int':
@@ -375,7 +364,7 @@ function leafProblem(value: unknown, type: GraphQLScalarType | GraphQLEnumType, 
     case 'DateTime':
       return typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)) ? undefined : 'with a value that is not a DateTime';
     default:
-      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? undefined : `with a value that is not a ${type.name}`;
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? undefined : `with a value that is not a ${shape.leaf}`;
   }
 }
 

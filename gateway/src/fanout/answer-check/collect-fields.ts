@@ -20,6 +20,8 @@ export interface CollectedField {
   nodes: FieldNode[];
   /** The id probe the gateway added: checked, never passed on. */
   probe: boolean;
+  /** `Type.field`, the key of the answer rules. */
+  rule: string;
 }
 
 type FragmentMap = Map<string, FragmentDefinitionNode>;
@@ -67,7 +69,7 @@ export function collectFields(
         if (!field) {
           const name = s.name.value;
           const definition = name === '__typename' ? null : (type.getFields()[name] ?? null);
-          fields.set(key, (field = { responseKey: key, name, definition, nodes: [], probe: key === ID_PROBE && name === 'id' }));
+          fields.set(key, (field = { responseKey: key, name, definition, nodes: [], probe: key === ID_PROBE && name === 'id', rule: `${type.name}.${name}` }));
         }
         field.nodes.push(s);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
