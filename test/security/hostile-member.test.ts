@@ -192,25 +192,24 @@ describe('a hostile member', () => {
   });
 
   it('cannot freeze the gateway with 12,000 offers and 12,000 needs', async () => {
-    const items = (kind: string) => Array.from({ length: 12_000 }, (_, i) => own('mallory', `${kind}${i}`, { kind: 'HOSTING', languages: ['en'], member: ref('mallory') }));
+    // the needs are credited to alpha, so that (before the check) every pair crossed members and
+    // was compared language by language: 144 million pairs on the event loop
+    const items = (kind: string, member: string) => Array.from({ length: 12_000 }, (_, i) => own('mallory', `${kind}${i}`, { kind: 'HOSTING', languages: ['en'], member: ref(member) }));
     // serialised once, up front: the fixture shares this process with the gateway
-    const raw = (req: { fields: Map<string, string[]> }) => JSON.stringify({ data: { [req.fields.get('supportOffers')![0]]: items('o'), [req.fields.get('supportNeeds')![0]]: items('n') } });
-    const text = raw({ fields: new Map([['supportOffers', ['supportOffers']], ['supportNeeds', ['supportNeeds']]]) });
+    const text = JSON.stringify({ data: { supportOffers: items('o', 'mallory'), supportNeeds: items('n', 'alpha') } });
     mallory.play(() => ({ raw: text }));
     await net.query('{ supportMatches { need { id } } }', { token: await net.token('alpha') });
-    const started = performance.now();
     const result = await attempt('{ supportMatches { need { id } offer { id } languages } }');
-    const elapsed = performance.now() - started;
+    if (process.env.DEBUG_HOSTILE) console.log(result.health.map((h) => Math.round(h)).join(' '), loadavg());
     expect(result.status).toBe(200);
-    if (process.env.DEBUG_HOSTILE) console.log(result.health.map((h) => Math.round(h)).join(" "), loadavg());
     expectResponsive(result.health);
-    // alpha's need meets beta's offer; mallory's 1,000 taken offers each meet alpha's need too
+    // alpha's need meets beta's offer, then mallory's first 1,000 offers; the output stops at 1,000
     const matches = result.body.data!.supportMatches as { need: { id: string }; offer: { id: string } }[];
     expect(matches[0]).toEqual({ need: { id: 'alpha:need' }, offer: { id: 'beta:offer' }, languages: ['en'] });
+    expect(matches[1]).toEqual({ need: { id: 'alpha:need' }, offer: { id: 'mallory:o0' }, languages: ['en'] });
     expect(matches.length).toBe(1000);
-    expect(result.body.extensions!.members.mallory.truncated).toBe(22_000);
+    expect(result.body.extensions!.members.mallory).toMatchObject({ truncated: 22_000, dropped: 1000 });
     expect(result.cache).toBeNull();
-    expect(elapsed).toBeLessThan(10_000);
   });
 
   it('cannot blame another member: the gateway names the sender and keeps only known codes', async () => {
