@@ -18,7 +18,7 @@ export const FOREIGN_RECORD = 'FOREIGN_RECORD_DROPPED';
 /** Problems reported one by one per answer; the rest are counted in one last error. */
 const MAX_REPORTED_PROBLEMS = 10;
 /** Values checked between two looks at the clock (to yield when a slice runs long). */
-const CLOCK_EVERY = 2048;
+const CLOCK_EVERY = 256;
 
 export interface CheckOptions {
   schema: GraphQLSchema;
