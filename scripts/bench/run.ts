@@ -9,6 +9,7 @@ import { memberSdlPath } from '../../schema/paths';
 import { startEmbeddedPostgres } from '../../subgraphs/member/src/db/embedded';
 import { startChild, type Child } from './child';
 import { measure, type LoadResult } from './load';
+import { benchAggregates } from './aggregates';
 
 /**
  * `npm run bench`: the performance suite, on loopback only. Every comparison is measured side by
@@ -127,6 +128,11 @@ async function main(): Promise<void> {
     const sqlBig = await sqlPerRequest(bigFarm, bigFarm.ready.members, registry(join(dir, 'sql-big.yaml'), bigFarm.ready.members), gateway);
     results.sqlPerMember = { services10: sqlSmall, services100: sqlBig, constant: sqlSmall === sqlBig };
     log(`4. SQL statements per member per request for members { services { capacity } }: ${sqlSmall} with 10 services, ${sqlBig} with 100`);
+
+    // 7: supportMatches over 20 members × 1,000 offers and needs (answer check + index + match, in-process)
+    const aggregates = await benchAggregates(smoke ? 4 : 20, smoke ? 100 : 1000);
+    results.supportMatches = aggregates;
+    log(`7. supportMatches, ${aggregates.full.members} members × ${aggregates.full.items} offers and needs: ${aggregates.full.ms} ms, longest slice ${aggregates.full.longestSliceCpuMs} ms CPU; pairing everything at ${aggregates.quarter.members} members: ${aggregates.quarter.pairEverythingMs} ms in one slice`);
   } finally {
     await stopAll();
     await embedded?.stop();
@@ -174,6 +180,7 @@ function markdown(s: { date: string; cores: number; node: string; smoke: boolean
     ['4. SQL per member per request (10 → 100 services)', `${r.sqlPerMember.services10} → ${r.sqlPerMember.services100}`, r.sqlPerMember.constant ? 'constant' : 'GROWS', 'constant'],
     ['5. ours ÷ Hive Gateway (1 member)', `${r.hive.ours.rps} / ${r.hive.hive.rps} req/s`, `${r.hive.ratio}`, '≥ 1.0'],
     ['6. response cache on ÷ off (PUBLIC query)', `${r.cache.on.rps} / ${r.cache.off.rps} req/s`, `${r.cache.ratio}`, '≥ 5'],
+    ['7. supportMatches, 20 members × 1,000 offers and needs', `${r.supportMatches.full.ms} ms; longest slice ${r.supportMatches.full.longestSliceCpuMs} ms CPU`, `vs ${r.supportMatches.quarter.pairEverythingMs} ms pairing all at ${r.supportMatches.quarter.members} members`, '< 1 s; slices of a few ms'],
   ];
   return [
     `Benchmark run ${s.date}: ${s.cores} cores, Node ${s.node}, ${s.rounds} round(s) × ${s.seconds} s, ${s.connections} connections${s.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}. Medians; ratios measured side by side in this run.`,
