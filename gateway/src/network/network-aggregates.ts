@@ -31,8 +31,14 @@ export async function capacityTotals(query: MemberQuery, ctx: GatewayContext, re
   return { resource, total, used, available, members: contributing.size, missingMembers: missing, complete: missing.length === 0 && incomplete.length === 0 };
 }
 
+/** Most keys a summary count list answers (the largest counts first): members choose the keys. */
+export const MAX_SUMMARY_KEYS = 200;
+
 function countBy(counts: Map<string, number>): { key: string; count: number }[] {
-  return [...counts].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+  return [...counts]
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1))
+    .slice(0, MAX_SUMMARY_KEYS);
 }
 
 function bump(counts: Map<string, number>, key: string): void {
@@ -52,8 +58,14 @@ export async function networkSummary(query: MemberQuery, ctx: GatewayContext) {
     await slices.tick();
     members.add(s.member.id);
     bump(byKind, s.kind);
-    for (const r of s.regions) bump(byRegion, r);
-    for (const l of s.languages) bump(byLanguage, l);
+    for (const r of s.regions) {
+      await slices.tick();
+      bump(byRegion, r);
+    }
+    for (const l of s.languages) {
+      await slices.tick();
+      bump(byLanguage, l);
+    }
   }
   return {
     services: services.length,

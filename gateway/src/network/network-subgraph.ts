@@ -73,6 +73,7 @@ type Count { key: String!  count: Int! }
 type NetworkSummary {
   services: Int!
   members: Int!
+  "At most 200 keys, the largest counts first (as are byRegion and byLanguage)."
   byKind: [Count!]!
   byRegion: [Count!]!
   byLanguage: [Count!]!
