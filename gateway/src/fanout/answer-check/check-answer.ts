@@ -84,6 +84,7 @@ interface Task {
 
 const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
+const NULL_PROBLEM: [Code, string] = [INVALID_ANSWER, 'null where the contract says non-null'];
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
@@ -116,6 +117,8 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
   const lists: Holder[] = [];
   const stack: Task[] = [];
   let problemCount = 0;
+  /** Values checked so far (the walk looks at the clock every CLOCK_EVERY of them). */
+  let steps = 0;
   let sliceStart = performance.now();
   const sliceMs = opts.sliceMs ?? 4;
 
@@ -134,7 +137,8 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
     return undefined;
   };
 
-  const fail = (place: Place, code: Code, why: string) => {
+  /** Counts and reports one dropped value (the first few one by one). */
+  const report = (place: Place, code: Code, why: string) => {
     result.dropped++;
     problemCount++;
     if (problemCount <= MAX_REPORTED_PROBLEMS) {
@@ -146,6 +150,10 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
         extensions: { code, member: sender },
       });
     }
+  };
+  /** Reports a bad value and drops it: the list item, the nullable field, or up to the nearest nullable ancestor. */
+  const fail = (place: Place, code: Code, why: string) => {
+    report(place, code, why);
     let p: Place = place;
     for (;;) {
       if (p.kind === 'item') {
@@ -200,20 +208,50 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
       }
       if (ids === 0) return [FOREIGN_RECORD, `has a ${type.name} without a verifiable id`];
     }
+    // keys in the order the query asked for them
+    for (const f of fields) if (!f.probe) out[f.responseKey] = null;
+    steps += fields.length;
     for (let i = fields.length - 1; i >= 0; i--) {
       const f = fields[i];
       if (f.probe) continue;
       const fieldValue = value[f.responseKey];
       if (f.name === '__typename') {
-        if (fieldValue !== undefined && fieldValue !== type.name) return [INVALID_ANSWER, 'has a __typename that does not match its fields'];
+        if (fieldValue !== undefined && fieldValue !== type.name) return drop(holder, INVALID_ANSWER, 'has a __typename that does not match its fields');
         out[f.responseKey] = type.name;
         continue;
       }
-      if (!f.definition) {
-        out[f.responseKey] = null;
+      if (!f.definition) continue;
+      const shape = shapeOf(f.definition.type);
+      // leaves and lists of leaves are checked here, without a task of their own
+      if (shape.leaf) {
+        const problem = fieldValue === null || fieldValue === undefined ? (shape.nonNull ? NULL_PROBLEM : undefined) : leafCheck(fieldValue, shape, f.rule);
+        if (!problem) {
+          out[f.responseKey] = fieldValue ?? null;
+          continue;
+        }
+        if (shape.nonNull) return drop(holder, problem[0], `has ${f.responseKey} ${problem[1]}`);
+        report({ parent: holder, key: f.responseKey, kind: 'field', nullable: true }, problem[0], problem[1]);
         continue;
       }
-      const shape = shapeOf(f.definition.type);
+      if (shape.item?.leaf && Array.isArray(fieldValue)) {
+        const item = shape.item;
+        const n = Math.min(fieldValue.length, opts.maxListItems);
+        if (fieldValue.length > n) result.truncated += fieldValue.length - n;
+        steps += n;
+        const list: unknown[] = [];
+        let listPlace: Place | undefined;
+        for (let j = 0; j < n; j++) {
+          const v = fieldValue[j];
+          const problem = v === null || v === undefined ? (item.nonNull ? NULL_PROBLEM : undefined) : leafCheck(v, item, f.rule);
+          if (!problem) list.push(v ?? null);
+          else {
+            listPlace ??= { parent: holder, key: f.responseKey, kind: 'field', nullable: !shape.nonNull };
+            report({ parent: { out: list, place: listPlace, dead: false }, key: j, kind: 'item', nullable: false }, problem[0], problem[1]);
+          }
+        }
+        out[f.responseKey] = list;
+        continue;
+      }
       stack.push({
         value: fieldValue,
         shape,
@@ -223,6 +261,17 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
         naming: rules.memberFields.get(f.rule) ?? 'sender',
       });
     }
+    return undefined;
+  };
+  /** The object in `holder` is dropped whole: its pending children are skipped. */
+  const drop = (holder: Holder, code: Code, why: string): [Code, string] => {
+    holder.dead = true;
+    return [code, why];
+  };
+  const leafCheck = (value: unknown, shape: Shape, rule: string): [Code, string] | undefined => {
+    const why = leafProblem(value, shape, rule, rules);
+    if (why) return [INVALID_ANSWER, why];
+    if (rules.memberIdFields.has(rule) && !opts.isMember(value as string)) return [FOREIGN_RECORD, 'names a member that is not in the registry'];
     return undefined;
   };
 
@@ -246,11 +295,14 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
     });
   }
 
-  let steps = 0;
+  let nextClock = CLOCK_EVERY;
   while (stack.length) {
-    if (++steps % CLOCK_EVERY === 0 && performance.now() - sliceStart > sliceMs) {
-      await new Promise((resolve) => setImmediate(resolve));
-      sliceStart = performance.now();
+    if (++steps >= nextClock) {
+      nextClock = steps + CLOCK_EVERY;
+      if (performance.now() - sliceStart > sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
     }
     const task = stack.pop()!;
     const { place, value } = task;
@@ -281,16 +333,9 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
       continue;
     }
     if (shape.leaf) {
-      const why = leafProblem(value, shape, task.rule, rules);
-      if (why) {
-        fail(place, INVALID_ANSWER, why);
-        continue;
-      }
-      if (rules.memberIdFields.has(task.rule) && !opts.isMember(value as string)) {
-        fail(place, FOREIGN_RECORD, 'names a member that is not in the registry');
-        continue;
-      }
-      write(place, value);
+      const problem = leafCheck(value, shape, task.rule);
+      if (problem) fail(place, problem[0], problem[1]);
+      else write(place, value);
       continue;
     }
     if (typeof value !== 'object' || Array.isArray(value)) {
