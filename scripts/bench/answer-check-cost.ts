@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     children.push(farm);
     const file = join(mkdtempSync(join(tmpdir(), 'infrared-cost-')), 'network.yaml');
     writeFileSync(file, stringify({ network: { id: 'bench', name: 'Bench' }, members: farm.ready.members.map((m) => ({ id: m.id, name: m.id, region: 'Bench', url: m.url })), gateways: [] }));
-    const settings = { registryFile: file, responseCacheTtlSeconds: 0, dedupeRequests: false };
+    // no breakers and long deadlines: a loaded machine must slow both gateways down, not make one of them answer with errors
+    const settings = { registryFile: file, responseCacheTtlSeconds: 0, dedupeRequests: false, breakerFailures: 1_000_000, memberDeadlineMs: 30_000, requestBudgetMs: 60_000 };
     const ours = await startChild<{ url: string }>('gateway-process', settings, 60_000);
     const theirs = await startChild<{ url: string }>(baseGateway, settings, 60_000);
     children.push(ours, theirs);
@@ -72,6 +73,10 @@ async function main(): Promise<void> {
         runs.base.push(await run(theirs, query, seconds, connections));
       }
       const figure = (rs: typeof runs.ours) => ({ rps: Math.round(median(rs.map((x) => x.rps))), p50: median(rs.map((x) => x.p50)), p99: median(rs.map((x) => x.p99)), cpuMsPerRequest: Math.round(median(rs.map((x) => x.cpuMsPerRequest)) * 100) / 100, errors: rs.reduce((n, x) => n + x.errors + x.non2xx, 0) });
+      for (const g of [ours, theirs]) {
+        const answer = (await (await fetch(g.ready.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as { data?: { services?: unknown[] }; errors?: unknown[] };
+        if (answer.errors?.length || answer.data?.services?.length !== members * 10) throw new Error(`an answer was incomplete: ${JSON.stringify(answer).slice(0, 300)}`);
+      }
       const o = figure(runs.ours);
       const b = figure(runs.base);
       process.stdout.write(
