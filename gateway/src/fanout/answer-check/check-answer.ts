@@ -185,7 +185,7 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
   };
 
   const pushFields = (value: Record<string, unknown>, type: GraphQLObjectType, nodes: readonly FieldNode[] | null, owner: object, holder: Holder, naming: Task['naming'], entityIndex?: number): [Code, string] | undefined => {
-    const selections = nodes ? nodes.map((n) => n.selectionSet?.selections ?? []) : [operation.selectionSet.selections];
+    const selections = () => (nodes ? nodes.map((n) => n.selectionSet?.selections ?? []) : [operation.selectionSet.selections]);
     const fields = collectFields(schema, fragments, owner, selections, type, variables);
     const out = holder.out as Record<string, unknown>;
     // ownership first: a record that is not the sender's is dropped whole
@@ -276,7 +276,7 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
   };
 
   // the root fields
-  const rootFields = collectFields(schema, fragments, operation, [operation.selectionSet.selections], rootType, variables);
+  const rootFields = collectFields(schema, fragments, operation, () => [operation.selectionSet.selections], rootType, variables);
   for (let i = rootFields.length - 1; i >= 0; i--) {
     const f = rootFields[i];
     if (f.name === '__typename') {

@@ -41,13 +41,14 @@ export function fragmentsOf(document: DocumentNode): FragmentMap {
 /**
  * The fields a member must answer for an object of `type`, given the selections that asked for
  * it (GraphQL's CollectFields: fragments whose type condition applies, `@skip`/`@include` with
- * the request's variables). Cached per selection and type when no directive depends on variables.
+ * the request's variables). Cached per selection and type when no directive depends on variables;
+ * `selectionSets` is only called on a miss.
  */
 export function collectFields(
   schema: GraphQLSchema,
   fragments: FragmentMap,
   owner: object,
-  selectionSets: readonly (readonly SelectionNode[])[],
+  selectionSets: () => readonly (readonly SelectionNode[])[],
   type: GraphQLObjectType,
   variables: Record<string, unknown>,
 ): CollectedField[] {
@@ -82,7 +83,7 @@ export function collectFields(
       }
     }
   };
-  for (const selections of selectionSets) visit(selections);
+  for (const selections of selectionSets()) visit(selections);
   const result = [...fields.values()];
   if (!dynamic) {
     if (byType) byType.set(type.name, result);
