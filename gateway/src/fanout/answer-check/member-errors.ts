@@ -10,6 +10,8 @@ export const MEMBER_ERROR_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_VALIDATION_FAILED',
   'DATABASE_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
+  'OPERATION_RESOLUTION_FAILURE',
+  'INTROSPECTION_DISABLED',
 ]);
 export const GENERIC_MEMBER_ERROR = 'MEMBER_ERROR';
 /** The field-level detail of a BAD_USER_INPUT (`fields: string[]`) is passed on, bounded. */
