@@ -393,9 +393,9 @@ describe('Dockerfile', () => {
   const froms = instructions('FROM');
   const runtime = dockerfile.slice(dockerfile.lastIndexOf(froms[froms.length - 1]));
 
-  it('is multi-stage: a build stage and a runtime stage, both node:20-bookworm-slim', () => {
+  it('is multi-stage: a build stage and a runtime stage, both node:24-bookworm-slim (Active LTS)', () => {
     expect(froms).toHaveLength(2);
-    for (const from of froms) expect(from).toMatch(/^FROM node:20-bookworm-slim AS \w+$/);
+    for (const from of froms) expect(from).toMatch(/^FROM node:24-bookworm-slim AS \w+$/);
     const build = dockerfile.join('\n');
     expect(build).toMatch(/RUN npm ci\b/);
     expect(build).toMatch(/npm run build/);
