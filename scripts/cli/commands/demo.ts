@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { stopOnSignal } from '../cli-error';
+import { CliError, stopOnSignal } from '../cli-error';
 import { repoRoot } from '../repo-root';
 
 export function registerDemo(program: Command): void {
@@ -10,20 +10,32 @@ export function registerDemo(program: Command): void {
     .option('--state <dir>', 'where the demo keeps keys, network.yaml and data', '.infrared/demo')
     .option('--port <port>', 'gateway port', '4000')
     .option('--member-port <port>', 'first member port (members use consecutive ports)', '4001')
+    .option('--no-member-processes', 'run every member inside this process instead of one `infrared member start` process each')
     .addHelpText('after', '\nExamples:\n  $ infrared demo\n  $ infrared demo --port 5000 --member-port 5001\n  $ DATABASE_URL=postgres://postgres@127.0.0.1/infrared infrared demo')
-    .action(async (opts: { state: string; port: string; memberPort: string }) => {
+    .action(async (opts: { state: string; port: string; memberPort: string; memberProcesses: boolean }) => {
       const { startDemoNetwork } = await import('../../demo/demo-network');
+      const { PortInUseError } = await import('../../demo/ports');
       const started = performance.now();
       const log = (line: string) => process.stdout.write(`${line}\n`);
       log('InfraRed demo network: starting… (development mode: stack traces and field suggestions on; `member start` and `gateway start` run in production mode)');
-      const demo = await startDemoNetwork({
+      const starting = startDemoNetwork({
         stateDir: opts.state,
         dataDir: join(repoRoot(), 'demo'),
         gatewayPort: Number(opts.port),
         memberBasePort: Number(opts.memberPort),
         databaseUrl: process.env.DATABASE_URL,
         log: (line) => log(`  ${line}`),
+        memberProcesses: opts.memberProcesses,
+      }).catch((err: Error) => {
+        if (err instanceof PortInUseError) throw new CliError(err.message, 1);
+        throw err;
       });
+      // From now on a signal stops what has started (member processes included), even mid-start.
+      stopOnSignal(async () => {
+        const running = await starting.catch(() => undefined);
+        await running?.stop();
+      }, log);
+      const demo = await starting;
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const rss = Math.round(process.memoryUsage().rss / 1e6);
       const anyMember = Object.keys(demo.tokens)[0];
@@ -31,7 +43,7 @@ export function registerDemo(program: Command): void {
 Ready in ${seconds} s (RSS ${rss} MB).
 
   Gateway      ${demo.gateway.url}
-  Members      ${demo.members.map((m) => `${m.memberId} ${m.url}`).join('\n               ')}
+  Members      ${demo.members.map((m) => `${m.memberId.padEnd(15)} ${m.url}${m.pid ? `  (pid ${m.pid})` : ''}`).join('\n               ')}
   Registry     ${demo.registryFile} (edit it: the gateway reloads without a restart)
 
 Try an anonymous query (PUBLIC data only):
@@ -44,7 +56,13 @@ ${Object.entries(demo.tokens).map(([id, t]) => `  ${id.padEnd(15)} ${t}`).join('
   curl -s ${demo.gateway.url} -H 'content-type: application/json' -H "authorization: Bearer <token of ${anyMember}>" \\
     -d '{"query":"{ viewer { member { id } scopes } services { id name visibility } }"}'
 
-Ctrl-C stops everything.`);
-      stopOnSignal(demo.stop, log);
+${
+  demo.members[0]?.pid
+    ? `Each member is its own process. See partial results: freeze one with  kill -STOP <pid>  (kill -CONT <pid>
+resumes it), or stop it with  kill <pid>; the gateway reports it in extensions.members.
+
+`
+    : ''
+}Ctrl-C stops everything.`);
     });
 }
