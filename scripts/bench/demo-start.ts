@@ -22,7 +22,7 @@ const CLI = join(ROOT, 'dist/scripts/cli/infrared.js');
 
 /** Seconds from spawning the demo to its "Ready" line; then stops it (SIGINT) and waits for the exit. */
 function timeDemo(stateDir: string, inProcess: boolean): Promise<number> {
-  const args = [CLI, 'demo', '--state', stateDir, '--port', String(PORT), '--member-port', String(PORT + 1), ...(inProcess ? ['--no-member-processes'] : [])];
+  const args = [CLI, 'demo', '--state', stateDir, '--port', String(PORT), '--member-port', String(PORT + 1), ...(inProcess ? [] : ['--member-processes'])];
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'error' } });
   let out = '';

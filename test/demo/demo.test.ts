@@ -148,7 +148,7 @@ describe('infrared demo: stopped while starting', () => {
   it('SIGTERM in the middle of the start leaves no member process behind', async () => {
     const state = join(dir, 'interrupted');
     const memberPort = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, [CLI, 'demo', '--state', state, '--port', '0', '--member-port', String(memberPort)], {
+    const child = spawn(process.execPath, [CLI, 'demo', '--state', state, '--port', '0', '--member-port', String(memberPort), '--member-processes'], {
       cwd: ROOT,
       env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl() },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -10,9 +10,9 @@ export function registerDemo(program: Command): void {
     .option('--state <dir>', 'where the demo keeps keys, network.yaml and data', '.infrared/demo')
     .option('--port <port>', 'gateway port', '4000')
     .option('--member-port <port>', 'first member port (members use consecutive ports)', '4001')
-    .option('--no-member-processes', 'run every member inside this process instead of one `infrared member start` process each')
-    .addHelpText('after', '\nExamples:\n  $ infrared demo\n  $ infrared demo --port 5000 --member-port 5001\n  $ DATABASE_URL=postgres://postgres@127.0.0.1/infrared infrared demo')
-    .action(async (opts: { state: string; port: string; memberPort: string; memberProcesses: boolean }) => {
+    .option('--member-processes', 'run each member as its own `infrared member start` process, so one can be stopped or frozen (kill -STOP <pid>) on its own')
+    .addHelpText('after', '\nExamples:\n  $ infrared demo\n  $ infrared demo --port 5000 --member-port 5001\n  $ infrared demo --member-processes\n  $ DATABASE_URL=postgres://postgres@127.0.0.1/infrared infrared demo')
+    .action(async (opts: { state: string; port: string; memberPort: string; memberProcesses?: boolean }) => {
       const { startDemoNetwork } = await import('../../demo/demo-network');
       const { PortInUseError } = await import('../../demo/ports');
       const started = performance.now();
@@ -25,7 +25,7 @@ export function registerDemo(program: Command): void {
         memberBasePort: Number(opts.memberPort),
         databaseUrl: process.env.DATABASE_URL,
         log: (line) => log(`  ${line}`),
-        memberProcesses: opts.memberProcesses,
+        memberProcesses: opts.memberProcesses === true,
       }).catch((err: Error) => {
         if (err instanceof PortInUseError) throw new CliError(err.message, 1);
         throw err;
