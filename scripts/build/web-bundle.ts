@@ -1,7 +1,8 @@
 /**
  * Builds the web bundle (dist/web) only when something it is made from changed: every file under
- * web/, package.json and package-lock.json (the versions of vite, react, graphiql…). Their
- * content hash is kept in dist/web/.build-stamp; a matching stamp means the bundle is up to date.
+ * web/, package-lock.json (the versions of vite, react, graphiql…) and package.json's dependency
+ * fields (not its scripts). Their content hash is kept in dist/web/.build-stamp; a matching stamp
+ * means the bundle is up to date.
  * Usage: node dist/scripts/build/web-bundle.js [--force]
  */
 import { execFileSync } from 'node:child_process';
@@ -18,13 +19,21 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
+/** package.json's fields that decide what gets installed. */
+function dependencyFields(file: string): string {
+  if (!existsSync(file)) return '';
+  const pkg = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  return JSON.stringify(['dependencies', 'devDependencies', 'optionalDependencies', 'overrides', 'engines'].map((k) => [k, pkg[k] ?? null]));
+}
+
 /** The content hash of the web bundle's inputs: paths and bytes, so a rename counts as a change. */
 export function webSourceHash(root: string): string {
   const hash = createHash('sha256');
-  const inputs = [...filesUnder(join(root, 'web')), join(root, 'package.json'), join(root, 'package-lock.json')].filter((f) => existsSync(f));
+  const inputs = [...filesUnder(join(root, 'web')), join(root, 'package-lock.json')].filter((f) => existsSync(f));
   for (const file of inputs) {
     hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
+  hash.update('package.json').update('\0').update(dependencyFields(join(root, 'package.json')));
   return hash.digest('hex');
 }
 
