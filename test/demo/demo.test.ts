@@ -147,25 +147,30 @@ function processesMentioning(text: string): number[] {
 describe('infrared demo: stopped while starting', () => {
   it('SIGTERM in the middle of the start leaves no member process behind', async () => {
     const state = join(dir, 'interrupted');
-    const memberPort = 20_000 + Math.floor(Math.random() * 20_000);
-    const child = spawn(process.execPath, [CLI, 'demo', '--state', state, '--port', '0', '--member-port', String(memberPort), '--member-processes'], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    let out = '';
-    await new Promise<void>((resolveStarted, reject) => {
-      child.stdout.on('data', (c) => {
-        out += c;
-        // by the third import, the first members' processes have been spawned
-        if (/member ironweed: imported/.test(out)) resolveStarted();
+    for (let attempt = 1; ; attempt++) {
+      const memberPort = 20_000 + Math.floor(Math.random() * 20_000);
+      const child = spawn(process.execPath, [CLI, 'demo', '--state', state, '--port', '0', '--member-port', String(memberPort), '--member-processes'], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: '', DATABASE_URL: databaseUrl() },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
-      void exited.then(() => reject(new Error(`demo exited early: ${out}`)));
-    });
-    expect(processesMentioning(state).length).toBeGreaterThan(1);
-    child.kill('SIGTERM');
-    await exited;
-    expect(processesMentioning(state)).toEqual([]);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      let out = '';
+      child.stderr.on('data', (c) => (out += c));
+      const midStart = await new Promise<boolean>((resolveStarted, reject) => {
+        child.stdout.on('data', (c) => {
+          out += c;
+          // by the third import, the first members' processes have been spawned
+          if (/member ironweed: imported/.test(out)) resolveStarted(true);
+        });
+        void exited.then(() => (/already in use/.test(out) && attempt < 4 ? resolveStarted(false) : reject(new Error(`demo exited early: ${out}`))));
+      });
+      if (!midStart) continue; // a random port block that happened to be taken
+      expect(processesMentioning(state).length).toBeGreaterThan(1);
+      child.kill('SIGTERM');
+      await exited;
+      expect(processesMentioning(state)).toEqual([]);
+      return;
+    }
   });
 });
