@@ -23,6 +23,11 @@ export interface DemoOptions {
   memberBasePort: number;
   /** A real PostgreSQL instead of the embedded one (each member gets a schema). */
   databaseUrl?: string;
+  /**
+   * The embedded PostgreSQL, already starting in `<stateDir>/pgdata` (the CLI starts it before
+   * loading the rest of the code, so both overlap). Stopped with the demo. Default: started here.
+   */
+  embedded?: Promise<EmbeddedPostgres>;
   log: (line: string) => void;
   logger?: Logger;
   /**
@@ -77,6 +82,10 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
       await s.stop().catch((err) => logger.error({ part: s.name, err: (err as Error).message }, 'stop failed'));
     }
   };
+  if (opts.embedded) {
+    const embedded = opts.embedded;
+    started.push({ name: 'embedded database', stop: async () => (await embedded).stop() });
+  }
   try {
     const roster = parse(readFileSync(join(opts.dataDir, 'members.yaml'), 'utf8')) as DemoMember[];
     await assertPortsFree([
@@ -97,7 +106,10 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
     writeFileSync(registryFile, `# InfraRed demo registry, written by \`npm start\`. The gateway watches this file.\n${stringify(registry)}`);
 
     let databaseUrl = opts.databaseUrl;
-    if (!databaseUrl) {
+    if (!databaseUrl && opts.embedded) {
+      opts.log('database: embedded PostgreSQL (PGlite), shared by all demo members');
+      databaseUrl = (await opts.embedded).url;
+    } else if (!databaseUrl) {
       opts.log('database: starting embedded PostgreSQL (PGlite), shared by all demo members…');
       const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(stateDir, 'pgdata'), logger });
       started.push({ name: 'embedded database', stop: () => embedded.stop() });

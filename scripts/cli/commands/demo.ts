@@ -1,5 +1,8 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { parse } from 'yaml';
+import type { EmbeddedPostgres } from '../../../subgraphs/member/src/db/embedded';
 import { CliError, stopOnSignal } from '../cli-error';
 import { repoRoot } from '../repo-root';
 
@@ -13,17 +16,37 @@ export function registerDemo(program: Command): void {
     .option('--member-processes', 'run each member as its own `infrared member start` process, so one can be stopped or frozen (kill -STOP <pid>) on its own')
     .addHelpText('after', '\nExamples:\n  $ infrared demo\n  $ infrared demo --port 5000 --member-port 5001\n  $ infrared demo --member-processes\n  $ DATABASE_URL=postgres://postgres@127.0.0.1/infrared infrared demo')
     .action(async (opts: { state: string; port: string; memberPort: string; memberProcesses?: boolean }) => {
-      const { startDemoNetwork } = await import('../../demo/demo-network');
-      const { PortInUseError } = await import('../../demo/ports');
       const started = performance.now();
       const log = (line: string) => process.stdout.write(`${line}\n`);
       log('InfraRed demo network: starting… (development mode: stack traces and field suggestions on; `member start` and `gateway start` run in production mode)');
+      const dataDir = join(repoRoot(), 'demo');
+      const gatewayPort = Number(opts.port);
+      const memberBasePort = Number(opts.memberPort);
+      // Ports first, before any work; then the embedded database starts (a child process) while
+      // this process loads the gateway and subgraph code.
+      const { assertPortsFree, PortInUseError } = await import('../../demo/ports');
+      const roster = (parse(readFileSync(join(dataDir, 'members.yaml'), 'utf8')) as { id: string }[]).map((m) => m.id);
+      try {
+        await assertPortsFree([{ port: gatewayPort, what: 'the gateway' }, ...roster.map((id, i) => ({ port: memberBasePort + i, what: `member ${id}` }))]);
+      } catch (err) {
+        if (err instanceof PortInUseError) throw new CliError(err.message, 1);
+        throw err;
+      }
+      let embedded: Promise<EmbeddedPostgres> | undefined;
+      if (!process.env.DATABASE_URL) {
+        const { startEmbeddedPostgres } = await import('../../../subgraphs/member/src/db/embedded');
+        const { createLogger } = await import('../../../common/logger');
+        embedded = startEmbeddedPostgres({ dataDir: join(resolve(opts.state), 'pgdata'), logger: createLogger('demo', process.env.LOG_LEVEL ?? 'warn') });
+        embedded.catch(() => undefined); // reported by the demo, which awaits it
+      }
+      const { startDemoNetwork } = await import('../../demo/demo-network');
       const starting = startDemoNetwork({
         stateDir: opts.state,
-        dataDir: join(repoRoot(), 'demo'),
-        gatewayPort: Number(opts.port),
-        memberBasePort: Number(opts.memberPort),
+        dataDir,
+        gatewayPort,
+        memberBasePort,
         databaseUrl: process.env.DATABASE_URL,
+        embedded,
         log: (line) => log(`  ${line}`),
         memberProcesses: opts.memberProcesses === true,
       }).catch((err: Error) => {
