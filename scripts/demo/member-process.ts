@@ -66,7 +66,7 @@ export async function startMemberProcess(opts: {
     const url = await new Promise<string>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
       lines.on('line', (line) => {
-        const m = / listening on (http:\/\/\S+)$/.exec(line);
+        const m = / listening on (http:\/\/\S+\/graphql)/.exec(line);
         if (m) resolve(m[1]);
       });
       void exited.then((code) => reject(new Error(`member ${opts.memberId} exited with code ${code} before listening`)));
