@@ -7,7 +7,7 @@
 # See docker-compose.yml and deploy/README.md for a whole network.
 
 # ---- build: compile the TypeScript and the web pages, then drop the dev dependencies ----
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV NODE_ENV=development
 COPY package.json package-lock.json ./
@@ -17,7 +17,7 @@ COPY . .
 RUN npm run build && rm -rf dist/test && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: only what the CLI needs, as an unprivileged user ----
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \
     HOST=0.0.0.0

@@ -15,8 +15,8 @@ import { readPrivateJwk, type PrivateJwk } from '../../common/auth/keys';
 import { createApolloHandler } from '../../common/http/apollo-handler';
 import { operationResolutionPlugin } from '../../common/http/operation-resolution';
 import { introspectionPolicyPlugin } from '../../common/graphql-limits/introspection-policy';
-import { sendGraphQLError, sendJson } from '../../common/http/send';
-import { startHttpServer, type RouteHandler } from '../../common/http/server';
+import { sendJson } from '../../common/http/send';
+import { startHttpServer, type ShutdownOptions } from '../../common/http/server';
 import { createLogger, type Logger } from '../../common/logger';
 import { RegistryWatcher } from '../../common/registry/registry-watcher';
 import { SCHEMA_VERSION } from '../../schema/version';
@@ -70,8 +70,11 @@ export interface Gateway {
   registry: RegistryWatcher;
   health: MemberHealth;
   caller: MemberCaller;
-  /** Stops accepting requests, drains those in flight (up to `drainMs`), then closes connections. */
-  stop(drainMs?: number): Promise<void>;
+  /**
+   * Graceful shutdown (see docs/operate-gateway.md): `drainDelayMs` defaults to 0 here; the CLI
+   * passes `config.shutdownDelayMs` on SIGTERM. Calling it again returns the same promise.
+   */
+  stop(shutdown?: ShutdownOptions): Promise<void>;
 }
 
 /** Composes the supergraph once: the in-process `network` subgraph and the logical `members` one. */
@@ -265,15 +268,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       return retryAfter === undefined ? undefined : { status: 429, code: 'RATE_LIMITED', message: 'Too many requests', headers: { 'retry-after': String(retryAfter) } };
     },
   });
-  let accepting = true;
-  const graphql: RouteHandler = (req, res) => {
-    if (!accepting) return sendGraphQLError(res, 503, 'SHUTTING_DOWN', 'the gateway is shutting down', { connection: 'close' });
-    return apolloHandler(req, res);
-  };
   const web = createWebSite({ root: webDir });
   const http = await startHttpServer({
     routes: {
-      '/graphql': graphql,
+      '/graphql': apolloHandler,
       '/explorer': web.explorer,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       // the network contract as SDL: what introspection tells, for anyone (introspection itself needs a token in production)
@@ -290,16 +288,15 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);
       },
-      '/ready': (_req, res) =>
-        accepting
-          ? sendJson(res, 200, { status: 'ready', schemaVersion: SCHEMA_VERSION, members: registry.registry.members.length })
-          : sendJson(res, 503, { status: 'shutting down' }),
+      '/ready': (_req, res) => sendJson(res, 200, { status: 'ready', schemaVersion: SCHEMA_VERSION, members: registry.registry.members.length }),
     },
     fallback: web.fallback,
     port: config.port,
     host: config.host,
     logger,
+    serviceName: 'the gateway',
   });
+  let stopping: Promise<void> | undefined;
   logger.info({ url: `${http.url}/graphql`, members: registry.registry.members.length }, 'gateway listening');
   return {
     url: `${http.url}/graphql`,
@@ -308,18 +305,19 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     registry,
     health,
     caller,
-    async stop(drainMs = 10_000) {
-      if (!accepting) return;
-      accepting = false;
-      registry.stop();
-      health.stop();
-      publicIndex?.stop();
-      caller.stop();
-      await http.close(drainMs);
-      await apollo.stop();
-      await client.close();
-      await healthAgent.close();
-      redis?.disconnect();
+    stop(shutdown: ShutdownOptions = {}) {
+      stopping ??= (async () => {
+        await http.close({ drainTimeoutMs: config.shutdownTimeoutMs, ...shutdown });
+        registry.stop();
+        health.stop();
+        publicIndex?.stop();
+        caller.stop();
+        await apollo.stop();
+        await client.close();
+        await healthAgent.close();
+        redis?.disconnect();
+      })();
+      return stopping;
     },
   };
 }

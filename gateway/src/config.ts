@@ -75,6 +75,10 @@ export const gatewayConfigSchema = z.strictObject({
   /** Redis for state shared by gateway replicas (rate limits, response cache, public index). */
   redisUrl: z.string().optional(),
   registryPollMs: z.coerce.number().int().positive().default(2_000),
+  /** On SIGTERM/SIGINT, how long /ready answers 503 while requests are still served (load balancers move away). */
+  shutdownDelayMs: z.coerce.number().int().min(0).max(300_000).default(5_000),
+  /** Then, how long requests in flight may take to finish before their connections are closed. */
+  shutdownTimeoutMs: z.coerce.number().int().min(0).max(300_000).default(10_000),
   /**
    * Production (the default) hides stack traces and field suggestions. Development mode is
    * opt-in: `NODE_ENV=development`, or `infrared gateway start --dev`.
@@ -130,6 +134,8 @@ export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_RESPONSE_CACHE_TTL_S: 'responseCacheTtlSeconds',
   INFRARED_PUBLIC_INDEX_REFRESH_S: 'publicIndexRefreshSeconds',
   INFRARED_DEDUPE_REQUESTS: 'dedupeRequests',
+  INFRARED_SHUTDOWN_DELAY_MS: 'shutdownDelayMs',
+  INFRARED_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   NODE_ENV: 'production',
 };
 

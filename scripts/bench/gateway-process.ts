@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const gateway = await createGateway({ port: 0, logger: createLogger('bench-gateway', 'error'), rateLimitPoints: 1_000_000_000, ...settings });
   process.stdout.write(`${JSON.stringify({ url: gateway.url })}\n`);
   process.on('SIGTERM', async () => {
-    await gateway.stop(1000);
+    await gateway.stop({ drainTimeoutMs: 1000 });
     process.exit(0);
   });
 }

@@ -10,6 +10,8 @@ import { formatSummary, importMemberData } from '../../subgraphs/member/src/impo
 import { serveMember } from '../../subgraphs/member/src/serve';
 import type { MemberSubgraph } from '../../subgraphs/member/src/app';
 import { ensureKey, pinned } from './demo-keys';
+import { startMemberProcess } from './member-process';
+import { assertPortsFree } from './ports';
 
 export interface DemoOptions {
   /** Where the demo keeps its state: network.yaml, keys, the embedded database. */
@@ -21,13 +23,33 @@ export interface DemoOptions {
   memberBasePort: number;
   /** A real PostgreSQL instead of the embedded one (each member gets a schema). */
   databaseUrl?: string;
+  /**
+   * The embedded PostgreSQL, already starting in `<stateDir>/pgdata` (the CLI starts it before
+   * loading the rest of the code, so both overlap). Stopped with the demo. Default: started here.
+   */
+  embedded?: Promise<EmbeddedPostgres>;
   log: (line: string) => void;
   logger?: Logger;
+  /**
+   * Run each member as its own `infrared member start` process (sharing the embedded PostgreSQL
+   * over its socket), so one can be stopped or frozen (`kill -STOP <pid>`) on its own. Default:
+   * every member in this process.
+   */
+  memberProcesses?: boolean;
+}
+
+/** A running demo member, in this process or in its own (then with its `pid`). */
+export interface DemoMemberHandle {
+  memberId: string;
+  url: string;
+  port: number;
+  pid?: number;
+  stop(): Promise<void>;
 }
 
 export interface DemoNetwork {
   gateway: Gateway;
-  members: MemberSubgraph[];
+  members: DemoMemberHandle[];
   tokens: Record<string, string>;
   registryFile: string;
   stop(): Promise<void>;
@@ -44,9 +66,10 @@ interface DemoMember {
 }
 
 /**
- * Starts the whole demo network in one process: one embedded PostgreSQL shared by all members
- * (a schema each), every member seeded from its YAML file through the import code users run,
- * keys for every member and for the gateway, and the gateway on top.
+ * Starts the whole demo network: one embedded PostgreSQL shared by all members (a schema each),
+ * every member seeded from its YAML file through the import code users run, keys for every member
+ * and for the gateway, the members (in this process, or a process each), and the gateway on top.
+ * Every fixed port is checked before anything else is done.
  */
 export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> {
   const logger = opts.logger ?? createLogger('demo', process.env.LOG_LEVEL ?? 'warn');
@@ -59,8 +82,16 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
       await s.stop().catch((err) => logger.error({ part: s.name, err: (err as Error).message }, 'stop failed'));
     }
   };
+  if (opts.embedded) {
+    const embedded = opts.embedded;
+    started.push({ name: 'embedded database', stop: async () => (await embedded).stop() });
+  }
   try {
     const roster = parse(readFileSync(join(opts.dataDir, 'members.yaml'), 'utf8')) as DemoMember[];
+    await assertPortsFree([
+      { port: opts.gatewayPort, what: 'the gateway' },
+      ...roster.map((m, i) => ({ port: opts.memberBasePort + i, what: `member ${m.id}` })),
+    ]);
     const keysDir = join(stateDir, 'keys');
     const gatewayKey = await ensureKey(keysDir, 'demo-gateway');
     const memberKeys = Object.fromEntries(await Promise.all(roster.map(async (m) => [m.id, await ensureKey(keysDir, m.id)] as const)));
@@ -75,27 +106,49 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
     writeFileSync(registryFile, `# InfraRed demo registry, written by \`npm start\`. The gateway watches this file.\n${stringify(registry)}`);
 
     let databaseUrl = opts.databaseUrl;
-    if (!databaseUrl) {
+    if (!databaseUrl && opts.embedded) {
+      opts.log('database: embedded PostgreSQL (PGlite), shared by all demo members');
+      databaseUrl = (await opts.embedded).url;
+    } else if (!databaseUrl) {
       opts.log('database: starting embedded PostgreSQL (PGlite), shared by all demo members…');
       const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(stateDir, 'pgdata'), logger });
       started.push({ name: 'embedded database', stop: () => embedded.stop() });
       databaseUrl = embedded.url;
     }
 
-    const members: MemberSubgraph[] = [];
+    const starting: Promise<DemoMemberHandle>[] = [];
     for (const [i, m] of roster.entries()) {
       const schema = `member_${m.id.replace(/-/g, '_')}`;
       const orm = await openDatabase({ url: databaseUrl, schema, poolMax: 2 }, logger);
-      started.push({ name: `database pool ${m.id}`, stop: () => orm.close(true) });
+      const closeOrm = () => orm.close(true);
+      started.push({ name: `database pool ${m.id}`, stop: closeOrm });
       const summary = await importMemberData(orm, m.id, readFileSync(join(opts.dataDir, 'members', `${m.id}.yaml`), 'utf8'), { prune: true });
       opts.log(`member ${m.id}: imported (${formatSummary(summary).map((l) => l.split(',')[0]).join('; ')})`);
-      const member = await serveMember(
-        { memberId: m.id, languages: m.languages, port: opts.memberBasePort + i, host: '127.0.0.1', registryFile, databaseSchema: schema, acceptDirectTokens: false, production: false },
-        { logger, orm, signingKey: memberKeys[m.id] },
-      );
-      started.push({ name: `member ${m.id}`, stop: () => member.stop() });
-      members.push(member);
+      const port = opts.memberBasePort + i;
+      if (opts.memberProcesses) {
+        // this process is done with the member's database; its own process opens it (the next import overlaps its start)
+        await closeOrm();
+        started.splice(started.findIndex((x) => x.stop === closeOrm), 1);
+        const url = databaseUrl;
+        starting.push(
+          startMemberProcess({ memberId: m.id, port, databaseUrl: url, schema, registryFile, keyFile: join(keysDir, `${m.id}.jwk.json`), languages: m.languages }).then((member) => {
+            started.push({ name: `member ${m.id}`, stop: () => member.stop() });
+            return member;
+          }),
+        );
+      } else {
+        const member: MemberSubgraph = await serveMember(
+          { memberId: m.id, languages: m.languages, port, host: '127.0.0.1', registryFile, databaseSchema: schema, acceptDirectTokens: false, production: false },
+          { logger, orm, signingKey: memberKeys[m.id] },
+        );
+        started.push({ name: `member ${m.id}`, stop: () => member.stop() });
+        starting.push(Promise.resolve(member));
+      }
     }
+    const settled = await Promise.allSettled(starting);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const members = settled.map((r) => (r as PromiseFulfilledResult<DemoMemberHandle>).value);
 
     const gateway = await createGateway({ registryFile, port: opts.gatewayPort, gatewayId: 'demo-gateway', signingKey: gatewayKey, logger, production: false });
     started.push({ name: 'gateway', stop: () => gateway.stop() });

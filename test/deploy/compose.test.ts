@@ -17,6 +17,8 @@ jest.setTimeout(120_000);
 
 interface Service {
   image?: string;
+  pull_policy?: string;
+  stop_grace_period?: string;
   build?: string | { context?: string; dockerfile?: string };
   command?: string | string[];
   environment?: Record<string, string | number | boolean | null> | string[];
@@ -46,11 +48,41 @@ const secretsOf = (s: Service): string[] => (s.secrets ?? []).map((x) => (typeof
 const dependsOf = (s: Service): Record<string, string | undefined> =>
   Array.isArray(s.depends_on) ? Object.fromEntries(s.depends_on.map((d) => [d, undefined])) : Object.fromEntries(Object.entries(s.depends_on ?? {}).map(([k, v]) => [k, v?.condition]));
 
+/** The one service that builds the image from this repository. */
+const builders = services.filter(([, s]) => s.build !== undefined);
+const builtImage = builders[0]?.[1].image;
 /** Services that run our image (built from this repository): the CLI is their entrypoint. */
-const infrared = services.filter(([, s]) => s.build !== undefined);
+const infrared = services.filter(([, s]) => s.build !== undefined || (builtImage !== undefined && s.image === builtImage));
 const roleOf = (s: Service) => commandOf(s)[0];
 const members = infrared.filter(([, s]) => roleOf(s) === 'member');
 const gateways = infrared.filter(([, s]) => roleOf(s) === 'gateway');
+
+/** Each member's database, role (user) and password variable, from its DATABASE_URL. */
+const memberDatabases = members.map(([, s]) => {
+  const url = new URL(envOf(s).DATABASE_URL.replace(/\$\{[^}]*\}/, 'x'));
+  return { db: url.pathname.slice(1), role: url.username, variable: /\$\{([A-Z_]+):/.exec(envOf(s).DATABASE_URL)?.[1] ?? '' };
+});
+
+/** A psql script as statements: `\meta` commands are one line each, SQL ends at `;`; comments dropped, spaces collapsed. */
+function psqlStatements(script: string): string[] {
+  const out: string[] = [];
+  let sqlPart = '';
+  for (const raw of script.split('\n')) {
+    const line = raw.replace(/--.*$/, '').trim();
+    if (!line) continue;
+    if (line.startsWith('\\') && !sqlPart) {
+      out.push(line.replace(/\s+/g, ' '));
+      continue;
+    }
+    sqlPart += ` ${line}`;
+    if (line.endsWith(';')) {
+      out.push(sqlPart.replace(/;$/, '').replace(/\s+/g, ' ').trim());
+      sqlPart = '';
+    }
+  }
+  if (sqlPart.trim()) out.push(sqlPart.trim());
+  return out;
+}
 
 /** Bind mounts as [host source, container target]; named volumes are left out. */
 function bindMounts(s: Service): { source: string; target: string }[] {
@@ -115,7 +147,25 @@ describe('docker-compose.yml', () => {
     expect(test).toContain(`127.0.0.1:${envOf(s).PORT}/health`);
   });
 
-  it.each(infrared)('%s: the build context exists and holds the Dockerfile', (_name, s) => {
+  it('builds the image once, under one tag that every InfraRed service reuses and never pulls', () => {
+    expect(builders.map(([name]) => name)).toEqual(['gateway']);
+    expect(builtImage).toMatch(/^[a-z0-9-]+:local$/);
+    expect(infrared.map(([name]) => name).sort()).toEqual(['gateway', 'member-ironweed', 'member-kafshata', 'member-nodo-sur']);
+    for (const [, s] of infrared) {
+      expect(s.image).toBe(builtImage);
+      if (s.build === undefined) expect(s.pull_policy).toBe('never'); // a local tag must never be fetched from a registry
+    }
+  });
+
+  it.each(infrared)('%s gives the graceful shutdown (drain delay + in-flight timeout) time before SIGKILL', (_name, s) => {
+    const seconds = /^(\d+)s$/.exec(s.stop_grace_period ?? '')?.[1];
+    const env = envOf(s);
+    const delayMs = Number(env.INFRARED_SHUTDOWN_DELAY_MS ?? 5000);
+    const timeoutMs = Number(env.INFRARED_SHUTDOWN_TIMEOUT_MS ?? 10_000);
+    expect(Number(seconds) * 1000).toBeGreaterThan(delayMs + timeoutMs);
+  });
+
+  it.each(builders)('%s: the build context exists and holds the Dockerfile', (_name, s) => {
     const context = typeof s.build === 'string' ? s.build : (s.build?.context ?? '.');
     const dockerfile = typeof s.build === 'object' && s.build.dockerfile ? s.build.dockerfile : 'Dockerfile';
     const dir = join(ROOT, repoPath(context));
@@ -187,13 +237,71 @@ describe('docker-compose.yml', () => {
       }
     });
 
-    it('the postgres init script is mounted into docker-entrypoint-initdb.d and creates the database of every member', () => {
+    it('the postgres init script is mounted into docker-entrypoint-initdb.d', () => {
       const init = bindMounts(compose.services.postgres).find((m) => m.source === './deploy/postgres-init.sql');
       expect(init?.target).toMatch(/^\/docker-entrypoint-initdb\.d\/.+\.sql$/);
-      const created = [...read('deploy/postgres-init.sql').matchAll(/^CREATE DATABASE (\w+);/gim)].map((m) => m[1]).sort();
-      const used = members.map(([, s]) => new URL(envOf(s).DATABASE_URL.replace('${POSTGRES_PASSWORD}', 'x')).pathname.slice(1)).sort();
-      expect(created).toEqual(used);
-      expect(new Set(used).size).toBe(members.length); // one database per member
+    });
+  });
+
+  describe('deploy/postgres-init.sql: a role and a database per member, no rights across', () => {
+    const statements = psqlStatements(read('deploy/postgres-init.sql'));
+    const superuserDb = envOf(compose.services.postgres).POSTGRES_DB;
+
+    it('stops at the first error (a missing password is a failed start, not a role without one)', () => {
+      expect(statements[0]).toBe('\\set ON_ERROR_STOP on');
+    });
+
+    it('creates exactly the members\' databases, each with its own owner role', () => {
+      const created = statements.filter((x) => /^CREATE DATABASE /i.test(x)).map((x) => /^CREATE DATABASE (\w+) OWNER (\w+)$/i.exec(x)?.slice(1));
+      expect(created.sort()).toEqual(memberDatabases.map((m) => [m.db, m.role]).sort());
+      expect(new Set(created.map((c) => c?.[1])).size).toBe(members.length); // no role owns two
+      expect(new Set(created.map((c) => c?.[0])).size).toBe(members.length);
+    });
+
+    it.each(members.map(([name]) => name))('%s: a login role with no superuser, database or role creation rights, and its password from its own variable', (name) => {
+      const m = memberDatabases[members.findIndex(([n]) => n === name)];
+      const role = statements.find((x) => new RegExp(`^CREATE ROLE ${m.role} `, 'i').test(x));
+      expect(role).toBeDefined();
+      for (const word of ['LOGIN', 'NOSUPERUSER', 'NOCREATEDB', 'NOCREATEROLE', 'NOREPLICATION', 'NOBYPASSRLS']) expect(role!.split(' ')).toContain(word);
+      const variable = /PASSWORD :'(\w+)'$/.exec(role!)?.[1];
+      expect(variable).toBeDefined();
+      expect(statements).toContain(`\\getenv ${variable} ${m.variable}`);
+      expect(statements).toContain(`REVOKE ALL ON DATABASE ${m.db} FROM PUBLIC`);
+    });
+
+    it('revokes CONNECT from PUBLIC on the maintenance databases and the superuser\'s', () => {
+      for (const db of ['postgres', 'template1', superuserDb]) expect(statements).toContain(`REVOKE CONNECT, TEMPORARY ON DATABASE ${db} FROM PUBLIC`);
+    });
+
+    it('grants nothing, and nothing else: only the statements above', () => {
+      expect(statements.filter((x) => /^GRANT /i.test(x))).toEqual([]);
+      const known = /^(\\set ON_ERROR_STOP on|\\getenv \w+ [A-Z_]+|CREATE ROLE .+|CREATE DATABASE .+|REVOKE (ALL|CONNECT, TEMPORARY) ON DATABASE \w+ FROM PUBLIC)$/;
+      expect(statements.filter((x) => !known.test(x))).toEqual([]);
+    });
+  });
+
+  describe('the file\'s header and deploy/README.md', () => {
+    const header = read('docker-compose.yml').split('\n').filter((l) => l.startsWith('#')).map((l) => l.replace(/^#\s*/, '')).join('\n');
+    const commandsIn = (text: string) => [...text.matchAll(/(docker compose [a-z][^\n→]*?)\s*(?:→|$)/gm)].map((m) => m[1].trim());
+
+    it('name the same docker compose commands, in the same order', () => {
+      const fromHeader = commandsIn(header);
+      expect(fromHeader.length).toBeGreaterThanOrEqual(3);
+      for (const command of fromHeader) expect(deployReadme).toContain(command);
+      const order = (cmds: string[]) => cmds.map((c) => c.split(' ').slice(0, 3).join(' ')).filter((c, i, all) => all.indexOf(c) === i);
+      const readmeSteps = order(commandsIn(deployReadme)).filter((c) => /^docker compose (build|run|up)$/.test(c));
+      expect(order(fromHeader)).toEqual(readmeSteps);
+      for (const c of ['docker compose build', 'docker compose up -d']) {
+        expect(fromHeader).toContain(c);
+        expect(commandsIn(deployReadme)).toContain(c);
+      }
+    });
+
+    it('give the same password setup', () => {
+      const line = /for v in [^\n]+/.exec(header)?.[0];
+      expect(line).toBeDefined();
+      expect(deployReadme).toContain(line!);
+      for (const { variable } of memberDatabases) expect(line).toContain(variable);
     });
   });
 
@@ -219,19 +327,37 @@ describe('docker-compose.yml', () => {
       expect(dependsOf(s)).toEqual({ postgres: 'service_healthy' });
     });
 
-    it('the gateway: its id and key secret, Redis, and every member healthy first', () => {
+    it('the gateway: its id and key secret, and Redis first, but never the members (partial results)', () => {
       const s = compose.services.gateway;
       const env = envOf(s);
       expect(env).toMatchObject({ INFRARED_GATEWAY_ID: 'compose-gateway', INFRARED_GATEWAY_KEY: '/run/secrets/gateway-key', REDIS_URL: 'redis://redis:6379', HOST: '0.0.0.0', PORT: '4000', INFRARED_REGISTRY: '/run/infrared/network.yaml' });
       expect(secretsOf(s)).toEqual(['gateway-key']);
       expect(compose.secrets!['gateway-key'].file).toBe(`./deploy/keys/${env.INFRARED_GATEWAY_ID}.jwk.json`);
-      expect(dependsOf(s)).toEqual({ ...Object.fromEntries(members.map(([name]) => [name, 'service_healthy'])), redis: 'service_healthy' });
+      expect(dependsOf(s)).toEqual({ redis: 'service_healthy' });
+      for (const [name] of members) expect(Object.keys(dependsOf(s))).not.toContain(name);
     });
 
-    it('the database password comes from the operator, not from the repository', () => {
-      expect(String(envOf(compose.services.postgres).POSTGRES_PASSWORD)).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
-      for (const [, s] of members) expect(envOf(s).DATABASE_URL).toContain(':${POSTGRES_PASSWORD}@');
-      expect(deployReadme).toContain('POSTGRES_PASSWORD=');
+    it('database passwords come from the operator; each member gets only its own, never the superuser\'s', () => {
+      const postgresEnv = envOf(compose.services.postgres);
+      expect(postgresEnv.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+      const seen = new Set<string>();
+      for (const [, s] of members) {
+        const url = envOf(s).DATABASE_URL;
+        const [, user, variable] = /^postgres:\/\/([a-z_]+):\$\{([A-Z_]+):\?[^}]*\}@/.exec(url) ?? [];
+        expect(user).toBe(`member_${envOf(s).INFRARED_MEMBER_ID.replace(/-/g, '_')}`);
+        expect(variable).toBe(`MEMBER_${envOf(s).INFRARED_MEMBER_ID.replace(/-/g, '_').toUpperCase()}_DB_PASSWORD`);
+        expect(seen.has(variable)).toBe(false);
+        seen.add(variable);
+        // the postgres service hands the same variable to the init script
+        expect(postgresEnv[variable]).toMatch(new RegExp(`^\\$\\{${variable}:\\?`));
+        const everything = JSON.stringify(s);
+        expect(everything).not.toContain('POSTGRES_PASSWORD');
+        for (const other of members.map(([, o]) => o).filter((o) => o !== s)) {
+          expect(everything).not.toContain(/\$\{([A-Z_]+):/.exec(envOf(other).DATABASE_URL)![1]);
+        }
+        expect(deployReadme).toContain(`${variable}=`);
+      }
+      expect(Object.keys(compose.services).filter((name) => JSON.stringify(compose.services[name]).includes('POSTGRES_PASSWORD'))).toEqual(['postgres']);
     });
   });
 
@@ -267,9 +393,9 @@ describe('Dockerfile', () => {
   const froms = instructions('FROM');
   const runtime = dockerfile.slice(dockerfile.lastIndexOf(froms[froms.length - 1]));
 
-  it('is multi-stage: a build stage and a runtime stage, both node:20-bookworm-slim', () => {
+  it('is multi-stage: a build stage and a runtime stage, both node:24-bookworm-slim (Active LTS)', () => {
     expect(froms).toHaveLength(2);
-    for (const from of froms) expect(from).toMatch(/^FROM node:20-bookworm-slim AS \w+$/);
+    for (const from of froms) expect(from).toMatch(/^FROM node:24-bookworm-slim AS \w+$/);
     const build = dockerfile.join('\n');
     expect(build).toMatch(/RUN npm ci\b/);
     expect(build).toMatch(/npm run build/);

@@ -22,7 +22,7 @@ beforeAll(async () => {
   slow = await fakeMember(healthyAnswer({ data: { services: [{ id: 'slow:one', infrared__id: 'slow:one' }] }, delayMs: SLOW_MS }));
 });
 afterAll(async () => {
-  for (const g of gateways) await g.stop(100);
+  for (const g of gateways) await g.stop({ drainTimeoutMs: 100 });
   await slow?.close();
   await net?.stop();
 });

@@ -21,7 +21,7 @@ beforeAll(async () => {
   net = await TestNetwork.start(ringMembers(['alpha', 'beta']), { rateLimitPoints: 1_000_000 });
 });
 afterAll(async () => {
-  for (const g of gateways) await g.stop(100);
+  for (const g of gateways) await g.stop({ drainTimeoutMs: 100 });
   for (const f of fakes) await f.close();
   await net?.stop();
 });

@@ -130,7 +130,7 @@ describe('whole-request budget', () => {
     });
     await post(gateway.url, SERVICES); // warm the plan
   });
-  afterAll(() => gateway?.stop(100));
+  afterAll(() => gateway?.stop({ drainTimeoutMs: 100 }));
 
   it('bounds a request by its budget, however long the members’ deadlines are', async () => {
     const before = hangs.map((h) => h.dataCalls());

@@ -17,7 +17,7 @@ beforeAll(async () => {
   counter = await fakeMember(healthyAnswer());
 });
 afterAll(async () => {
-  for (const g of gateways) await g.stop(100);
+  for (const g of gateways) await g.stop({ drainTimeoutMs: 100 });
   await counter?.close();
   await net?.stop();
 });

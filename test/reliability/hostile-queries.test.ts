@@ -103,7 +103,7 @@ describe('rate limiting at the gateway', () => {
       rateLimitWindowSeconds: 60,
     });
   });
-  afterAll(() => gateway?.stop(100));
+  afterAll(() => gateway?.stop({ drainTimeoutMs: 100 }));
 
   const VIEWER = '{ viewer { anonymous subject } }';
 

@@ -50,7 +50,7 @@ describe('gateway lifecycle', () => {
     });
     afterAll(async () => {
       for (const s of sockets) s.destroy();
-      if (!stopped) await gateway?.stop(100);
+      if (!stopped) await gateway?.stop({ drainTimeoutMs: 100 });
     });
 
     it('finishes the request in flight, refuses new ones, and reports 503 on /ready while draining', async () => {
@@ -73,10 +73,13 @@ describe('gateway lifecycle', () => {
       const inFlight = rawRequest(gateway.url, { body: JSON.stringify({ query: '{ services { id } }' }), timeoutMs: 5000 });
       await until(() => slow.dataCalls() > callsBefore, { what: 'the request to reach the slow member' });
 
-      const stopping = gateway.stop(5000);
+      const stopping = gateway.stop({ drainTimeoutMs: 5000 });
       stopped = true;
-      // a new connection is refused
-      await expect(rawRequest(gateway.url, { body: JSON.stringify({ query: '{ network { id } }' }), timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED|ECONNRESET|socket hang up/);
+      // a new request is refused with a code while the one in flight finishes
+      const refused = await rawRequest(gateway.url, { body: JSON.stringify({ query: '{ network { id } }' }), timeoutMs: 2000 });
+      expect(refused.status).toBe(503);
+      expect(refused.json.errors[0].extensions.code).toBe('SHUTTING_DOWN');
+      expect(refused.headers.connection).toBe('close');
       // the request that had begun on an open connection is told the gateway is going away
       pendingReady.write('\r\n');
       const ready = await readyAnswer;
@@ -85,12 +88,15 @@ describe('gateway lifecycle', () => {
 
       const done = await inFlight;
       expect(done.status).toBe(200);
+      expect(done.headers.connection).toBe('close');
       expect(done.json.errors).toBeUndefined();
       expect(done.json.data.services.map((s: { id: string }) => s.id)).toEqual(['alpha:pub', 'slow:one']);
       expect(done.json.extensions.members.slow.status).toBe('ok');
       expect(Date.now() - started).toBeGreaterThanOrEqual(SLOW_MS - 20);
       await stopping;
       expect(Date.now() - started).toBeLessThan(SLOW_MS + 3000);
+      // once the request in flight is done, the listener is closed
+      await expect(rawRequest(gateway.url, { body: JSON.stringify({ query: '{ network { id } }' }), timeoutMs: 2000 })).rejects.toThrow(/ECONNREFUSED|ECONNRESET|socket hang up/);
     });
   });
 });

@@ -27,7 +27,7 @@ beforeAll(async () => {
   writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256Hex(KNOWN), name: 'Services', type: 'query', body: KNOWN }] }));
 });
 afterAll(async () => {
-  for (const g of gateways) await g.stop(100);
+  for (const g of gateways) await g.stop({ drainTimeoutMs: 100 });
   await counter?.close();
   await net?.stop();
 });

@@ -23,6 +23,6 @@ What each setting does: README.md, section Configuration.`)
       const { createGateway } = await import('../../../gateway/src/app');
       const gateway = await createGateway({ registryFile: flags.registry, port: flags.port as never, host: flags.host, gatewayId: flags.id, signingKeyFile: flags.key, production: flags.dev ? false : undefined });
       process.stdout.write(`gateway listening on ${gateway.url} (${gateway.registry.registry.members.length} members, ${gateway.config.production ? 'production' : 'development'} mode)\n`);
-      stopOnSignal(gateway.stop);
+      stopOnSignal(() => gateway.stop({ drainDelayMs: gateway.config.shutdownDelayMs }));
     });
 }

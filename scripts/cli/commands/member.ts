@@ -64,7 +64,7 @@ What each setting does: README.md, section Configuration.`)
       const settings = config(flags);
       const running = await serveMember(settings);
       process.stdout.write(`member ${running.memberId} listening on ${running.url} (${settings.production ? 'production' : 'development'} mode)\n`);
-      stopOnSignal(running.stop);
+      stopOnSignal(() => running.stop({ drainDelayMs: settings.shutdownDelayMs }));
     });
 
   memberOptions(member.command('export'))

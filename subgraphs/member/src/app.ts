@@ -16,7 +16,7 @@ import { maxAliasesRule } from '../../../common/graphql-limits/max-aliases';
 import { maxDuplicateFieldsRule } from '../../../common/graphql-limits/max-duplicate-fields';
 import { oneDirectiveErrorPlugin } from '../../../common/graphql-limits/one-directive-error';
 import { sendJson } from '../../../common/http/send';
-import { startHttpServer, type RouteHandler } from '../../../common/http/server';
+import { startHttpServer, type RouteHandler, type ShutdownOptions } from '../../../common/http/server';
 import { createLogger, type Logger } from '../../../common/logger';
 import { SCHEMA_VERSION } from '../../../schema/version';
 import type { MemberContext, MemberIdentity } from './context';
@@ -72,8 +72,12 @@ export interface MemberSubgraph {
   url: string;
   port: number;
   orm: MikroORM;
-  /** Drains in-flight requests, then closes the database pool (unless it was passed in). */
-  stop(): Promise<void>;
+  /**
+   * Graceful shutdown, as the gateway's: /ready 503 during `drainDelayMs` (default 0; the CLI passes
+   * the configured delay on SIGTERM), then new requests 503 `SHUTTING_DOWN` while requests in flight
+   * finish, then the database pool closes (unless it was passed in). Calling it again returns the same promise.
+   */
+  stop(shutdown?: ShutdownOptions): Promise<void>;
 }
 
 /**
@@ -161,17 +165,22 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
     port: opts.port,
     host: opts.host,
     logger,
+    serviceName: 'this member subgraph',
   });
   logger.info({ url: `${http.url}/graphql` }, 'member subgraph listening');
+  let stopping: Promise<void> | undefined;
   return {
     memberId: opts.member.id,
     url: `${http.url}/graphql`,
     port: http.port,
     orm,
-    async stop() {
-      await http.close();
-      await apollo.stop();
-      if (ownsOrm) await orm.close(true);
+    stop(shutdown = {}) {
+      stopping ??= (async () => {
+        await http.close(shutdown);
+        await apollo.stop();
+        if (ownsOrm) await orm.close(true);
+      })();
+      return stopping;
     },
   };
 }

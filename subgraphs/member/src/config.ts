@@ -26,6 +26,10 @@ export const memberConfigSchema = z.strictObject({
   acceptDirectTokens: bool.default(false),
   /** This member's private JWK; its public half is served at /.well-known/jwks.json. */
   keyFile: z.string().optional(),
+  /** On SIGTERM/SIGINT, how long /ready answers 503 while requests are still served. */
+  shutdownDelayMs: z.coerce.number().int().min(0).max(300_000).default(5_000),
+  /** Then, how long requests in flight may take to finish before their connections are closed. */
+  shutdownTimeoutMs: z.coerce.number().int().min(0).max(300_000).default(10_000),
   /**
    * Production (the default) hides field suggestions and schema details in errors. Development
    * mode is opt-in: `NODE_ENV=development`, or `infrared member start --dev`.
@@ -47,6 +51,8 @@ export const ENV: Record<string, keyof MemberConfig> = {
   INFRARED_TRUSTED_GATEWAYS: 'trustedGateways',
   INFRARED_ACCEPT_DIRECT_TOKENS: 'acceptDirectTokens',
   INFRARED_MEMBER_KEY: 'keyFile',
+  INFRARED_SHUTDOWN_DELAY_MS: 'shutdownDelayMs',
+  INFRARED_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   NODE_ENV: 'production',
 };
 

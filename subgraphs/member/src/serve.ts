@@ -32,7 +32,7 @@ export async function connectMemberDatabase(config: Pick<MemberConfig, 'database
  * Runs a member subgraph from its configuration: database (real or embedded), trust (the
  * registry's gateway keys), JWKS, and the GraphQL endpoint. What `infrared member start` runs.
  */
-export async function serveMember(config: Omit<MemberConfig, 'production'> & { production?: boolean }, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
+export async function serveMember(config: Omit<MemberConfig, 'production' | 'shutdownDelayMs' | 'shutdownTimeoutMs'> & Partial<MemberConfig>, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
   const logger = opts.logger ?? createLogger(`member:${config.memberId}`);
   const watcher = config.registryFile ? await RegistryWatcher.start(config.registryFile, logger) : undefined;
   const empty: Registry = { network: { id: 'none', name: 'none' }, members: [], gateways: [] };
@@ -70,10 +70,10 @@ export async function serveMember(config: Omit<MemberConfig, 'production'> & { p
   });
   return {
     ...subgraph,
-    async stop() {
+    async stop(shutdown = {}) {
+      await subgraph.stop({ drainTimeoutMs: config.shutdownTimeoutMs, ...shutdown });
       watcher?.stop();
       replay.stop();
-      await subgraph.stop();
       if (!opts.orm) await database.orm.close(true);
       if ('embedded' in database) await database.embedded?.stop();
     },
