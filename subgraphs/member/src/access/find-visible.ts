@@ -1,21 +1,32 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EntityName, FilterQuery, FindOptions } from '@mikro-orm/core';
+import type { EntityName, FilterQuery, FindOptions, QueryOrderMap } from '@mikro-orm/core';
 import { visibilityWhere, type AccessScope } from './visibility';
+
+/** Read options of `findVisible`: the order and a row limit, nothing that loads more. */
+export type VisibleReadOptions<T> = Pick<FindOptions<T, never>, 'limit'> & { orderBy?: QueryOrderMap<T> };
 
 /**
  * The one read path for shared records: every root list, lookup by id, `_entities` and nested
  * field loads through here, with the caller's visibility filter ANDed into the SQL.
+ *
+ * Reads are lean: one SELECT built by the ORM's query builder from the same filter (so the
+ * visibility clause is the same SQL as before), returned as plain rows with the entity's property
+ * names, without entity hydration, identity map or unit of work. Rows are read-only snapshots;
+ * writes load their own managed entities.
  */
 export function findVisible<T extends object>(
   em: EntityManager,
   entity: EntityName<T>,
   scope: AccessScope,
   where: FilterQuery<T>,
-  options?: FindOptions<T, never>,
+  options: VisibleReadOptions<T> = {},
 ): Promise<T[]> {
   const visible = visibilityWhere(scope);
   const filter = (Object.keys(visible).length === 0 ? where : { $and: [where, visible] }) as FilterQuery<T>;
-  return em.find(entity, filter, options as FindOptions<T, never>);
+  const qb = em.createQueryBuilder(entity).select('*').where(filter as never);
+  if (options.orderBy) qb.orderBy(options.orderBy as never);
+  if (options.limit !== undefined && options.limit !== null) qb.limit(options.limit);
+  return qb.execute('all', true) as Promise<T[]>;
 }
 
 /** Escapes LIKE wildcards in user text. */
