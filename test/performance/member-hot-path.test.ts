@@ -1,0 +1,136 @@
+import { parse, type ValidationContext } from 'graphql';
+import { ANONYMOUS } from '../../common/caller';
+import { findVisible } from '../../subgraphs/member/src/access/find-visible';
+import { buildMemberSchema } from '../../subgraphs/member/src/graphql/schema';
+import { OperationCache } from '../../subgraphs/member/src/graphql/operation-cache';
+import { ServiceRecord } from '../../subgraphs/member/src/modules/service/service.entity';
+import { ringMembers } from '../support/fixtures';
+import { TestNetwork } from '../support/network';
+
+/**
+ * The member's hot path (cached documents, graphql-js without Apollo's per-request pipeline, lean
+ * reads) answers exactly what the full Apollo path answers, and sends nothing more.
+ */
+let net: TestNetwork;
+let memberUrl: string;
+
+beforeAll(async () => {
+  net = await TestNetwork.start(ringMembers(['alpha', 'beta']));
+  memberUrl = net.members.get('alpha')!.url;
+});
+afterAll(async () => {
+  await net?.stop();
+});
+
+async function raw(body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(memberUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, type: res.headers.get('content-type'), cache: res.headers.get('cache-control'), text: await res.text() };
+}
+
+// An Accept header the hot path does not negotiate itself: Apollo Server answers it, choosing JSON.
+const FULL_PATH = { accept: 'application/json;q=0.9, text/plain;q=0.1' };
+
+describe('member hot path', () => {
+  const cases: Record<string, unknown> = {
+    'a list': { query: '{ services { id name kind visibility capacity { id total used } } }' },
+    'nested localized text': { query: '{ services { id description descriptions { lang text } } projects { id name } }' },
+    '_entities with variables': {
+      query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Service { id name } ... on Project { id } } }',
+      variables: { r: [{ __typename: 'Service', id: 'alpha:pub' }, { __typename: 'Service', id: 'alpha:own' }, { __typename: 'Project', id: 'alpha:proj-pub' }] },
+    },
+    'the subgraph SDL': { query: '{ _service { sdl } }' },
+    'a named operation among several': { query: 'query A { services { id } } query B { projects { id } }', operationName: 'B' },
+    'a syntax error': { query: '{ services { id ' },
+    'a validation error': { query: '{ services { idx } }' },
+    'too deep': { query: `{ services { ${'member { services { '.repeat(13)}id${' } }'.repeat(13)} } }` },
+    'bad variables': { query: 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', variables: { r: 'nope' } },
+    'an unknown operation name': { query: 'query A { services { id } }', operationName: 'Nope' },
+  };
+  it.each(Object.entries(cases))('answers %s exactly as the full path does', async (_name, body) => {
+    const full = await raw(body, FULL_PATH);
+    for (let i = 0; i < 2; i++) {
+      const fast = await raw(body); // the second time from the operation cache
+      expect(fast).toEqual(full);
+    }
+  });
+
+  it('answers the gateway\'s Accept header with graphql-response+json, as Apollo does', async () => {
+    const res = await raw({ query: '{ services { id } }' }, { accept: 'application/graphql-response+json, application/json' });
+    expect(res.status).toBe(200);
+    expect(res.type).toBe('application/graphql-response+json; charset=utf-8');
+  });
+
+  it('never sends federated inline traces (field timings) to a caller who asks for them', async () => {
+    const res = await raw({ query: '{ services { id } }' }, { 'apollo-federation-include-trace': 'ftv1' });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text).extensions).toBeUndefined();
+    const full = await raw({ query: '{ services { id } }' }, { ...FULL_PATH, 'apollo-federation-include-trace': 'ftv1' });
+    expect(JSON.parse(full.text).extensions).toBeUndefined();
+  });
+
+  it('hides the same records on the hot path as on the full path, for anonymous callers', async () => {
+    const fast = JSON.parse((await raw({ query: '{ services { id } }' })).text);
+    expect(fast.data.services.map((s: { id: string }) => s.id)).toEqual(['alpha:pub']);
+  });
+});
+
+describe('operation cache', () => {
+  const { schema } = buildMemberSchema();
+  const counting = () => {
+    const seen = { validations: 0 };
+    const rule = (_ctx: ValidationContext) => ({ Document: { enter: () => void seen.validations++ } });
+    return { seen, rule };
+  };
+
+  it('parses and validates an operation text once', () => {
+    const { seen, rule } = counting();
+    const cache = new OperationCache({ schema, validationRules: [rule], parseOptions: {} });
+    const a = cache.check('{ services { id } }');
+    const b = cache.check('{ services { id } }');
+    expect(a.document).toBeDefined();
+    expect(b.document).toBe(a.document);
+    expect(seen.validations).toBe(1);
+  });
+
+  it('remembers a refused text with its errors, so a repeated bad query costs a lookup', () => {
+    const { seen, rule } = counting();
+    const cache = new OperationCache({ schema, validationRules: [rule], parseOptions: {} });
+    for (let i = 0; i < 3; i++) {
+      const checked = cache.check('{ services { nope } }');
+      expect(checked.document).toBeUndefined();
+      expect(checked.errors?.[0].message).toContain('nope');
+    }
+    expect(seen.validations).toBe(1);
+    expect(cache.check('{ services {').errors).toHaveLength(1);
+  });
+
+  it('is bounded in entries and keeps no over-long text', () => {
+    const { seen, rule } = counting();
+    const cache = new OperationCache({ schema, validationRules: [rule], parseOptions: {}, maxDocuments: 3, maxQueryLength: 100 });
+    for (let i = 0; i < 10; i++) cache.check(`query Q${i} { services { id } }`);
+    expect(cache.size).toBe(3);
+    const long = `query ${'L'.repeat(120)} { services { id } }`;
+    cache.check(long);
+    cache.check(long);
+    expect(seen.validations).toBe(12);
+    expect(cache.size).toBe(3);
+  });
+
+  it('enforces the parser token limit it is given', () => {
+    const cache = new OperationCache({ schema, validationRules: [], parseOptions: { maxTokens: 20 } });
+    expect(cache.check(`{ ${'services { id } '.repeat(10)} }`).errors?.[0].message).toMatch(/more that 20 tokens/);
+    expect(() => parse('{ services { id } }', { maxTokens: 20 })).not.toThrow();
+  });
+});
+
+describe('lean reads', () => {
+  it('findVisible returns plain rows and leaves nothing in the identity map', async () => {
+    const em = net.orms.get('alpha')!.em.fork();
+    const rows = await findVisible(em, ServiceRecord, { owner: 'alpha', caller: ANONYMOUS }, {}, { orderBy: { id: 'asc' } });
+    expect(rows.map((r) => r.id)).toEqual(['pub']);
+    expect(rows[0]).not.toBeInstanceOf(ServiceRecord);
+    expect(rows[0].description).toEqual(expect.objectContaining({ en: 'English text of pub' }));
+    expect(rows[0].updatedAt).toBeInstanceOf(Date);
+    expect(em.getUnitOfWork().getIdentityMap().values()).toHaveLength(0);
+  });
+});
