@@ -102,7 +102,10 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const registry = await RegistryWatcher.start(config.registryFile, logger, config.registryPollMs);
   const contract = loadMemberContract();
 
-  const client = new MemberClient({ maxResponseBytes: config.maxMemberResponseBytes });
+  const client = new MemberClient({
+    maxResponseBytes: config.maxMemberResponseBytes,
+    pools: { totalSockets: config.memberSockets, members: () => registry.registry.members.length },
+  });
   const caller = new MemberCaller({
     client,
     gatewayId: config.gatewayId,

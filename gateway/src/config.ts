@@ -21,6 +21,8 @@ export const gatewayConfigSchema = z.strictObject({
   maxMemberListItems: z.coerce.number().int().positive().max(100_000).default(1000),
   /** Most pairs `supportMatches` answers. */
   maxSupportMatches: z.coerce.number().int().positive().max(100_000).default(1000),
+  /** Keep-alive connections to all members together; each member gets its share (at most 32). */
+  memberSockets: z.coerce.number().int().min(16, 'memberSockets must be at least 16').max(65_536, 'memberSockets must be at most 65536').default(1024),
   maxRequestBodyBytes: z.coerce.number().int().positive().default(200_000),
   healthIntervalMs: z.coerce.number().int().positive().default(10_000),
   /** Consecutive failures that open a member's circuit breaker. */
@@ -106,6 +108,7 @@ export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_MAX_MEMBER_RESPONSE_BYTES: 'maxMemberResponseBytes',
   INFRARED_MAX_MEMBER_LIST_ITEMS: 'maxMemberListItems',
   INFRARED_MAX_SUPPORT_MATCHES: 'maxSupportMatches',
+  INFRARED_MEMBER_SOCKETS: 'memberSockets',
   INFRARED_MAX_REQUEST_BODY_BYTES: 'maxRequestBodyBytes',
   INFRARED_HEALTH_INTERVAL_MS: 'healthIntervalMs',
   INFRARED_BREAKER_FAILURES: 'breakerFailures',

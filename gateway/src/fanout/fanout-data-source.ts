@@ -1,4 +1,5 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { requestBody } from './request-body';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Logger } from '../../../common/logger';
 import type { GatewayContext } from '../context';
@@ -135,7 +136,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     context: GatewayContext,
     representations?: readonly Representation[],
   ): Promise<MemberAnswer & { unavailable?: SubgraphError }> => {
-    const body = JSON.stringify(operationName ? { query, variables, operationName } : { query, variables });
+    const body = requestBody(query, variables, operationName);
     const result = await this.opts.call(member, body, context);
     if (result.outcome !== 'ok') {
       context.reports.push({ member: member.id, status: result.outcome, durationMs: result.durationMs, reason: result.reason });

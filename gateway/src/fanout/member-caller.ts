@@ -1,4 +1,5 @@
-import { ASSERTION_HEADER, signAssertion } from '../../../common/auth/assertion';
+import { ASSERTION_HEADER } from '../../../common/auth/assertion';
+import { AssertionSigner } from '../../../common/auth/assertion-signer';
 import type { PrivateJwk } from '../../../common/auth/keys';
 import type { Logger } from '../../../common/logger';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
@@ -62,7 +63,10 @@ export class MemberCaller {
   /** Identical anonymous sub-requests in flight at the same time share one call. */
   private readonly inFlight = new Map<string, SharedCall>();
 
+  private readonly signer?: AssertionSigner;
+
   constructor(private readonly opts: MemberCallerOptions) {
+    this.signer = opts.signingKey ? new AssertionSigner(opts.signingKey, opts.gatewayId) : undefined;
     this.admission = opts.admission ?? NO_LIMITS;
     this.total = new ConcurrencyLimiter(this.admission.total, this.admission.queue);
   }
@@ -165,9 +169,7 @@ export class MemberCaller {
   private async send(member: RegistryMember, body: string, context: GatewayContext, deadlineMs: number): Promise<MemberCallResult> {
     const headers: Record<string, string> = { 'x-request-id': context.requestId };
     if (context.acceptLanguage) headers['accept-language'] = context.acceptLanguage;
-    if (this.opts.signingKey) {
-      headers[ASSERTION_HEADER] = await signAssertion({ key: this.opts.signingKey, gatewayId: this.opts.gatewayId, member: member.id, caller: context.caller, body });
-    }
+    if (this.signer) headers[ASSERTION_HEADER] = this.signer.sign({ member: member.id, caller: context.caller, body });
     return this.opts.client.post(member.url, body, headers, deadlineMs);
   }
 

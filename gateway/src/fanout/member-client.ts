@@ -1,4 +1,5 @@
-import { Agent, request } from 'undici';
+import { request, type Agent } from 'undici';
+import { createMemberAgent, DEFAULT_MEMBER_POOLS, type MemberPoolOptions } from './member-pools';
 import { deadlineSignal } from './deadline';
 
 /** How one call to a member ended. */
@@ -17,8 +18,8 @@ export type MemberCallResult =
 export interface MemberClientOptions {
   /** Answers larger than this are cut off and reported; nothing unbounded is buffered. */
   maxResponseBytes: number;
-  /** Keep-alive connections per member. */
-  connections?: number;
+  /** Keep-alive pools: per member, in total over all members (default: 1 member, 32 connections). */
+  pools?: Partial<MemberPoolOptions>;
 }
 
 class TooLarge extends Error {}
@@ -32,13 +33,7 @@ export class MemberClient {
   private readonly agent: Agent;
 
   constructor(private readonly opts: MemberClientOptions) {
-    this.agent = new Agent({
-      connections: opts.connections ?? 32,
-      pipelining: 1,
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 600_000,
-      connect: { timeout: 5_000 },
-    });
+    this.agent = createMemberAgent({ ...DEFAULT_MEMBER_POOLS, members: () => 1, ...opts.pools });
   }
 
   async post(url: string, body: string, headers: Record<string, string>, deadlineMs: number): Promise<MemberCallResult> {
