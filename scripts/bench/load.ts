@@ -9,7 +9,7 @@ export interface LoadResult {
 }
 
 /** One autocannon run against a GraphQL endpoint (loopback only). */
-export async function load(url: string, query: string, opts: { seconds: number; connections: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function load(url: string, query: string, opts: { seconds: number; connections: number; headers?: Record<string, string>; rate?: number }): Promise<LoadResult> {
   if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url)) throw new Error(`benchmarks run against loopback only, not ${url}`);
   const result = await autocannon({
     url,
@@ -18,6 +18,8 @@ export async function load(url: string, query: string, opts: { seconds: number; 
     body: JSON.stringify({ query }),
     connections: opts.connections,
     duration: opts.seconds,
+    // A fixed offered rate (requests per second, all connections together) instead of a closed loop.
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
   });
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.errors + result.timeouts, non2xx: result.non2xx };
 }
@@ -34,4 +36,17 @@ export async function measure(url: string, query: string, opts: { seconds: numbe
   const runs: LoadResult[] = [];
   for (let i = 0; i < opts.rounds; i++) runs.push(await load(url, query, opts));
   return { ...median(runs), runs };
+}
+
+/**
+ * Side by side: a warm-up of each target, then `rounds` rounds that run every target once in
+ * turn (A B C, A B C, …), so drift in the machine's load hits all of them alike. Returns each
+ * target's median run.
+ */
+export async function alternate<K extends string>(targets: Record<K, (seconds: number) => Promise<LoadResult>>, opts: { seconds: number; rounds: number }): Promise<Record<K, LoadResult & { runs: LoadResult[] }>> {
+  const names = Object.keys(targets) as K[];
+  for (const name of names) await targets[name](Math.max(1, Math.round(opts.seconds / 2)));
+  const runs = Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<K, LoadResult[]>;
+  for (let i = 0; i < opts.rounds; i++) for (const name of names) runs[name].push(await targets[name](opts.seconds));
+  return Object.fromEntries(names.map((n) => [n, { ...median(runs[n]), runs: runs[n] }])) as Record<K, LoadResult & { runs: LoadResult[] }>;
 }

@@ -8,14 +8,15 @@ import { createLogger } from '../../common/logger';
 import { memberSdlPath } from '../../schema/paths';
 import { startEmbeddedPostgres } from '../../subgraphs/member/src/db/embedded';
 import { startChild, type Child } from './child';
-import { measure, type LoadResult } from './load';
-import { benchAggregates } from './aggregates';
+import { alternate, load, measure, type LoadResult } from './load';
+import { authenticatedFanout, gatewayCpuPerMemberCall, memberVsPlainPg, round, strip, type BenchContext } from './comparisons';
 
 /**
  * `npm run bench`: the performance suite, on loopback only. Every comparison is measured side by
  * side in one run; each figure is the median of `rounds` runs after a warm-up. Writes
  * bench-results/summary.json and summary.md. `--smoke` runs a few seconds, to keep the harness
- * working in CI (its figures mean nothing).
+ * working in CI (its figures mean nothing). `--base <dir>`: a built checkout of another commit
+ * (`git worktree add <dir> <commit>`, `npm ci`, `npx tsc -p .` there) to compare this build with.
  */
 const smoke = process.argv.includes('--smoke');
 /** `--profile`: gateway processes write V8 CPU profiles to bench-results/profiles/ (open in Chrome DevTools). */
@@ -27,8 +28,14 @@ const arg = (name: string, fallback: number) => {
 const seconds = arg('seconds', smoke ? 1 : 5);
 const rounds = arg('rounds', smoke ? 1 : 3);
 const connections = arg('connections', 10);
+/** `--only 7,8`: run only these items (for working on one figure; the README table needs a full run). */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',').map(Number) : undefined;
+const want = (...items: number[]) => !only || items.some((i) => only.includes(i));
+const baseRoot = process.argv.includes('--base') ? process.argv[process.argv.indexOf('--base') + 1] : undefined;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const QUERY = '{ services { id name } }';
+/** Requests per second offered in the fan-out latency comparison (item 2). */
+const FANOUT_RATE = 20;
 
 type Farm = Child<{ members: { id: string; url: string }[]; control: string }>;
 type Url = Child<{ url: string }>;
@@ -61,78 +68,97 @@ async function main(): Promise<void> {
   const stopAll = async () => {
     for (const c of children.splice(0).reverse()) await c.stop();
   };
+  const ctx: BenchContext = {
+    databaseUrl, prefix, dir, seconds, rounds, connections, smoke, logger, baseRoot, log,
+    track: (child) => {
+      children.push(child);
+      return child;
+    },
+  };
 
   try {
     // 1, 5, 6: one member, no added latency
-    log(`bench: ${cpus().length} cores, node ${process.version}, ${rounds} round(s) of ${seconds} s, ${connections} connections${smoke ? ' (smoke)' : ''}`);
-    const one = await farm('one', [{ id: 'solo', services: 10 }]);
-    const oneRegistry = registry(join(dir, 'one.yaml'), one.ready.members);
-    const gw = await gateway(oneRegistry);
-    const direct = await measure(one.ready.members[0].url, QUERY, opts);
-    const viaGateway = await measure(gw.ready.url, QUERY, opts);
-    const plain = await gateway(oneRegistry, { dedupeRequests: false });
-    const viaPlain = await measure(plain.ready.url, QUERY, opts);
-    await plain.stop();
-    results.directVsGateway = { direct: strip(direct), gateway: strip(viaGateway), ratio: round(viaGateway.rps / direct.rps), gatewayNoDedupe: strip(viaPlain), ratioNoDedupe: round(viaPlain.rps / direct.rps) };
-    log(`1. direct ${direct.rps.toFixed(0)} req/s, gateway ${viaGateway.rps.toFixed(0)} req/s (${viaPlain.rps.toFixed(0)} without in-flight sharing): gateway/direct = ${round(viaGateway.rps / direct.rps)} (${round(viaPlain.rps / direct.rps)})`);
+    if (want(1, 5, 6)) {
+      log(`bench: ${cpus().length} cores, node ${process.version}, ${rounds} round(s) of ${seconds} s, ${connections} connections${smoke ? ' (smoke)' : ''}`);
+      const one = await farm('one', [{ id: 'solo', services: 10 }]);
+      const oneRegistry = registry(join(dir, 'one.yaml'), one.ready.members);
+      const gw = await gateway(oneRegistry);
+      const direct = await measure(one.ready.members[0].url, QUERY, opts);
+      const viaGateway = await measure(gw.ready.url, QUERY, opts);
+      const plain = await gateway(oneRegistry, { dedupeRequests: false });
+      const viaPlain = await measure(plain.ready.url, QUERY, opts);
+      await plain.stop();
+      results.directVsGateway = { direct: strip(direct), gateway: strip(viaGateway), ratio: round(viaGateway.rps / direct.rps), gatewayNoDedupe: strip(viaPlain), ratioNoDedupe: round(viaPlain.rps / direct.rps) };
+      log(`1. direct ${direct.rps.toFixed(0)} req/s, gateway ${viaGateway.rps.toFixed(0)} req/s (${viaPlain.rps.toFixed(0)} without in-flight sharing): gateway/direct = ${round(viaGateway.rps / direct.rps)} (${round(viaPlain.rps / direct.rps)})`);
 
-    const supergraph = composeServices([{ name: 'members', url: one.ready.members[0].url, typeDefs: parse(readFileSync(memberSdlPath(), 'utf8')) }]);
-    if (supergraph.errors) throw new Error(supergraph.errors.map((e) => e.message).join('; '));
-    const hive = await startChild<{ url: string }>('hive-process', { supergraph: supergraph.supergraphSdl });
-    children.push(hive);
-    const hiveRun = await measure(hive.ready.url, QUERY, opts);
-    const oursAgain = await measure(gw.ready.url, QUERY, opts);
-    results.hive = { hive: strip(hiveRun), ours: strip(oursAgain), ratio: round(oursAgain.rps / hiveRun.rps) };
-    log(`5. ours ${oursAgain.rps.toFixed(0)} req/s, Hive Gateway ${hiveRun.rps.toFixed(0)} req/s: ours/Hive = ${round(oursAgain.rps / hiveRun.rps)}`);
-    await hive.stop();
+      const supergraph = composeServices([{ name: 'members', url: one.ready.members[0].url, typeDefs: parse(readFileSync(memberSdlPath(), 'utf8')) }]);
+      if (supergraph.errors) throw new Error(supergraph.errors.map((e) => e.message).join('; '));
+      const hive = await startChild<{ url: string }>('hive-process', { supergraph: supergraph.supergraphSdl });
+      children.push(hive);
+      const hiveRun = await measure(hive.ready.url, QUERY, opts);
+      const oursAgain = await measure(gw.ready.url, QUERY, opts);
+      results.hive = { hive: strip(hiveRun), ours: strip(oursAgain), ratio: round(oursAgain.rps / hiveRun.rps) };
+      log(`5. ours ${oursAgain.rps.toFixed(0)} req/s, Hive Gateway ${hiveRun.rps.toFixed(0)} req/s: ours/Hive = ${round(oursAgain.rps / hiveRun.rps)}`);
+      await hive.stop();
 
-    const cached = await gateway(oneRegistry, { responseCacheTtlSeconds: 60 });
-    const cacheOn = await measure(cached.ready.url, QUERY, opts);
-    const cacheOff = await measure(gw.ready.url, QUERY, opts);
-    results.cache = { on: strip(cacheOn), off: strip(cacheOff), ratio: round(cacheOn.rps / cacheOff.rps) };
-    log(`6. cache on ${cacheOn.rps.toFixed(0)} req/s, off ${cacheOff.rps.toFixed(0)} req/s: on/off = ${round(cacheOn.rps / cacheOff.rps)}`);
-    await stopAll();
+      const cached = await gateway(oneRegistry, { responseCacheTtlSeconds: 60 });
+      const cacheOn = await measure(cached.ready.url, QUERY, opts);
+      const cacheOff = await measure(gw.ready.url, QUERY, opts);
+      results.cache = { on: strip(cacheOn), off: strip(cacheOff), ratio: round(cacheOn.rps / cacheOff.rps) };
+      log(`6. cache on ${cacheOn.rps.toFixed(0)} req/s, off ${cacheOff.rps.toFixed(0)} req/s: on/off = ${round(cacheOn.rps / cacheOff.rps)}`);
+      await stopAll();
+    }
 
     // 2, 3, 4: twenty members with 5 ms each, plus one that hangs
-    const n = smoke ? 5 : 20;
-    const many = await farm('many', [...Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 })), { id: 'zz-hung', services: 0, hang: true }]);
-    const healthy = many.ready.members.filter((m) => m.id !== 'zz-hung');
-    const fanout: Record<string, LoadResult> = {};
-    let rssAt20 = 0;
-    for (const size of smoke ? [1, n] : [1, 5, 20]) {
-      const g = await gateway(registry(join(dir, `fan-${size}.yaml`), healthy.slice(0, size)));
-      fanout[size] = strip(await measure(g.ready.url, QUERY, opts));
-      rssAt20 = g.peakRssMb();
-      await g.stop();
+    if (want(2, 3, 4)) {
+      const n = smoke ? 5 : 20;
+      const many = await farm('many', [...Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 })), { id: 'zz-hung', services: 0, hang: true }]);
+      const healthy = many.ready.members.filter((m) => m.id !== 'zz-hung');
+      // Fan-out latency: every member in its own process (as in a real network), 5 ms each.
+      const solos = await Promise.all(Array.from({ length: n }, (_, i) => farm(`solo${i}`, [{ id: `p${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 }])));
+      const separate = solos.map((f) => f.ready.members[0]);
+      const sizes = smoke ? [1, n] : [1, 5, 20];
+      const fanGateways = Object.fromEntries(await Promise.all(sizes.map(async (size) => [String(size), await gateway(registry(join(dir, `fan-${size}.yaml`), separate.slice(0, size)))] as const)));
+      const fanout: Record<string, LoadResult> = Object.fromEntries(Object.entries(await alternate(
+        // Latency at a fixed offered rate, below saturation: on a shared 2-core machine a closed loop
+      // would measure how 20 member processes share the CPU, not what the fan-out adds.
+      Object.fromEntries(Object.entries(fanGateways).map(([size, g]) => [size, (s: number) => load(g.ready.url, QUERY, { seconds: s, connections, rate: FANOUT_RATE })])),
+        { seconds, rounds },
+      )).map(([size, r]) => [size, strip(r)]));
+      const rssAt20 = fanGateways[String(n)].peakRssMb();
+      for (const g of Object.values(fanGateways)) await g.stop();
+      for (const f of solos) await f.stop();
+      const p50ratio = round(fanout[n].p50 / fanout[1].p50);
+      results.fanout = { byMembers: fanout, p50ratio, gatewayPeakRssMb: rssAt20, separateProcesses: true };
+      log(`2. fan-out p50 (members in separate processes, ${FANOUT_RATE} req/s offered): ${Object.entries(fanout).map(([k, v]) => `N=${k} ${v.p50} ms`).join(', ')}; p50(N)/p50(1) = ${p50ratio}; gateway peak RSS ${rssAt20} MB`);
+
+      const withHung = registry(join(dir, 'hung.yaml'), [...healthy.slice(0, 5), many.ready.members.find((m) => m.id === 'zz-hung')!]);
+      const healthy5 = await gateway(registry(join(dir, 'healthy5.yaml'), healthy.slice(0, 5)));
+      const baseline = await measure(healthy5.ready.url, QUERY, opts);
+      await healthy5.stop();
+      const noBreaker = await gateway(withHung, { memberDeadlineMs: 300, breakerFailures: 1_000_000 });
+      const closed = await measure(noBreaker.ready.url, QUERY, opts);
+      await noBreaker.stop();
+      const breaker = await gateway(withHung, { memberDeadlineMs: 300, breakerFailures: 3, breakerHalfOpenMs: 600_000 });
+      const open = await measure(breaker.ready.url, QUERY, opts);
+      await breaker.stop();
+      results.hung = { healthy: strip(baseline), breakerClosed: strip(closed), breakerOpen: strip(open), deadlineMs: 300, openP50overHealthy: round(open.p50 / baseline.p50) };
+      log(`3. one member hung (deadline 300 ms): p99 with the breaker closed ${closed.p99} ms; p50 once open ${open.p50} ms vs healthy ${baseline.p50} ms = ${round(open.p50 / baseline.p50)}x`);
+
+      const sqlSmall = await sqlPerRequest(many, healthy, registry(join(dir, 'sql-small.yaml'), healthy), gateway);
+      await stopAll();
+      const bigFarm = await farm('big', Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 100 })));
+      const sqlBig = await sqlPerRequest(bigFarm, bigFarm.ready.members, registry(join(dir, 'sql-big.yaml'), bigFarm.ready.members), gateway);
+      results.sqlPerMember = { services10: sqlSmall, services100: sqlBig, constant: sqlSmall === sqlBig };
+      log(`4. SQL statements per member per request for members { services { capacity } }: ${sqlSmall} with 10 services, ${sqlBig} with 100`);
+      await stopAll();
     }
-    const p50ratio = round(fanout[smoke ? n : 20].p50 / fanout[1].p50);
-    results.fanout = { byMembers: fanout, p50ratio, gatewayPeakRssMb: rssAt20 };
-    log(`2. fan-out p50: ${Object.entries(fanout).map(([k, v]) => `N=${k} ${v.p50} ms`).join(', ')}; p50(N)/p50(1) = ${p50ratio}; gateway peak RSS ${rssAt20} MB`);
 
-    const withHung = registry(join(dir, 'hung.yaml'), [...healthy.slice(0, 5), many.ready.members.find((m) => m.id === 'zz-hung')!]);
-    const healthy5 = await gateway(registry(join(dir, 'healthy5.yaml'), healthy.slice(0, 5)));
-    const baseline = await measure(healthy5.ready.url, QUERY, opts);
-    await healthy5.stop();
-    const noBreaker = await gateway(withHung, { memberDeadlineMs: 300, breakerFailures: 1_000_000 });
-    const closed = await measure(noBreaker.ready.url, QUERY, opts);
-    await noBreaker.stop();
-    const breaker = await gateway(withHung, { memberDeadlineMs: 300, breakerFailures: 3, breakerHalfOpenMs: 600_000 });
-    const open = await measure(breaker.ready.url, QUERY, opts);
-    await breaker.stop();
-    results.hung = { healthy: strip(baseline), breakerClosed: strip(closed), breakerOpen: strip(open), deadlineMs: 300, openP50overHealthy: round(open.p50 / baseline.p50) };
-    log(`3. one member hung (deadline 300 ms): p99 with the breaker closed ${closed.p99} ms; p50 once open ${open.p50} ms vs healthy ${baseline.p50} ms = ${round(open.p50 / baseline.p50)}x`);
-
-    const sqlSmall = await sqlPerRequest(many, healthy, registry(join(dir, 'sql-small.yaml'), healthy), gateway);
+    if (want(7)) results.memberVsPlainPg = await memberVsPlainPg(ctx);
     await stopAll();
-    const bigFarm = await farm('big', Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 100 })));
-    const sqlBig = await sqlPerRequest(bigFarm, bigFarm.ready.members, registry(join(dir, 'sql-big.yaml'), bigFarm.ready.members), gateway);
-    results.sqlPerMember = { services10: sqlSmall, services100: sqlBig, constant: sqlSmall === sqlBig };
-    log(`4. SQL statements per member per request for members { services { capacity } }: ${sqlSmall} with 10 services, ${sqlBig} with 100`);
-
-    // 7: supportMatches over 20 members × 1,000 offers and needs (answer check + index + match, in-process)
-    const aggregates = await benchAggregates(smoke ? 4 : 20, smoke ? 100 : 1000);
-    results.supportMatches = aggregates;
-    log(`7. supportMatches, ${aggregates.full.members} members × ${aggregates.full.items} offers and needs: ${aggregates.full.ms} ms, longest slice ${aggregates.full.longestSliceCpuMs} ms CPU; pairing everything at ${aggregates.quarter.members} members: ${aggregates.quarter.pairEverythingMs} ms in one slice`);
+    if (want(8)) results.authenticatedFanout = await authenticatedFanout(ctx);
+    await stopAll();
+    if (want(9)) results.gatewayCpu = await gatewayCpuPerMemberCall(ctx);
   } finally {
     await stopAll();
     await embedded?.stop();
@@ -159,29 +185,42 @@ async function sqlPerRequest(farm: Farm, members: { id: string; url: string }[],
   return Math.max(...Object.entries(counts).filter(([id]) => asked.has(id)).map(([, c]) => c / requests));
 }
 
-function strip(r: LoadResult): LoadResult {
-  return { rps: Math.round(r.rps), p50: r.p50, p99: r.p99, errors: r.errors, non2xx: r.non2xx };
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
-}
 
 function markdown(s: { date: string; cores: number; node: string; smoke: boolean; rounds: number; seconds: number; connections: number; results: Record<string, any> }): string {
   const r = s.results;
-  const rows = [
+  const rows: string[][] = [];
+  const add = (present: unknown, make: () => string[][]) => {
+    if (present) rows.push(...make());
+  };
+  add(r.directVsGateway, () => [
     ['1. gateway ÷ direct (1 member)', `${r.directVsGateway.gateway.rps} / ${r.directVsGateway.direct.rps} req/s`, `${r.directVsGateway.ratio}`, '≥ 0.5 (0.8 stretch)'],
     ['   without in-flight sharing (one member call per request)', `${r.directVsGateway.gatewayNoDedupe.rps} / ${r.directVsGateway.direct.rps} req/s`, `${r.directVsGateway.ratioNoDedupe}`, '≥ 0.5 (0.8 stretch)'],
     ['   p50 / p99 direct · gateway · no sharing', `${r.directVsGateway.direct.p50}/${r.directVsGateway.direct.p99} ms · ${r.directVsGateway.gateway.p50}/${r.directVsGateway.gateway.p99} ms · ${r.directVsGateway.gatewayNoDedupe.p50}/${r.directVsGateway.gatewayNoDedupe.p99} ms`, '', ''],
-    ['2. fan-out p50(N) ÷ p50(1), 5 ms per member', Object.entries(r.fanout.byMembers).map(([k, v]: [string, any]) => `N=${k}: ${v.p50} ms`).join(', '), `${r.fanout.p50ratio}`, '≤ 1.5'],
+  ]);
+  add(r.fanout, () => [
+    [`2. fan-out p50(N) ÷ p50(1), 5 ms per member, one process each, ${FANOUT_RATE} req/s offered`, Object.entries(r.fanout.byMembers).map(([k, v]: [string, any]) => `N=${k}: ${v.p50} ms`).join(', '), `${r.fanout.p50ratio}`, '≤ 1.5'],
     ['   gateway peak RSS under load, 20 members', `${r.fanout.gatewayPeakRssMb} MB`, '', '≤ 300 MB'],
+  ]);
+  add(r.hung, () => [
     ['3. one member hung: p99, breaker closed', `${r.hung.breakerClosed.p99} ms (deadline ${r.hung.deadlineMs} ms)`, '', '≤ 1 deadline'],
     ['   p50 breaker open ÷ healthy p50', `${r.hung.breakerOpen.p50} / ${r.hung.healthy.p50} ms`, `${r.hung.openP50overHealthy}`, '≤ 1.2'],
+  ]);
+  add(r.sqlPerMember, () => [
     ['4. SQL per member per request (10 → 100 services)', `${r.sqlPerMember.services10} → ${r.sqlPerMember.services100}`, r.sqlPerMember.constant ? 'constant' : 'GROWS', 'constant'],
+  ]);
+  add(r.hive, () => [
     ['5. ours ÷ Hive Gateway (1 member)', `${r.hive.ours.rps} / ${r.hive.hive.rps} req/s`, `${r.hive.ratio}`, '≥ 1.0'],
-    ['6. response cache on ÷ off (PUBLIC query)', `${r.cache.on.rps} / ${r.cache.off.rps} req/s`, `${r.cache.ratio}`, '≥ 5'],
-    ['7. supportMatches, 20 members × 1,000 offers and needs', `${r.supportMatches.full.ms} ms; longest slice ${r.supportMatches.full.longestSliceCpuMs} ms CPU`, `vs ${r.supportMatches.quarter.pairEverythingMs} ms pairing all at ${r.supportMatches.quarter.members} members`, '< 1 s; slices of a few ms'],
-  ];
+    ['6. response cache on ÷ off (PUBLIC query)', `${r.cache.on.rps} / ${r.cache.off.rps} req/s`, `${r.cache.ratio}`, '≥ 20'],
+  ]);
+  add(r.memberVsPlainPg, () => [
+    ['7. member subgraph ÷ plain `pg` server (same SQL and JSON)', `${r.memberVsPlainPg.member.rps} / ${r.memberVsPlainPg.plainPg.rps} req/s`, `${r.memberVsPlainPg.ratio}`, '≥ 0.4'],
+  ]);
+  add('authenticatedFanout' in r, () => [
+    ['8. authenticated fan-out, 4 member processes: this build ÷ base', r.authenticatedFanout ? `${r.authenticatedFanout.ours.rps} / ${r.authenticatedFanout.base.rps} req/s` : 'skipped (no --base)', r.authenticatedFanout ? `${r.authenticatedFanout.ratio}` : '', '≥ 3'],
+  ]);
+  add(r.gatewayCpu, () => [
+    [`9. gateway CPU per member call, ${r.gatewayCpu.members} simulated members, no sharing`, `${r.gatewayCpu.cpuMsPerMemberCall.ours} ms${r.gatewayCpu.cpuMsPerMemberCall.base !== undefined ? ` (base ${r.gatewayCpu.cpuMsPerMemberCall.base} ms)` : ''}`, r.gatewayCpu.ratio !== undefined ? `base ÷ this = ${r.gatewayCpu.ratio}` : '', '≤ 0.1 ms'],
+  ]);
   return [
     `Benchmark run ${s.date}: ${s.cores} cores, Node ${s.node}, ${s.rounds} round(s) × ${s.seconds} s, ${s.connections} connections${s.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}. Medians; ratios measured side by side in this run.`,
     '',

@@ -1,0 +1,167 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+import { issueCallerToken } from '../../common/auth/caller-token';
+import { createKeyPair, publicPart, type PrivateJwk } from '../../common/auth/keys';
+import type { Logger } from '../../common/logger';
+import { openDatabase } from '../../subgraphs/member/src/db/orm';
+import { importMemberData } from '../../subgraphs/member/src/import/import-member-data';
+import { startChild, type Child } from './child';
+import { alternate, load, type LoadResult } from './load';
+import { cpuSeconds } from './proc-stats';
+
+/** What every comparison gets from the benchmark run. */
+export interface BenchContext {
+  databaseUrl: string;
+  /** Prefix of the PostgreSQL schemas this run creates. */
+  prefix: string;
+  dir: string;
+  seconds: number;
+  rounds: number;
+  connections: number;
+  smoke: boolean;
+  logger: Logger;
+  /** A built checkout of the code to compare with (`--base`), or undefined to skip those figures. */
+  baseRoot?: string;
+  /** Registers a child process to stop at the end. */
+  track<T extends { stop(): Promise<void> }>(child: T): T;
+  log(line: string): void;
+}
+
+const REPO = join(__dirname, '..', '..', '..');
+const DEMO = join(REPO, 'demo');
+const SERVICES = '{ services { id name kind } }';
+
+export function strip(r: LoadResult): LoadResult {
+  return { rps: Math.round(r.rps), p50: r.p50, p99: r.p99, errors: r.errors, non2xx: r.non2xx };
+}
+
+export function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** Imports a demo member's data file into its own schema of this run. */
+async function seedDemoMember(ctx: BenchContext, id: string): Promise<string> {
+  const schema = `${ctx.prefix}_${id.replace(/-/g, '_')}`;
+  const orm = await openDatabase({ url: ctx.databaseUrl, schema, poolMax: 2 }, ctx.logger);
+  try {
+    await importMemberData(orm, id, readFileSync(join(DEMO, 'members', `${id}.yaml`), 'utf8'), { prune: true });
+  } finally {
+    await orm.close(true);
+  }
+  return schema;
+}
+
+/** A process script of this build (`name`) or of the base build, for `startChild`. */
+function script(name: string, root?: string): string {
+  return root ? relative(__dirname, join(root, 'dist', 'scripts', 'bench', name)) : name;
+}
+
+/**
+ * 7. The member subgraph against a plain `node:http` + `pg` server that runs the same SQL and
+ * writes the same JSON, on the same database (the demo's `kafshata` data), alternating rounds.
+ */
+export async function memberVsPlainPg(ctx: BenchContext) {
+  const schema = await seedDemoMember(ctx, 'kafshata');
+  const member = ctx.track(await startChild<{ url: string }>('member-process', { memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }));
+  const plain = ctx.track(await startChild<{ url: string }>('plain-pg-member', { memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }));
+  const opts = { seconds: ctx.seconds, connections: ctx.connections };
+  const r = await alternate({ member: (s) => load(member.ready.url, SERVICES, { ...opts, seconds: s }), plain: (s) => load(plain.ready.url, SERVICES, { ...opts, seconds: s }) }, ctx);
+  await member.stop();
+  await plain.stop();
+  const result = { member: strip(r.member), plainPg: strip(r.plain), ratio: round(r.member.rps / r.plain.rps) };
+  ctx.log(`7. member ${result.member.rps} req/s, plain pg ${result.plainPg.rps} req/s: member/plain = ${result.ratio}`);
+  return result;
+}
+
+interface Keys {
+  gateway: PrivateJwk;
+  gatewayKeyFile: string;
+  members: Record<string, PrivateJwk>;
+}
+
+async function makeKeys(ctx: BenchContext, memberIds: string[]): Promise<Keys> {
+  const gateway = (await createKeyPair()).privateJwk;
+  const gatewayKeyFile = join(ctx.dir, 'gateway-key.json');
+  writeFileSync(gatewayKeyFile, JSON.stringify(gateway), { mode: 0o600 });
+  const members: Record<string, PrivateJwk> = {};
+  for (const id of memberIds) members[id] = (await createKeyPair()).privateJwk;
+  return { gateway, gatewayKeyFile, members };
+}
+
+function writeRegistry(file: string, keys: Keys, members: { id: string; url: string }[]): string {
+  writeFileSync(file, stringify({
+    network: { id: 'bench', name: 'Bench' },
+    members: members.map((m) => ({ id: m.id, name: m.id, region: 'Bench', url: m.url, keys: keys.members[m.id] ? [publicPart(keys.members[m.id])] : [] })),
+    gateways: [{ id: 'gateway', keys: [publicPart(keys.gateway)] }],
+  }));
+  return file;
+}
+
+/** The four demo members, each in its own process, and a signing gateway, all from one build. */
+async function demoNetwork(ctx: BenchContext, name: string, keys: Keys, schemas: Record<string, string>, root?: string): Promise<Child<{ url: string }>> {
+  const ids = Object.keys(schemas);
+  const registryFile = writeRegistry(join(ctx.dir, `auth-${name}.yaml`), keys, ids.map((id) => ({ id, url: 'http://127.0.0.1:9/graphql' })));
+  const members = await Promise.all(ids.map(async (id) => ({
+    id,
+    url: ctx.track(await startChild<{ url: string }>('member-process', { root, memberId: id, databaseUrl: ctx.databaseUrl, schema: schemas[id], registryFile }, 120_000)).ready.url,
+  })));
+  writeRegistry(registryFile, keys, members);
+  return ctx.track(await startChild<{ url: string }>(script('gateway-process', root), { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, healthIntervalMs: 600_000 }, 60_000));
+}
+
+/**
+ * 8. Authenticated fan-out over the four demo members (separate processes, real PostgreSQL):
+ * this build against the base build, side by side.
+ */
+export async function authenticatedFanout(ctx: BenchContext) {
+  if (!ctx.baseRoot) {
+    ctx.log('8. authenticated fan-out vs base: skipped (no --base checkout)');
+    return undefined;
+  }
+  const roster = (parseYaml(readFileSync(join(DEMO, 'members.yaml'), 'utf8')) as { id: string }[]).map((m) => m.id);
+  const schemas: Record<string, string> = {};
+  for (const id of roster) schemas[id] = await seedDemoMember(ctx, id);
+  const keys = await makeKeys(ctx, roster);
+  const ours = await demoNetwork(ctx, 'ours', keys, schemas);
+  const base = await demoNetwork(ctx, 'base', keys, schemas, ctx.baseRoot);
+  const token = await issueCallerToken({ key: keys.members[roster[0]], member: roster[0], subject: 'bench', scopes: ['read'], audience: 'bench', ttlSeconds: 3600 });
+  const opts = { seconds: ctx.seconds, connections: ctx.connections, headers: { authorization: `Bearer ${token}` } };
+  const probe = await fetch(ours.ready.url, { method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers }, body: JSON.stringify({ query: SERVICES }) });
+  const body = (await probe.json()) as { data?: { services?: unknown[] }; errors?: unknown[] };
+  if (probe.status !== 200 || body.errors || !body.data?.services?.length) throw new Error(`authenticated fan-out probe failed: ${probe.status} ${JSON.stringify(body).slice(0, 300)}`);
+  const r = await alternate({ ours: (s) => load(ours.ready.url, SERVICES, { ...opts, seconds: s }), base: (s) => load(base.ready.url, SERVICES, { ...opts, seconds: s }) }, ctx);
+  const result = { members: roster.length, services: body.data.services.length, ours: strip(r.ours), base: strip(r.base), ratio: round(r.ours.rps / r.base.rps) };
+  ctx.log(`8. authenticated fan-out, ${roster.length} member processes: ours ${result.ours.rps} req/s, base ${result.base.rps} req/s: ours/base = ${result.ratio}`);
+  return result;
+}
+
+/**
+ * 9. Gateway CPU per member call: simulated members (one process, cheap fixed answers), one call
+ * per request (no in-flight sharing), assertions signed; this build, and the base build if given.
+ */
+export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
+  const n = ctx.smoke ? 50 : 500;
+  const sim = ctx.track(await startChild<{ members: { id: string; url: string }[] }>('../simulate/sim-members', { count: n, seed: 42, medianLatencyMs: 5, failureRate: 0, servicesPerMember: 5 }, 120_000));
+  const keys = await makeKeys(ctx, []);
+  const registryFile = writeRegistry(join(ctx.dir, 'cpu.yaml'), keys, sim.ready.members);
+  const settings = { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, maxFanoutCost: 100_000, memberDeadlineMs: 2000, requestBudgetMs: 4000, breakerFailures: 1_000_000, healthIntervalMs: 600_000, dedupeRequests: false };
+  const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', settings)) };
+  if (ctx.baseRoot) builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), settings));
+  const cpuPerCall: Record<string, number[]> = Object.fromEntries(Object.keys(builds).map((k) => [k, []]));
+  const targets = Object.fromEntries(Object.entries(builds).map(([name, g]) => [name, async (seconds: number) => {
+    const before = cpuSeconds(g.pid);
+    const result = await load(g.ready.url, '{ services { id name } }', { seconds, connections: ctx.connections });
+    const calls = result.rps * seconds * n;
+    if (seconds === ctx.seconds) cpuPerCall[name].push(((cpuSeconds(g.pid) - before) * 1000) / Math.max(1, calls));
+    return result;
+  }]));
+  const r = await alternate(targets, ctx);
+  const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ms = Object.fromEntries(Object.keys(builds).map((k) => [k, Math.round(medianOf(cpuPerCall[k]) * 1000) / 1000]));
+  const result = { members: n, cpuMsPerMemberCall: ms, runs: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, strip(v)])), ratio: ms.base ? round(ms.base / ms.ours) : undefined };
+  ctx.log(`9. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}`);
+  for (const g of Object.values(builds)) await g.stop();
+  await sim.stop();
+  return result;
+}

@@ -1,0 +1,40 @@
+import { join, resolve } from 'node:path';
+
+interface MemberProcessConfig {
+  /** The checkout whose build serves the member (default: this one), to compare two versions. */
+  root?: string;
+  memberId: string;
+  databaseUrl: string;
+  schema: string;
+  /** The registry: gateway keys this member trusts (as `infrared member start --registry`). */
+  registryFile?: string;
+  keyFile?: string;
+}
+
+/**
+ * A benchmark process running one member subgraph exactly as `infrared member start` does
+ * (`serveMember`: trust from the registry, assertion checks, the member's own key), from the build
+ * of `root`. Its data must be imported already. Prints `{"url": …}` once listening.
+ */
+async function main(): Promise<void> {
+  const config = JSON.parse(process.argv[2]) as MemberProcessConfig;
+  const root = resolve(config.root ?? join(__dirname, '..', '..', '..'));
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { resolveMemberConfig } = require(join(root, 'dist/subgraphs/member/src/config')) as typeof import('../../subgraphs/member/src/config');
+  const { serveMember } = require(join(root, 'dist/subgraphs/member/src/serve')) as typeof import('../../subgraphs/member/src/serve');
+  const { createLogger } = require(join(root, 'dist/common/logger')) as typeof import('../../common/logger');
+  const member = await serveMember(
+    resolveMemberConfig({ memberId: config.memberId, databaseUrl: config.databaseUrl, databaseSchema: config.schema, port: 0, registryFile: config.registryFile, keyFile: config.keyFile }),
+    { logger: createLogger(`bench-member:${config.memberId}`, 'error') },
+  );
+  process.stdout.write(`${JSON.stringify({ url: member.url })}\n`);
+  process.on('SIGTERM', async () => {
+    await member.stop().catch(() => undefined);
+    process.exit(0);
+  });
+}
+
+main().catch((err) => {
+  process.stdout.write(`member failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});
