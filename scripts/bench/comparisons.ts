@@ -23,6 +23,8 @@ export interface BenchContext {
   logger: Logger;
   /** A built checkout of the code to compare with (`--base`), or undefined to skip those figures. */
   baseRoot?: string;
+  /** Node flags for the processes under test (`--profile`: V8 CPU profiles). */
+  nodeArgs: string[];
   /** Registers a child process to stop at the end. */
   track<T extends { stop(): Promise<void> }>(child: T): T;
   log(line: string): void;
@@ -63,7 +65,7 @@ function script(name: string, root?: string): string {
  */
 export async function memberVsPlainPg(ctx: BenchContext) {
   const schema = await seedDemoMember(ctx, 'kafshata');
-  const member = ctx.track(await startChild<{ url: string }>('member-process', { memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }));
+  const member = ctx.track(await startChild<{ url: string }>('member-process', { memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }, 60_000, ctx.nodeArgs));
   const plain = ctx.track(await startChild<{ url: string }>('plain-pg-member', { memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }));
   const opts = { seconds: ctx.seconds, connections: ctx.connections };
   const r = await alternate({ member: (s) => load(member.ready.url, SERVICES, { ...opts, seconds: s }), plain: (s) => load(plain.ready.url, SERVICES, { ...opts, seconds: s }) }, ctx);
@@ -104,10 +106,10 @@ async function demoNetwork(ctx: BenchContext, name: string, keys: Keys, schemas:
   const registryFile = writeRegistry(join(ctx.dir, `auth-${name}.yaml`), keys, ids.map((id) => ({ id, url: 'http://127.0.0.1:9/graphql' })));
   const members = await Promise.all(ids.map(async (id) => ({
     id,
-    url: ctx.track(await startChild<{ url: string }>('member-process', { root, memberId: id, databaseUrl: ctx.databaseUrl, schema: schemas[id], registryFile }, 120_000)).ready.url,
+    url: ctx.track(await startChild<{ url: string }>('member-process', { root, memberId: id, databaseUrl: ctx.databaseUrl, schema: schemas[id], registryFile }, 120_000, ctx.nodeArgs)).ready.url,
   })));
   writeRegistry(registryFile, keys, members);
-  return ctx.track(await startChild<{ url: string }>(script('gateway-process', root), { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, healthIntervalMs: 600_000 }, 60_000));
+  return ctx.track(await startChild<{ url: string }>(script('gateway-process', root), { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, healthIntervalMs: 600_000 }, 60_000, ctx.nodeArgs));
 }
 
 /**
@@ -137,8 +139,8 @@ export async function authenticatedFanout(ctx: BenchContext) {
 }
 
 /**
- * 9. Gateway CPU per member call: simulated members (one process, cheap fixed answers), one call
- * per request (no in-flight sharing), assertions signed; this build, and the base build if given.
+ * 9. Gateway CPU per member call: simulated members (one process, cheap fixed answers, 5 ms), one
+ * call per request (no in-flight sharing), assertions signed; this build, and the base build if given.
  */
 export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
   const n = ctx.smoke ? 50 : 500;
@@ -146,20 +148,31 @@ export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
   const keys = await makeKeys(ctx, []);
   const registryFile = writeRegistry(join(ctx.dir, 'cpu.yaml'), keys, sim.ready.members);
   const settings = { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, maxFanoutCost: 100_000, memberDeadlineMs: 2000, requestBudgetMs: 4000, breakerFailures: 1_000_000, healthIntervalMs: 600_000, dedupeRequests: false };
-  const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', settings)) };
-  if (ctx.baseRoot) builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), settings));
+  const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', settings, 60_000, ctx.nodeArgs)) };
+  if (ctx.baseRoot) builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), settings, 60_000, ctx.nodeArgs));
+  // A fixed number of requests, 2 at a time, all finished inside the measurement: the gateway's
+  // CPU time over them, divided by the member calls they made.
+  const requests = ctx.smoke ? 4 : 30;
   const cpuPerCall: Record<string, number[]> = Object.fromEntries(Object.keys(builds).map((k) => [k, []]));
-  const targets = Object.fromEntries(Object.entries(builds).map(([name, g]) => [name, async (seconds: number) => {
+  const measureOnce = async (name: string, g: Child<{ url: string }>, count: number) => {
     const before = cpuSeconds(g.pid);
-    const result = await load(g.ready.url, '{ services { id name } }', { seconds, connections: ctx.connections });
-    const calls = result.rps * seconds * n;
-    if (seconds === ctx.seconds) cpuPerCall[name].push(((cpuSeconds(g.pid) - before) * 1000) / Math.max(1, calls));
-    return result;
-  }]));
-  const r = await alternate(targets, ctx);
+    let failed = 0;
+    const worker = async (share: number) => {
+      for (let i = 0; i < share; i++) {
+        const res = await fetch(g.ready.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ services { id name } }' }) });
+        const body = (await res.json()) as { data?: { services?: unknown[] }; errors?: unknown[] };
+        if (res.status !== 200 || body.errors || body.data?.services?.length !== n * 5) failed++;
+      }
+    };
+    await Promise.all([worker(Math.ceil(count / 2)), worker(Math.floor(count / 2))]);
+    if (failed) throw new Error(`gateway CPU benchmark: ${failed} of ${count} requests to ${name} were incomplete`);
+    return ((cpuSeconds(g.pid) - before) * 1000) / (count * n);
+  };
+  for (const [name, g] of Object.entries(builds)) await measureOnce(name, g, Math.max(2, requests / 4)); // warm-up
+  for (let i = 0; i < ctx.rounds; i++) for (const [name, g] of Object.entries(builds)) cpuPerCall[name].push(await measureOnce(name, g, requests));
   const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ms = Object.fromEntries(Object.keys(builds).map((k) => [k, Math.round(medianOf(cpuPerCall[k]) * 1000) / 1000]));
-  const result = { members: n, cpuMsPerMemberCall: ms, runs: Object.fromEntries(Object.entries(r).map(([k, v]) => [k, strip(v)])), ratio: ms.base ? round(ms.base / ms.ours) : undefined };
+  const result = { members: n, requests, cpuMsPerMemberCall: ms, rounds: cpuPerCall, ratio: ms.base ? round(ms.base / ms.ours) : undefined };
   ctx.log(`9. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}`);
   for (const g of Object.values(builds)) await g.stop();
   await sim.stop();

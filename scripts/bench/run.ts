@@ -19,7 +19,7 @@ import { authenticatedFanout, gatewayCpuPerMemberCall, memberVsPlainPg, round, s
  * (`git worktree add <dir> <commit>`, `npm ci`, `npx tsc -p .` there) to compare this build with.
  */
 const smoke = process.argv.includes('--smoke');
-/** `--profile`: gateway processes write V8 CPU profiles to bench-results/profiles/ (open in Chrome DevTools). */
+/** `--profile`: gateway and member processes write V8 CPU profiles to bench-results/profiles/ (open in Chrome DevTools). */
 const profileArgs = process.argv.includes('--profile') ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profiles'] : [];
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     for (const c of children.splice(0).reverse()) await c.stop();
   };
   const ctx: BenchContext = {
-    databaseUrl, prefix, dir, seconds, rounds, connections, smoke, logger, baseRoot, log,
+    databaseUrl, prefix, dir, seconds, rounds, connections, smoke, logger, baseRoot, log, nodeArgs: profileArgs,
     track: (child) => {
       children.push(child);
       return child;
