@@ -3,9 +3,10 @@ import { Pool } from 'pg';
 
 /**
  * The yardstick for the member subgraph: a plain `node:http` server that answers
- * `{ services { id name kind } }` for an anonymous caller with the same SQL the member runs
- * (PUBLIC rows, local id order, at most 1000) through `pg`, and writes the same JSON. It does
- * no GraphQL, no access checks and nothing else: what a member could do at best on this database.
+ * `{ services { id name kind } }` for an anonymous caller with the same SQL statement the member
+ * sends (the same text and parameters: PUBLIC rows, local id order, at most 1000) through `pg`,
+ * and writes the same JSON. It does no GraphQL, no access checks and nothing else: what a member
+ * could do at best on this database.
  *
  * Run: node dist/scripts/bench/plain-pg-member.js '{"databaseUrl":"postgres://…","schema":"kafshata","memberId":"kafshata"}'
  * Prints `{"url":"http://127.0.0.1:port/graphql"}` once listening.
@@ -32,7 +33,8 @@ function readAll(req: IncomingMessage): Promise<string> {
 export async function startPlainPgMember(config: PlainConfig): Promise<{ url: string; stop(): Promise<void> }> {
   if (!/^[a-z_][a-z0-9_]*$/.test(config.schema)) throw new TypeError('schema must be a plain identifier');
   const pool = new Pool({ connectionString: config.databaseUrl, max: config.poolMax ?? 5 });
-  const sql = `select id, name, kind from "${config.schema}"."service" where visibility = 'PUBLIC' order by id asc limit 1000`;
+  // Exactly what the member's query builder sends for this query (see its query log).
+  const sql = `select "s0".* from "${config.schema}"."service" as "s0" where "s0"."visibility" = $1 order by "s0"."id" asc limit $2`;
   const server = createServer(async (req, res) => {
     try {
       const body = JSON.parse(await readAll(req)) as { query?: string };
@@ -41,7 +43,7 @@ export async function startPlainPgMember(config: PlainConfig): Promise<{ url: st
         res.end('{"errors":[{"message":"only the benchmark query is served","extensions":{"code":"BAD_REQUEST"}}]}');
         return;
       }
-      const { rows } = await pool.query<{ id: string; name: string; kind: string }>(sql);
+      const { rows } = await pool.query<{ id: string; name: string; kind: string }>(sql, ['PUBLIC', 1000]);
       const services = rows.map((r) => ({ id: `${config.memberId}:${r.id}`, name: r.name, kind: r.kind }));
       const text = JSON.stringify({ data: { services } });
       res.writeHead(200, { 'content-type': 'application/graphql-response+json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) });

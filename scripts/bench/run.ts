@@ -77,35 +77,26 @@ async function main(): Promise<void> {
   };
 
   try {
-    // 1, 5, 6: one member, no added latency
+    log(`bench: ${cpus().length} cores, node ${process.version}, ${rounds} round(s) of ${seconds} s, ${connections} connections${smoke ? ' (smoke)' : ''}`);
+    // 1, 5, 6: one member, no added latency; every target running at once, measured in alternation
     if (want(1, 5, 6)) {
-      log(`bench: ${cpus().length} cores, node ${process.version}, ${rounds} round(s) of ${seconds} s, ${connections} connections${smoke ? ' (smoke)' : ''}`);
       const one = await farm('one', [{ id: 'solo', services: 10 }]);
       const oneRegistry = registry(join(dir, 'one.yaml'), one.ready.members);
       const gw = await gateway(oneRegistry);
-      const direct = await measure(one.ready.members[0].url, QUERY, opts);
-      const viaGateway = await measure(gw.ready.url, QUERY, opts);
       const plain = await gateway(oneRegistry, { dedupeRequests: false });
-      const viaPlain = await measure(plain.ready.url, QUERY, opts);
-      await plain.stop();
-      results.directVsGateway = { direct: strip(direct), gateway: strip(viaGateway), ratio: round(viaGateway.rps / direct.rps), gatewayNoDedupe: strip(viaPlain), ratioNoDedupe: round(viaPlain.rps / direct.rps) };
-      log(`1. direct ${direct.rps.toFixed(0)} req/s, gateway ${viaGateway.rps.toFixed(0)} req/s (${viaPlain.rps.toFixed(0)} without in-flight sharing): gateway/direct = ${round(viaGateway.rps / direct.rps)} (${round(viaPlain.rps / direct.rps)})`);
-
+      const cached = await gateway(oneRegistry, { responseCacheTtlSeconds: 60 });
       const supergraph = composeServices([{ name: 'members', url: one.ready.members[0].url, typeDefs: parse(readFileSync(memberSdlPath(), 'utf8')) }]);
       if (supergraph.errors) throw new Error(supergraph.errors.map((e) => e.message).join('; '));
       const hive = await startChild<{ url: string }>('hive-process', { supergraph: supergraph.supergraphSdl });
       children.push(hive);
-      const hiveRun = await measure(hive.ready.url, QUERY, opts);
-      const oursAgain = await measure(gw.ready.url, QUERY, opts);
-      results.hive = { hive: strip(hiveRun), ours: strip(oursAgain), ratio: round(oursAgain.rps / hiveRun.rps) };
-      log(`5. ours ${oursAgain.rps.toFixed(0)} req/s, Hive Gateway ${hiveRun.rps.toFixed(0)} req/s: ours/Hive = ${round(oursAgain.rps / hiveRun.rps)}`);
-      await hive.stop();
-
-      const cached = await gateway(oneRegistry, { responseCacheTtlSeconds: 60 });
-      const cacheOn = await measure(cached.ready.url, QUERY, opts);
-      const cacheOff = await measure(gw.ready.url, QUERY, opts);
-      results.cache = { on: strip(cacheOn), off: strip(cacheOff), ratio: round(cacheOn.rps / cacheOff.rps) };
-      log(`6. cache on ${cacheOn.rps.toFixed(0)} req/s, off ${cacheOff.rps.toFixed(0)} req/s: on/off = ${round(cacheOn.rps / cacheOff.rps)}`);
+      const run = (url: string) => (s: number) => load(url, QUERY, { seconds: s, connections });
+      const r = await alternate({ direct: run(one.ready.members[0].url), gateway: run(gw.ready.url), noSharing: run(plain.ready.url), hive: run(hive.ready.url), cached: run(cached.ready.url) }, { seconds, rounds });
+      results.directVsGateway = { direct: strip(r.direct), gateway: strip(r.gateway), ratio: round(r.gateway.rps / r.direct.rps), gatewayNoDedupe: strip(r.noSharing), ratioNoDedupe: round(r.noSharing.rps / r.direct.rps) };
+      log(`1. direct ${r.direct.rps.toFixed(0)} req/s, gateway ${r.gateway.rps.toFixed(0)} req/s (${r.noSharing.rps.toFixed(0)} without in-flight sharing): gateway/direct = ${round(r.gateway.rps / r.direct.rps)} (${round(r.noSharing.rps / r.direct.rps)})`);
+      results.hive = { hive: strip(r.hive), ours: strip(r.gateway), ratio: round(r.gateway.rps / r.hive.rps) };
+      log(`5. ours ${r.gateway.rps.toFixed(0)} req/s, Hive Gateway ${r.hive.rps.toFixed(0)} req/s: ours/Hive = ${round(r.gateway.rps / r.hive.rps)}`);
+      results.cache = { on: strip(r.cached), off: strip(r.gateway), ratio: round(r.cached.rps / r.gateway.rps) };
+      log(`6. cache on ${r.cached.rps.toFixed(0)} req/s, off ${r.gateway.rps.toFixed(0)} req/s: on/off = ${round(r.cached.rps / r.gateway.rps)}`);
       await stopAll();
     }
 
