@@ -106,7 +106,7 @@ async function demoNetwork(ctx: BenchContext, name: string, keys: Keys, schemas:
   const registryFile = writeRegistry(join(ctx.dir, `auth-${name}.yaml`), keys, ids.map((id) => ({ id, url: 'http://127.0.0.1:9/graphql' })));
   const members = await Promise.all(ids.map(async (id) => ({
     id,
-    url: ctx.track(await startChild<{ url: string }>('member-process', { root, memberId: id, databaseUrl: ctx.databaseUrl, schema: schemas[id], registryFile }, 120_000, ctx.nodeArgs)).ready.url,
+    url: ctx.track(await startChild<{ url: string }>('member-process', { root, memberId: id, databaseUrl: ctx.databaseUrl, schema: schemas[id], registryFile, poolMax: 2 }, 120_000, ctx.nodeArgs)).ready.url,
   })));
   writeRegistry(registryFile, keys, members);
   return ctx.track(await startChild<{ url: string }>(script('gateway-process', root), { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, healthIntervalMs: 600_000 }, 60_000, ctx.nodeArgs));

@@ -8,6 +8,8 @@ interface FarmConfig {
   databaseUrl: string;
   schemaPrefix: string;
   members: { id: string; services: number; latencyMs?: number; hang?: boolean }[];
+  /** Database connections per member (the shared PostgreSQL has a connection limit). */
+  poolMax?: number;
 }
 
 /** Generated member data: `services` PUBLIC services with one capacity record each. */
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
     }
     sql.set(m.id, 0);
     const orm = await openDatabase(
-      { url: config.databaseUrl, schema: `${config.schemaPrefix}_${m.id.replace(/-/g, '_')}`, poolMax: 4, onQuery: (line) => { if (/\[query\] (select|insert|update|delete)\b/i.test(line)) sql.set(m.id, (sql.get(m.id) ?? 0) + 1); } },
+      { url: config.databaseUrl, schema: `${config.schemaPrefix}_${m.id.replace(/-/g, '_')}`, poolMax: config.poolMax ?? 4, onQuery: (line) => { if (/\[query\] (select|insert|update|delete)\b/i.test(line)) sql.set(m.id, (sql.get(m.id) ?? 0) + 1); } },
       logger,
     );
     await importMemberData(orm, m.id, generatedData(m.id, m.services) as never, { prune: true });

@@ -9,6 +9,8 @@ interface MemberProcessConfig {
   /** The registry: gateway keys this member trusts (as `infrared member start --registry`). */
   registryFile?: string;
   keyFile?: string;
+  /** Database connections (the shared PostgreSQL has a connection limit). */
+  poolMax?: number;
 }
 
 /**
@@ -23,13 +25,17 @@ async function main(): Promise<void> {
   const { resolveMemberConfig } = require(join(root, 'dist/subgraphs/member/src/config')) as typeof import('../../subgraphs/member/src/config');
   const { serveMember } = require(join(root, 'dist/subgraphs/member/src/serve')) as typeof import('../../subgraphs/member/src/serve');
   const { createLogger } = require(join(root, 'dist/common/logger')) as typeof import('../../common/logger');
+  const { openDatabase } = require(join(root, 'dist/subgraphs/member/src/db/orm')) as typeof import('../../subgraphs/member/src/db/orm');
+  const logger = createLogger(`bench-member:${config.memberId}`, 'error');
+  const orm = await openDatabase({ url: config.databaseUrl, schema: config.schema, poolMax: config.poolMax ?? 5 }, logger);
   const member = await serveMember(
     resolveMemberConfig({ memberId: config.memberId, databaseUrl: config.databaseUrl, databaseSchema: config.schema, port: 0, registryFile: config.registryFile, keyFile: config.keyFile }),
-    { logger: createLogger(`bench-member:${config.memberId}`, 'error') },
+    { logger, orm },
   );
   process.stdout.write(`${JSON.stringify({ url: member.url })}\n`);
   process.on('SIGTERM', async () => {
     await member.stop().catch(() => undefined);
+    await orm.close(true).catch(() => undefined);
     process.exit(0);
   });
 }

@@ -51,8 +51,8 @@ async function main(): Promise<void> {
   const children: { stop(): Promise<void> }[] = [];
   const opts = { seconds, connections, rounds };
 
-  const farm = async (name: string, members: { id: string; services: number; latencyMs?: number; hang?: boolean }[]): Promise<Farm> => {
-    const f = await startChild<Farm['ready']>('member-farm', { databaseUrl, schemaPrefix: `${prefix}_${name}`, members }, 180_000);
+  const farm = async (name: string, members: { id: string; services: number; latencyMs?: number; hang?: boolean }[], poolMax = 4): Promise<Farm> => {
+    const f = await startChild<Farm['ready']>('member-farm', { databaseUrl, schemaPrefix: `${prefix}_${name}`, members, poolMax }, 180_000);
     children.push(f);
     return f;
   };
@@ -103,10 +103,10 @@ async function main(): Promise<void> {
     // 2, 3, 4: twenty members with 5 ms each, plus one that hangs
     if (want(2, 3, 4)) {
       const n = smoke ? 5 : 20;
-      const many = await farm('many', [...Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 })), { id: 'zz-hung', services: 0, hang: true }]);
+      const many = await farm('many', [...Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 })), { id: 'zz-hung', services: 0, hang: true }], 1);
       const healthy = many.ready.members.filter((m) => m.id !== 'zz-hung');
       // Fan-out latency: every member in its own process (as in a real network), 5 ms each.
-      const solos = await Promise.all(Array.from({ length: n }, (_, i) => farm(`solo${i}`, [{ id: `p${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 }])));
+      const solos = await Promise.all(Array.from({ length: n }, (_, i) => farm(`solo${i}`, [{ id: `p${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 }], 1)));
       const separate = solos.map((f) => f.ready.members[0]);
       const sizes = smoke ? [1, n] : [1, 5, 20];
       const fanGateways = Object.fromEntries(await Promise.all(sizes.map(async (size) => [String(size), await gateway(registry(join(dir, `fan-${size}.yaml`), separate.slice(0, size)))] as const)));
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
 
       const sqlSmall = await sqlPerRequest(many, healthy, registry(join(dir, 'sql-small.yaml'), healthy), gateway);
       await stopAll();
-      const bigFarm = await farm('big', Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 100 })));
+      const bigFarm = await farm('big', Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 100 })), 1);
       const sqlBig = await sqlPerRequest(bigFarm, bigFarm.ready.members, registry(join(dir, 'sql-big.yaml'), bigFarm.ready.members), gateway);
       results.sqlPerMember = { services10: sqlSmall, services100: sqlBig, constant: sqlSmall === sqlBig };
       log(`4. SQL statements per member per request for members { services { capacity } }: ${sqlSmall} with 10 services, ${sqlBig} with 100`);
