@@ -26,7 +26,10 @@ export function findVisible<T extends object>(
   const qb = em.createQueryBuilder(entity).select('*').where(filter as never);
   if (options.orderBy) qb.orderBy(options.orderBy as never);
   if (options.limit !== undefined && options.limit !== null) qb.limit(options.limit);
-  return qb.execute('all', true) as Promise<T[]>;
+  // As `em.find` does: driver errors become MikroORM exceptions (a lost database stays recognisable).
+  return (qb.execute('all', true) as Promise<T[]>).catch((err: unknown) => {
+    throw em.getDriver().convertException(err as Error);
+  });
 }
 
 /** Escapes LIKE wildcards in user text. */
