@@ -42,6 +42,29 @@ export function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+/**
+ * A load run that also measures the CPU time the serving processes used per answered request
+ * (Linux /proc). On a shared machine throughput depends on the CPU share the scheduler gives;
+ * CPU per request does not, so it is the steadier figure to compare.
+ */
+function withCpu(pids: () => number[], run: (seconds: number) => Promise<LoadResult>, samples: number[], measuredSeconds: number) {
+  return async (seconds: number) => {
+    const before = pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    const result = await run(seconds);
+    const used = pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0) - before;
+    if (seconds === measuredSeconds) samples.push((used * 1000) / Math.max(1, result.rps * seconds));
+    return result;
+  };
+}
+
+function medianOf(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
+function ms3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
 /** Imports a demo member's data file into its own schema of this run. */
 async function seedDemoMember(ctx: BenchContext, id: string): Promise<string> {
   const schema = `${ctx.prefix}_${id.replace(/-/g, '_')}`;
@@ -61,18 +84,29 @@ function script(name: string, root?: string): string {
 
 /**
  * 7. The member subgraph against a plain `node:http` + `pg` server that runs the same SQL and
- * writes the same JSON, on the same database (the demo's `kafshata` data), alternating rounds.
+ * writes the same JSON, on the same database (the demo's `kafshata` data), alternating rounds,
+ * after a longer warm-up (the ORM's and GraphQL's code paths take seconds to be optimised).
  */
 export async function memberVsPlainPg(ctx: BenchContext) {
   const schema = await seedDemoMember(ctx, 'kafshata');
   const member = ctx.track(await startChild<{ url: string }>('member-process', { memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }, 60_000, ctx.nodeArgs));
   const plain = ctx.track(await startChild<{ url: string }>('plain-pg-member', { memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }));
+  const baseMember = ctx.baseRoot ? ctx.track(await startChild<{ url: string }>('member-process', { root: ctx.baseRoot, memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }, 60_000)) : undefined;
   const opts = { seconds: ctx.seconds, connections: ctx.connections };
-  const r = await alternate({ member: (s) => load(member.ready.url, SERVICES, { ...opts, seconds: s }), plain: (s) => load(plain.ready.url, SERVICES, { ...opts, seconds: s }) }, ctx);
-  await member.stop();
-  await plain.stop();
-  const result = { member: strip(r.member), plainPg: strip(r.plain), ratio: round(r.member.rps / r.plain.rps) };
-  ctx.log(`7. member ${result.member.rps} req/s, plain pg ${result.plainPg.rps} req/s: member/plain = ${result.ratio}`);
+  const cpu: Record<string, number[]> = { member: [], plain: [], base: [] };
+  const target = (name: string, child: Child<{ url: string }>) => withCpu(() => [child.pid], (s) => load(child.ready.url, SERVICES, { ...opts, seconds: s }), cpu[name], ctx.seconds);
+  const r = await alternate({ member: target('member', member), plain: target('plain', plain), ...(baseMember ? { base: target('base', baseMember) } : {}) } as Record<'member' | 'plain' | 'base', (s: number) => Promise<LoadResult>>, { ...ctx, warmupSeconds: ctx.smoke ? 1 : 2 * ctx.seconds });
+  for (const c of [member, plain, baseMember]) await c?.stop();
+  const cpuMs = { member: ms3(medianOf(cpu.member)), plain: ms3(medianOf(cpu.plain)), ...(baseMember ? { base: ms3(medianOf(cpu.base)) } : {}) };
+  const result = {
+    member: strip(r.member),
+    plainPg: strip(r.plain),
+    ratio: round(r.member.rps / r.plain.rps),
+    cpuMsPerRequest: cpuMs,
+    cpuRatio: round(cpuMs.plain / cpuMs.member),
+    ...(baseMember ? { baseMember: strip(r.base), baseRatio: round(r.base.rps / r.plain.rps), baseCpuRatio: round(cpuMs.plain / cpuMs.base!) } : {}),
+  };
+  ctx.log(`7. member ${result.member.rps} req/s, plain pg ${result.plainPg.rps} req/s: member/plain = ${result.ratio}${result.baseMember ? ` (base member ${result.baseMember.rps} req/s: ${result.baseRatio})` : ''}; CPU per request member ${cpuMs.member} ms, plain ${cpuMs.plain} ms${cpuMs.base !== undefined ? `, base member ${cpuMs.base} ms` : ''}: plain/member = ${result.cpuRatio}${result.baseCpuRatio !== undefined ? ` (base ${result.baseCpuRatio})` : ''}`);
   return result;
 }
 
@@ -101,15 +135,13 @@ function writeRegistry(file: string, keys: Keys, members: { id: string; url: str
 }
 
 /** The four demo members, each in its own process, and a signing gateway, all from one build. */
-async function demoNetwork(ctx: BenchContext, name: string, keys: Keys, schemas: Record<string, string>, root?: string): Promise<Child<{ url: string }>> {
+async function demoNetwork(ctx: BenchContext, name: string, keys: Keys, schemas: Record<string, string>, root?: string): Promise<Child<{ url: string }> & { pids: number[] }> {
   const ids = Object.keys(schemas);
   const registryFile = writeRegistry(join(ctx.dir, `auth-${name}.yaml`), keys, ids.map((id) => ({ id, url: 'http://127.0.0.1:9/graphql' })));
-  const members = await Promise.all(ids.map(async (id) => ({
-    id,
-    url: ctx.track(await startChild<{ url: string }>('member-process', { root, memberId: id, databaseUrl: ctx.databaseUrl, schema: schemas[id], registryFile, poolMax: 2 }, 120_000, ctx.nodeArgs)).ready.url,
-  })));
-  writeRegistry(registryFile, keys, members);
-  return ctx.track(await startChild<{ url: string }>(script('gateway-process', root), { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, healthIntervalMs: 600_000 }, 60_000, ctx.nodeArgs));
+  const children = await Promise.all(ids.map(async (id) => ctx.track(await startChild<{ url: string }>('member-process', { root, memberId: id, databaseUrl: ctx.databaseUrl, schema: schemas[id], registryFile, poolMax: 2 }, 120_000, ctx.nodeArgs))));
+  writeRegistry(registryFile, keys, ids.map((id, i) => ({ id, url: children[i].ready.url })));
+  const gateway = ctx.track(await startChild<{ url: string }>(script('gateway-process', root), { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, healthIntervalMs: 600_000 }, 60_000, ctx.nodeArgs));
+  return Object.assign(gateway, { pids: [gateway.pid, ...children.map((c) => c.pid)] });
 }
 
 /**
@@ -132,9 +164,12 @@ export async function authenticatedFanout(ctx: BenchContext) {
   const probe = await fetch(ours.ready.url, { method: 'POST', headers: { 'content-type': 'application/json', ...opts.headers }, body: JSON.stringify({ query: SERVICES }) });
   const body = (await probe.json()) as { data?: { services?: unknown[] }; errors?: unknown[] };
   if (probe.status !== 200 || body.errors || !body.data?.services?.length) throw new Error(`authenticated fan-out probe failed: ${probe.status} ${JSON.stringify(body).slice(0, 300)}`);
-  const r = await alternate({ ours: (s) => load(ours.ready.url, SERVICES, { ...opts, seconds: s }), base: (s) => load(base.ready.url, SERVICES, { ...opts, seconds: s }) }, ctx);
-  const result = { members: roster.length, services: body.data.services.length, ours: strip(r.ours), base: strip(r.base), ratio: round(r.ours.rps / r.base.rps) };
-  ctx.log(`8. authenticated fan-out, ${roster.length} member processes: ours ${result.ours.rps} req/s, base ${result.base.rps} req/s: ours/base = ${result.ratio}`);
+  const cpu: Record<'ours' | 'base', number[]> = { ours: [], base: [] };
+  const target = (name: 'ours' | 'base', net: typeof ours) => withCpu(() => net.pids, (s) => load(net.ready.url, SERVICES, { ...opts, seconds: s }), cpu[name], ctx.seconds);
+  const r = await alternate({ ours: target('ours', ours), base: target('base', base) }, ctx);
+  const cpuMs = { ours: ms3(medianOf(cpu.ours)), base: ms3(medianOf(cpu.base)) };
+  const result = { members: roster.length, services: body.data.services.length, ours: strip(r.ours), base: strip(r.base), ratio: round(r.ours.rps / r.base.rps), cpuMsPerRequest: cpuMs, cpuRatio: round(cpuMs.base / cpuMs.ours) };
+  ctx.log(`8. authenticated fan-out, ${roster.length} member processes: ours ${result.ours.rps} req/s, base ${result.base.rps} req/s: ours/base = ${result.ratio}; CPU per request (gateway + members) ours ${cpuMs.ours} ms, base ${cpuMs.base} ms: base/ours = ${result.cpuRatio}`);
   return result;
 }
 
@@ -170,7 +205,6 @@ export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
   };
   for (const [name, g] of Object.entries(builds)) await measureOnce(name, g, Math.max(2, requests / 4)); // warm-up
   for (let i = 0; i < ctx.rounds; i++) for (const [name, g] of Object.entries(builds)) cpuPerCall[name].push(await measureOnce(name, g, requests));
-  const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ms = Object.fromEntries(Object.keys(builds).map((k) => [k, Math.round(medianOf(cpuPerCall[k]) * 1000) / 1000]));
   const result = { members: n, requests, cpuMsPerMemberCall: ms, rounds: cpuPerCall, ratio: ms.base ? round(ms.base / ms.ours) : undefined };
   ctx.log(`9. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}`);

@@ -43,9 +43,9 @@ export async function measure(url: string, query: string, opts: { seconds: numbe
  * turn (A B C, A B C, …), so drift in the machine's load hits all of them alike. Returns each
  * target's median run.
  */
-export async function alternate<K extends string>(targets: Record<K, (seconds: number) => Promise<LoadResult>>, opts: { seconds: number; rounds: number }): Promise<Record<K, LoadResult & { runs: LoadResult[] }>> {
+export async function alternate<K extends string>(targets: Record<K, (seconds: number) => Promise<LoadResult>>, opts: { seconds: number; rounds: number; warmupSeconds?: number }): Promise<Record<K, LoadResult & { runs: LoadResult[] }>> {
   const names = Object.keys(targets) as K[];
-  for (const name of names) await targets[name](Math.max(1, Math.round(opts.seconds / 2)));
+  for (const name of names) await targets[name](opts.warmupSeconds ?? Math.max(1, Math.round(opts.seconds / 2)));
   const runs = Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<K, LoadResult[]>;
   for (let i = 0; i < opts.rounds; i++) for (const name of names) runs[name].push(await targets[name](opts.seconds));
   return Object.fromEntries(names.map((n) => [n, { ...median(runs[n]), runs: runs[n] }])) as Record<K, LoadResult & { runs: LoadResult[] }>;
