@@ -83,7 +83,7 @@ function script(name: string, root?: string): string {
 }
 
 /**
- * 7. The member subgraph against a plain `node:http` + `pg` server that runs the same SQL and
+ * 8. The member subgraph against a plain `node:http` + `pg` server that runs the same SQL and
  * writes the same JSON, on the same database (the demo's `kafshata` data), alternating rounds,
  * after a longer warm-up (the ORM's and GraphQL's code paths take seconds to be optimised).
  */
@@ -106,7 +106,7 @@ export async function memberVsPlainPg(ctx: BenchContext) {
     cpuRatio: round(cpuMs.plain / cpuMs.member),
     ...(baseMember ? { baseMember: strip(r.base), baseRatio: round(r.base.rps / r.plain.rps), baseCpuRatio: round(cpuMs.plain / cpuMs.base!) } : {}),
   };
-  ctx.log(`7. member ${result.member.rps} req/s, plain pg ${result.plainPg.rps} req/s: member/plain = ${result.ratio}${result.baseMember ? ` (base member ${result.baseMember.rps} req/s: ${result.baseRatio})` : ''}; CPU per request member ${cpuMs.member} ms, plain ${cpuMs.plain} ms${cpuMs.base !== undefined ? `, base member ${cpuMs.base} ms` : ''}: plain/member = ${result.cpuRatio}${result.baseCpuRatio !== undefined ? ` (base ${result.baseCpuRatio})` : ''}`);
+  ctx.log(`8. member ${result.member.rps} req/s, plain pg ${result.plainPg.rps} req/s: member/plain = ${result.ratio}${result.baseMember ? ` (base member ${result.baseMember.rps} req/s: ${result.baseRatio})` : ''}; CPU per request member ${cpuMs.member} ms, plain ${cpuMs.plain} ms${cpuMs.base !== undefined ? `, base member ${cpuMs.base} ms` : ''}: plain/member = ${result.cpuRatio}${result.baseCpuRatio !== undefined ? ` (base ${result.baseCpuRatio})` : ''}`);
   return result;
 }
 
@@ -145,12 +145,12 @@ async function demoNetwork(ctx: BenchContext, name: string, keys: Keys, schemas:
 }
 
 /**
- * 8. Authenticated fan-out over the four demo members (separate processes, real PostgreSQL):
+ * 9. Authenticated fan-out over the four demo members (separate processes, real PostgreSQL):
  * this build against the base build, side by side.
  */
 export async function authenticatedFanout(ctx: BenchContext) {
   if (!ctx.baseRoot) {
-    ctx.log('8. authenticated fan-out vs base: skipped (no --base checkout)');
+    ctx.log('9. authenticated fan-out vs base: skipped (no --base checkout)');
     return undefined;
   }
   const roster = (parseYaml(readFileSync(join(DEMO, 'members.yaml'), 'utf8')) as { id: string }[]).map((m) => m.id);
@@ -169,12 +169,12 @@ export async function authenticatedFanout(ctx: BenchContext) {
   const r = await alternate({ ours: target('ours', ours), base: target('base', base) }, ctx);
   const cpuMs = { ours: ms3(medianOf(cpu.ours)), base: ms3(medianOf(cpu.base)) };
   const result = { members: roster.length, services: body.data.services.length, ours: strip(r.ours), base: strip(r.base), ratio: round(r.ours.rps / r.base.rps), cpuMsPerRequest: cpuMs, cpuRatio: round(cpuMs.base / cpuMs.ours) };
-  ctx.log(`8. authenticated fan-out, ${roster.length} member processes: ours ${result.ours.rps} req/s, base ${result.base.rps} req/s: ours/base = ${result.ratio}; CPU per request (gateway + members) ours ${cpuMs.ours} ms, base ${cpuMs.base} ms: base/ours = ${result.cpuRatio}`);
+  ctx.log(`9. authenticated fan-out, ${roster.length} member processes: ours ${result.ours.rps} req/s, base ${result.base.rps} req/s: ours/base = ${result.ratio}; CPU per request (gateway + members) ours ${cpuMs.ours} ms, base ${cpuMs.base} ms: base/ours = ${result.cpuRatio}`);
   return result;
 }
 
 /**
- * 9. Gateway CPU per member call: simulated members (one process, cheap fixed answers, 5 ms), one
+ * 10. Gateway CPU per member call: simulated members (one process, cheap fixed answers, 5 ms), one
  * call per request (no in-flight sharing), assertions signed; this build, and the base build if given.
  */
 export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
@@ -207,7 +207,7 @@ export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
   for (let i = 0; i < ctx.rounds; i++) for (const [name, g] of Object.entries(builds)) cpuPerCall[name].push(await measureOnce(name, g, requests));
   const ms = Object.fromEntries(Object.keys(builds).map((k) => [k, Math.round(medianOf(cpuPerCall[k]) * 1000) / 1000]));
   const result = { members: n, requests, cpuMsPerMemberCall: ms, rounds: cpuPerCall, ratio: ms.base ? round(ms.base / ms.ours) : undefined };
-  ctx.log(`9. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}`);
+  ctx.log(`10. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}`);
   for (const g of Object.values(builds)) await g.stop();
   await sim.stop();
   return result;

@@ -9,6 +9,7 @@ import { memberSdlPath } from '../../schema/paths';
 import { startEmbeddedPostgres } from '../../subgraphs/member/src/db/embedded';
 import { startChild, type Child } from './child';
 import { alternate, load, measure, type LoadResult } from './load';
+import { benchAggregates } from './aggregates';
 import { authenticatedFanout, gatewayCpuPerMemberCall, memberVsPlainPg, round, strip, type BenchContext } from './comparisons';
 
 /**
@@ -28,7 +29,7 @@ const arg = (name: string, fallback: number) => {
 const seconds = arg('seconds', smoke ? 1 : 5);
 const rounds = arg('rounds', smoke ? 1 : 3);
 const connections = arg('connections', 10);
-/** `--only 7,8`: run only these items (for working on one figure; the README table needs a full run). */
+/** `--only 8,9`: run only these items (for working on one figure; the README table needs a full run). */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',').map(Number) : undefined;
 const want = (...items: number[]) => !only || items.some((i) => only.includes(i));
 const baseRoot = process.argv.includes('--base') ? process.argv[process.argv.indexOf('--base') + 1] : undefined;
@@ -145,11 +146,18 @@ async function main(): Promise<void> {
       await stopAll();
     }
 
-    if (want(7)) results.memberVsPlainPg = await memberVsPlainPg(ctx);
+    // 7: supportMatches over 20 members × 1,000 offers and needs (answer check + index + match, in-process)
+    if (want(7)) {
+      const aggregates = await benchAggregates(smoke ? 4 : 20, smoke ? 100 : 1000);
+      results.supportMatches = aggregates;
+      log(`7. supportMatches, ${aggregates.full.members} members × ${aggregates.full.items} offers and needs: ${aggregates.full.ms} ms, longest slice ${aggregates.full.longestSliceCpuMs} ms CPU; pairing everything at ${aggregates.quarter.members} members: ${aggregates.quarter.pairEverythingMs} ms in one slice`);
+    }
+
+    if (want(8)) results.memberVsPlainPg = await memberVsPlainPg(ctx);
     await stopAll();
-    if (want(8)) results.authenticatedFanout = await authenticatedFanout(ctx);
+    if (want(9)) results.authenticatedFanout = await authenticatedFanout(ctx);
     await stopAll();
-    if (want(9)) results.gatewayCpu = await gatewayCpuPerMemberCall(ctx);
+    if (want(10)) results.gatewayCpu = await gatewayCpuPerMemberCall(ctx);
   } finally {
     await stopAll();
     await embedded?.stop();
@@ -203,16 +211,19 @@ function markdown(s: { date: string; cores: number; node: string; smoke: boolean
     ['5. ours ÷ Hive Gateway (1 member)', `${r.hive.ours.rps} / ${r.hive.hive.rps} req/s`, `${r.hive.ratio}`, '≥ 1.0'],
     ['6. response cache on ÷ off (PUBLIC query)', `${r.cache.on.rps} / ${r.cache.off.rps} req/s`, `${r.cache.ratio}`, '≥ 20'],
   ]);
+  add(r.supportMatches, () => [
+    ['7. supportMatches, 20 members × 1,000 offers and needs', `${r.supportMatches.full.ms} ms; longest slice ${r.supportMatches.full.longestSliceCpuMs} ms CPU`, `vs ${r.supportMatches.quarter.pairEverythingMs} ms pairing all at ${r.supportMatches.quarter.members} members`, '< 1 s; slices of a few ms'],
+  ]);
   add(r.memberVsPlainPg, () => [
-    ['7. member subgraph ÷ plain `pg` server (same SQL and JSON)', `${r.memberVsPlainPg.member.rps} / ${r.memberVsPlainPg.plainPg.rps} req/s${r.memberVsPlainPg.baseMember ? ` (base member ${r.memberVsPlainPg.baseMember.rps} req/s: ${r.memberVsPlainPg.baseRatio})` : ''}`, `${r.memberVsPlainPg.ratio}`, '≥ 0.4'],
+    ['8. member subgraph ÷ plain `pg` server (same SQL and JSON)', `${r.memberVsPlainPg.member.rps} / ${r.memberVsPlainPg.plainPg.rps} req/s${r.memberVsPlainPg.baseMember ? ` (base member ${r.memberVsPlainPg.baseMember.rps} req/s: ${r.memberVsPlainPg.baseRatio})` : ''}`, `${r.memberVsPlainPg.ratio}`, '≥ 0.4'],
     ['   CPU per request: plain `pg` ÷ member (base member)', `${r.memberVsPlainPg.cpuMsPerRequest.plain} / ${r.memberVsPlainPg.cpuMsPerRequest.member} ms${r.memberVsPlainPg.cpuMsPerRequest.base !== undefined ? ` (${r.memberVsPlainPg.cpuMsPerRequest.plain} / ${r.memberVsPlainPg.cpuMsPerRequest.base} ms)` : ''}`, `${r.memberVsPlainPg.cpuRatio}${r.memberVsPlainPg.baseCpuRatio !== undefined ? ` (${r.memberVsPlainPg.baseCpuRatio})` : ''}`, ''],
   ]);
   add('authenticatedFanout' in r, () => [
-    ['8. authenticated fan-out, 4 member processes: this build ÷ base', r.authenticatedFanout ? `${r.authenticatedFanout.ours.rps} / ${r.authenticatedFanout.base.rps} req/s` : 'skipped (no --base)', r.authenticatedFanout ? `${r.authenticatedFanout.ratio}` : '', '≥ 3'],
+    ['9. authenticated fan-out, 4 member processes: this build ÷ base', r.authenticatedFanout ? `${r.authenticatedFanout.ours.rps} / ${r.authenticatedFanout.base.rps} req/s` : 'skipped (no --base)', r.authenticatedFanout ? `${r.authenticatedFanout.ratio}` : '', '≥ 3'],
     ...(r.authenticatedFanout ? [['   CPU per request, gateway + 4 members: base ÷ this build', `${r.authenticatedFanout.cpuMsPerRequest.base} / ${r.authenticatedFanout.cpuMsPerRequest.ours} ms`, `${r.authenticatedFanout.cpuRatio}`, '']] : []),
   ]);
   add(r.gatewayCpu, () => [
-    [`9. gateway CPU per member call, ${r.gatewayCpu.members} simulated members, no sharing`, `${r.gatewayCpu.cpuMsPerMemberCall.ours} ms${r.gatewayCpu.cpuMsPerMemberCall.base !== undefined ? ` (base ${r.gatewayCpu.cpuMsPerMemberCall.base} ms)` : ''}`, r.gatewayCpu.ratio !== undefined ? `base ÷ this = ${r.gatewayCpu.ratio}` : '', '≤ 0.1 ms'],
+    [`10. gateway CPU per member call, ${r.gatewayCpu.members} simulated members, no sharing`, `${r.gatewayCpu.cpuMsPerMemberCall.ours} ms${r.gatewayCpu.cpuMsPerMemberCall.base !== undefined ? ` (base ${r.gatewayCpu.cpuMsPerMemberCall.base} ms)` : ''}`, r.gatewayCpu.ratio !== undefined ? `base ÷ this = ${r.gatewayCpu.ratio}` : '', '≤ 0.1 ms'],
   ]);
   return [
     `Benchmark run ${s.date}: ${s.cores} cores, Node ${s.node}, ${s.rounds} round(s) × ${s.seconds} s, ${s.connections} connections${s.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}. Medians; ratios measured side by side in this run.`,
