@@ -6,7 +6,7 @@ import { createLogger, type Logger } from '../../../common/logger';
 import { RegistryWatcher } from '../../../common/registry/registry-watcher';
 import type { Registry } from '../../../common/registry/registry.schema';
 import { PostgresReplayCache } from './access/postgres-replay-cache';
-import { createCallerResolver } from './access/trust';
+import { createCallerResolver, createGatewayProbe } from './access/trust';
 import { createMemberSubgraph, type MemberSubgraph } from './app';
 import type { MemberConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
@@ -45,6 +45,7 @@ export async function serveMember(config: Omit<MemberConfig, 'production' | 'shu
   const database = opts.orm ? { orm: opts.orm } : await connectMemberDatabase(config, logger);
   // shared by every process of this member on this database: an assertion is accepted once
   const replay = new PostgresReplayCache(database.orm, logger);
+  const trust = { memberId: config.memberId, registry, trustedGateways: config.trustedGateways, acceptDirectTokens: config.acceptDirectTokens, replay };
   const subgraph = await createMemberSubgraph({
     member: { id: config.memberId, languages },
     database: { orm: database.orm },
@@ -53,13 +54,8 @@ export async function serveMember(config: Omit<MemberConfig, 'production' | 'shu
     logger,
     signingKey: privateKey,
     production: config.production ?? true,
-    resolveCaller: createCallerResolver({
-      memberId: config.memberId,
-      registry,
-      trustedGateways: config.trustedGateways,
-      acceptDirectTokens: config.acceptDirectTokens,
-      replay,
-    }),
+    resolveCaller: createCallerResolver(trust),
+    probeGateway: watcher ? createGatewayProbe(trust) : undefined,
     routes: {
       '/.well-known/jwks.json': (_req, res) => {
         const pinned = registry().members.find((m) => m.id === config.memberId)?.keys ?? [];
