@@ -84,6 +84,8 @@ export class MemberHealth {
   private timer?: NodeJS.Timeout;
   private members: RegistryMember[] = [];
   private rounds = 0;
+  /** One check per member at a time: a slow member is not asked again while it is being asked. */
+  private readonly checking = new Set<string>();
 
   constructor(private readonly opts: MemberHealthOptions) {}
 
@@ -119,6 +121,16 @@ export class MemberHealth {
   }
 
   private async check(member: RegistryMember, withSdl = false): Promise<void> {
+    if (this.checking.has(member.id)) return;
+    this.checking.add(member.id);
+    try {
+      await this.checkOnce(member, withSdl);
+    } finally {
+      this.checking.delete(member.id);
+    }
+  }
+
+  private async checkOnce(member: RegistryMember, withSdl: boolean): Promise<void> {
     const previous = this.status(member.id);
     let next: Omit<MemberStatus, 'state'>;
     try {
@@ -144,6 +156,8 @@ export class MemberHealth {
       const reason = err instanceof BodyTooLargeError ? `/ready ${err.message}` : (err as Error).name === 'TimeoutError' ? `no /ready answer within ${this.opts.timeoutMs} ms` : (err as Error).message;
       next = { ...previous, reachable: false, ready: null, latencyMs: null, checkedAt: new Date(), problems: [reason.slice(0, 200), ...(previous.compatible === false ? previous.problems : [])] };
     }
+    // the member may have left (or moved) while it was being checked
+    if (!this.members.some((m) => m.id === member.id && m.url === member.url)) return;
     const status = { ...next, state: memberState(next) };
     this.statuses.set(member.id, status);
     if (status.state !== previous.state) this.changed(member.id, status, previous.state);
