@@ -16,6 +16,12 @@ export const memberConfigSchema = z.strictObject({
   /** The PostgreSQL schema for this member's tables. */
   databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase SQL identifier').default('infrared'),
   dataDir: z.string().optional(),
+  /** The longest one SQL statement may run before the member answers DATABASE_UNAVAILABLE (default 5000). */
+  databaseStatementTimeoutMs: z.coerce.number().int().min(100, 'expected at least 100 ms').max(600_000).optional(),
+  /** The longest to wait for a database connection, new or free from the pool (default 5000). */
+  databaseConnectTimeoutMs: z.coerce.number().int().min(100, 'expected at least 100 ms').max(600_000).optional(),
+  /** PostgreSQL ends a session idle inside a transaction for this long, releasing its locks (default 30000). */
+  databaseIdleInTransactionTimeoutMs: z.coerce.number().int().min(1_000, 'expected at least 1000 ms').max(3_600_000).optional(),
   port: z.coerce.number().int().min(0).max(65535).default(4001),
   host: z.string().default('127.0.0.1'),
   /** The registry file: gateway keys to trust, and members' keys for direct tokens. */
@@ -45,6 +51,9 @@ export const ENV: Record<string, keyof MemberConfig> = {
   DATABASE_URL: 'databaseUrl',
   DATABASE_SCHEMA: 'databaseSchema',
   INFRARED_DATA_DIR: 'dataDir',
+  DATABASE_STATEMENT_TIMEOUT_MS: 'databaseStatementTimeoutMs',
+  DATABASE_CONNECT_TIMEOUT_MS: 'databaseConnectTimeoutMs',
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 'databaseIdleInTransactionTimeoutMs',
   PORT: 'port',
   HOST: 'host',
   INFRARED_REGISTRY: 'registryFile',

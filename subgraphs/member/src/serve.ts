@@ -10,7 +10,16 @@ import { createCallerResolver, createGatewayProbe } from './access/trust';
 import { createMemberSubgraph, type MemberSubgraph } from './app';
 import type { MemberConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
-import { openDatabase } from './db/orm';
+import { DATABASE_TIMEOUTS, openDatabase, type DatabaseTimeouts } from './db/orm';
+
+/** The member's database timeouts, from its configuration. */
+export function databaseTimeouts(config: MemberConfig): DatabaseTimeouts {
+  return {
+    statementMs: config.databaseStatementTimeoutMs ?? DATABASE_TIMEOUTS.statementMs,
+    connectMs: config.databaseConnectTimeoutMs ?? DATABASE_TIMEOUTS.connectMs,
+    idleInTransactionMs: config.databaseIdleInTransactionTimeoutMs ?? DATABASE_TIMEOUTS.idleInTransactionMs,
+  };
+}
 
 /** Where the member's database is, starting embedded PostgreSQL when no DATABASE_URL is set. */
 export async function connectMemberDatabase(config: Pick<MemberConfig, 'databaseUrl' | 'dataDir' | 'memberId' | 'databaseSchema'>, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedPostgres }> {
@@ -21,7 +30,7 @@ export async function connectMemberDatabase(config: Pick<MemberConfig, 'database
     url = embedded.url;
   }
   try {
-    return { orm: await openDatabase({ url, schema: config.databaseSchema }, logger), embedded };
+    return { orm: await openDatabase({ url, schema: config.databaseSchema, timeouts: databaseTimeouts(config) }, logger), embedded };
   } catch (err) {
     await embedded?.stop();
     throw err;
@@ -56,6 +65,8 @@ export async function serveMember(config: Omit<MemberConfig, 'production' | 'shu
     production: config.production ?? true,
     resolveCaller: createCallerResolver(trust),
     probeGateway: watcher ? createGatewayProbe(trust) : undefined,
+    // /ready waits as long as a statement may run, then says 503
+    readyTimeoutMs: databaseTimeouts(config).statementMs,
     routes: {
       '/.well-known/jwks.json': (_req, res) => {
         const pinned = registry().members.find((m) => m.id === config.memberId)?.keys ?? [];
