@@ -138,7 +138,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     void health.track(next.members);
   });
 
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, { commandTimeoutMs: config.redisCommandTimeoutMs, connectTimeoutMs: config.redisConnectTimeoutMs }) : undefined;
   // the network id at start: a registry edit cannot move this gateway's keys to another network's
   const namespace = redisNamespace(registry.registry.network.id, config.gatewayGroup);
   const observedCall: typeof caller.call = async (member, body, context) => {
@@ -292,11 +292,19 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           metrics.breakerState.set({ member: m.id }, caller.breakerState(m.id) === 'closed' ? 0 : 1);
           metrics.memberConcurrency.set({ member: m.id }, caller.memberLimit(m.id));
         }
+        if (redis) metrics.redisDegraded.set(redis.degraded ? 1 : 0);
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);
       },
-      '/ready': (_req, res) => sendJson(res, 200, { status: 'ready', schemaVersion: SCHEMA_VERSION, members: registry.registry.members.length }),
+      // a degraded Redis keeps the replica in rotation (it serves on local state) but says so
+      '/ready': (_req, res) =>
+        sendJson(res, 200, {
+          status: redis?.degraded ? 'degraded' : 'ready',
+          schemaVersion: SCHEMA_VERSION,
+          members: registry.registry.members.length,
+          ...(redis ? { redis: redis.degraded ? 'degraded' : 'ok' } : {}),
+        }),
     },
     fallback: web.fallback,
     port: config.port,
