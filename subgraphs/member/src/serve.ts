@@ -12,6 +12,9 @@ import type { MemberConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { DATABASE_TIMEOUTS, openDatabase, type DatabaseTimeouts } from './db/orm';
 
+/** The longest `/ready` waits for the database (at most the statement timeout). */
+export const READY_TIMEOUT_MS = 1500;
+
 /** The member's database timeouts, from its configuration. */
 export function databaseTimeouts(config: MemberConfig): DatabaseTimeouts {
   return {
@@ -65,8 +68,9 @@ export async function serveMember(config: Omit<MemberConfig, 'production' | 'shu
     production: config.production ?? true,
     resolveCaller: createCallerResolver(trust),
     probeGateway: watcher ? createGatewayProbe(trust) : undefined,
-    // /ready waits as long as a statement may run, then says 503
-    readyTimeoutMs: databaseTimeouts(config).statementMs,
+    // /ready says 503 before a gateway's health probe (2 s by default) gives up on it, so the
+    // gateway sees "database unavailable" rather than "no answer"
+    readyTimeoutMs: Math.min(databaseTimeouts(config).statementMs, READY_TIMEOUT_MS),
     routes: {
       '/.well-known/jwks.json': (_req, res) => {
         const pinned = registry().members.find((m) => m.id === config.memberId)?.keys ?? [];
