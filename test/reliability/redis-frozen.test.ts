@@ -4,8 +4,9 @@
  * is degraded, and shared state resumes after SIGCONT. The Redis here is a private redis-server on
  * a random port, never the machine's shared one.
  */
+import { createGateway, type Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
-import { TestNetwork } from '../support/network';
+import { GATEWAY_ID, TestNetwork, quietLogger } from '../support/network';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
 import { rawRequest, until } from './support';
 
@@ -78,5 +79,23 @@ describe('gateway with a frozen Redis', () => {
       return a.headers['x-infrared-cache'] === 'hit' ? a : undefined;
     }, { what: 'a cache hit after recovery' });
     expect(hit.status).toBe(200);
+  });
+
+  it('still rate-limits while Redis is frozen (in memory), instead of letting everything through', async () => {
+    let limited: Gateway | undefined;
+    try {
+      limited = await createGateway({ registryFile: net.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), redisUrl: redis.url, redisCommandTimeoutMs: commandTimeoutMs, rateLimitPoints: 4, rateLimitWindowSeconds: 60, responseCacheTtlSeconds: 0 });
+      const token = await net.token('beta', { subject: 'frozen-redis-limit' });
+      redis.freeze();
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const res = await rawRequest(limited.url, { body: JSON.stringify({ query: '{ viewer { subject } }' }), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, timeoutMs: hangCap });
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429]);
+    } finally {
+      redis.thaw();
+      await limited?.stop();
+    }
   });
 });
