@@ -16,16 +16,21 @@ import { TestNetwork, databaseUrl, quietLogger, uniqueSchema } from '../support/
 import { CONTRACT_SDL, until } from '../reliability/support';
 import { capturingLogger, settle } from '../security/support';
 
-/** Writes 64 KB chunks as fast as the socket takes them, until the client goes away. */
-function streamForever(res: ServerResponse, prefix: string): void {
+/** Writes 64 KB chunks as fast as the socket takes them, until the client goes away; reports the bytes sent. */
+function streamForever(res: ServerResponse, prefix: string, onClose?: (bytesSent: number) => void): void {
   const chunk = Buffer.alloc(65_536, 'x');
+  let sent = 0;
   res.writeHead(200, { 'content-type': 'application/json' });
   res.write(prefix);
   const pump = () => {
-    while (!res.destroyed && res.write(chunk));
+    while (!res.destroyed) {
+      sent += chunk.length;
+      if (!res.write(chunk)) break;
+    }
     if (!res.destroyed) res.once('drain', pump);
   };
   res.on('error', () => undefined);
+  res.on('close', () => onClose?.(sent));
   pump();
 }
 
@@ -62,9 +67,10 @@ describe('honest member health', () => {
   });
 
   it('cuts a /ready body that never ends at its cap: the member is UNAVAILABLE and gateway memory stays bounded', async () => {
+    const sentPerCheck: number[] = [];
     const server = createServer((req, res) => {
       req.resume();
-      if (req.url === '/ready' || req.url === '/health') return streamForever(res, `{"status":"ready","schemaVersion":"${SCHEMA_VERSION}","pad":"`);
+      if (req.url === '/ready' || req.url === '/health') return streamForever(res, `{"status":"ready","schemaVersion":"${SCHEMA_VERSION}","pad":"`, (n) => sentPerCheck.push(n));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ data: { services: [] } }));
     });
@@ -72,14 +78,18 @@ describe('honest member health', () => {
     const rssBefore = process.memoryUsage().rss;
     net.addExternalMember({ id: 'endless', url: await listen(server) });
     await net.reloadRegistry();
-    const status = await waitForState('endless', 'UNAVAILABLE');
-    expect(status.reachable).toBe(false);
-    expect(status.problems.join(' ')).toMatch(/larger than \d+ bytes/);
-    // many more rounds of checks (each would read gigabytes without the cap)
+    await waitForState('endless', 'UNAVAILABLE');
+    // many more rounds of checks (each would read until its deadline without the cap)
     await new Promise((r) => setTimeout(r, 2000));
     const grownMb = (process.memoryUsage().rss - rssBefore) / 1e6;
     expect(grownMb).toBeLessThan(150);
-    expect((await statusOf('endless')).state).toBe('UNAVAILABLE');
+    // each check stopped reading at its cap: what the member managed to send is the cap plus
+    // socket buffers, not whatever it could push until the deadline
+    expect(sentPerCheck.length).toBeGreaterThan(3);
+    expect(Math.max(...sentPerCheck)).toBeLessThan(8_000_000);
+    const status = await statusOf('endless');
+    expect(status).toMatchObject({ state: 'UNAVAILABLE', reachable: false });
+    expect(status.problems.join(' ')).toMatch(/larger than \d+ bytes/);
   });
 
   it('cuts a huge SDL at its cap and reports the member INCOMPATIBLE', async () => {
