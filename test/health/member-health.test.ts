@@ -47,7 +47,7 @@ describe('honest member health', () => {
   let dbDownOrm: MikroORM;
 
   beforeAll(async () => {
-    net = await TestNetwork.start(ringMembers(['alpha', 'beta']), { logger: gatewayLog.logger, healthIntervalMs: 150, memberDeadlineMs: 1500 });
+    net = await TestNetwork.start(ringMembers(['alpha', 'beta']), { logger: gatewayLog.logger, healthIntervalMs: 150, memberDeadlineMs: 5000 });
   });
   afterAll(async () => {
     for (const s of servers) s.closeAllConnections(), s.close();
