@@ -15,19 +15,21 @@ export class BodyTooLargeError extends Error {
  * @example
  * const res = await request(url, { signal: AbortSignal.timeout(2000) });
  * const text = (await readCappedBody(res.body, 10_000)).toString('utf8');
+ * // a fetch() body (a web ReadableStream) works too
  */
-export async function readCappedBody(body: Readable, maxBytes: number): Promise<Buffer> {
+export async function readCappedBody(body: Readable | ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let bytes = 0;
   try {
-    for await (const chunk of body) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       bytes += buf.length;
       if (bytes > maxBytes) throw new BodyTooLargeError(maxBytes);
       chunks.push(buf);
     }
   } catch (err) {
-    body.destroy();
+    if ('destroy' in body) body.destroy();
+    else await body.cancel().catch(() => undefined);
     throw err;
   }
   return Buffer.concat(chunks, bytes);
