@@ -15,6 +15,7 @@ import { ringMembers } from '../support/fixtures';
 import { TestNetwork, databaseUrl, quietLogger, uniqueSchema } from '../support/network';
 import { CONTRACT_SDL, until } from '../reliability/support';
 import { capturingLogger, settle } from '../security/support';
+import { freezableProxy, viaProxy, type FreezableProxy } from '../support/freezable-proxy';
 
 /** Writes 64 KB chunks as fast as the socket takes them, until the client goes away; reports the bytes sent. */
 function streamForever(res: ServerResponse, prefix: string, onClose?: (bytesSent: number) => void): void {
@@ -131,6 +132,32 @@ describe('honest member health', () => {
     const changes = gatewayLog.lines().filter((l) => l.msg === 'member health changed' && l.member === 'dbdown');
     expect(changes.map((l) => [l.previous, l.state])).toEqual([['unknown', 'ok'], ['ok', 'unavailable']]);
     expect(changes[1].level).toBe(40); // a warning
+  });
+
+  it('reports a member whose database hangs as UNAVAILABLE, and OK again after the thaw', async () => {
+    const url = new URL(databaseUrl());
+    const proxy: FreezableProxy = await freezableProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    const orm = await openDatabase({ url: viaProxy(databaseUrl(), proxy), schema: uniqueSchema('dbhang'), poolMax: 2, timeouts: { statementMs: 800, connectMs: 800 } }, quietLogger());
+    try {
+      const member = await serveMember(
+        { memberId: 'dbhang', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: net.registryFile, databaseSchema: 'unused', acceptDirectTokens: false },
+        { logger: quietLogger(), orm },
+      );
+      extra.push(member);
+      net.addExternalMember({ id: 'dbhang', url: member.url });
+      await net.reloadRegistry();
+      await waitForState('dbhang', 'OK');
+      proxy.freeze();
+      const status = await waitForState('dbhang', 'UNAVAILABLE');
+      expect(status).toMatchObject({ reachable: true, ready: false });
+      proxy.thaw();
+      await waitForState('dbhang', 'OK');
+    } finally {
+      proxy.thaw();
+      await extra.pop()?.stop();
+      await orm.close(true);
+      await proxy.close();
+    }
   });
 
   describe('a member that refuses this gateway', () => {
