@@ -8,7 +8,7 @@ import type { Registry } from '../../../common/registry/registry.schema';
 import { PostgresReplayCache } from './access/postgres-replay-cache';
 import { createCallerResolver, createGatewayProbe } from './access/trust';
 import { createMemberSubgraph, type MemberSubgraph } from './app';
-import type { MemberConfig } from './config';
+import type { DatabaseTimeoutKeys, MemberConfig, MemberSettings } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
 import { DATABASE_TIMEOUTS, openDatabase, type DatabaseTimeouts } from './db/orm';
 
@@ -16,7 +16,7 @@ import { DATABASE_TIMEOUTS, openDatabase, type DatabaseTimeouts } from './db/orm
 export const READY_TIMEOUT_MS = 1500;
 
 /** The member's database timeouts, from its configuration. */
-export function databaseTimeouts(config: MemberConfig): DatabaseTimeouts {
+export function databaseTimeouts(config: Partial<Pick<MemberConfig, DatabaseTimeoutKeys>>): DatabaseTimeouts {
   return {
     statementMs: config.databaseStatementTimeoutMs ?? DATABASE_TIMEOUTS.statementMs,
     connectMs: config.databaseConnectTimeoutMs ?? DATABASE_TIMEOUTS.connectMs,
@@ -25,7 +25,7 @@ export function databaseTimeouts(config: MemberConfig): DatabaseTimeouts {
 }
 
 /** Where the member's database is, starting embedded PostgreSQL when no DATABASE_URL is set. */
-export async function connectMemberDatabase(config: Pick<MemberConfig, 'databaseUrl' | 'dataDir' | 'memberId' | 'databaseSchema'>, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedPostgres }> {
+export async function connectMemberDatabase(config: Pick<MemberConfig, 'databaseUrl' | 'dataDir' | 'memberId' | 'databaseSchema'> & Partial<Pick<MemberConfig, DatabaseTimeoutKeys>>, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedPostgres }> {
   let url = config.databaseUrl;
   let embedded: EmbeddedPostgres | undefined;
   if (!url) {
@@ -44,7 +44,7 @@ export async function connectMemberDatabase(config: Pick<MemberConfig, 'database
  * Runs a member subgraph from its configuration: database (real or embedded), trust (the
  * registry's gateway keys), JWKS, and the GraphQL endpoint. What `infrared member start` runs.
  */
-export async function serveMember(config: Omit<MemberConfig, 'production' | 'shutdownDelayMs' | 'shutdownTimeoutMs'> & Partial<MemberConfig>, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
+export async function serveMember(config: MemberSettings, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
   const logger = opts.logger ?? createLogger(`member:${config.memberId}`);
   const watcher = config.registryFile ? await RegistryWatcher.start(config.registryFile, logger) : undefined;
   const empty: Registry = { network: { id: 'none', name: 'none' }, members: [], gateways: [] };
