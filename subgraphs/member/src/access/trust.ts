@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ANONYMOUS, type Caller } from '../../../../common/caller';
 import { ASSERTION_HEADER, verifyAssertion } from '../../../../common/auth/assertion';
+import { AuthError } from '../../../../common/auth/errors';
 import { bearerToken, verifyCallerToken } from '../../../../common/auth/caller-token';
 import type { ReplayCache } from '../../../../common/auth/replay-cache';
 import { issuerFromRegistry } from '../../../../common/registry/issuer';
@@ -46,8 +47,11 @@ export function createCallerResolver(opts: MemberTrustOptions): (req: IncomingMe
   };
 }
 
-/** What a member's `/ready` says about a gateway's probe assertion. */
-export type GatewayProbeAnswer = { gateway: 'trusted' } | { gateway: 'refused'; reason: string };
+/**
+ * What a member's `/ready` says about a gateway's probe assertion. `unknown`: it could not be
+ * checked (the replay store, in the member's database, did not answer), which is not a refusal.
+ */
+export type GatewayProbeAnswer = { gateway: 'trusted' } | { gateway: 'refused'; reason: string } | { gateway: 'unknown' };
 
 /**
  * Checks the signed assertion a gateway sends with its health probe (`GET /ready`, empty body),
@@ -69,7 +73,8 @@ export function createGatewayProbe(opts: MemberTrustOptions): (req: IncomingMess
       });
       return { gateway: 'trusted' };
     } catch (err) {
-      return { gateway: 'refused', reason: err instanceof Error ? ((err as { reason?: string }).reason ?? err.message) : 'invalid assertion' };
+      if (err instanceof AuthError) return { gateway: 'refused', reason: err.reason };
+      return { gateway: 'unknown' };
     }
   };
 }
