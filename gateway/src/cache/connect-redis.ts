@@ -58,7 +58,9 @@ export class GuardedRedis extends Redis {
   }
 
   private onHang(): void {
-    if (this.status !== 'ready') return; // already re-connecting
+    // once per hang: every command in flight times out together, and the status stays `ready`
+    // until the dropped socket has closed
+    if (this.hungOrDown || this.status !== 'ready') return;
     this.markDegraded(`Redis does not answer within ${this.options.commandTimeout} ms`);
     // drop the hung connection: until Redis answers a new handshake, commands fail at once
     this.disconnect(true);
