@@ -27,7 +27,7 @@ import { FanoutDataSource } from './fanout/fanout-data-source';
 import { MemberCaller } from './fanout/member-caller';
 import { MemberClient } from './fanout/member-client';
 import { loadMemberContract } from './fanout/member-schema';
-import { MemberHealth } from './health/member-health';
+import { MEMBER_STATES, MemberHealth } from './health/member-health';
 import { checkCompatibility } from './health/schema-compatibility';
 import { memberReportsPlugin } from './http/member-reports-plugin';
 import { queryArmor } from './limits/armor';
@@ -117,13 +117,22 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     admission: { perMember: config.memberConcurrency, total: config.maxMemberCalls, queue: config.admissionQueue, queueWaitMs: config.admissionWaitMs },
     logger,
   });
+  const metrics = createGatewayMetrics();
   const healthAgent = new Agent({ connections: 4, keepAliveTimeout: 30_000 });
   const health = new MemberHealth({
     dispatcher: healthAgent,
     intervalMs: config.healthIntervalMs,
     timeoutMs: config.memberDeadlineMs,
     logger,
+    gatewayId: config.gatewayId,
+    signingKey,
     compatibility: (sdl) => checkCompatibility(contract.schema, sdl),
+    onStateChange: (member, state) => {
+      for (const s of MEMBER_STATES) metrics.memberState.set({ member, state: s }, s === state ? 1 : 0);
+    },
+    onForget: (member) => {
+      for (const state of MEMBER_STATES) metrics.memberState.remove({ member, state });
+    },
   });
   await health.track(registry.registry.members);
   health.start();
@@ -132,8 +141,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     void health.track(next.members);
   });
 
-  const metrics = createGatewayMetrics();
-  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger, { commandTimeoutMs: config.redisCommandTimeoutMs, connectTimeoutMs: config.redisConnectTimeoutMs }) : undefined;
   // the network id at start: a registry edit cannot move this gateway's keys to another network's
   const namespace = redisNamespace(registry.registry.network.id, config.gatewayGroup);
   const observedCall: typeof caller.call = async (member, body, context) => {
@@ -287,11 +295,19 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           metrics.breakerState.set({ member: m.id }, caller.breakerState(m.id) === 'closed' ? 0 : 1);
           metrics.memberConcurrency.set({ member: m.id }, caller.memberLimit(m.id));
         }
+        if (redis) metrics.redisDegraded.set(redis.degraded ? 1 : 0);
         const text = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(text);
       },
-      '/ready': (_req, res) => sendJson(res, 200, { status: 'ready', schemaVersion: SCHEMA_VERSION, members: registry.registry.members.length }),
+      // a degraded Redis keeps the replica in rotation (it serves on local state) but says so
+      '/ready': (_req, res) =>
+        sendJson(res, 200, {
+          status: redis?.degraded ? 'degraded' : 'ready',
+          schemaVersion: SCHEMA_VERSION,
+          members: registry.registry.members.length,
+          ...(redis ? { redis: redis.degraded ? 'degraded' : 'ok' } : {}),
+        }),
     },
     fallback: web.fallback,
     port: config.port,

@@ -76,6 +76,10 @@ export const gatewayConfigSchema = z.strictObject({
   gatewayGroup: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'expected lowercase letters, digits and "-" (at most 63)').default('default'),
   /** Redis for state shared by gateway replicas (rate limits, response cache, public index). */
   redisUrl: z.string().optional(),
+  /** A Redis command without an answer after this long fails, and Redis counts as hung (degraded). */
+  redisCommandTimeoutMs: z.coerce.number().int().min(10, 'expected at least 10 ms').max(10_000).default(500),
+  /** A Redis connection not established after this long fails. */
+  redisConnectTimeoutMs: z.coerce.number().int().min(10, 'expected at least 10 ms').max(60_000).default(2_000),
   registryPollMs: z.coerce.number().int().positive().default(2_000),
   /** On SIGTERM/SIGINT, how long /ready answers 503 while requests are still served (load balancers move away). */
   shutdownDelayMs: z.coerce.number().int().min(0).max(300_000).default(5_000),
@@ -134,6 +138,8 @@ export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_ONLY_PERSISTED_OPERATIONS: 'onlyPersistedOperations',
   REDIS_URL: 'redisUrl',
   INFRARED_GATEWAY_GROUP: 'gatewayGroup',
+  INFRARED_REDIS_COMMAND_TIMEOUT_MS: 'redisCommandTimeoutMs',
+  INFRARED_REDIS_CONNECT_TIMEOUT_MS: 'redisConnectTimeoutMs',
   INFRARED_RESPONSE_CACHE_TTL_S: 'responseCacheTtlSeconds',
   INFRARED_PUBLIC_INDEX_REFRESH_S: 'publicIndexRefreshSeconds',
   INFRARED_DEDUPE_REQUESTS: 'dedupeRequests',

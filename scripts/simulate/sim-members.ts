@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        if (req.url === '/health') {
+        if (req.url === '/health' || req.url === '/ready') {
           res.writeHead(200, { 'content-type': 'application/json' });
           return res.end('{"status":"ok","schemaVersion":"1.0.0"}');
         }

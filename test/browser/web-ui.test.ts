@@ -117,6 +117,8 @@ describe('web dashboard and explorer in a browser', () => {
     const health = page.locator('table', { has: page.locator('caption', { hasText: 'Member health' }) });
     for (const name of ['Kafshata Kolektiv', 'Nodo Sur Cooperativa', 'Ironweed Tech Co-op', 'Xarxa Ciberfeminista']) {
       await expect(health.locator('tbody th', { hasText: name }).count()).resolves.toBe(1);
+      // the gateway's health state: answers, database ready, accepts the gateway's assertions
+      await expect(health.locator('tbody tr', { has: page.locator('th', { hasText: name }) }).locator('.badge').first().textContent()).resolves.toBe('ok');
     }
     await expect(page.locator('.kind-bars li[data-kind="EMAIL"] .kind-count').textContent()).resolves.toMatch(/^\d+$/);
     // capacity: a bar per resource, numbers where visible, "hidden" (not 0) where not

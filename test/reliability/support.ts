@@ -81,7 +81,7 @@ export async function fakeMember(answer: (req: FakeRequest) => FakeAnswer): Prom
  */
 export function healthyAnswer(opts: { sdl?: string; schemaVersion?: string; data?: Record<string, unknown>; delayMs?: number } = {}): (req: FakeRequest) => FakeAnswer {
   return (req) => {
-    if (req.method === 'GET' && req.path === '/health') return { text: JSON.stringify({ status: 'ok', schemaVersion: opts.schemaVersion ?? SCHEMA_VERSION }) };
+    if (req.method === 'GET' && (req.path === '/health' || req.path === '/ready')) return { text: JSON.stringify({ status: 'ok', schemaVersion: opts.schemaVersion ?? SCHEMA_VERSION }) };
     if (req.body.includes('_service')) return { text: JSON.stringify({ data: { _service: { sdl: opts.sdl ?? CONTRACT_SDL } } }) };
     return { text: JSON.stringify({ data: opts.data ?? { services: [], projects: [], capacity: [] } }), delayMs: opts.delayMs };
   };

@@ -10,7 +10,8 @@ export default async function globalSetup(): Promise<void> {
   const chromium = existsSync(process.env.CHROMIUM_PATH || '/usr/bin/chromium');
   process.stdout.write(
     `\n[test] Redis replica suite: ${process.env.REDIS_URL ? `on (${process.env.REDIS_URL})` : 'not run (set REDIS_URL, as .ci/run does)'}; ` +
-      `browser suite: ${chromium ? 'on' : 'not run (install Debian chromium, as .ci/run does)'}\n`,
+      `browser suite: ${chromium ? 'on' : 'not run (install Debian chromium, as .ci/run does)'}; ` +
+      `real-PostgreSQL suite: ${process.env.DATABASE_URL ? 'on' : 'not run (set DATABASE_URL, as .ci/run does)'}\n`,
   );
   // Only the replica suite talks to Redis, through its own variable: a REDIS_URL in the
   // environment must not make every gateway in other suites share rate limits and caches.

@@ -11,7 +11,7 @@ query Dashboard($lang: String) {
   viewer { anonymous member { id name } subject scopes }
   members {
     id name region countries languages website description(lang: $lang)
-    status { reachable latencyMs schemaVersion checkedAt lastSeen compatible breaker }
+    status { state reachable ready trusted latencyMs schemaVersion checkedAt lastSeen compatible breaker }
   }
   services {
     id name kind status acceptingUsers languages regions visibility url software description(lang: $lang)
@@ -68,8 +68,15 @@ export interface Project {
   participants: MemberRef[];
   lead: MemberRef;
 }
+/** The gateway's one-word view of a member (see Member.status.state in the network schema). */
+export type MemberState = 'OK' | 'UNAVAILABLE' | 'UNTRUSTED' | 'INCOMPATIBLE' | 'UNKNOWN';
 export interface MemberStatus {
+  state: MemberState;
   reachable: boolean;
+  /** The member's own readiness (its database). */
+  ready: boolean | null;
+  /** Whether the member accepts this gateway's signed assertions. */
+  trusted: boolean | null;
   latencyMs: number | null;
   schemaVersion: string | null;
   checkedAt: string | null;

@@ -22,6 +22,7 @@ const en = {
   gatewayDown: 'The gateway did not answer: {message}',
   tokenRefused: 'The gateway refused the token, so it has been forgotten. You are browsing anonymously.',
   memberUnavailable: '{member} is unavailable',
+  memberUntrusted: '{member} refuses this gateway',
   memberSkipped: '{member} was skipped (its schema does not serve the network contract)',
   partialNote: 'Its records are missing below; everything else is shown.',
   problem: 'Problem: {message}',
@@ -149,6 +150,12 @@ const en = {
   'breaker.closed': 'closed',
   'breaker.open': 'open',
   'breaker.half_open': 'half open',
+  healthState: 'Health',
+  'state.OK': 'ok',
+  'state.UNAVAILABLE': 'unavailable',
+  'state.UNTRUSTED': 'refuses this gateway',
+  'state.INCOMPATIBLE': 'incompatible schema',
+  'state.UNKNOWN': 'not checked yet',
 };
 
 export type MessageKey = keyof typeof en;
@@ -174,6 +181,7 @@ const es: Messages = {
   gatewayDown: 'La pasarela no respondió: {message}',
   tokenRefused: 'La pasarela rechazó el token, así que lo hemos olvidado. Estás navegando de forma anónima.',
   memberUnavailable: '{member} no está disponible',
+  memberUntrusted: '{member} rechaza esta pasarela',
   memberSkipped: 'Se omitió a {member} (su esquema no cumple el contrato de la red)',
   partialNote: 'Faltan sus registros; todo lo demás se muestra abajo.',
   problem: 'Problema: {message}',
@@ -295,6 +303,12 @@ const es: Messages = {
   'breaker.closed': 'cerrado',
   'breaker.open': 'abierto',
   'breaker.half_open': 'semiabierto',
+  healthState: 'Salud',
+  'state.OK': 'bien',
+  'state.UNAVAILABLE': 'no disponible',
+  'state.UNTRUSTED': 'rechaza esta pasarela',
+  'state.INCOMPATIBLE': 'esquema incompatible',
+  'state.UNKNOWN': 'sin comprobar aún',
 };
 
 const sq: Messages = {
@@ -317,6 +331,7 @@ const sq: Messages = {
   gatewayDown: 'Porta e rrjetit nuk u përgjigj: {message}',
   tokenRefused: 'Porta e rrjetit e refuzoi tokenin, prandaj u harrua. Po shfletoni në mënyrë anonime.',
   memberUnavailable: '{member} nuk është në dispozicion',
+  memberUntrusted: '{member} e refuzon këtë portë',
   memberSkipped: '{member} u anashkalua (skema e tij nuk përputhet me kontratën e rrjetit)',
   partialNote: 'Të dhënat e tij mungojnë më poshtë; gjithçka tjetër shfaqet.',
   problem: 'Problem: {message}',
@@ -438,6 +453,12 @@ const sq: Messages = {
   'breaker.closed': 'i mbyllur',
   'breaker.open': 'i hapur',
   'breaker.half_open': 'gjysmë i hapur',
+  healthState: 'Shëndeti',
+  'state.OK': 'në rregull',
+  'state.UNAVAILABLE': 'jo në dispozicion',
+  'state.UNTRUSTED': 'e refuzon këtë portë',
+  'state.INCOMPATIBLE': 'skemë e papajtueshme',
+  'state.UNKNOWN': 'ende i pakontrolluar',
 };
 
 const CATALOGUE: Record<Lang, Messages> = { en, es, sq };
@@ -483,7 +504,7 @@ export function t(key: MessageKey, vars: Record<string, string | number> = {}): 
 }
 
 /** An enum value's label (`kind`, `status`, …); unknown values show as they are. */
-export function label(prefix: 'kind' | 'status' | 'area' | 'project' | 'resource' | 'vis' | 'breaker', value: string): string {
+export function label(prefix: 'kind' | 'status' | 'area' | 'project' | 'resource' | 'vis' | 'breaker' | 'state', value: string): string {
   const key = `${prefix}.${value}` as MessageKey;
   return key in en ? t(key) : value;
 }

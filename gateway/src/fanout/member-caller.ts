@@ -137,7 +137,8 @@ export class MemberCaller {
       if (remaining <= 0) return { outcome: 'timeout', reason: 'request budget spent', durationMs: 0 };
       const memberDeadline = member.deadlineMs ?? this.opts.defaultDeadlineMs;
       const result = await this.send(member, body, context, Math.min(memberDeadline, remaining));
-      if (result.outcome === 'ok') breaker.success();
+      // a refusal of this gateway's assertion is a fast, deliberate answer: the member is up
+      if (result.outcome === 'ok' || result.outcome === 'untrusted') breaker.success();
       else breaker.failure(waiters());
       const own = this.perMember.get(member.id);
       if (own && (result.outcome === 'ok' || result.outcome === 'timeout' || result.outcome === 'error')) own.slots.limit = own.limit.record(result.outcome, result.durationMs, memberDeadline);

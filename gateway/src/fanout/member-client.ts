@@ -1,9 +1,10 @@
 import { request, type Agent } from 'undici';
 import { createMemberAgent, DEFAULT_MEMBER_POOLS, type MemberPoolOptions } from './member-pools';
 import { deadlineSignal } from './deadline';
+import { BodyTooLargeError, readCappedBody } from '../http/read-capped-body';
 
-/** How one call to a member ended. */
-export type MemberOutcome = 'ok' | 'timeout' | 'error' | 'circuit_open' | 'skipped' | 'overloaded';
+/** How one call to a member ended (`untrusted`: the member refused this gateway's assertion). */
+export type MemberOutcome = 'ok' | 'timeout' | 'error' | 'circuit_open' | 'skipped' | 'overloaded' | 'untrusted';
 
 export interface GraphQLResponseBody {
   data?: Record<string, unknown> | null;
@@ -13,7 +14,7 @@ export interface GraphQLResponseBody {
 
 export type MemberCallResult =
   | { outcome: 'ok'; body: GraphQLResponseBody; durationMs: number; bytes: number }
-  | { outcome: 'timeout' | 'error' | 'circuit_open' | 'overloaded'; reason: string; durationMs: number; status?: number };
+  | { outcome: 'timeout' | 'error' | 'circuit_open' | 'overloaded' | 'untrusted'; reason: string; durationMs: number; status?: number };
 
 export interface MemberClientOptions {
   /** Answers larger than this are cut off and reported; nothing unbounded is buffered. */
@@ -21,8 +22,6 @@ export interface MemberClientOptions {
   /** Keep-alive pools: per member, in total over all members (default: 1 member, 32 connections). */
   pools?: Partial<MemberPoolOptions>;
 }
-
-class TooLarge extends Error {}
 
 /**
  * HTTP transport to member subgraphs: keep-alive connection pools (undici), a deadline per call,
@@ -53,20 +52,15 @@ export class MemberClient {
         headersTimeout: deadlineMs + 1000,
         bodyTimeout: deadlineMs + 1000,
       });
-      let bytes = 0;
-      const chunks: Buffer[] = [];
+      let raw: Buffer;
       try {
-        for await (const chunk of res.body) {
-          bytes += (chunk as Buffer).length;
-          if (bytes > this.opts.maxResponseBytes) throw new TooLarge();
-          chunks.push(chunk as Buffer);
-        }
+        raw = await readCappedBody(res.body, this.opts.maxResponseBytes);
       } catch (err) {
-        res.body.destroy();
-        if (err instanceof TooLarge) return { outcome: 'error', reason: `answer larger than ${this.opts.maxResponseBytes} bytes`, durationMs: elapsed(), status: res.statusCode };
+        if (err instanceof BodyTooLargeError) return { outcome: 'error', reason: err.message, durationMs: elapsed(), status: res.statusCode };
         throw err;
       }
-      const text = Buffer.concat(chunks).toString('utf8');
+      const bytes = raw.length;
+      const text = raw.toString('utf8');
       let parsed: unknown;
       try {
         parsed = JSON.parse(text);
@@ -76,6 +70,9 @@ export class MemberClient {
       const shapeProblem = checkShape(parsed);
       if (shapeProblem) return { outcome: 'error', reason: shapeProblem, durationMs: elapsed(), status: res.statusCode };
       const checked = parsed as GraphQLResponseBody;
+      if (res.statusCode === 401 && !checked.data && checked.errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
+        return { outcome: 'untrusted', reason: "the member refused this gateway's signed assertion", durationMs: elapsed(), status: 401 };
+      }
       if (res.statusCode >= 500 && !checked.data) {
         return { outcome: 'error', reason: `HTTP ${res.statusCode}`, durationMs: elapsed(), status: res.statusCode };
       }

@@ -1,53 +1,93 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { PrivateJwk } from '../../../common/auth/keys';
 import type { Logger } from '../../../common/logger';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
+import { BodyTooLargeError } from '../http/read-capped-body';
+import { MAX_SDL_BYTES, probeReady, readMemberSdl, siblingUrl, type GatewayTrust } from './member-probe';
+
+/**
+ * The gateway's one-word view of a member:
+ * - `ok`: it answers, its database answers, and it accepts this gateway's assertions;
+ * - `unavailable`: it does not answer, or its own `/ready` says its database is down or hangs;
+ * - `untrusted`: it answers but refuses (or cannot verify) this gateway's assertions, so every
+ *   caller would get UNAUTHENTICATED or PUBLIC data only from it;
+ * - `incompatible`: its schema does not serve the network contract;
+ * - `unknown`: not checked yet.
+ */
+export type MemberState = 'ok' | 'unavailable' | 'untrusted' | 'incompatible' | 'unknown';
+export const MEMBER_STATES: readonly MemberState[] = ['ok', 'unavailable', 'untrusted', 'incompatible', 'unknown'];
 
 export interface MemberStatus {
+  state: MemberState;
+  /** The member answered its last health check (any HTTP status). */
   reachable: boolean;
+  /** Its own `/ready`: whether its database answers; null until checked. */
+  ready: boolean | null;
+  /** Whether it accepts this gateway's signed assertions; null when unknown (no gateway key, or not said). */
+  trusted: boolean | null;
   latencyMs: number | null;
   schemaVersion: string | null;
   checkedAt: Date | null;
-  /** The last time the member answered its health check. */
+  /** The last time the member answered its health check and was ready. */
   lastSeen: Date | null;
   /** Whether the member's SDL serves the network contract; null until it was read. */
   compatible: boolean | null;
   problems: string[];
 }
 
-const UNKNOWN: MemberStatus = { reachable: false, latencyMs: null, schemaVersion: null, checkedAt: null, lastSeen: null, compatible: null, problems: [] };
-const SDL_QUERY = JSON.stringify({ query: '{ _service { sdl } }' });
-const MAX_SDL_BYTES = 1_000_000;
+const UNKNOWN: MemberStatus = { state: 'unknown', reachable: false, ready: null, trusted: null, latencyMs: null, schemaVersion: null, checkedAt: null, lastSeen: null, compatible: null, problems: [] };
 
-/** `http://host/x/graphql` → `http://host/x/health`. */
+/** `http://host/x/graphql` → `http://host/x/health` (liveness only; the gateway itself asks `/ready`). */
 export function healthUrl(graphqlUrl: string): string {
-  const url = new URL(graphqlUrl);
-  url.pathname = url.pathname.replace(/\/graphql\/?$/, '') + '/health';
-  url.search = '';
-  return url.toString();
+  return siblingUrl(graphqlUrl, 'health');
+}
+
+/** The state a status adds up to; the worst finding wins. */
+export function memberState(s: Omit<MemberStatus, 'state'>): MemberState {
+  if (s.compatible === false) return 'incompatible';
+  if (!s.checkedAt) return 'unknown';
+  if (!s.reachable || s.ready === false) return 'unavailable';
+  if (s.trusted === false) return 'untrusted';
+  return 'ok';
+}
+
+const TRUST_PROBLEMS: Record<Exclude<GatewayTrust, 'trusted'>, string> = {
+  refused: "the member refuses this gateway's signed assertions (check its trusted gateways and the gateway's key in the registry)",
+  unverified: "the member cannot verify this gateway's assertions (it runs without a registry): callers get PUBLIC data only",
+};
+
+export interface MemberHealthOptions {
+  dispatcher: Dispatcher;
+  intervalMs: number;
+  timeoutMs: number;
+  logger: Logger;
+  /** Signs the trust probe sent with each check; without it trust is not checked. */
+  gatewayId?: string;
+  signingKey?: PrivateJwk;
+  /** Compares a member's SDL with the contract; run when a member joins and every `sdlEvery` rounds. */
+  compatibility?: (sdl: string) => Promise<{ compatible: boolean; problems: string[] }>;
+  sdlEvery?: number;
+  /** Called when a member's state changes (metrics). */
+  onStateChange?: (member: string, state: MemberState, previous: MemberState) => void;
+  /** Called when a member left the registry. */
+  onForget?: (member: string) => void;
 }
 
 /**
- * Periodic health checks of every registered member: reachable, latency, schema version, last
- * seen. Members that join are checked at once.
+ * Periodic health checks of every registered member, honest about what callers will get: the
+ * member's own `/ready` (its database), whether it accepts this gateway's assertions, its schema,
+ * latency and last sighting. Members that join are checked at once. A state change is logged once,
+ * naming the member.
  */
 export class MemberHealth {
   private readonly statuses = new Map<string, MemberStatus>();
   private timer?: NodeJS.Timeout;
   private members: RegistryMember[] = [];
-
   private rounds = 0;
+  /** One check per member at a time: a slow member is not asked again while it is being asked. */
+  private readonly checking = new Set<string>();
 
-  constructor(
-    private readonly opts: {
-      dispatcher: Dispatcher;
-      intervalMs: number;
-      timeoutMs: number;
-      logger: Logger;
-      /** Compares a member's SDL with the contract; run when a member joins and every `sdlEvery` rounds. */
-      compatibility?: (sdl: string) => Promise<{ compatible: boolean; problems: string[] }>;
-      sdlEvery?: number;
-    },
-  ) {}
+  constructor(private readonly opts: MemberHealthOptions) {}
 
   status(memberId: string): MemberStatus {
     return this.statuses.get(memberId) ?? UNKNOWN;
@@ -58,7 +98,11 @@ export class MemberHealth {
     const known = new Set(this.members.map((m) => `${m.id} ${m.url}`));
     this.members = members;
     const ids = new Set(members.map((m) => m.id));
-    for (const id of this.statuses.keys()) if (!ids.has(id)) this.statuses.delete(id);
+    for (const id of this.statuses.keys()) {
+      if (ids.has(id)) continue;
+      this.statuses.delete(id);
+      this.opts.onForget?.(id);
+    }
     return Promise.all(members.filter((m) => !known.has(`${m.id} ${m.url}`)).map((m) => this.check(m, true))).then(() => undefined);
   }
 
@@ -77,56 +121,63 @@ export class MemberHealth {
   }
 
   private async check(member: RegistryMember, withSdl = false): Promise<void> {
-    const started = performance.now();
-    const previous = this.status(member.id);
+    if (this.checking.has(member.id)) return;
+    this.checking.add(member.id);
     try {
-      const res = await request(healthUrl(member.url), {
-        dispatcher: this.opts.dispatcher,
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-        headersTimeout: this.opts.timeoutMs,
-        bodyTimeout: this.opts.timeoutMs,
-      });
-      const text = await res.body.text();
-      if (text.length > 10_000) throw new Error('health answer too large');
-      const body = JSON.parse(text) as { schemaVersion?: unknown };
+      await this.checkOnce(member, withSdl);
+    } finally {
+      this.checking.delete(member.id);
+    }
+  }
+
+  private async checkOnce(member: RegistryMember, withSdl: boolean): Promise<void> {
+    const previous = this.status(member.id);
+    let next: Omit<MemberStatus, 'state'>;
+    try {
+      const probe = await probeReady(member, { dispatcher: this.opts.dispatcher, timeoutMs: this.opts.timeoutMs, gatewayId: this.opts.gatewayId ?? 'gateway', signingKey: this.opts.signingKey });
       const now = new Date();
-      const latencyMs = Math.round((performance.now() - started) * 10) / 10;
       let { compatible, problems } = previous;
-      if ((withSdl || compatible === null) && this.opts.compatibility && res.statusCode === 200) {
+      if ((withSdl || compatible === null) && this.opts.compatibility && probe.ready) {
         ({ compatible, problems } = await this.readCompatibility(member));
       }
-      this.statuses.set(member.id, {
-        reachable: res.statusCode === 200,
-        latencyMs,
-        schemaVersion: typeof body.schemaVersion === 'string' ? body.schemaVersion.slice(0, 40) : null,
+      const trustProblem = probe.trust && probe.trust !== 'trusted' ? [TRUST_PROBLEMS[probe.trust]] : [];
+      next = {
+        reachable: true,
+        ready: probe.ready,
+        trusted: probe.trust === null ? null : probe.trust === 'trusted',
+        latencyMs: probe.latencyMs,
+        schemaVersion: probe.schemaVersion ?? previous.schemaVersion,
         checkedAt: now,
-        lastSeen: res.statusCode === 200 ? now : previous.lastSeen,
+        lastSeen: probe.ready ? now : previous.lastSeen,
         compatible,
-        problems,
-      });
+        problems: [...(probe.ready ? [] : ['the member says its database is unavailable (/ready 503)']), ...trustProblem, ...(compatible === false ? problems : [])],
+      };
     } catch (err) {
-      if (previous.reachable) this.opts.logger.warn({ member: member.id, err: (err as Error).message }, 'member health check failed');
-      this.statuses.set(member.id, { ...previous, reachable: false, latencyMs: null, checkedAt: new Date() });
+      const reason = err instanceof BodyTooLargeError ? `/ready ${err.message}` : (err as Error).name === 'TimeoutError' ? `no /ready answer within ${this.opts.timeoutMs} ms` : (err as Error).message;
+      next = { ...previous, reachable: false, ready: null, latencyMs: null, checkedAt: new Date(), problems: [reason.slice(0, 200), ...(previous.compatible === false ? previous.problems : [])] };
     }
+    // the member may have left (or moved) while it was being checked
+    if (!this.members.some((m) => m.id === member.id && m.url === member.url)) return;
+    const status = { ...next, state: memberState(next) };
+    this.statuses.set(member.id, status);
+    if (status.state !== previous.state) this.changed(member.id, status, previous.state);
+  }
+
+  private changed(member: string, status: MemberStatus, previous: MemberState): void {
+    const log = { member, state: status.state, previous, problems: status.problems.slice(0, 5) };
+    if (status.state === 'ok') this.opts.logger.info(log, 'member health changed');
+    else if (status.state !== 'unknown') this.opts.logger.warn(log, 'member health changed');
+    this.opts.onStateChange?.(member, status.state, previous);
   }
 
   private async readCompatibility(member: RegistryMember): Promise<{ compatible: boolean | null; problems: string[] }> {
     try {
-      const res = await request(member.url, {
-        method: 'POST',
-        dispatcher: this.opts.dispatcher,
-        headers: { 'content-type': 'application/json' },
-        body: SDL_QUERY,
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-      });
-      const text = await res.body.text();
-      if (text.length > MAX_SDL_BYTES) return { compatible: false, problems: ['SDL larger than 1 MB'] };
-      const sdl = (JSON.parse(text) as { data?: { _service?: { sdl?: unknown } } }).data?._service?.sdl;
-      if (typeof sdl !== 'string') return { compatible: false, problems: ['member does not serve _service { sdl }'] };
+      const sdl = await readMemberSdl(member, { dispatcher: this.opts.dispatcher, timeoutMs: this.opts.timeoutMs });
       const result = await this.opts.compatibility!(sdl);
       if (!result.compatible) this.opts.logger.warn({ member: member.id, problems: result.problems.slice(0, 5) }, 'member schema is incompatible with the network contract');
       return result;
     } catch (err) {
+      if (err instanceof BodyTooLargeError) return { compatible: false, problems: [`SDL larger than ${MAX_SDL_BYTES} bytes`] };
       this.opts.logger.warn({ member: member.id, err: (err as Error).message }, 'could not read member SDL');
       return { compatible: null, problems: [] };
     }

@@ -3,7 +3,7 @@ import type { Caller } from '../../../common/caller';
 import type { GatewayContext, MemberReport } from '../context';
 import type { MemberOutcome } from '../fanout/member-client';
 
-const SEVERITY: Record<MemberOutcome, number> = { ok: 0, skipped: 1, circuit_open: 2, overloaded: 3, error: 4, timeout: 5 };
+const SEVERITY: Record<MemberOutcome, number> = { ok: 0, skipped: 1, untrusted: 2, circuit_open: 3, overloaded: 4, error: 5, timeout: 6 };
 
 export interface MemberSummary {
   status: MemberOutcome;

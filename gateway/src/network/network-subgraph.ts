@@ -136,8 +136,22 @@ type Member @key(fields: "id") {
   projects: [Project!]
 }
 
+"""
+What callers get from a member now: OK (answers, database up, accepts this gateway), UNAVAILABLE (no
+answer, or its database is down or hangs), UNTRUSTED (refuses or cannot verify this gateway's signed
+assertions: callers get UNAUTHENTICATED or PUBLIC data only), INCOMPATIBLE (its schema lacks the
+contract), UNKNOWN (not checked yet).
+"""
+enum MemberState { OK UNAVAILABLE UNTRUSTED INCOMPATIBLE UNKNOWN }
+
 type MemberStatus {
+  state: MemberState!
+  "The member answered its last health check."
   reachable: Boolean!
+  "The member's own readiness (its database); null until checked."
+  ready: Boolean
+  "Whether the member accepts this gateway's signed assertions; null when not known."
+  trusted: Boolean
   latencyMs: Float
   schemaVersion: String
   checkedAt: DateTime
@@ -205,7 +219,10 @@ export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member
           __resolveReference: (ref: { id: string }, ctx: GatewayContext) => find(ctx, ref.id),
           description: (m: RegistryMember, args: { lang?: string | null }, ctx: GatewayContext) =>
             localize(m.description, { lang: args.lang, acceptLanguage: parseAcceptLanguage(ctx.acceptLanguage), memberLanguages: m.languages }),
-          status: (m: RegistryMember) => ({ ...health.status(m.id), breaker: breakerState(m.id) }),
+          status: (m: RegistryMember) => {
+            const status = health.status(m.id);
+            return { ...status, state: status.state.toUpperCase(), breaker: breakerState(m.id) };
+          },
           website: (m: RegistryMember) => m.website ?? null,
           projects: (m: RegistryMember, _: unknown, ctx: GatewayContext) => memberProjects(query, ctx, m.id),
         },

@@ -17,6 +17,8 @@ export function createGatewayMetrics() {
     operations: new OperationLabels(),
     memberConcurrency: new Gauge({ name: 'infrared_gateway_member_concurrency_limit', help: 'Calls allowed in flight to the member at once (adapts to its latency)', labelNames: ['member'], registers: [registry] }),
     shed: new Counter({ name: 'infrared_gateway_shed_total', help: 'Requests shed with 503 OVERLOADED, by where no slot was free (request, member_call)', labelNames: ['stage'], registers: [registry] }),
+    memberState: new Gauge({ name: 'infrared_gateway_member_state', help: 'Health state per member: 1 for its current state (ok, unavailable, untrusted, incompatible, unknown), 0 for the others', labelNames: ['member', 'state'], registers: [registry] }),
+    redisDegraded: new Gauge({ name: 'infrared_gateway_redis_degraded', help: '1 while the configured Redis is down or hung and the gateway runs on local state', registers: [registry] }),
     cache: new Counter({ name: 'infrared_gateway_response_cache_total', help: 'Response cache lookups by result (hit, miss)', labelNames: ['result'], registers: [registry] }),
   };
 }

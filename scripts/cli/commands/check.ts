@@ -49,10 +49,14 @@ async function checkLiveEndpoint(url: string): Promise<void> {
   const { checkCompatibility } = await import('../../../gateway/src/health/schema-compatibility');
   const { loadMemberContract } = await import('../../../gateway/src/fanout/member-schema');
   const { SCHEMA_VERSION } = await import('../../../schema/version');
+  const { readCappedBody } = await import('../../../gateway/src/http/read-capped-body');
+  const { MAX_SDL_BYTES } = await import('../../../gateway/src/health/member-probe');
   const get = async (target: string, init?: RequestInit) => {
     try {
       const res = await fetch(target, { ...init, signal: AbortSignal.timeout(5000) });
-      return { status: res.status, json: (await res.json()) as Record<string, any> };
+      // what a member sends is untrusted: read at most the SDL cap, cut while it streams
+      const text = res.body ? (await readCappedBody(res.body, MAX_SDL_BYTES)).toString('utf8') : '';
+      return { status: res.status, json: JSON.parse(text) as Record<string, any> };
     } catch (err) {
       throw new CliError(`${target}: not reachable or not JSON (${(err as Error).message})`);
     }

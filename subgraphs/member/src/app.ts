@@ -30,6 +30,8 @@ import { parseAcceptLanguage } from '../../../common/i18n';
 import { createLoaders } from './loaders';
 import { createMemberMetrics } from './http/metrics';
 import { Attestor } from './provenance/attestor';
+import { readyRoute } from './http/ready';
+import type { GatewayProbeAnswer } from './access/trust';
 import type { PrivateJwk } from '../../../common/auth/keys';
 
 function simulated(handler: RouteHandler, simulate: NonNullable<MemberSubgraphOptions['simulate']>): RouteHandler {
@@ -63,6 +65,14 @@ export interface MemberSubgraphOptions {
    * GraphQL answer, and a failure rate. Never set in production.
    */
   simulate?: { latencyMs: () => number; failureRate?: () => boolean };
+  /**
+   * Checks the signed assertion a gateway sends with its `/ready` probe (the trust module provides
+   * it). Without it, a probe is answered `gateway: "unverified"`: this member cannot verify any
+   * gateway, so callers get PUBLIC data only.
+   */
+  probeGateway?: (req: IncomingMessage) => Promise<GatewayProbeAnswer>;
+  /** How long `/ready` waits for the database before answering 503 (default 2000 ms). */
+  readyTimeoutMs?: number;
   /** Extra HTTP routes, such as `/.well-known/jwks.json`. */
   routes?: Record<string, RouteHandler>;
   /** Production (the default): no field suggestions or schema details in errors. */
@@ -169,14 +179,13 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
     },
   });
   const health: RouteHandler = (_req, res) => sendJson(res, 200, { status: 'ok', member: opts.member.id, schemaVersion: SCHEMA_VERSION });
-  const ready: RouteHandler = async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('select 1');
-      sendJson(res, 200, { status: 'ready', member: opts.member.id, schemaVersion: SCHEMA_VERSION });
-    } catch {
-      sendJson(res, 503, { status: 'database unavailable', member: opts.member.id });
-    }
-  };
+  const ready = readyRoute({
+    memberId: opts.member.id,
+    orm,
+    timeoutMs: opts.readyTimeoutMs ?? 2000,
+    probeGateway: opts.probeGateway,
+    logger,
+  });
   const http = await startHttpServer({
     routes: { '/graphql': opts.simulate ? simulated(graphql, opts.simulate) : graphql, '/health': health, '/ready': ready, '/metrics': metrics.route, ...opts.routes },
     port: opts.port,

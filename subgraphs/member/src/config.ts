@@ -16,6 +16,12 @@ export const memberConfigSchema = z.strictObject({
   /** The PostgreSQL schema for this member's tables. */
   databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase SQL identifier').default('infrared'),
   dataDir: z.string().optional(),
+  /** The longest one SQL statement may run before the member answers DATABASE_UNAVAILABLE */
+  databaseStatementTimeoutMs: z.coerce.number().int().min(100, 'expected at least 100 ms').max(600_000).default(5_000),
+  /** The longest to wait for a database connection, new or free from the pool */
+  databaseConnectTimeoutMs: z.coerce.number().int().min(100, 'expected at least 100 ms').max(600_000).default(5_000),
+  /** PostgreSQL ends a session idle inside a transaction for this long, releasing its locks */
+  databaseIdleInTransactionTimeoutMs: z.coerce.number().int().min(1_000, 'expected at least 1000 ms').max(3_600_000).default(30_000),
   port: z.coerce.number().int().min(0).max(65535).default(4001),
   host: z.string().default('127.0.0.1'),
   /** The registry file: gateway keys to trust, and members' keys for direct tokens. */
@@ -39,12 +45,20 @@ export const memberConfigSchema = z.strictObject({
 
 export type MemberConfig = z.infer<typeof memberConfigSchema>;
 
+export type DatabaseTimeoutKeys = 'databaseStatementTimeoutMs' | 'databaseConnectTimeoutMs' | 'databaseIdleInTransactionTimeoutMs';
+/** A member's settings as code may give them: production mode, shutdown and database timeouts may be left to their defaults. */
+type DefaultedKeys = DatabaseTimeoutKeys | 'production' | 'shutdownDelayMs' | 'shutdownTimeoutMs';
+export type MemberSettings = Omit<MemberConfig, DefaultedKeys> & Partial<Pick<MemberConfig, DefaultedKeys>>;
+
 export const ENV: Record<string, keyof MemberConfig> = {
   INFRARED_MEMBER_ID: 'memberId',
   INFRARED_MEMBER_LANGUAGES: 'languages',
   DATABASE_URL: 'databaseUrl',
   DATABASE_SCHEMA: 'databaseSchema',
   INFRARED_DATA_DIR: 'dataDir',
+  DATABASE_STATEMENT_TIMEOUT_MS: 'databaseStatementTimeoutMs',
+  DATABASE_CONNECT_TIMEOUT_MS: 'databaseConnectTimeoutMs',
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: 'databaseIdleInTransactionTimeoutMs',
   PORT: 'port',
   HOST: 'host',
   INFRARED_REGISTRY: 'registryFile',

@@ -6,14 +6,26 @@ import { createLogger, type Logger } from '../../../common/logger';
 import { RegistryWatcher } from '../../../common/registry/registry-watcher';
 import type { Registry } from '../../../common/registry/registry.schema';
 import { PostgresReplayCache } from './access/postgres-replay-cache';
-import { createCallerResolver } from './access/trust';
+import { createCallerResolver, createGatewayProbe } from './access/trust';
 import { createMemberSubgraph, type MemberSubgraph } from './app';
-import type { MemberConfig } from './config';
+import type { DatabaseTimeoutKeys, MemberConfig, MemberSettings } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded';
-import { openDatabase } from './db/orm';
+import { DATABASE_TIMEOUTS, openDatabase, type DatabaseTimeouts } from './db/orm';
+
+/** The longest `/ready` waits for the database (at most the statement timeout). */
+export const READY_TIMEOUT_MS = 1500;
+
+/** The member's database timeouts, from its configuration. */
+export function databaseTimeouts(config: Partial<Pick<MemberConfig, DatabaseTimeoutKeys>>): DatabaseTimeouts {
+  return {
+    statementMs: config.databaseStatementTimeoutMs ?? DATABASE_TIMEOUTS.statementMs,
+    connectMs: config.databaseConnectTimeoutMs ?? DATABASE_TIMEOUTS.connectMs,
+    idleInTransactionMs: config.databaseIdleInTransactionTimeoutMs ?? DATABASE_TIMEOUTS.idleInTransactionMs,
+  };
+}
 
 /** Where the member's database is, starting embedded PostgreSQL when no DATABASE_URL is set. */
-export async function connectMemberDatabase(config: Pick<MemberConfig, 'databaseUrl' | 'dataDir' | 'memberId' | 'databaseSchema'>, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedPostgres }> {
+export async function connectMemberDatabase(config: Pick<MemberConfig, 'databaseUrl' | 'dataDir' | 'memberId' | 'databaseSchema'> & Partial<Pick<MemberConfig, DatabaseTimeoutKeys>>, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedPostgres }> {
   let url = config.databaseUrl;
   let embedded: EmbeddedPostgres | undefined;
   if (!url) {
@@ -21,7 +33,7 @@ export async function connectMemberDatabase(config: Pick<MemberConfig, 'database
     url = embedded.url;
   }
   try {
-    return { orm: await openDatabase({ url, schema: config.databaseSchema }, logger), embedded };
+    return { orm: await openDatabase({ url, schema: config.databaseSchema, timeouts: databaseTimeouts(config) }, logger), embedded };
   } catch (err) {
     await embedded?.stop();
     throw err;
@@ -32,7 +44,7 @@ export async function connectMemberDatabase(config: Pick<MemberConfig, 'database
  * Runs a member subgraph from its configuration: database (real or embedded), trust (the
  * registry's gateway keys), JWKS, and the GraphQL endpoint. What `infrared member start` runs.
  */
-export async function serveMember(config: Omit<MemberConfig, 'production' | 'shutdownDelayMs' | 'shutdownTimeoutMs'> & Partial<MemberConfig>, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
+export async function serveMember(config: MemberSettings, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
   const logger = opts.logger ?? createLogger(`member:${config.memberId}`);
   const watcher = config.registryFile ? await RegistryWatcher.start(config.registryFile, logger) : undefined;
   const empty: Registry = { network: { id: 'none', name: 'none' }, members: [], gateways: [] };
@@ -45,6 +57,7 @@ export async function serveMember(config: Omit<MemberConfig, 'production' | 'shu
   const database = opts.orm ? { orm: opts.orm } : await connectMemberDatabase(config, logger);
   // shared by every process of this member on this database: an assertion is accepted once
   const replay = new PostgresReplayCache(database.orm, logger);
+  const trust = { memberId: config.memberId, registry, trustedGateways: config.trustedGateways, acceptDirectTokens: config.acceptDirectTokens, replay };
   const subgraph = await createMemberSubgraph({
     member: { id: config.memberId, languages },
     database: { orm: database.orm },
@@ -53,13 +66,11 @@ export async function serveMember(config: Omit<MemberConfig, 'production' | 'shu
     logger,
     signingKey: privateKey,
     production: config.production ?? true,
-    resolveCaller: createCallerResolver({
-      memberId: config.memberId,
-      registry,
-      trustedGateways: config.trustedGateways,
-      acceptDirectTokens: config.acceptDirectTokens,
-      replay,
-    }),
+    resolveCaller: createCallerResolver(trust),
+    probeGateway: watcher ? createGatewayProbe(trust) : undefined,
+    // /ready says 503 before a gateway's health probe (2 s by default) gives up on it, so the
+    // gateway sees "database unavailable" rather than "no answer"
+    readyTimeoutMs: Math.min(databaseTimeouts(config).statementMs, READY_TIMEOUT_MS),
     routes: {
       '/.well-known/jwks.json': (_req, res) => {
         const pinned = registry().members.find((m) => m.id === config.memberId)?.keys ?? [];

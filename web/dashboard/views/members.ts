@@ -4,6 +4,13 @@ import { label, languageName, regionName, t } from '../i18n';
 import { allProjects, badge, capacityBar, heading, memberLink, projectCard, serviceCard, sumCapacity, type ViewContext } from './common';
 import { RESOURCES } from '../api';
 
+/** Unavailable (in this answer, or per the gateway's health view), refusing this gateway, or reachable. */
+function memberHealthBadge(m: ViewContext['data']['members'][number], unavailable: ReadonlySet<string>): HTMLElement {
+  if (unavailable.has(m.id) || !m.status.reachable || m.status.state === 'UNAVAILABLE') return badge(t('memberUnavailable', { member: m.name }), 'bad');
+  if (m.status.state === 'UNTRUSTED') return badge(t('memberUntrusted', { member: m.name }), 'bad');
+  return badge(t('reachable'), 'good');
+}
+
 export function membersView({ data, unavailable }: ViewContext): HTMLElement {
   const members = [...data.members].sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name));
   return h(
@@ -20,7 +27,7 @@ export function membersView({ data, unavailable }: ViewContext): HTMLElement {
         formatList(m.languages.map(languageName)),
         m.services ? formatNumber(m.services.length) : '—',
         m.projects ? formatNumber(m.projects.length) : '—',
-        unavailable.has(m.id) || !m.status.reachable ? badge(t('memberUnavailable', { member: m.name }), 'bad') : badge(t('reachable'), 'good'),
+        memberHealthBadge(m, unavailable),
       ]),
     ),
   );

@@ -67,12 +67,12 @@ export function overviewView({ data, unavailable }: ViewContext): HTMLElement {
       h('h2', { id: 'health-h' }, t('memberHealth')),
       scrollTable(
         t('memberHealth'),
-        [t('member'), t('reachable'), t('latency'), t('schemaVersion'), t('lastSeen'), t('breaker')],
+        [t('member'), t('healthState'), t('latency'), t('schemaVersion'), t('lastSeen'), t('breaker')],
         data.members.map((m) => {
-          const down = unavailable.has(m.id) || !m.status.reachable;
+          const state = unavailable.has(m.id) || !m.status.reachable ? 'UNAVAILABLE' : m.status.state;
           return [
             memberLink(m),
-            down ? badge(t('no'), 'bad') : badge(t('yes'), 'good'),
+            badge(label('state', state), state === 'OK' ? 'good' : state === 'UNKNOWN' ? 'warn' : 'bad'),
             m.status.latencyMs === null ? '—' : `${formatNumber(m.status.latencyMs)} ms`,
             m.status.schemaVersion ?? '—',
             formatDateTime(m.status.lastSeen),

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { ANONYMOUS, type Caller } from '../../../../common/caller';
 import { ASSERTION_HEADER, verifyAssertion } from '../../../../common/auth/assertion';
+import { AuthError } from '../../../../common/auth/errors';
 import { bearerToken, verifyCallerToken } from '../../../../common/auth/caller-token';
 import type { ReplayCache } from '../../../../common/auth/replay-cache';
 import { issuerFromRegistry } from '../../../../common/registry/issuer';
@@ -33,7 +34,7 @@ export function createCallerResolver(opts: MemberTrustOptions): (req: IncomingMe
         member: opts.memberId,
         body: rawBody,
         replay: opts.replay,
-        gateways: (id) => (trusted && !trusted.has(id) ? undefined : registry.gateways.find((g) => g.id === id)?.keys),
+        gateways: gatewayKeys(registry, trusted),
       });
     }
     if (!opts.acceptDirectTokens) return ANONYMOUS;
@@ -44,4 +45,41 @@ export function createCallerResolver(opts: MemberTrustOptions): (req: IncomingMe
       issuer: (id) => issuerFromRegistry(registry, id),
     });
   };
+}
+
+/**
+ * What a member's `/ready` says about a gateway's probe assertion. `unknown`: it could not be
+ * checked (the replay store, in the member's database, did not answer), which is not a refusal.
+ */
+export type GatewayProbeAnswer = { gateway: 'trusted' } | { gateway: 'refused'; reason: string } | { gateway: 'unknown' };
+
+/**
+ * Checks the signed assertion a gateway sends with its health probe (`GET /ready`, empty body),
+ * with the same keys, audience, lifetime and replay rules as a real sub-request, so the gateway
+ * learns whether its callers' sub-requests would be accepted, before any caller finds out.
+ */
+export function createGatewayProbe(opts: MemberTrustOptions): (req: IncomingMessage) => Promise<GatewayProbeAnswer> {
+  const trusted = opts.trustedGateways ? new Set(opts.trustedGateways) : undefined;
+  return async (req) => {
+    const assertion = req.headers[ASSERTION_HEADER];
+    if (typeof assertion !== 'string' || !assertion) return { gateway: 'refused', reason: 'no assertion' };
+    const registry = opts.registry();
+    try {
+      await verifyAssertion(assertion, {
+        member: opts.memberId,
+        body: Buffer.alloc(0),
+        replay: opts.replay,
+        gateways: gatewayKeys(registry, trusted),
+      });
+      return { gateway: 'trusted' };
+    } catch (err) {
+      if (err instanceof AuthError) return { gateway: 'refused', reason: err.reason };
+      return { gateway: 'unknown' };
+    }
+  };
+}
+
+/** The keys of a gateway this member trusts, or undefined for any other gateway. */
+function gatewayKeys(registry: Registry, trusted: Set<string> | undefined) {
+  return (id: string) => (trusted && !trusted.has(id) ? undefined : registry.gateways.find((g) => g.id === id)?.keys);
 }

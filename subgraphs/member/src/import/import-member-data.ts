@@ -11,6 +11,11 @@ import { indexIndicators } from '../modules/incident/incident.repository';
 import { SupportNeedRecord, SupportOfferRecord } from '../modules/support/support.entity';
 import { ParticipationRecord } from '../modules/participation/participation.entity';
 import { formatIssues, memberDataSchema, type CapacityData, type MemberData } from './member-data.schema';
+import { ImportBusyError, lockMemberImport } from './import-lock';
+import { describeDatabaseError } from './import-errors';
+
+export { ImportBusyError } from './import-lock';
+export { ImportDatabaseError } from './import-errors';
 
 /** A data file that cannot be imported. `problems` has one line per problem, with its path. */
 export class DataFileError extends Error {
@@ -52,13 +57,21 @@ export function validateMemberData(input: unknown, expectedMember: string, locat
   return result.data;
 }
 
-export interface ImportOptions { prune?: boolean; onProgress?: (message: string) => void }
+export interface ImportOptions {
+  prune?: boolean;
+  onProgress?: (message: string) => void;
+  /** How long to wait for another import of the same member to finish (default 60 s). */
+  lockWaitMs?: number;
+}
 
 /**
  * Loads a member's data in one transaction: a bad file changes nothing. Records are upserted by
  * local id, so a re-import is idempotent; with `prune`, records absent from the file are removed.
  * The source is validated once, by the same function `member import --check` runs
  * (`parseMemberData` for text, `validateMemberData` for an object).
+ * Imports of one member run one at a time (an advisory lock on its schema): a second one waits up
+ * to `lockWaitMs` (default 60 s, with a progress line), then fails with ImportBusyError. A refusal
+ * by the database is an ImportDatabaseError whose message never holds SQL or data values.
  * @example
  * const summary = await importMemberData(orm, 'kafshata', readFileSync('kafshata.yaml', 'utf8'), { prune: true });
  */
@@ -85,7 +98,9 @@ export async function writeMemberData(orm: MikroORM, data: MemberData, opts: Imp
     ...data.services.flatMap((s) => s.capacity.map((c) => ({ ...c, serviceId: s.id }))),
     ...data.capacity.map((c) => ({ ...c, serviceId: null })),
   ];
+  const schema = orm.config.get('schema') ?? 'public';
   return orm.em.fork().transactional(async (em) => {
+    await lockMemberImport(em, schema, { waitMs: opts.lockWaitMs ?? 60_000, onProgress: progress });
     progress(`services: ${data.services.length} in file`);
     const services = await upsertAll(em, ServiceRecord, data.services.map((s) => ({
       id: s.id, name: s.name, kind: s.kind, description: s.description, languages: s.languages, regions: s.regions,
@@ -116,6 +131,9 @@ export async function writeMemberData(orm: MikroORM, data: MemberData, opts: Imp
     const supportNeeds = await upsertAll(em, SupportNeedRecord, data.supportNeeds, opts.prune);
     const participations = await upsertAll(em, ParticipationRecord, data.participations.map((p) => ({ projectId: p.projectId, role: p.role ?? null, visibility: p.visibility })), opts.prune, 'projectId');
     return { services, capacity, projects, incidents, supportOffers, supportNeeds, participations };
+  }).catch((err: unknown) => {
+    // the driver's own message holds the SQL and every value of the batch: never pass it on
+    throw err instanceof ImportBusyError ? err : describeDatabaseError(err);
   });
 }
 
