@@ -39,8 +39,7 @@ const verify = (assertion: string, opts: { member?: string; body?: Buffer; cache
     body: opts.body ?? BODY,
     replay: opts.cache ?? replay,
   });
-const sign = (opts: { member?: string; now?: number } = {}) =>
-  signAssertion({ key: gwKey, gatewayId: 'gw', member: opts.member ?? 'alpha', caller: ANA, body: BODY, now: opts.now });
+const sign = (opts: { member?: string; now?: number } = {}) => signAssertion({ key: gwKey, gatewayId: 'gw', member: opts.member ?? 'alpha', caller: ANA, body: BODY, now: opts.now });
 
 /** An assertion with exactly these claims (seconds). */
 async function raw(claims: JWTPayload, signWith: PrivateJwk = gwKey): Promise<string> {
