@@ -2,7 +2,7 @@ const { existsSync } = require('node:fs');
 
 /**
  * Jest, in two tiers (Jest projects; `--selectProjects unit` or `integration` runs one):
- * - unit: the `*.test.ts` beside the code (common/, gateway/src, subgraphs/member/src, scripts/).
+ * - unit: the `*.test.ts` beside the code (common/, schema/, gateway/src, subgraphs/member/src, scripts/).
  *   Pure: no build, no database, no network, no child process. `npm run test:unit` runs it in seconds.
  *   A test that needs any of those belongs in test/.
  * - integration: test/, with one database for the run (global-setup: the real PostgreSQL in
@@ -46,7 +46,7 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      roots: ['<rootDir>/common', '<rootDir>/gateway/src', '<rootDir>/subgraphs/member/src', '<rootDir>/scripts'],
+      roots: ['<rootDir>/common', '<rootDir>/schema', '<rootDir>/gateway/src', '<rootDir>/subgraphs/member/src', '<rootDir>/scripts'],
       testPathIgnorePatterns: ['/node_modules/', '/dist/'],
       setupFilesAfterEnv: ['<rootDir>/test/support/unit-tier-guard.ts'],
     },
