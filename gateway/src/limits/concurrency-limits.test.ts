@@ -1,6 +1,6 @@
 /** The slot limiter (bounded queue, bounded wait, limits that change) and the adaptive per-member limit. */
-import { AdaptiveLimit } from '../../gateway/src/limits/adaptive-limit';
-import { ConcurrencyLimiter } from '../../gateway/src/limits/concurrency-limiter';
+import { AdaptiveLimit } from './adaptive-limit';
+import { ConcurrencyLimiter } from './concurrency-limiter';
 
 describe('ConcurrencyLimiter', () => {
   it('admits up to the limit, queues up to the queue size, and sheds the rest at once', async () => {
