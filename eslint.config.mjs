@@ -29,20 +29,21 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser },
   },
   {
-    // tests and test helpers read untyped GraphQL answers all day: `any` is allowed there
+    // tests and test helpers read untyped GraphQL answers all day (`any`), and close pairs of
+    // sockets and servers in one statement (`a.close(), b.close()`)
     files: ['test/**/*.ts', '**/*.test.ts'],
-    rules: { '@typescript-eslint/no-explicit-any': 'off' },
-  },
-  {
-    // the benchmark harness loads earlier builds from dist/ on purpose
-    files: ['scripts/bench/**/*.ts'],
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
-  {
-    // Known debts, kept out of this commit so that branches in flight merge cleanly: type these
-    // (and drop the comma-sequence statements) in files being restructured, then delete this block.
-    files: ['gateway/src/network/member-queries.ts', 'scripts/cli/commands/check.ts', 'scripts/bench/run.ts', 'scripts/simulate/sim-members.ts', 'test/network/fanout.test.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },
+  // Known debts, kept out of this commit so that branches in flight merge cleanly: fix them in the
+  // files (types for the `any`s, an import for the require of a core module, a statement per
+  // call for the comma sequences, no unused import), then delete these entries. Loading an
+  // earlier build from dist/ with require() is deliberate: say so with an eslint-disable comment,
+  // as scripts/bench/member-process.ts does.
+  ...[
+    [['gateway/src/network/member-queries.ts', 'scripts/bench/run.ts', 'scripts/cli/commands/check.ts'], '@typescript-eslint/no-explicit-any'],
+    [['scripts/bench/answer-check-cpu.ts', 'scripts/bench/child.ts'], '@typescript-eslint/no-require-imports'],
+    [['scripts/simulate/sim-members.ts'], '@typescript-eslint/no-unused-expressions'],
+    [['scripts/build/web-bundle.ts'], '@typescript-eslint/no-unused-vars'],
+  ].map(([files, rule]) => ({ files, rules: { [rule]: 'off' } })),
   prettier,
 );
