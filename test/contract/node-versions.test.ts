@@ -12,7 +12,7 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { en
 const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; engines?: { node?: string } | string[]; dev?: boolean }> };
 
 /** The oldest release of each supported line the project promises, and the current ones. */
-const SUPPORTED = ['20.19.0', '22.12.0', '24.0.0', '20.20.2', '22.23.3', '24.21.0'];
+const SUPPORTED = ['20.19.0', '22.13.0', '24.0.0', '20.20.2', '22.23.3', '24.21.0'];
 
 describe('Node.js versions', () => {
   it.each(SUPPORTED)('package.json engines accepts %s, and refuses the lines that are gone', (version) => {
