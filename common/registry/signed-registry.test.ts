@@ -138,6 +138,28 @@ describe("a member's own entry", () => {
   });
 });
 
+describe('adding a revocation to one\'s own entry', () => {
+  const revoke = (id: string, revocations: Doc) => (d: Doc) => (d.members.find((m: Doc) => m.id === id).revocations = revocations);
+
+  it('needs only that member: a stolen token is revoked at once', async () => {
+    const report = await checkTransition(accepted, await candidate(revoke('ar', { jti: ['stolen'], issuedBefore: '2026-11-30T00:00:00Z' }), ['ar']));
+    expect(report).toMatchObject({ acceptable: true, needed: 0 });
+  });
+
+  it("is not a way around the threshold: another member's revocations, or any other change alongside, need the threshold", async () => {
+    expect(await checkTransition(accepted, await candidate(revoke('br', { jti: ['x'] }), ['ar']))).toMatchObject({ acceptable: false, reason: 'under_signed' });
+    const alongside = await candidate((d) => {
+      revoke('ar', { jti: ['stolen'] })(d);
+      d.members[1].name = 'renamed';
+    }, ['ar']);
+    expect(await checkTransition(accepted, alongside)).toMatchObject({ acceptable: false, reason: 'under_signed', needed: 3 });
+    const newer = readRegistryVersion(stringify({ ...base(), version: 2, members: base().members.map((m: Doc) => (m.id === 'ar' ? { ...m, revocations: { jti: ['a'] } } : m)) }));
+    const swapped = readRegistryVersion(stringify({ ...(newer.content as Doc), version: 3, members: (newer.content.members as Doc[]).map((m) => (m.id === 'ar' ? { ...m, revocations: { jti: ['b'] } } : m)) }));
+    const signedSwap = readRegistryVersion(stringify({ ...(swapped.content as Doc), signatures: [await signRegistryVersion(swapped, 'ar', keys.get('ar')!)] }));
+    expect(await checkTransition(newer, signedSwap)).toMatchObject({ acceptable: false, reason: 'under_signed' });
+  });
+});
+
 describe('a new member', () => {
   it('joins with the threshold and its own signature with its new key', async () => {
     const join = (d: Doc) => d.members.push(entry('newcomer'));

@@ -123,6 +123,26 @@ function ownEntryChanges(before: RegistryMember, after: RegistryMember): string[
   return changes;
 }
 
+/** A registry's content with every member's revocations taken from `revocationsOf`, to compare the rest. */
+function withoutRevocations(registry: Registry, revocationsOf: (id: string) => RegistryMember['revocations'] | undefined): string {
+  const members = registry.members.map((m) => ({ ...m, revocations: revocationsOf(m.id) ?? m.revocations }));
+  return canonicalContent({ ...registry, version: 0, signatures: [], members } as unknown as Record<string, unknown>);
+}
+
+/** Only revocations differ, and each changed entry only adds some: the members who revoke more. */
+function revokersOnly(accepted: Registry, candidate: Registry): string[] | undefined {
+  const before = new Map(accepted.members.map((m) => [m.id, m]));
+  if (withoutRevocations(candidate, (id) => before.get(id)?.revocations) !== withoutRevocations(accepted, () => undefined)) return undefined;
+  const revokers: string[] = [];
+  for (const m of candidate.members) {
+    const old = before.get(m.id)!;
+    if (canonicalContent({ r: m.revocations } as Record<string, unknown>) === canonicalContent({ r: old.revocations } as Record<string, unknown>)) continue;
+    if (ownEntryChanges(old, m).length) return undefined;
+    revokers.push(m.id);
+  }
+  return revokers;
+}
+
 /**
  * Whether `candidate` may replace `accepted`. The rules:
  * - its `version` is larger (no rollback to an older or a replayed version);
@@ -131,6 +151,9 @@ function ownEntryChanges(before: RegistryMember, after: RegistryMember): string[
  * - a member whose URL or keys change, or whose revocations are dropped, signed it too, with its
  *   accepted key (that is how a key rotates);
  * - a new member signed it with a key of its new entry (nobody is enrolled with keys they do not hold).
+ * One exception, so that a stolen token can be revoked at once: a version that only adds
+ * revocations to some members' own entries needs only those members' signatures (it can only
+ * take trust away, and only from tokens they issued).
  */
 export async function checkTransition(accepted: RegistryVersion, candidate: RegistryVersion): Promise<TransitionReport> {
   const report: TransitionReport = {
@@ -177,6 +200,8 @@ export async function checkTransition(accepted: RegistryVersion, candidate: Regi
     report.signatures.push({ member: signature.member, counted: Boolean(known), problem: known ? undefined : 'a new member: its signature proves it holds its keys, it does not count towards the threshold' });
   }
   report.signers = [...valid].filter((id) => before.has(id));
+  const revokers = revokersOnly(accepted.registry, candidate.registry);
+  if (revokers?.length && revokers.every((id) => valid.has(id))) report.needed = 0;
   if (report.signers.length < report.needed) {
     problem('under_signed', `signed by ${report.signers.length} member(s) of the accepted registry${report.signers.length ? ` (${report.signers.join(', ')})` : ''}; ${report.needed} needed`);
   }
