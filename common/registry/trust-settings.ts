@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { RegistryWatchOptions } from './registry-watcher';
 
-/** The registry trust settings both services share (gateway/src/config.ts, subgraphs/member/src/config.ts). */
+/**
+ * The registry trust settings both services share (gateway/src/config.ts, subgraphs/member/src/config.ts),
+ * read from INFRARED_REGISTRY_SIGNATURES, INFRARED_REGISTRY_PIN and INFRARED_REGISTRY_STATE.
+ */
 export const registryTrustConfig = {
   /** `on`: a registry version takes effect only when the members signed it. `off`: development and tests only. */
   registrySignatures: z.enum(['on', 'off']).default('on'),
@@ -10,12 +13,6 @@ export const registryTrustConfig = {
   /** Where the last accepted registry version is stored. Default: `<registry file>.accepted.json`. */
   registryStateFile: z.string().min(1).optional(),
 };
-
-export const REGISTRY_TRUST_ENV = {
-  INFRARED_REGISTRY_SIGNATURES: 'registrySignatures',
-  INFRARED_REGISTRY_PIN: 'registryPin',
-  INFRARED_REGISTRY_STATE: 'registryStateFile',
-} as const;
 
 /**
  * The watcher's trust options from a service's settings. Signatures can be turned off only in

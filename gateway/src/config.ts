@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REGISTRY_TRUST_ENV, registryTrustConfig } from '../../common/registry/trust-settings';
+import { registryTrustConfig } from '../../common/registry/trust-settings';
 import { envBoolean, productionFlag, resolveConfig } from '../../common/config';
 
 /** Gateway settings, with their defaults. Every one can come from the environment (INFRARED_*). */
@@ -106,7 +106,9 @@ export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 
 export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_REGISTRY: 'registryFile',
-  ...REGISTRY_TRUST_ENV,
+  INFRARED_REGISTRY_SIGNATURES: 'registrySignatures',
+  INFRARED_REGISTRY_PIN: 'registryPin',
+  INFRARED_REGISTRY_STATE: 'registryStateFile',
   INFRARED_GATEWAY_ID: 'gatewayId',
   INFRARED_GATEWAY_KEY: 'signingKeyFile',
   PORT: 'port',

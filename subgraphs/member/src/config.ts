@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REGISTRY_TRUST_ENV, registryTrustConfig } from '../../../common/registry/trust-settings';
+import { registryTrustConfig } from '../../../common/registry/trust-settings';
 import { MEMBER_ID_PATTERN } from '../../../common/ids';
 import { envBoolean, productionFlag, resolveConfig } from '../../../common/config';
 
@@ -65,7 +65,9 @@ export const ENV: Record<string, keyof MemberConfig> = {
   PORT: 'port',
   HOST: 'host',
   INFRARED_REGISTRY: 'registryFile',
-  ...REGISTRY_TRUST_ENV,
+  INFRARED_REGISTRY_SIGNATURES: 'registrySignatures',
+  INFRARED_REGISTRY_PIN: 'registryPin',
+  INFRARED_REGISTRY_STATE: 'registryStateFile',
   INFRARED_TRUSTED_GATEWAYS: 'trustedGateways',
   INFRARED_ACCEPT_DIRECT_TOKENS: 'acceptDirectTokens',
   INFRARED_MEMBER_KEY: 'keyFile',
