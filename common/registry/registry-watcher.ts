@@ -48,8 +48,16 @@ export class RegistryWatcher {
     this.listeners.push(listener);
   }
 
-  /** Re-reads the file now. Returns true when a new registry took effect. */
-  async reload(): Promise<boolean> {
+  private pending: Promise<unknown> = Promise.resolve();
+
+  /** Re-reads the file now. Returns true when a new registry took effect. One at a time, in order. */
+  reload(): Promise<boolean> {
+    const run = this.pending.then(() => this.reloadNow());
+    this.pending = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reloadNow(): Promise<boolean> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
