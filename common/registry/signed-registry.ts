@@ -179,7 +179,14 @@ export async function checkTransition(accepted: RegistryVersion, candidate: Regi
   }
   const before = new Map(accepted.registry.members.map((m) => [m.id, m]));
   const valid = new Set<string>();
+  const seen = new Set<string>();
   for (const signature of candidate.registry.signatures) {
+    // one signature per member is checked: a file stuffed with signatures costs one check each
+    if (seen.has(signature.member)) {
+      report.signatures.push({ member: signature.member, counted: false, problem: 'signed more than once: only the first signature is checked' });
+      continue;
+    }
+    seen.add(signature.member);
     const known = before.get(signature.member);
     const newcomer = candidate.registry.members.find((m) => m.id === signature.member);
     const keys = known?.keys ?? newcomer?.keys;
@@ -190,10 +197,6 @@ export async function checkTransition(accepted: RegistryVersion, candidate: Regi
     const why = await checkSignature(candidate, signature, keys);
     if (why) {
       report.signatures.push({ member: signature.member, counted: false, problem: why });
-      continue;
-    }
-    if (valid.has(signature.member)) {
-      report.signatures.push({ member: signature.member, counted: false, problem: 'signed twice; counted once' });
       continue;
     }
     valid.add(signature.member);
