@@ -57,6 +57,18 @@ interface SignatureHeader {
   sha?: string;
 }
 
+const payloads = new WeakMap<RegistryVersion, string>();
+
+/** The base64url of the canonical content, computed once per version (every signature checks the same bytes). */
+function encodedPayload(version: RegistryVersion): string {
+  let encoded = payloads.get(version);
+  if (encoded === undefined) {
+    encoded = base64url.encode(canonicalContent(version.content));
+    payloads.set(version, encoded);
+  }
+  return encoded;
+}
+
 /** Checks one signature over `version` against `keys`; returns why it does not count, or undefined. */
 export async function checkSignature(version: RegistryVersion, signature: RegistrySignature, keys: readonly PublicJwk[]): Promise<string | undefined> {
   let header: SignatureHeader;
@@ -71,7 +83,7 @@ export async function checkSignature(version: RegistryVersion, signature: Regist
   const jwk = keys.find((k) => k.kid === header.kid);
   if (!jwk) return `key ${String(header.kid)} is not ${signature.member}'s key in the accepted registry`;
   const [protectedHeader, , sig] = signature.jws.split('.');
-  const attached = `${protectedHeader}.${base64url.encode(canonicalContent(version.content))}.${sig}`;
+  const attached = `${protectedHeader}.${encodedPayload(version)}.${sig}`;
   try {
     await compactVerify(attached, await importKey(jwk), { algorithms: [header.alg] });
     return undefined;
