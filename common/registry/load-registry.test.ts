@@ -98,7 +98,7 @@ describe('parseRegistry: the documented shape', () => {
   });
 
   it('accepts a registry with no members or gateways yet', () => {
-    expect(parseRegistry('network: { id: infrared, name: InfraRed }')).toEqual({ network: { id: 'infrared', name: 'InfraRed' }, members: [], gateways: [] });
+    expect(parseRegistry('network: { id: infrared, name: InfraRed }')).toEqual({ network: { id: 'infrared', name: 'InfraRed' }, version: 0, threshold: 'majority', signatures: [], members: [], gateways: [] });
   });
 
   it('loads a registry file, and names the file when it is refused', async () => {

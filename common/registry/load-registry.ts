@@ -12,14 +12,30 @@ export class RegistryError extends Error {
   }
 }
 
+/**
+ * A registry file read in full: the validated registry, and the content as written (without its
+ * `signatures`), which is what members sign (see signed-registry.ts).
+ */
+export interface ParsedRegistry {
+  registry: Registry;
+  content: Record<string, unknown>;
+}
+
 /** Parses and validates registry text (YAML or JSON); each problem names its line and column. */
-export function parseRegistry(text: string, file?: string): Registry {
+export function parseRegistryDocument(text: string, file?: string): ParsedRegistry {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, lineCounter });
   if (doc.errors.length) throw new RegistryError(doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`), file);
-  const result = registrySchema.safeParse(doc.toJS({ maxAliasCount: 100 }) ?? {}, { reportInput: true });
+  const raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const result = registrySchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new RegistryError(formatIssues(result.error, yamlLocator(doc, lineCounter)), file);
-  return result.data;
+  const { signatures: _signatures, ...content } = raw as Record<string, unknown>;
+  return { registry: result.data, content };
+}
+
+/** Parses and validates registry text (YAML or JSON); each problem names its line and column. */
+export function parseRegistry(text: string, file?: string): Registry {
+  return parseRegistryDocument(text, file).registry;
 }
 
 export async function loadRegistry(file: string): Promise<Registry> {

@@ -54,10 +54,22 @@ export const registryGatewaySchema = z.strictObject({
   keys: z.array(publicJwkSchema).default([]),
 });
 
+/** One member's signature over the registry content: a JWS with a detached payload (signed-registry.ts). */
+export const registrySignatureSchema = z.strictObject({
+  member: memberId,
+  jws: z.string().regex(/^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$/, 'expected a JWS with a detached payload ("header..signature")').max(20_000),
+});
+
 /** `network.yaml`: the network's members and gateways. Other tools edit it, so the shape is fixed. */
 export const registrySchema = z
   .strictObject({
     network: z.strictObject({ id: memberId, name: z.string().min(1).max(200) }),
+    /** Serial number: a new version must carry a larger one (no rollback to an older version). */
+    version: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+    /** Members of the accepted version whose signatures make the next version take effect. */
+    threshold: z.union([z.number().int().positive(), z.literal('majority')]).default('majority'),
+    /** Members' signatures over everything else in the document (not part of the signed content). */
+    signatures: z.array(registrySignatureSchema).max(1000).default([]),
     members: z.array(registryMemberSchema).default([]),
     gateways: z.array(registryGatewaySchema).default([]),
   })
@@ -79,4 +91,5 @@ export const registrySchema = z
 export type Registry = z.infer<typeof registrySchema>;
 export type RegistryMember = z.infer<typeof registryMemberSchema>;
 export type RegistryGateway = z.infer<typeof registryGatewaySchema>;
+export type RegistrySignature = z.infer<typeof registrySignatureSchema>;
 export type PublicJwk = z.infer<typeof publicJwkSchema>;

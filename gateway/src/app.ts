@@ -19,6 +19,7 @@ import { sendJson } from '../../common/http/send';
 import { startHttpServer, type ShutdownOptions } from '../../common/http/server';
 import { createLogger, type Logger } from '../../common/logger';
 import { RegistryWatcher } from '../../common/registry/registry-watcher';
+import { registryWatchOptions } from '../../common/registry/trust-settings';
 import { SCHEMA_VERSION } from '../../schema/version';
 import { authenticate } from './auth/authenticate';
 import { resolveGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config';
@@ -99,7 +100,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const logger = givenLogger ?? createLogger('gateway');
   const signingKey = givenKey ?? (config.signingKeyFile ? readPrivateJwk(config.signingKeyFile) : undefined);
   if (!signingKey) logger.warn('no gateway signing key: members will treat every sub-request as anonymous (PUBLIC data only)');
-  const registry = await RegistryWatcher.start(config.registryFile, logger, config.registryPollMs);
+  const registry = await RegistryWatcher.start(config.registryFile, logger, config.registryPollMs, registryWatchOptions(config));
   const contract = loadMemberContract();
 
   const client = new MemberClient({
@@ -118,6 +119,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     logger,
   });
   const metrics = createGatewayMetrics();
+  registry.trust.registerMetrics(metrics.registry);
   const healthAgent = new Agent({ connections: 4, keepAliveTimeout: 30_000 });
   const health = new MemberHealth({
     dispatcher: healthAgent,
@@ -307,6 +309,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           schemaVersion: SCHEMA_VERSION,
           members: registry.registry.members.length,
           ...(redis ? { redis: redis.degraded ? 'degraded' : 'ok' } : {}),
+          registry: registry.status(),
         }),
     },
     fallback: web.fallback,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registryTrustConfig } from '../../common/registry/trust-settings';
 import { envBoolean, productionFlag, resolveConfig } from '../../common/config';
 
 /** Gateway settings, with their defaults. Every one can come from the environment (INFRARED_*). */
@@ -85,6 +86,8 @@ export const gatewayConfigSchema = z.strictObject({
   shutdownDelayMs: z.coerce.number().int().min(0).max(300_000).default(5_000),
   /** Then, how long requests in flight may take to finish before their connections are closed. */
   shutdownTimeoutMs: z.coerce.number().int().min(0).max(300_000).default(10_000),
+  /** Registry signatures, pin and accepted-version state (common/registry/trust-settings.ts). */
+  ...registryTrustConfig,
   /**
    * Production (the default) hides stack traces and field suggestions. Development mode is
    * opt-in: `NODE_ENV=development`, or `infrared gateway start --dev`.
@@ -103,6 +106,9 @@ export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
 
 export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_REGISTRY: 'registryFile',
+  INFRARED_REGISTRY_SIGNATURES: 'registrySignatures',
+  INFRARED_REGISTRY_PIN: 'registryPin',
+  INFRARED_REGISTRY_STATE: 'registryStateFile',
   INFRARED_GATEWAY_ID: 'gatewayId',
   INFRARED_GATEWAY_KEY: 'signingKeyFile',
   PORT: 'port',

@@ -8,6 +8,7 @@ import { registerGateway } from './commands/gateway';
 import { registerKeygen } from './commands/keygen';
 import { registerMember } from './commands/member';
 import { registerQuery } from './commands/query';
+import { registerRegistry } from './commands/registry';
 import { registerToken } from './commands/token';
 import { registerVerify } from './commands/verify';
 import { CliError } from './cli-error';
@@ -29,7 +30,7 @@ const program = new Command()
 Environment:
   INFRARED_GATEWAY_URL  the gateway endpoint for \`query\` (default http://127.0.0.1:4000/graphql)
   INFRARED_TOKEN        a caller token for \`query\`
-  INFRARED_REGISTRY     network.yaml, for \`gateway start\`, \`member start\`, \`token\` and \`member export\`
+  INFRARED_REGISTRY     network.yaml, for \`gateway start\`, \`member start\`, \`token\`, \`member export\` and \`registry status\`
   LOG_LEVEL             log level (default info)
   \`gateway start --help\` and \`member start --help\` list every setting of those services.
 
@@ -45,6 +46,7 @@ registerToken(program);
 registerCheck(program);
 registerQuery(program);
 registerVerify(program);
+registerRegistry(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof CliError || err instanceof TypeError ? err.message : `error: ${(err as Error).message}`;

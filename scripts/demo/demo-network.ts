@@ -10,6 +10,7 @@ import { formatSummary, importMemberData } from '../../subgraphs/member/src/impo
 import { serveMember } from '../../subgraphs/member/src/serve';
 import type { MemberSubgraph } from '../../subgraphs/member/src/app';
 import { ensureKey, pinned } from './demo-keys';
+import { signedDemoRegistry } from './demo-registry';
 import { startMemberProcess } from './member-process';
 import { assertPortsFree } from './ports';
 
@@ -103,7 +104,9 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
       members: roster.map((m, i) => ({ ...m, url: `http://127.0.0.1:${opts.memberBasePort + i}/graphql`, keys: [pinned(memberKeys[m.id])] })),
       gateways: [{ id: 'demo-gateway', keys: [pinned(gatewayKey)] }],
     };
-    writeFileSync(registryFile, `# InfraRed demo registry, written by \`npm start\`. The gateway watches this file.\n${stringify(registry)}`);
+    const signed = await signedDemoRegistry(registry, memberKeys, stateDir);
+    writeFileSync(registryFile, signed.text);
+    opts.log(`registry: version 1 signed by ${roster.length} members, pinned as ${signed.hash}`);
 
     let databaseUrl = opts.databaseUrl;
     if (!databaseUrl && opts.embedded) {
@@ -131,14 +134,14 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
         started.splice(started.findIndex((x) => x.stop === closeOrm), 1);
         const url = databaseUrl;
         starting.push(
-          startMemberProcess({ memberId: m.id, port, databaseUrl: url, schema, registryFile, keyFile: join(keysDir, `${m.id}.jwk.json`), languages: m.languages }).then((member) => {
+          startMemberProcess({ memberId: m.id, port, databaseUrl: url, schema, registryFile, keyFile: join(keysDir, `${m.id}.jwk.json`), languages: m.languages, env: signed.trustEnv(m.id) }).then((member) => {
             started.push({ name: `member ${m.id}`, stop: () => member.stop() });
             return member;
           }),
         );
       } else {
         const member: MemberSubgraph = await serveMember(
-          { memberId: m.id, languages: m.languages, port, host: '127.0.0.1', registryFile, databaseSchema: schema, acceptDirectTokens: false, production: false },
+          { memberId: m.id, languages: m.languages, port, host: '127.0.0.1', registryFile, databaseSchema: schema, acceptDirectTokens: false, production: false, ...signed.trust(m.id) },
           { logger, orm, signingKey: memberKeys[m.id] },
         );
         started.push({ name: `member ${m.id}`, stop: () => member.stop() });
@@ -150,7 +153,7 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
     if (failed) throw failed.reason;
     const members = settled.map((r) => (r as PromiseFulfilledResult<DemoMemberHandle>).value);
 
-    const gateway = await createGateway({ registryFile, port: opts.gatewayPort, gatewayId: 'demo-gateway', signingKey: gatewayKey, logger, production: false });
+    const gateway = await createGateway({ registryFile, port: opts.gatewayPort, gatewayId: 'demo-gateway', signingKey: gatewayKey, logger, production: false, ...signed.trust('demo-gateway') });
     started.push({ name: 'gateway', stop: () => gateway.stop() });
     const tokens: Record<string, string> = {};
     for (const m of roster) {

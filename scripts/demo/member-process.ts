@@ -41,6 +41,8 @@ export async function startMemberProcess(opts: {
   languages: string[];
   logLevel?: string;
   startTimeoutMs?: number;
+  /** More environment for the child (the registry pin and where it stores the accepted version). */
+  env?: Record<string, string>;
 }): Promise<MemberProcess> {
   const args = [
     cliPath(), 'member', 'start',
@@ -55,7 +57,7 @@ export async function startMemberProcess(opts: {
     // the demo runs in development mode, its members too
     '--dev',
   ];
-  const env = { ...process.env, INFRARED_SHUTDOWN_DELAY_MS: '0', INFRARED_SHUTDOWN_TIMEOUT_MS: '5000', LOG_LEVEL: opts.logLevel ?? process.env.LOG_LEVEL ?? 'warn' };
+  const env = { ...process.env, INFRARED_SHUTDOWN_DELAY_MS: '0', INFRARED_SHUTDOWN_TIMEOUT_MS: '5000', LOG_LEVEL: opts.logLevel ?? process.env.LOG_LEVEL ?? 'warn', ...opts.env };
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   const kill = () => {

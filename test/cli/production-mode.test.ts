@@ -3,11 +3,12 @@
  * production mode unless `--dev` or NODE_ENV=development, and say which when they start.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
+import { readRegistryVersion } from '../../common/registry/signed-registry';
 import { databaseUrl, uniqueSchema } from '../support/network';
 
 const ROOT = join(__dirname, '../..');
@@ -18,11 +19,13 @@ jest.setTimeout(120_000);
 const dir = mkdtempSync(join(tmpdir(), 'infrared-mode-'));
 const registry = join(dir, 'network.yaml');
 writeFileSync(registry, stringify({ network: { id: 'modes', name: 'Modes' }, members: [], gateways: [] }));
+// a production gateway checks registry signatures (the suite turns them off): it starts from a pinned first version
+const pin = readRegistryVersion(readFileSync(registry, 'utf8')).hash;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts the CLI, returns its first line of output and whether its endpoint shows suggestions; then stops it. */
 async function start(args: string[], env: Record<string, string> = {}): Promise<{ line: string; suggests: boolean }> {
-  const proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NODE_ENV: '', DATABASE_URL: '', NODE_OPTIONS: '', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NODE_ENV: '', DATABASE_URL: '', NODE_OPTIONS: '', LOG_LEVEL: 'silent', INFRARED_REGISTRY_SIGNATURES: '', INFRARED_REGISTRY_PIN: pin, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: proc.stdout! }).once('line', resolve);

@@ -34,7 +34,7 @@ describe('gateway lifecycle', () => {
     expect(health.json).toEqual({ status: 'ok' });
     const ready = await rawRequest(`${base}/ready`, { method: 'GET', headers: {} });
     expect(ready.status).toBe(200);
-    expect(ready.json).toEqual({ status: 'ready', schemaVersion: SCHEMA_VERSION, members: 2 });
+    expect(ready.json).toEqual({ status: 'ready', schemaVersion: SCHEMA_VERSION, members: 2, registry: expect.objectContaining({ accepted: expect.objectContaining({ version: 0, hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) }) }) });
     expect(SCHEMA_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
   });
 

@@ -19,6 +19,10 @@ export default async function globalSetup(): Promise<void> {
     process.env.INFRARED_TEST_REDIS_URL = process.env.REDIS_URL;
     delete process.env.REDIS_URL;
   }
+  // The suites' networks rewrite their registries freely, unsigned; the signed-registry suites
+  // (test/security/signed-registry*.test.ts) turn signatures on for their own services. A
+  // production service honours "off" only under a test runner (NODE_ENV=test) or in development.
+  process.env.INFRARED_REGISTRY_SIGNATURES ??= 'off';
   if (process.env.DATABASE_URL) {
     process.env.INFRARED_TEST_DATABASE_URL = process.env.DATABASE_URL;
     process.stdout.write(`\n[test] using PostgreSQL at DATABASE_URL\n`);

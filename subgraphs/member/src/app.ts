@@ -77,6 +77,8 @@ export interface MemberSubgraphOptions {
   routes?: Record<string, RouteHandler>;
   /** Production (the default): no field suggestions or schema details in errors. */
   production?: boolean;
+  /** The registry in force, for `/ready` and `/metrics` (registry-trust.ts): accepted version, last refusal. */
+  registryTrust?: { status(): unknown; registerMetrics(registry: import('prom-client').Registry): void };
 }
 
 export interface MemberSubgraph {
@@ -148,6 +150,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
   const resolveCaller = opts.resolveCaller ?? (async () => ANONYMOUS);
   const attestor = opts.signingKey ? new Attestor(opts.signingKey, opts.member.id) : undefined;
   const metrics = createMemberMetrics();
+  opts.registryTrust?.registerMetrics(metrics.registry);
   const context = (req: IncomingMessage, caller: Caller): MemberContext => {
     const scope = { owner: opts.member.id, caller };
     const em = orm.em.fork();
@@ -184,6 +187,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
     orm,
     timeoutMs: opts.readyTimeoutMs ?? 2000,
     probeGateway: opts.probeGateway,
+    registry: opts.registryTrust ? () => opts.registryTrust!.status() : undefined,
     logger,
   });
   const http = await startHttpServer({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { registryTrustConfig } from '../../../common/registry/trust-settings';
 import { MEMBER_ID_PATTERN } from '../../../common/ids';
 import { envBoolean, productionFlag, resolveConfig } from '../../../common/config';
 
@@ -26,6 +27,8 @@ export const memberConfigSchema = z.strictObject({
   host: z.string().default('127.0.0.1'),
   /** The registry file: gateway keys to trust, and members' keys for direct tokens. */
   registryFile: z.string().optional(),
+  /** Registry signatures, pin and accepted-version state (common/registry/trust-settings.ts). */
+  ...registryTrustConfig,
   /** Gateways this member trusts. Default: every gateway in the registry. */
   trustedGateways: list.optional(),
   /** Accept caller tokens sent straight to this subgraph (verified here). */
@@ -46,8 +49,8 @@ export const memberConfigSchema = z.strictObject({
 export type MemberConfig = z.infer<typeof memberConfigSchema>;
 
 export type DatabaseTimeoutKeys = 'databaseStatementTimeoutMs' | 'databaseConnectTimeoutMs' | 'databaseIdleInTransactionTimeoutMs';
-/** A member's settings as code may give them: production mode, shutdown and database timeouts may be left to their defaults. */
-type DefaultedKeys = DatabaseTimeoutKeys | 'production' | 'shutdownDelayMs' | 'shutdownTimeoutMs';
+/** A member's settings as code may give them: production mode, shutdown and database timeouts, registry signatures may be left to their defaults. */
+type DefaultedKeys = DatabaseTimeoutKeys | 'production' | 'shutdownDelayMs' | 'shutdownTimeoutMs' | 'registrySignatures';
 export type MemberSettings = Omit<MemberConfig, DefaultedKeys> & Partial<Pick<MemberConfig, DefaultedKeys>>;
 
 export const ENV: Record<string, keyof MemberConfig> = {
@@ -62,6 +65,9 @@ export const ENV: Record<string, keyof MemberConfig> = {
   PORT: 'port',
   HOST: 'host',
   INFRARED_REGISTRY: 'registryFile',
+  INFRARED_REGISTRY_SIGNATURES: 'registrySignatures',
+  INFRARED_REGISTRY_PIN: 'registryPin',
+  INFRARED_REGISTRY_STATE: 'registryStateFile',
   INFRARED_TRUSTED_GATEWAYS: 'trustedGateways',
   INFRARED_ACCEPT_DIRECT_TOKENS: 'acceptDirectTokens',
   INFRARED_MEMBER_KEY: 'keyFile',

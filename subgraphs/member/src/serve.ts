@@ -4,6 +4,7 @@ import { publicPart, readPrivateJwk, type PrivateJwk } from '../../../common/aut
 import { sendJson } from '../../../common/http/send';
 import { createLogger, type Logger } from '../../../common/logger';
 import { RegistryWatcher } from '../../../common/registry/registry-watcher';
+import { registryWatchOptions } from '../../../common/registry/trust-settings';
 import type { Registry } from '../../../common/registry/registry.schema';
 import { PostgresReplayCache } from './access/postgres-replay-cache';
 import { createCallerResolver, createGatewayProbe } from './access/trust';
@@ -46,8 +47,10 @@ export async function connectMemberDatabase(config: Pick<MemberConfig, 'database
  */
 export async function serveMember(config: MemberSettings, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
   const logger = opts.logger ?? createLogger(`member:${config.memberId}`);
-  const watcher = config.registryFile ? await RegistryWatcher.start(config.registryFile, logger) : undefined;
-  const empty: Registry = { network: { id: 'none', name: 'none' }, members: [], gateways: [] };
+  const watcher = config.registryFile
+    ? await RegistryWatcher.start(config.registryFile, logger, undefined, registryWatchOptions({ registrySignatures: config.registrySignatures ?? (process.env.INFRARED_REGISTRY_SIGNATURES === 'off' ? 'off' : 'on'), registryPin: config.registryPin, registryStateFile: config.registryStateFile, production: config.production ?? true }))
+    : undefined;
+  const empty: Registry = { network: { id: 'none', name: 'none' }, version: 0, threshold: 'majority', signatures: [], members: [], gateways: [] };
   const registry = () => watcher?.registry ?? empty;
   if (!watcher) logger.warn('no registry file: no gateway is trusted, every request is answered as anonymous (PUBLIC data only)');
   const entry = registry().members.find((m) => m.id === config.memberId);
@@ -66,6 +69,7 @@ export async function serveMember(config: MemberSettings, opts: { logger?: Logge
     logger,
     signingKey: privateKey,
     production: config.production ?? true,
+    registryTrust: watcher?.trust,
     resolveCaller: createCallerResolver(trust),
     probeGateway: watcher ? createGatewayProbe(trust) : undefined,
     // /ready says 503 before a gateway's health probe (2 s by default) gives up on it, so the

@@ -15,6 +15,7 @@ export function createMemberMetrics() {
     res.end(text);
   };
   return {
+    registry,
     route,
     observe(body: unknown, status: number, startedAt: number) {
       const operation = labels.label((body as { operationName?: unknown } | undefined)?.operationName, status === 200);

@@ -21,6 +21,8 @@ export function readyRoute(opts: {
   orm: MikroORM;
   timeoutMs: number;
   probeGateway?: (req: IncomingMessage) => Promise<GatewayProbeAnswer>;
+  /** The registry version in force and the last refused one (registry-trust.ts). */
+  registry?: () => unknown;
   logger: Logger;
 }): RouteHandler {
   let lastRefusal: string | undefined;
@@ -39,8 +41,9 @@ export function readyRoute(opts: {
       withinTimeout(opts.orm.em.getConnection().execute('select 1'), opts.timeoutMs).then(() => true, () => false),
       withinTimeout(gatewayVerdict(req), opts.timeoutMs).catch(() => ({})),
     ]);
-    if (ready) sendJson(res, 200, { status: 'ready', member: opts.memberId, schemaVersion: SCHEMA_VERSION, ...verdict });
-    else sendJson(res, 503, { status: 'database unavailable', member: opts.memberId, ...verdict });
+    const registry = opts.registry ? { registry: opts.registry() } : {};
+    if (ready) sendJson(res, 200, { status: 'ready', member: opts.memberId, schemaVersion: SCHEMA_VERSION, ...verdict, ...registry });
+    else sendJson(res, 503, { status: 'database unavailable', member: opts.memberId, ...verdict, ...registry });
   };
 }
 
