@@ -26,18 +26,17 @@ import type { GatewayContext } from './context';
 import { FanoutDataSource } from './fanout/fanout-data-source';
 import { MemberCaller } from './fanout/member-caller';
 import { MemberClient } from './fanout/member-client';
-import { loadMemberContract } from './fanout/member-schema';
+import { loadMemberContract } from '../../schema/contract';
 import { MEMBER_STATES, MemberHealth } from './health/member-health';
-import { checkCompatibility } from './health/schema-compatibility';
+import { checkCompatibility } from '../../schema/compatibility';
 import { memberReportsPlugin } from './http/member-reports-plugin';
 import { queryArmor } from './limits/armor';
 import { costPlugin } from './limits/cost-plugin';
-import { memberLists, NESTED_LIST_SIZE, NETWORK_AGGREGATES, REGISTRY_LISTS } from './limits/operation-cost';
+import { NESTED_LIST_SIZE, NETWORK_AGGREGATES, REGISTRY_LISTS } from './limits/operation-cost';
 import { createCallerBudget, createRateLimiter } from './limits/rate-limit';
 import { ConcurrencyLimiter } from './limits/concurrency-limiter';
 import { overloadPlugin } from './limits/overload';
 import { withAdmission } from './limits/admission';
-import { MEMBER_PUSHDOWN } from './fanout/fanout-data-source';
 import { normalizeOperationText } from './planning/normalize';
 import { PersistedOperationCache, readPersistedOperations, refuseUnknown } from './planning/persisted-operations';
 import { createMemberQuery } from './network/member-queries';
@@ -213,7 +212,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       ...(responseCache ? [invalidateOnMutationPlugin(responseCache)] : []),
       overloadPlugin(),
       costPlugin({
-        model: { memberFields: contract.queryFields, pushdown: MEMBER_PUSHDOWN, listSize: config.costListSize, memberLists: memberLists(contract.schema), nestedListSize: NESTED_LIST_SIZE, aggregates: NETWORK_AGGREGATES, registryLists: REGISTRY_LISTS },
+        model: { memberFields: contract.queryFields, pushdown: contract.kinds.memberPushdown, listSize: config.costListSize, memberLists: contract.kinds.memberLists, nestedListSize: NESTED_LIST_SIZE, aggregates: NETWORK_AGGREGATES, registryLists: REGISTRY_LISTS },
         limits: { maxFanout: config.maxFanoutCost, maxCost: config.maxOperationCost, costPerPoint: config.costPerPoint },
         budget,
       }),

@@ -6,7 +6,7 @@ import type { GatewayContext } from '../context';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 import { assembleEntities, groupRepresentations, type Representation } from './entities';
 import type { MemberCallResult } from './member-client';
-import type { MemberContract } from './member-schema';
+import type { MemberContract } from '../../../schema/contract';
 import { mergeRootFields, type MemberAnswer, type SubgraphError } from './merge';
 import { argumentValue, planOperation, subsetOperation, type OperationPlan } from './operation-plan';
 import { routeMutation } from './route-mutation';
@@ -19,8 +19,6 @@ import { memberErrors } from './answer-check/member-errors';
 /** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
 export type MemberCall = (member: RegistryMember, body: string, context: GatewayContext) => Promise<MemberCallResult>;
 
-/** Root list fields whose `filter.members` is checked against the registry before the fan-out. */
-export const MEMBER_PUSHDOWN = new Set(['services', 'capacity', 'incidents']);
 const PLAN_CACHE_SIZE = 500;
 const SENT_CACHE_SIZE = 1000;
 
@@ -89,7 +87,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
       } else {
         asked = members.map((m) => m.id);
         const filter = argumentValue(field.args.get('filter'), variables) as { members?: unknown } | null | undefined;
-        if (MEMBER_PUSHDOWN.has(field.name) && Array.isArray(filter?.members)) {
+        if (this.opts.contract.kinds.memberPushdown.has(field.name) && Array.isArray(filter?.members)) {
           const wanted = new Set(filter.members);
           asked = asked.filter((id) => wanted.has(id));
         }

@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { RootFieldKind } from '../fanout/member-schema';
+import type { RootFieldKind } from '../../../schema/kind-facts';
 
 export interface CostModel {
   /** Root fields answered by the members, and how the fan-out treats each. */
@@ -43,13 +43,6 @@ export const NETWORK_AGGREGATES: ReadonlyMap<string, number> = new Map([
 ]);
 /** Items assumed in a nested list that is not a member's whole list. */
 export const NESTED_LIST_SIZE = 10;
-
-/** The entity fields through which members answer their whole lists (`Member.services`). */
-export function memberLists(memberSchema: GraphQLSchema): Set<string> {
-  const member = memberSchema.getType('Member');
-  if (!member || !isObjectType(member)) return new Set();
-  return new Set(Object.values(member.getFields()).filter((f) => isList(f.type)).map((f) => `Member.${f.name}`));
-}
 
 export const REGISTRY_LISTS: ReadonlySet<string> = new Set(['Query.members']);
 
