@@ -9,7 +9,7 @@ import type { MemberCallResult } from './member-client';
 import type { MemberContract } from '../../../schema/contract';
 import { mergeRootFields, type MemberAnswer, type SubgraphError } from './merge';
 import { argumentValue, planOperation, subsetOperation, type OperationPlan } from './operation-plan';
-import { routeMutation } from './route-mutation';
+import { routeMutation, type MutationHandler } from './route-mutation';
 import { parse, type DocumentNode } from 'graphql';
 import type { Registry } from '../../../common/registry/registry.schema';
 import { answerRules, type AnswerRules } from './answer-check/answer-rules';
@@ -30,13 +30,15 @@ export interface FanoutOptions {
   logger: Logger;
   /** Items taken from any one list of one member's answer (the members' own cap is 1,000). */
   maxListItems?: number;
+  /** Mutations composed from several member calls (network/), by root field; others go to the caller's own member. */
+  mutations?: ReadonlyMap<string, MutationHandler>;
 }
 
 /**
  * The logical `members` subgraph: one data source that fans each subgraph request out to the
  * member subgraphs and merges their answers, so @apollo/gateway sees one subgraph.
  * - root lists are scattered to every member and merged deterministically;
- * - lookups by id (`service(id)`) go to the owner only;
+ * - lookups by global id go to the owner only;
  * - `_entities` representations are routed by id prefix and put back in order;
  * - mutations go to the caller's own member only.
  */
@@ -58,7 +60,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     const plan = this.plan(query);
     const variables = options.request.variables ?? {};
     const members = this.opts.members(context);
-    if (plan.operation === 'mutation') return routeMutation(plan, variables, options.request.operationName, members, context, this.ask);
+    if (plan.operation === 'mutation') return routeMutation(plan, variables, options.request.operationName, members, context, this.ask, this.opts.mutations);
     if (plan.entities) return this.entities(plan, variables, options.request.operationName, members, context);
     return this.root(plan, variables, options.request.operationName, members, context);
   }

@@ -31,24 +31,19 @@ export interface CostModel {
   nestedListSize?: number;
   /** Gateway lists (`Type.field`) with one item per registry member at most. */
   registryLists?: ReadonlySet<string>;
+  /** Root mutations answered by the members: one call to the caller's own member each… */
+  memberMutations?: ReadonlySet<string>;
+  /** …unless the gateway composes them from more member calls (network/), by root field. */
+  composedMutations?: ReadonlyMap<string, number>;
 }
 
-/** The network subgraph's fields that ask every member (network/network-aggregates.ts), with their fan-outs per request. */
-export const NETWORK_AGGREGATES: ReadonlyMap<string, number> = new Map([
-  ['Network.totals', 1],
-  ['Network.summary', 1],
-  ['Query.supportMatches', 1],
-  ['Member.projects', 2],
-  ['Project.participants', 1],
-]);
 /** Items assumed in a nested list that is not a member's whole list. */
 export const NESTED_LIST_SIZE = 10;
 
-export const REGISTRY_LISTS: ReadonlySet<string> = new Set(['Query.members']);
-
 export interface OperationCost {
   /** Member calls: member root fields × the members each one is asked of (lookups ask one
-   * member), plus the fan-outs of gateway aggregates once per object they are resolved on. */
+   * member, a mutation its caller's member, a composed mutation its own calls), plus the
+   * fan-outs of gateway aggregates once per request and arguments. */
   fanout: number;
   /** Estimated field resolutions: every field counts once per object it is resolved on. */
   cost: number;
@@ -115,6 +110,7 @@ export function operationCost(
         fanout += aggregate * registered.size;
         cost = Math.min(CEILING, cost + aggregate * registered.size * model.listSize);
       }
+      if (type === root && operation.operation === 'mutation' && model.memberMutations?.has(name)) fanout += model.composedMutations?.get(name) ?? 1;
       if (model.registryLists?.has(`${type.name}.${name}`)) items = Math.min(requestedSize(args) ?? CEILING, registered.size);
       else if (kind === 'lookup') fanout += 1;
       else if (kind === 'list') {
