@@ -32,7 +32,7 @@ import { checkCompatibility } from '../../schema/compatibility';
 import { memberReportsPlugin } from './http/member-reports-plugin';
 import { queryArmor } from './limits/armor';
 import { costPlugin } from './limits/cost-plugin';
-import { NESTED_LIST_SIZE, NETWORK_AGGREGATES, REGISTRY_LISTS } from './limits/operation-cost';
+import { networkCostModel } from './network/fanout-cost';
 import { createCallerBudget, createRateLimiter } from './limits/rate-limit';
 import { ConcurrencyLimiter } from './limits/concurrency-limiter';
 import { overloadPlugin } from './limits/overload';
@@ -40,6 +40,7 @@ import { withAdmission } from './limits/admission';
 import { normalizeOperationText } from './planning/normalize';
 import { PersistedOperationCache, readPersistedOperations, refuseUnknown } from './planning/persisted-operations';
 import { createMemberQuery } from './network/member-queries';
+import { NETWORK_MUTATIONS } from './network/join-project';
 import { buildNetworkSubgraph, NETWORK_SDL } from './network/network-subgraph';
 import { ResponseCache } from './cache/response-cache';
 import { RedisKeyValueCache } from './cache/redis-key-value-cache';
@@ -161,6 +162,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     call: observedCall,
     logger,
     maxListItems: config.maxMemberListItems,
+    mutations: NETWORK_MUTATIONS,
   });
   const memberQuery = createMemberQuery((o) => fanout.process(o));
   const publicIndex =
@@ -212,7 +214,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       ...(responseCache ? [invalidateOnMutationPlugin(responseCache)] : []),
       overloadPlugin(),
       costPlugin({
-        model: { memberFields: contract.queryFields, pushdown: contract.kinds.memberPushdown, listSize: config.costListSize, memberLists: contract.kinds.memberLists, nestedListSize: NESTED_LIST_SIZE, aggregates: NETWORK_AGGREGATES, registryLists: REGISTRY_LISTS },
+        model: networkCostModel(contract, config.costListSize),
         limits: { maxFanout: config.maxFanoutCost, maxCost: config.maxOperationCost, costPerPoint: config.costPerPoint },
         budget,
       }),
@@ -239,7 +241,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     server: withAdmission(apollo, admission, config.admissionWaitMs, () => metrics.shed.inc({ stage: 'request' })),
     maxBodyBytes: config.maxRequestBodyBytes,
     authenticate: (req) => authenticate(req, registry.registry),
-    onAuthError: (reason, req) => logger.warn({ reason, ip: req.socket.remoteAddress }, 'caller token refused'),
+    onAuthError: (reason, req, refusal) => logger.warn({ refusal, reason, ip: req.socket.remoteAddress }, 'caller token refused'),
     async context({ req, auth }) {
       const header = req.headers['x-request-id'];
       const requestId = typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
