@@ -25,9 +25,9 @@ export interface CostModel {
   listSize: number;
   /** Gateway fields (`Type.field`) that run fan-outs of their own, and how many per resolution. */
   aggregates?: ReadonlyMap<string, number>;
-  /** Nested lists (`Type.field`) that hold a member's whole list, up to `listSize` (`Member.services`). */
+  /** Nested lists (`Type.field`) that hold a member's whole list of a kind, up to `listSize` (schema kind facts). */
   memberLists?: ReadonlySet<string>;
-  /** Items assumed in any other nested list (a record's regions, descriptions, capacity). */
+  /** Items assumed in any other nested list (a record's regions, descriptions, nested records). */
   nestedListSize?: number;
   /** Gateway lists (`Type.field`) with one item per registry member at most. */
   registryLists?: ReadonlySet<string>;
@@ -58,7 +58,7 @@ const LIMIT_ARGS = ['first', 'limit', 'last'];
  * The cost counts every selected field once per object it will be resolved on: a list multiplies
  * what is selected under it by its size, which is the smaller of its `first`/`limit` argument
  * and the per-member cap, times the members asked for a root list. Nested lists multiply, so
- * `services { member { services { … } } }` grows with the cap at every level.
+ * `records { member { records { … } } }` grows with the cap at every level.
  */
 export function operationCost(
   schema: GraphQLSchema,
