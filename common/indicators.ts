@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
+import { InfraredError } from './errors';
 
 export const INDICATOR_TYPES = ['IP', 'CIDR', 'DOMAIN', 'URL', 'EMAIL', 'HASH', 'ASN'] as const;
 export type IndicatorType = (typeof INDICATOR_TYPES)[number];
@@ -9,11 +10,9 @@ export interface Indicator {
   value: string;
 }
 
-export class IndicatorError extends Error {
-  readonly code = 'INVALID_INDICATOR';
+export class IndicatorError extends InfraredError {
   constructor(message: string) {
-    super(message);
-    this.name = 'IndicatorError';
+    super('INVALID_INDICATOR', message);
   }
 }
 

@@ -48,13 +48,13 @@ export async function verifyAssertion(
     ({ alg, kid } = decodeProtectedHeader(assertion));
     ({ iss } = decodeJwt(assertion));
   } catch (err) {
-    throw new AuthError('malformed assertion', { cause: err });
+    throw new AuthError('MALFORMED', 'malformed assertion', { cause: err });
   }
-  if (!alg || !(ALLOWED_ALGS as readonly string[]).includes(alg)) throw new AuthError(`assertion algorithm ${String(alg)} not allowed`);
+  if (!alg || !(ALLOWED_ALGS as readonly string[]).includes(alg)) throw new AuthError('ALGORITHM_NOT_ALLOWED', `assertion algorithm ${String(alg)} not allowed`);
   const keys = typeof iss === 'string' ? opts.gateways(iss) : undefined;
-  if (!keys) throw new AuthError(`assertion from untrusted gateway ${String(iss)}`);
+  if (!keys) throw new AuthError('UNKNOWN_ISSUER', `assertion from untrusted gateway ${String(iss)}`);
   const jwk = keys.find((k) => k.kid === kid);
-  if (!jwk || algOf(jwk) !== alg) throw new AuthError('assertion key not trusted');
+  if (!jwk || algOf(jwk) !== alg) throw new AuthError('UNKNOWN_KEY', 'assertion key not trusted');
   let payload;
   try {
     ({ payload } = await jwtVerify(assertion, await importKey(jwk), {
@@ -66,15 +66,15 @@ export async function verifyAssertion(
       currentDate: opts.now !== undefined ? new Date(opts.now) : undefined,
     }));
   } catch (err) {
-    throw new AuthError(`assertion rejected: ${joseReason(err)}`, { cause: err });
+    throw new AuthError('REJECTED_BY_VERIFIER', `assertion rejected: ${joseReason(err)}`, { cause: err });
   }
   const exp = payload.exp as number;
   const iat = payload.iat as number;
   // a future iat would stretch the 60 s bound
-  if (iat > Math.floor((opts.now ?? Date.now()) / 1000) + MAX_ASSERTION_LIFETIME_S) throw new AuthError('assertion issued in the future (iat)');
-  if (exp - iat > MAX_ASSERTION_LIFETIME_S) throw new AuthError('assertion lifetime exceeds 60 s');
-  if (payload.bh !== bodyHash(opts.body)) throw new AuthError('assertion body hash does not match the request body');
-  if (!(await opts.replay.remember(`${iss as string}:${payload.jti as string}`, exp * 1000))) throw new AuthError('assertion replayed');
+  if (iat > Math.floor((opts.now ?? Date.now()) / 1000) + MAX_ASSERTION_LIFETIME_S) throw new AuthError('ISSUED_IN_FUTURE', 'assertion issued in the future (iat)');
+  if (exp - iat > MAX_ASSERTION_LIFETIME_S) throw new AuthError('LIFETIME_TOO_LONG', 'assertion lifetime exceeds 60 s');
+  if (payload.bh !== bodyHash(opts.body)) throw new AuthError('BODY_MISMATCH', 'assertion body hash does not match the request body');
+  if (!(await opts.replay.remember(`${iss as string}:${payload.jti as string}`, exp * 1000))) throw new AuthError('REPLAYED', 'assertion replayed');
   const caller = payload.caller as { anonymous?: boolean; member?: unknown; sub?: unknown; scopes?: unknown } | undefined;
   if (!caller || caller.anonymous || typeof caller.member !== 'string') return { anonymous: true, scopes: [] };
   return {

@@ -53,15 +53,15 @@ export async function verifyCallerToken(
     ({ alg, kid } = decodeProtectedHeader(token));
     claims = decodeJwt(token);
   } catch (err) {
-    throw new AuthError('malformed token', { cause: err });
+    throw new AuthError('MALFORMED', 'malformed token', { cause: err });
   }
-  if (!alg || !(ALLOWED_ALGS as readonly string[]).includes(alg)) throw new AuthError(`algorithm ${String(alg)} not allowed`);
-  if (typeof claims.iss !== 'string') throw new AuthError('token has no issuer');
+  if (!alg || !(ALLOWED_ALGS as readonly string[]).includes(alg)) throw new AuthError('ALGORITHM_NOT_ALLOWED', `algorithm ${String(alg)} not allowed`);
+  if (typeof claims.iss !== 'string') throw new AuthError('UNKNOWN_ISSUER', 'token has no issuer');
   const issuer = opts.issuer(claims.iss);
-  if (!issuer) throw new AuthError(`issuer ${claims.iss} is not a registered member`);
+  if (!issuer) throw new AuthError('UNKNOWN_ISSUER', `issuer ${claims.iss} is not a registered member`);
   const jwk = issuer.keys.find((k) => k.kid === kid);
-  if (!jwk) throw new AuthError(`unknown kid for issuer ${claims.iss}`);
-  if (algOf(jwk) !== alg) throw new AuthError('token algorithm does not match the pinned key');
+  if (!jwk) throw new AuthError('UNKNOWN_KEY', `unknown kid for issuer ${claims.iss}`);
+  if (algOf(jwk) !== alg) throw new AuthError('UNKNOWN_KEY', 'token algorithm does not match the pinned key');
   const currentDate = opts.now !== undefined ? new Date(opts.now) : undefined;
   let payload: JWTPayload;
   try {
@@ -75,13 +75,13 @@ export async function verifyCallerToken(
     }));
   } catch (err) {
     if (err instanceof AuthError) throw err;
-    throw new AuthError(`token rejected: ${joseReason(err)}`, { cause: err });
+    throw new AuthError('REJECTED_BY_VERIFIER', `token rejected: ${joseReason(err)}`, { cause: err });
   }
   // a future iat would stretch the 30-day bound and dodge `issuedBefore` revocation
-  if ((payload.iat as number) > Math.floor((opts.now ?? Date.now()) / 1000) + CLOCK_SKEW_S) throw new AuthError('token issued in the future (iat)');
-  if ((payload.exp as number) - (payload.iat as number) > MAX_TOKEN_LIFETIME_S) throw new AuthError('token lifetime exceeds 30 days');
-  if (issuer.revokedJti.includes(payload.jti as string)) throw new AuthError('token revoked (jti)');
-  if (issuer.revokedBefore && (payload.iat as number) * 1000 < issuer.revokedBefore.getTime()) throw new AuthError('token revoked (issued before)');
+  if ((payload.iat as number) > Math.floor((opts.now ?? Date.now()) / 1000) + CLOCK_SKEW_S) throw new AuthError('ISSUED_IN_FUTURE', 'token issued in the future (iat)');
+  if ((payload.exp as number) - (payload.iat as number) > MAX_TOKEN_LIFETIME_S) throw new AuthError('LIFETIME_TOO_LONG', 'token lifetime exceeds 30 days');
+  if (issuer.revokedJti.includes(payload.jti as string)) throw new AuthError('REVOKED', 'token revoked (jti)');
+  if (issuer.revokedBefore && (payload.iat as number) * 1000 < issuer.revokedBefore.getTime()) throw new AuthError('REVOKED', 'token revoked (issued before)');
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => (KNOWN_SCOPES as readonly string[]).includes(s)) : [];
   return { anonymous: false, member: claims.iss, subject: String(payload.sub).slice(0, 200), scopes: [...new Set(scopes)] };
 }
@@ -90,6 +90,6 @@ export async function verifyCallerToken(
 export function bearerToken(header: string | undefined): string | undefined {
   if (!header) return undefined;
   const match = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/.exec(header.trim());
-  if (!match) throw new AuthError('malformed Authorization header');
+  if (!match) throw new AuthError('MALFORMED', 'malformed Authorization header');
   return match[1];
 }

@@ -22,6 +22,6 @@ export function isCanonicalBase64url(part: string): boolean {
 export function assertCanonicalCompactJws(jws: string, what: 'token' | 'assertion'): void {
   const parts = jws.split('.');
   if (parts.length !== 3 || parts[0] === '' || parts[2] === '' || !parts.every(isCanonicalBase64url)) {
-    throw new AuthError(`${what} is not canonical base64url (padding, foreign characters or non-zero trailing bits)`);
+    throw new AuthError('NOT_CANONICAL', `${what} is not canonical base64url (padding, foreign characters or non-zero trailing bits)`);
   }
 }

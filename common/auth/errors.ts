@@ -1,12 +1,30 @@
+import { InfraredError } from '../errors';
+
+/** Why a token or assertion was refused, as a stable code for the log (never for the client). */
+export const AUTH_REFUSALS = [
+  'MALFORMED',
+  'NOT_CANONICAL',
+  'ALGORITHM_NOT_ALLOWED',
+  'UNKNOWN_ISSUER',
+  'UNKNOWN_KEY',
+  'UNUSABLE_KEY',
+  'REJECTED_BY_VERIFIER',
+  'ISSUED_IN_FUTURE',
+  'LIFETIME_TOO_LONG',
+  'REVOKED',
+  'BODY_MISMATCH',
+  'REPLAYED',
+] as const;
+export type AuthRefusal = (typeof AUTH_REFUSALS)[number];
+
 /**
- * Why a token or assertion was refused. The reason goes to the log only: clients get one generic
- * message, so a refusal reveals nothing about keys, members or revocations.
+ * A token or assertion was refused. `code` is UNAUTHENTICATED; `refusal` and `reason` go to the
+ * log only: clients get one generic message, so a refusal reveals nothing about keys, members
+ * or revocations.
  */
-export class AuthError extends Error {
-  readonly code = 'UNAUTHENTICATED';
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
-    super(reason, options);
-    this.name = 'AuthError';
+export class AuthError extends InfraredError {
+  constructor(readonly refusal: AuthRefusal, readonly reason: string, options?: { cause?: unknown }) {
+    super('UNAUTHENTICATED', reason, options);
   }
 }
 

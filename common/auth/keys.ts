@@ -55,6 +55,6 @@ export function importKey(jwk: JWK): Promise<CryptoKey> {
     imported.set(cacheKey, key);
   }
   return key.catch((err) => {
-    throw new AuthError('pinned key cannot be imported', { cause: err });
+    throw new AuthError('UNUSABLE_KEY', 'pinned key cannot be imported', { cause: err });
   });
 }

@@ -3,7 +3,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { readBody, BodyTooLargeError } from './read-body';
 import { graphqlContentType, passesCsrfPrevention } from './negotiate';
 import { sendGraphQLError } from './send';
-import { AuthError, GENERIC_AUTH_MESSAGE } from '../auth/errors';
+import { AuthError, GENERIC_AUTH_MESSAGE, type AuthRefusal } from '../auth/errors';
 
 export interface GraphQLRequestInfo<TAuth = unknown> {
   req: IncomingMessage;
@@ -20,7 +20,7 @@ export interface ApolloHandlerOptions<TContext extends BaseContext, TAuth> {
    * becomes a 401 with one generic message; the reason goes to `onAuthError` (the log) only.
    */
   authenticate: (req: IncomingMessage, rawBody: Buffer) => Promise<TAuth>;
-  onAuthError: (reason: string, req: IncomingMessage) => void;
+  onAuthError: (reason: string, req: IncomingMessage, refusal: AuthRefusal) => void;
   context: (info: GraphQLRequestInfo<TAuth>) => Promise<TContext>;
   /** After authentication: refuse the request (rate limits) with a status, code and headers. */
   admit?: (req: IncomingMessage, auth: TAuth) => Promise<{ status: number; code: string; message: string; headers?: Record<string, string> } | undefined>;
@@ -69,7 +69,7 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
       auth = await opts.authenticate(req, rawBody);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
-      opts.onAuthError(err.reason, req);
+      opts.onAuthError(err.reason, req, err.refusal);
       return sendGraphQLError(res, 401, 'UNAUTHENTICATED', GENERIC_AUTH_MESSAGE, { 'www-authenticate': 'Bearer' }, req);
     }
     const startedAt = performance.now();

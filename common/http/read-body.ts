@@ -1,10 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { InfraredError } from '../errors';
 
-export class BodyTooLargeError extends Error {
-  readonly code = 'PAYLOAD_TOO_LARGE';
+export class BodyTooLargeError extends InfraredError {
   constructor(readonly limit: number) {
-    super(`request body exceeds ${limit} bytes`);
-    this.name = 'BodyTooLargeError';
+    super('PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`);
   }
 }
 

@@ -3,12 +3,11 @@ import { LineCounter, parseDocument } from 'yaml';
 import { yamlLocator } from '../yaml-locator';
 import { formatIssues } from '../zod-issues';
 import { registrySchema, type Registry } from './registry.schema';
+import { InfraredError } from '../errors';
 
-export class RegistryError extends Error {
-  readonly code = 'INVALID_REGISTRY';
+export class RegistryError extends InfraredError {
   constructor(readonly problems: string[], readonly file?: string) {
-    super(`${file ?? 'registry'}: ${problems.join('; ')}`);
-    this.name = 'RegistryError';
+    super('INVALID_REGISTRY', `${file ?? 'registry'}: ${problems.join('; ')}`);
   }
 }
 

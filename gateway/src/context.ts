@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../common/caller';
 import type { MemberOutcome } from './fanout/member-client';
 import type { Registry } from '../../common/registry/registry.schema';
@@ -31,4 +33,12 @@ export interface GatewayContext {
   ip?: string;
   /** The operation's estimated cost and the rate-limit points it was charged. */
   cost?: { estimate: number; points: number };
+}
+
+/** A request's context: its id (the client's `x-request-id` when well-formed), caller, registry snapshot and budget. */
+export function createRequestContext(req: IncomingMessage, caller: Caller, registry: Registry, budgetMs: number): GatewayContext {
+  const header = req.headers['x-request-id'];
+  const requestId = typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : randomUUID();
+  const acceptLanguage = typeof req.headers['accept-language'] === 'string' ? req.headers['accept-language'].slice(0, 200) : undefined;
+  return { requestId, caller, registry, acceptLanguage, deadlineAt: Date.now() + budgetMs, reports: [], ip: req.socket.remoteAddress };
 }

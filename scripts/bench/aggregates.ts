@@ -1,10 +1,10 @@
 import { parse } from 'graphql';
 import { answerRules } from '../../gateway/src/fanout/answer-check/answer-rules';
 import { checkAnswer } from '../../gateway/src/fanout/answer-check/check-answer';
-import { loadMemberContract } from '../../gateway/src/fanout/member-schema';
+import { loadMemberContract } from '../../schema/contract';
 import { ID_PROBE, planOperation } from '../../gateway/src/fanout/operation-plan';
 import { matchSupport } from '../../gateway/src/network/network-aggregates';
-import { SUPPORT_KINDS } from '../../common/contract';
+import { SUPPORT_KINDS } from '../../schema/enums';
 
 /**
  * `node dist/scripts/bench/aggregates.js [--members 20] [--items 1000]`: what `supportMatches`

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parse } from 'graphql';
 import { answerRules } from '../../gateway/src/fanout/answer-check/answer-rules';
 import { checkAnswer } from '../../gateway/src/fanout/answer-check/check-answer';
-import { loadMemberContract } from '../../gateway/src/fanout/member-schema';
+import { loadMemberContract } from '../../schema/contract';
 import { ID_PROBE, planOperation } from '../../gateway/src/fanout/operation-plan';
 
 /**

@@ -3,6 +3,7 @@
  * The gateway and one member subgraph log at debug level into memory, with the services' redaction.
  */
 import { signAssertion } from '../../common/auth/assertion';
+import type { AuthRefusal } from '../../common/auth/errors';
 import type { MemberSubgraph } from '../../subgraphs/member/src/app';
 import { serveMember } from '../../subgraphs/member/src/serve';
 import { ringMembers } from '../support/fixtures';
@@ -27,22 +28,22 @@ describe('gateway log: reasons yes, tokens never', () => {
 
   const ask = (authorization: string, query = '{ viewer { anonymous } services { id } }') => postRaw(net.gateway.url, gqlBody(query), { authorization });
 
-  type Case = [string, () => Promise<string>, RegExp];
+  type Case = [string, () => Promise<string>, RegExp, AuthRefusal];
   const refusals: Case[] = [
     ['expired', async () => {
       const now = nowS();
       return signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { iat: now - 3600, nbf: now - 3600, exp: now - 300 }));
-    }, /expired/i],
-    ['tampered (bad signature)', async () => withPayload(await net.token('alpha'), (c) => (c.scope = 'read write')), /signature/i],
-    ['unknown kid', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha'), { kid: 'kid-that-nobody-pinned' }), /unknown kid/i],
-    ['wrong audience', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { aud: 'elsewhere' })), /\(aud\)/],
-    ['not-yet-valid (nbf)', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { nbf: nowS() + 600, exp: nowS() + 900 })), /\(nbf\)/],
-    ['postdated (iat in the future)', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { iat: nowS() + 600, nbf: nowS(), exp: nowS() + 900 })), /issued in the future/],
-    ['unknown issuer', async () => signClaims(net.keys.get('alpha')!, tokenClaims('delta')), /not a registered member/i],
-    ['lifetime over 30 days', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { exp: nowS() + 40 * 24 * 3600 })), /30 days/],
+    }, /expired/i, 'REJECTED_BY_VERIFIER'],
+    ['tampered (bad signature)', async () => withPayload(await net.token('alpha'), (c) => (c.scope = 'read write')), /signature/i, 'REJECTED_BY_VERIFIER'],
+    ['unknown kid', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha'), { kid: 'kid-that-nobody-pinned' }), /unknown kid/i, 'UNKNOWN_KEY'],
+    ['wrong audience', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { aud: 'elsewhere' })), /\(aud\)/, 'REJECTED_BY_VERIFIER'],
+    ['not-yet-valid (nbf)', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { nbf: nowS() + 600, exp: nowS() + 900 })), /\(nbf\)/, 'REJECTED_BY_VERIFIER'],
+    ['postdated (iat in the future)', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { iat: nowS() + 600, nbf: nowS(), exp: nowS() + 900 })), /issued in the future/, 'ISSUED_IN_FUTURE'],
+    ['unknown issuer', async () => signClaims(net.keys.get('alpha')!, tokenClaims('delta')), /not a registered member/i, 'UNKNOWN_ISSUER'],
+    ['lifetime over 30 days', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { exp: nowS() + 40 * 24 * 3600 })), /30 days/, 'LIFETIME_TOO_LONG'],
   ];
 
-  it.each(refusals)('logs the reason for a %s token, and not the token', async (_name, build, reason) => {
+  it.each(refusals)('logs the reason and its refusal code for a %s token, and not the token', async (_name, build, reason, refusal) => {
     const token = await build();
     sent.push(token);
     const res = await ask(`Bearer ${token}`);
@@ -51,6 +52,10 @@ describe('gateway log: reasons yes, tokens never', () => {
     const refused = gatewayLog.lines().filter((l) => l.msg === 'caller token refused');
     expect(refused.length).toBeGreaterThan(0);
     expect(refused[refused.length - 1].reason).toMatch(reason);
+    expect(refused[refused.length - 1].refusal).toBe(refusal);
+    // the client still gets one generic refusal, without the code
+    expect(res.json.errors[0]).toMatchObject({ message: 'Authentication failed', extensions: { code: 'UNAUTHENTICATED' } });
+    expect(res.text).not.toContain(refusal);
     const log = gatewayLog.text();
     for (const part of secretParts(token)) expect(log).not.toContain(part);
   });

@@ -3,7 +3,7 @@
  * visible records come back; a hidden one is absent (lists) or null (lookups, nested fields),
  * never an error that reveals it exists.
  */
-import type { Visibility } from '../../common/contract';
+import type { Visibility } from '../../schema/enums';
 import { ringMembers } from '../support/fixtures';
 import { TestNetwork, type TestMember } from '../support/network';
 import { callerOf, gqlBody, postRaw, type CallerName } from './support';

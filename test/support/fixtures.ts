@@ -1,4 +1,4 @@
-import type { Visibility } from '../../common/contract';
+import type { Visibility } from '../../schema/enums';
 import type { TestMember } from './network';
 
 type Svc = { id: string; visibility: Visibility; sharedWith?: string[]; kind?: string; regions?: string[]; languages?: string[] };

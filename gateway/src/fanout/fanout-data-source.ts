@@ -6,10 +6,10 @@ import type { GatewayContext } from '../context';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 import { assembleEntities, groupRepresentations, type Representation } from './entities';
 import type { MemberCallResult } from './member-client';
-import type { MemberContract } from './member-schema';
+import type { MemberContract } from '../../../schema/contract';
 import { mergeRootFields, type MemberAnswer, type SubgraphError } from './merge';
 import { argumentValue, planOperation, subsetOperation, type OperationPlan } from './operation-plan';
-import { routeMutation } from './route-mutation';
+import { routeMutation, type MutationHandler } from './route-mutation';
 import { parse, type DocumentNode } from 'graphql';
 import type { Registry } from '../../../common/registry/registry.schema';
 import { answerRules, type AnswerRules } from './answer-check/answer-rules';
@@ -19,8 +19,6 @@ import { memberErrors } from './answer-check/member-errors';
 /** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
 export type MemberCall = (member: RegistryMember, body: string, context: GatewayContext) => Promise<MemberCallResult>;
 
-/** Root list fields whose `filter.members` is checked against the registry before the fan-out. */
-export const MEMBER_PUSHDOWN = new Set(['services', 'capacity', 'incidents']);
 const PLAN_CACHE_SIZE = 500;
 const SENT_CACHE_SIZE = 1000;
 
@@ -32,13 +30,15 @@ export interface FanoutOptions {
   logger: Logger;
   /** Items taken from any one list of one member's answer (the members' own cap is 1,000). */
   maxListItems?: number;
+  /** Mutations composed from several member calls (network/), by root field; others go to the caller's own member. */
+  mutations?: ReadonlyMap<string, MutationHandler>;
 }
 
 /**
  * The logical `members` subgraph: one data source that fans each subgraph request out to the
  * member subgraphs and merges their answers, so @apollo/gateway sees one subgraph.
  * - root lists are scattered to every member and merged deterministically;
- * - lookups by id (`service(id)`) go to the owner only;
+ * - lookups by global id go to the owner only;
  * - `_entities` representations are routed by id prefix and put back in order;
  * - mutations go to the caller's own member only.
  */
@@ -60,7 +60,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     const plan = this.plan(query);
     const variables = options.request.variables ?? {};
     const members = this.opts.members(context);
-    if (plan.operation === 'mutation') return routeMutation(plan, variables, options.request.operationName, members, context, this.ask);
+    if (plan.operation === 'mutation') return routeMutation(plan, variables, options.request.operationName, members, context, this.ask, this.opts.mutations);
     if (plan.entities) return this.entities(plan, variables, options.request.operationName, members, context);
     return this.root(plan, variables, options.request.operationName, members, context);
   }
@@ -89,7 +89,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
       } else {
         asked = members.map((m) => m.id);
         const filter = argumentValue(field.args.get('filter'), variables) as { members?: unknown } | null | undefined;
-        if (MEMBER_PUSHDOWN.has(field.name) && Array.isArray(filter?.members)) {
+        if (this.opts.contract.kinds.memberPushdown.has(field.name) && Array.isArray(filter?.members)) {
           const wanted = new Set(filter.members);
           asked = asked.filter((id) => wanted.has(id));
         }

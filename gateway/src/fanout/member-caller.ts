@@ -8,6 +8,7 @@ import { AdaptiveLimit, INITIAL_MEMBER_LIMIT } from '../limits/adaptive-limit';
 import { ConcurrencyLimiter, type Release } from '../limits/concurrency-limiter';
 import { MemberBreaker, type BreakerState } from './member-breaker';
 import type { MemberCallResult, MemberClient } from './member-client';
+import { loadMemberContract } from '../../../schema/contract';
 
 export interface MemberAdmission {
   /** Most member calls in flight to one member at once (keep it at or below the client's pool
@@ -39,8 +40,8 @@ export interface MemberCallerOptions {
 
 /** Unlimited: only the tests of other parts construct a caller without admission settings. */
 const NO_LIMITS: MemberAdmission = { perMember: Number.MAX_SAFE_INTEGER, total: Number.MAX_SAFE_INTEGER, queue: 0, queueWaitMs: 0 };
-/** The background probe: anonymous, cheap, and it reaches the member's database. */
-const PROBE_BODY = JSON.stringify({ query: '{ services(limit: 1) { id } }' });
+/** The background probe: anonymous, cheap, and it reaches the member's database (schema/kind-facts.ts). */
+const probeBody = (): string => JSON.stringify({ query: loadMemberContract().kinds.probeQuery });
 
 interface SharedCall {
   result: Promise<MemberCallResult>;
@@ -175,7 +176,7 @@ export class MemberCaller {
   }
 
   private async probe(member: RegistryMember): Promise<boolean> {
-    const result = await this.opts.client.post(member.url, PROBE_BODY, { 'x-request-id': `breaker-probe-${member.id}` }, member.deadlineMs ?? this.opts.defaultDeadlineMs);
+    const result = await this.opts.client.post(member.url, probeBody(), { 'x-request-id': `breaker-probe-${member.id}` }, member.deadlineMs ?? this.opts.defaultDeadlineMs);
     return result.outcome === 'ok' && !!result.body.data;
   }
 

@@ -1,4 +1,4 @@
-import { loadMemberContract } from './member-schema';
+import { loadMemberContract } from '../../../schema/contract';
 import { mergeRootFields, tagError, type MemberAnswer, type SubgraphError } from './merge';
 import { planOperation } from './operation-plan';
 

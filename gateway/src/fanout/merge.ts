@@ -26,7 +26,7 @@ export function tagError(error: SubgraphError, member: string, path?: (string | 
  * Merges the root fields of several members' answers into one.
  * - Lists are concatenated in member id order (each member answers in its own order), and a
  *   `limit` argument is applied after the merge.
- * - Lookups (`service(id)`) take the owner's answer only.
+ * - Lookups by global id take the owner's answer only.
  * - Error paths into concatenated lists are shifted by the member's offset; errors for items past
  *   the limit are dropped.
  * `targets` maps each response key to the members asked for it.

@@ -1,5 +1,5 @@
 import { Kind, TypeInfo, getNamedType, parse, parseValue, print, validate, visit, visitWithTypeInfo, type DocumentNode } from 'graphql';
-import { loadMemberContract } from './member-schema';
+import { loadMemberContract } from '../../../schema/contract';
 import { argumentValue, ID_PROBE, planOperation, pruneUnusedVariables, subsetOperation } from './operation-plan';
 
 const contract = loadMemberContract();

@@ -15,7 +15,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import type { MemberContract, RootFieldKind } from './member-schema';
+import type { MemberContract, RootFieldKind } from '../../../schema/contract';
 
 /** The alias the gateway adds to every record (and member reference) it asks a member for, to check who it belongs to. */
 export const ID_PROBE = 'infrared__id';

@@ -3,9 +3,11 @@ import type { GatewayContext } from '../context';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 import type { MemberAnswer, SubgraphError } from './merge';
 import type { OperationPlan } from './operation-plan';
-import { joinProject } from './join-project';
 
-type Ask = (member: RegistryMember, query: string, variables: Record<string, unknown>, operationName: string | undefined, context: GatewayContext) => Promise<MemberAnswer & { unavailable?: SubgraphError }>;
+export type Ask = (member: RegistryMember, query: string, variables: Record<string, unknown>, operationName: string | undefined, context: GatewayContext) => Promise<MemberAnswer & { unavailable?: SubgraphError }>;
+
+/** A mutation the gateway composes from several member calls (network/): it gets the caller's own member and every member. */
+export type MutationHandler = (plan: OperationPlan, variables: Record<string, unknown>, own: RegistryMember, members: RegistryMember[], context: GatewayContext, ask: Ask) => Promise<GatewayGraphQLResponse>;
 
 /**
  * Writes go to the caller's own member only, and need the `write` scope. The member checks
@@ -18,6 +20,7 @@ export async function routeMutation(
   members: RegistryMember[],
   context: GatewayContext,
   ask: Ask,
+  handlers: ReadonlyMap<string, MutationHandler> = new Map(),
 ): Promise<GatewayGraphQLResponse> {
   const { caller } = context;
   if (caller.anonymous || !caller.member) {
@@ -30,7 +33,8 @@ export async function routeMutation(
   if (!own) {
     return { errors: [{ message: `Member "${caller.member}" is not reachable from this gateway`, extensions: { code: 'MEMBER_UNAVAILABLE', member: caller.member } }] } as GatewayGraphQLResponse;
   }
-  if (plan.rootFields.some((f) => f.name === 'joinProject')) return joinProject(plan, variables, own, members, context, ask);
+  const composed = plan.rootFields.find((f) => handlers.has(f.name));
+  if (composed) return handlers.get(composed.name)!(plan, variables, own, members, context, ask);
   const answer = await ask(own, plan.probedText, variables, operationName, context);
   const errors = [...(answer.unavailable ? [answer.unavailable] : []), ...answer.errors.map((e) => ({ ...e, extensions: { ...(e.extensions ?? {}), member: e.extensions?.member ?? own.id } }))];
   return { data: answer.data, errors: errors.length ? errors : undefined } as GatewayGraphQLResponse;

@@ -14,7 +14,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { RootFieldKind } from '../fanout/member-schema';
+import type { RootFieldKind } from '../../../schema/kind-facts';
 
 export interface CostModel {
   /** Root fields answered by the members, and how the fan-out treats each. */
@@ -25,37 +25,25 @@ export interface CostModel {
   listSize: number;
   /** Gateway fields (`Type.field`) that run fan-outs of their own, and how many per resolution. */
   aggregates?: ReadonlyMap<string, number>;
-  /** Nested lists (`Type.field`) that hold a member's whole list, up to `listSize` (`Member.services`). */
+  /** Nested lists (`Type.field`) that hold a member's whole list of a kind, up to `listSize` (schema kind facts). */
   memberLists?: ReadonlySet<string>;
-  /** Items assumed in any other nested list (a record's regions, descriptions, capacity). */
+  /** Items assumed in any other nested list (a record's regions, descriptions, nested records). */
   nestedListSize?: number;
   /** Gateway lists (`Type.field`) with one item per registry member at most. */
   registryLists?: ReadonlySet<string>;
+  /** Root mutations answered by the members: one call to the caller's own member each… */
+  memberMutations?: ReadonlySet<string>;
+  /** …unless the gateway composes them from more member calls (network/), by root field. */
+  composedMutations?: ReadonlyMap<string, number>;
 }
 
-/** The network subgraph's fields that ask every member (network/network-aggregates.ts), with their fan-outs per request. */
-export const NETWORK_AGGREGATES: ReadonlyMap<string, number> = new Map([
-  ['Network.totals', 1],
-  ['Network.summary', 1],
-  ['Query.supportMatches', 1],
-  ['Member.projects', 2],
-  ['Project.participants', 1],
-]);
 /** Items assumed in a nested list that is not a member's whole list. */
 export const NESTED_LIST_SIZE = 10;
 
-/** The entity fields through which members answer their whole lists (`Member.services`). */
-export function memberLists(memberSchema: GraphQLSchema): Set<string> {
-  const member = memberSchema.getType('Member');
-  if (!member || !isObjectType(member)) return new Set();
-  return new Set(Object.values(member.getFields()).filter((f) => isList(f.type)).map((f) => `Member.${f.name}`));
-}
-
-export const REGISTRY_LISTS: ReadonlySet<string> = new Set(['Query.members']);
-
 export interface OperationCost {
   /** Member calls: member root fields × the members each one is asked of (lookups ask one
-   * member), plus the fan-outs of gateway aggregates once per object they are resolved on. */
+   * member, a mutation its caller's member, a composed mutation its own calls), plus the
+   * fan-outs of gateway aggregates once per request and arguments. */
   fanout: number;
   /** Estimated field resolutions: every field counts once per object it is resolved on. */
   cost: number;
@@ -70,7 +58,7 @@ const LIMIT_ARGS = ['first', 'limit', 'last'];
  * The cost counts every selected field once per object it will be resolved on: a list multiplies
  * what is selected under it by its size, which is the smaller of its `first`/`limit` argument
  * and the per-member cap, times the members asked for a root list. Nested lists multiply, so
- * `services { member { services { … } } }` grows with the cap at every level.
+ * `records { member { records { … } } }` grows with the cap at every level.
  */
 export function operationCost(
   schema: GraphQLSchema,
@@ -122,6 +110,7 @@ export function operationCost(
         fanout += aggregate * registered.size;
         cost = Math.min(CEILING, cost + aggregate * registered.size * model.listSize);
       }
+      if (type === root && operation.operation === 'mutation' && model.memberMutations?.has(name)) fanout += model.composedMutations?.get(name) ?? 1;
       if (model.registryLists?.has(`${type.name}.${name}`)) items = Math.min(requestedSize(args) ?? CEILING, registered.size);
       else if (kind === 'lookup') fanout += 1;
       else if (kind === 'list') {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { Caller } from '../../../common/caller';
@@ -69,3 +70,11 @@ export function createCallerBudget(callers: RateLimiter, issuers: RateLimiter) {
 }
 
 export type CallerBudget = ReturnType<typeof createCallerBudget>;
+
+/** Admission by rate budget: one point per request here; the operation's cost is charged once it is known (costPlugin). */
+export function admitByBudget(budget: CallerBudget) {
+  return async (req: IncomingMessage, caller: Caller): Promise<{ status: number; code: string; message: string; headers: Record<string, string> } | undefined> => {
+    const retryAfter = await budget.charge(caller, req.socket.remoteAddress, 1);
+    return retryAfter === undefined ? undefined : { status: 429, code: 'RATE_LIMITED', message: 'Too many requests', headers: { 'retry-after': String(retryAfter) } };
+  };
+}

@@ -3,7 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { DateTimeResolver } from 'graphql-scalars';
 import { localize, parseAcceptLanguage } from '../../../common/i18n';
-import { SCHEMA_VERSION } from '../../../schema/version';
+import { RESOURCES, SCHEMA_VERSION, SUPPORT_KINDS } from '../../../schema';
 import type { GatewayContext } from '../context';
 import type { MemberHealth } from '../health/member-health';
 import { capacityTotals, memberProjects, networkSummary, projectParticipants, supportMatches } from './network-aggregates';
@@ -53,8 +53,8 @@ type CatalogueEntry {
   description: String
 }
 
-enum Resource { STORAGE_GB ACCOUNTS BANDWIDTH_MBPS CPU_CORES MEMORY_GB }
-enum SupportKind { FUNDING TRAINING MENTORING HOSTING TRANSLATION ORG_DEVELOPMENT SECURITY_AUDIT OTHER }
+enum Resource { ${RESOURCES.join(' ')} }
+enum SupportKind { ${SUPPORT_KINDS.join(' ')} }
 
 type CapacityTotal {
   resource: Resource!

@@ -46,8 +46,8 @@ export function registerCheck(program: Command): void {
 /** Checks a running member subgraph (health, schema version, its SDL against the contract), or a gateway. */
 async function checkLiveEndpoint(url: string): Promise<void> {
   const { healthUrl } = await import('../../../gateway/src/health/member-health');
-  const { checkCompatibility } = await import('../../../gateway/src/health/schema-compatibility');
-  const { loadMemberContract } = await import('../../../gateway/src/fanout/member-schema');
+  const { checkCompatibility } = await import('../../../schema/compatibility');
+  const { loadMemberContract } = await import('../../../schema/contract');
   const { SCHEMA_VERSION } = await import('../../../schema/version');
   const { readCappedBody } = await import('../../../gateway/src/http/read-capped-body');
   const { MAX_SDL_BYTES } = await import('../../../gateway/src/health/member-probe');

@@ -1,4 +1,5 @@
 import { getNamedType, isListType, isNonNullType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import { kindFacts, MAX_QUANTITY } from '../../../../schema/kind-facts';
 
 /**
  * What the answer checker enforces beyond GraphQL types, derived from the member contract:
@@ -10,7 +11,7 @@ import { getNamedType, isListType, isNonNullType, isObjectType, type GraphQLFiel
  *   record's owner and must be the sender; a list of the member type (`invited`) names others and
  *   must hold members of the registry.
  * - `ID_FIELDS_NAMING_MEMBERS`: scalar id lists that name other members (`sharedWith`).
- * - number ranges that the contract states in words (capacity is never negative).
+ * - quantity ranges: a record's Float fields are never negative (schema/kind-facts.ts).
  */
 export interface AnswerRules {
   memberType: string;
@@ -27,54 +28,37 @@ export interface AnswerRules {
 
 /** Scalar id fields that name other members (the contract types them as plain `[ID!]`). */
 export const ID_FIELDS_NAMING_MEMBERS = ['sharedWith'];
-/**
- * Fields whose answer is another member's record: `joinProject` is recorded at the caller's own
- * member and answers with the lead's project (its description says so).
- */
-export const FOREIGN_RECORD_FIELDS = ['Mutation.joinProject'];
-/** Largest number a capacity may report: beyond it a sum over the network stops being exact. */
-export const MAX_CAPACITY_NUMBER = 1e12;
-/** Contract numbers that cannot be negative: capacity `total`, `used` and `available`. */
-const NON_NEGATIVE: Record<string, string[]> = { Capacity: ['total', 'used', 'available'] };
+/** Largest number a record may report as a quantity: beyond it a sum over the network stops being exact. */
+export const MAX_QUANTITY_NUMBER = MAX_QUANTITY;
 
 const cache = new WeakMap<GraphQLSchema, AnswerRules>();
 
-/** Derives the rules from a member contract schema, once per schema. */
+/** Derives the rules from a member contract schema (through its kind facts), once per schema. */
 export function answerRules(schema: GraphQLSchema): AnswerRules {
   const hit = cache.get(schema);
   if (hit) return hit;
+  const facts = kindFacts(schema);
+  const memberType = facts.memberType;
   const objects = Object.values(schema.getTypeMap()).filter((t): t is GraphQLObjectType => isObjectType(t) && !t.name.startsWith('_'));
-  const memberType = findMemberType(objects);
-  const ownedTypes = new Set(objects.filter((t) => t.name !== memberType && t.getFields().id && isIdField(t.getFields().id)).map((t) => t.name));
   const memberFields = new Map<string, 'sender' | 'registry'>();
   const memberIdFields = new Set<string>();
-  const ranges = new Map<string, readonly [number, number]>();
   for (const type of objects) {
     for (const field of Object.values(type.getFields())) {
       const key = `${type.name}.${field.name}`;
       if (getNamedType(field.type).name === memberType) memberFields.set(key, isList(field) ? 'registry' : 'sender');
       if (ID_FIELDS_NAMING_MEMBERS.includes(field.name) && getNamedType(field.type).name === 'ID') memberIdFields.add(key);
     }
-    for (const name of NON_NEGATIVE[type.name] ?? []) if (type.getFields()[name]) ranges.set(`${type.name}.${name}`, [0, MAX_CAPACITY_NUMBER]);
   }
-  const rules: AnswerRules = { memberType, ownedTypes, memberFields, memberIdFields, ranges, foreignRecordFields: new Set(FOREIGN_RECORD_FIELDS) };
+  const rules: AnswerRules = {
+    memberType,
+    ownedTypes: facts.prefixedIdTypes,
+    memberFields,
+    memberIdFields,
+    ranges: facts.quantityRanges,
+    foreignRecordFields: facts.foreignRecordMutations,
+  };
   cache.set(schema, rules);
   return rules;
-}
-
-function findMemberType(objects: GraphQLObjectType[]): string {
-  const counts = new Map<string, number>();
-  for (const t of objects) {
-    const field = t.getFields().member;
-    if (field) counts.set(getNamedType(field.type).name, (counts.get(getNamedType(field.type).name) ?? 0) + 1);
-  }
-  const [best] = [...counts].sort((a, b) => b[1] - a[1]);
-  if (!best) throw new TypeError('the member contract has no `member` field: cannot tell which type stands for a member');
-  return best[0];
-}
-
-function isIdField(field: GraphQLField<unknown, unknown>): boolean {
-  return getNamedType(field.type).name === 'ID' && !isList(field);
 }
 
 function isList(field: GraphQLField<unknown, unknown>): boolean {

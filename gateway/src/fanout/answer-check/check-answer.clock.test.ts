@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { loadMemberContract } from '../member-schema';
+import { loadMemberContract } from '../../../../schema/contract';
 import { ID_PROBE, planOperation } from '../operation-plan';
 import { answerRules } from './answer-rules';
 import { checkAnswer, FOREIGN_RECORD, INVALID_ANSWER, type CheckedAnswer } from './check-answer';

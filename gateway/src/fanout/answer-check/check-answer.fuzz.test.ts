@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { parse } from 'graphql';
 import { ownerOf } from '../../../../common/ids';
-import { SERVICE_KINDS } from '../../../../common/contract';
-import { loadMemberContract } from '../member-schema';
+import { SERVICE_KINDS } from '../../../../schema/enums';
+import { loadMemberContract } from '../../../../schema/contract';
 import { ID_PROBE, planOperation } from '../operation-plan';
-import { answerRules, MAX_CAPACITY_NUMBER } from './answer-rules';
+import { answerRules, MAX_QUANTITY_NUMBER } from './answer-rules';
 import { checkAnswer } from './check-answer';
 
 /*
@@ -44,7 +44,7 @@ const ownedByAlpha = (v: unknown) => typeof v === 'string' && ownerOf(v) === 'al
 function expectCapacity(c: unknown): unknown {
   if (!isObject(c) || !ownedByAlpha(c.id) || !ownedByAlpha(c[ID_PROBE])) return undefined;
   const t = c.total;
-  const total = typeof t === 'number' && Number.isFinite(t) && t >= 0 && t <= MAX_CAPACITY_NUMBER ? t : null;
+  const total = typeof t === 'number' && Number.isFinite(t) && t >= 0 && t <= MAX_QUANTITY_NUMBER ? t : null;
   return { id: c.id, total };
 }
 

@@ -2,10 +2,8 @@ import { Kind, parse, print, type DocumentNode, type FieldNode, type OperationDe
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 import type { GatewayContext } from '../context';
-import type { MemberAnswer, SubgraphError } from './merge';
-import { argumentValue, pruneUnusedVariables, type OperationPlan } from './operation-plan';
-
-type Ask = (member: RegistryMember, query: string, variables: Record<string, unknown>, operationName: string | undefined, context: GatewayContext) => Promise<MemberAnswer & { unavailable?: SubgraphError }>;
+import { argumentValue, pruneUnusedVariables, type OperationPlan } from '../fanout/operation-plan';
+import type { Ask, MutationHandler } from '../fanout/route-mutation';
 
 const PROJECT_VAR = 'infrared__project';
 const VISIBILITY_PROBE = 'infrared__visibility';
@@ -18,7 +16,7 @@ const fail = (message: string, code: string, extra: Record<string, unknown> = {}
  * as visible as the project (unless the caller gives a visibility), and answers with the lead's
  * project.
  */
-export async function joinProject(plan: OperationPlan, variables: Record<string, unknown>, own: RegistryMember, members: RegistryMember[], context: GatewayContext, ask: Ask): Promise<GatewayGraphQLResponse> {
+async function joinProject(plan: OperationPlan, variables: Record<string, unknown>, own: RegistryMember, members: RegistryMember[], context: GatewayContext, ask: Ask): Promise<GatewayGraphQLResponse> {
   const operation = plan.probed.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
   const fields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== '__typename');
   if (fields.length !== 1) return fail('joinProject must be the only field of its mutation', 'BAD_USER_INPUT');
@@ -52,6 +50,12 @@ export async function joinProject(plan: OperationPlan, variables: Record<string,
   if (recorded.errors.length || !recorded.data?.[key]) return { data: null, errors: recorded.errors.length ? recorded.errors : [{ message: 'joinProject failed', extensions: { code: 'INTERNAL_SERVER_ERROR', member: own.id } }] } as GatewayGraphQLResponse;
   return { data: { [key]: before.data[key] }, errors: before.errors.length ? before.errors : undefined } as GatewayGraphQLResponse;
 }
+
+/** Member calls `joinProject` makes: the read at the lead and the write at the caller's member. */
+export const JOIN_PROJECT_CALLS = 2;
+
+/** Mutations the gateway composes from more than one member call, by root field. */
+export const NETWORK_MUTATIONS: ReadonlyMap<string, MutationHandler> = new Map([['joinProject', joinProject]]);
 
 function withOperation(document: DocumentNode, operation: OperationDefinitionNode): DocumentNode {
   return { ...document, definitions: document.definitions.map((d) => (d.kind === Kind.OPERATION_DEFINITION ? operation : d)) };

@@ -1,0 +1,29 @@
+/**
+ * Every code an InfraRed domain error carries: one union, so a code is stable, greppable and
+ * documented in one place. Client-visible GraphQL errors use the same words in
+ * `extensions.code`.
+ */
+export const ERROR_CODES = [
+  /** A token or assertion was refused (one generic 401 to the client; the refusal code goes to the log). */
+  'UNAUTHENTICATED',
+  /** A request body above the configured limit. */
+  'PAYLOAD_TOO_LARGE',
+  /** A threat indicator (IP, CIDR, domain, …) that does not parse. */
+  'INVALID_INDICATOR',
+  /** A registry file that does not parse or validate. */
+  'INVALID_REGISTRY',
+  /** A member data file that does not parse or validate. */
+  'INVALID_DATA_FILE',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * The base of InfraRed's domain errors: a stable `code` from `ERROR_CODES`, `name` from the
+ * subclass, and the underlying `cause` kept for the log.
+ */
+export class InfraredError extends Error {
+  constructor(readonly code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,58 @@
+import type { ApolloServer } from '@apollo/server';
+import type { Caller } from '../../../common/caller';
+import { createApolloHandler } from '../../../common/http/apollo-handler';
+import type { RouteHandler } from '../../../common/http/server';
+import type { Logger } from '../../../common/logger';
+import type { RegistryWatcher } from '../../../common/registry/registry-watcher';
+import { authenticate } from '../auth/authenticate';
+import type { HttpResponseCache } from '../cache/http-response-cache';
+import type { GatewayConfig } from '../config';
+import { createRequestContext, type GatewayContext } from '../context';
+import { withAdmission } from '../limits/admission';
+import { ConcurrencyLimiter } from '../limits/concurrency-limiter';
+import { admitByBudget, type CallerBudget } from '../limits/rate-limit';
+import type { GatewayMetrics } from '../observability/metrics';
+import { operationGate } from '../planning/operation-gate';
+
+/**
+ * `/graphql` at the HTTP edge, in order: the caller's token (one generic 401, the refusal code
+ * in the log), one rate-limit point, the persisted-operation gate and text normalization, the
+ * response cache, then admission (a bounded number execute, a bounded queue waits briefly, the
+ * rest is shed with 503) and GraphQL. Draining at shutdown is the HTTP server's (common/http/server.ts).
+ */
+export function graphqlRoute(parts: {
+  apollo: ApolloServer<GatewayContext>;
+  config: GatewayConfig;
+  registry: RegistryWatcher;
+  budget: CallerBudget;
+  knownOperations: ReadonlyMap<string, string>;
+  httpCache?: HttpResponseCache;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}): RouteHandler {
+  const { apollo, config, registry, httpCache, metrics, logger } = parts;
+  const admission = new ConcurrencyLimiter(config.maxConcurrentRequests, config.admissionQueue);
+  const gate = operationGate({ onlyPersisted: config.onlyPersistedOperations, known: parts.knownOperations, maxTokens: config.maxTokens });
+  const apolloHandler: RouteHandler = createApolloHandler<GatewayContext, Caller>({
+    server: withAdmission(apollo, admission, config.admissionWaitMs, () => metrics.shed.inc({ stage: 'request' })),
+    maxBodyBytes: config.maxRequestBodyBytes,
+    authenticate: (req) => authenticate(req, registry.registry),
+    onAuthError: (reason, req, refusal) => logger.warn({ refusal, reason, ip: req.socket.remoteAddress }, 'caller token refused'),
+    async context({ req, auth }) {
+      const context = createRequestContext(req, auth, registry.registry, config.requestBudgetMs);
+      httpCache?.track(req, context);
+      return context;
+    },
+    async intercept(request) {
+      return gate(request) ?? (await httpCache?.intercept(request));
+    },
+    observe(request, response, startedAt) {
+      const operation = metrics.operations.label((request.body as { operationName?: unknown } | undefined)?.operationName, response.status === 200);
+      metrics.requests.inc({ operation, status: String(response.status) });
+      metrics.requestSeconds.observe({ operation }, (performance.now() - startedAt) / 1000);
+      httpCache?.observe(request, response);
+    },
+    admit: admitByBudget(parts.budget),
+  });
+  return apolloHandler;
+}

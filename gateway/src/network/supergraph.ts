@@ -1,0 +1,41 @@
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import { composeServices } from '@apollo/composition';
+import { parse, printSchema } from 'graphql';
+import type { Logger } from '../../../common/logger';
+import type { GatewayContext } from '../context';
+import { NETWORK_SDL } from './network-subgraph';
+
+/** Composes the supergraph once: the in-process `network` subgraph and the logical `members` one. */
+export function composeSupergraph(memberSdl: string): string {
+  const result = composeServices([
+    { name: 'network', url: 'in-process://network', typeDefs: parse(NETWORK_SDL) },
+    { name: 'members', url: 'fanout://members', typeDefs: parse(memberSdl) },
+  ]);
+  if (result.errors) throw new Error(`the network schema does not compose: ${result.errors.map((e) => e.message).join('; ')}`);
+  return result.supergraphSdl;
+}
+
+/**
+ * The gateway over the two subgraphs, with query plans in a bounded amount of memory however
+ * many distinct operations arrive. `published()` is the API schema as SDL (`/schema.graphql`).
+ */
+export function createSupergraphGateway(opts: {
+  memberSdl: string;
+  network: GraphQLDataSource<GatewayContext>;
+  members: GraphQLDataSource<GatewayContext>;
+  planCacheMiB: number;
+  logger: Logger;
+}): { gateway: ApolloGateway; published(): string } {
+  const { logger } = opts;
+  const gateway = new ApolloGateway({
+    supergraphSdl: composeSupergraph(opts.memberSdl),
+    buildService: ({ name }) => (name === 'network' ? opts.network : opts.members),
+    experimental_approximateQueryPlanStoreMiB: opts.planCacheMiB,
+    logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
+  });
+  let published = '';
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    published = printSchema(apiSchema);
+  });
+  return { gateway, published: () => published };
+}

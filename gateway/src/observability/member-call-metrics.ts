@@ -1,0 +1,30 @@
+import type { RouteHandler } from '../../../common/http/server';
+import type { RegistryMember } from '../../../common/registry/registry.schema';
+import type { MemberCall } from '../fanout/fanout-data-source';
+import type { MemberCaller } from '../fanout/member-caller';
+import type { GatewayMetrics } from './metrics';
+
+/** Wraps member calls with their metrics: outcome per member, latency of calls that were sent, sheds. */
+export function observedMemberCalls(call: MemberCall, metrics: GatewayMetrics): MemberCall {
+  return async (member, body, context) => {
+    const result = await call(member, body, context);
+    metrics.memberOutcomes.inc({ member: member.id, outcome: result.outcome });
+    if (result.outcome === 'overloaded') metrics.shed.inc({ stage: 'member_call' });
+    if (result.outcome !== 'circuit_open' && result.outcome !== 'overloaded') metrics.memberSeconds.observe({ member: member.id }, result.durationMs / 1000);
+    return result;
+  };
+}
+
+/** `/metrics`: Prometheus text, with each member's breaker state and concurrency limit, and Redis's state, read at scrape time. */
+export function metricsRoute(metrics: GatewayMetrics, caller: MemberCaller, members: () => readonly RegistryMember[], redis?: { degraded: boolean }): RouteHandler {
+  return async (_req, res) => {
+    for (const m of members()) {
+      metrics.breakerState.set({ member: m.id }, caller.breakerState(m.id) === 'closed' ? 0 : 1);
+      metrics.memberConcurrency.set({ member: m.id }, caller.memberLimit(m.id));
+    }
+    if (redis) metrics.redisDegraded.set(redis.degraded ? 1 : 0);
+    const text = await metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': metrics.registry.contentType });
+    res.end(text);
+  };
+}

@@ -1,0 +1,52 @@
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import gql from 'graphql-tag';
+import { loadMemberContract } from './contract';
+import { kindFacts, MAX_QUANTITY } from './kind-facts';
+
+/**
+ * The kind facts are derived from the SDL; these are the lists the gateway kept by hand before
+ * (MEMBER_PUSHDOWN, the owner-prefixed types, Member's whole lists, the capacity ranges, the
+ * foreign-record mutation, the breaker probe). A new kind changes them through the SDL only.
+ */
+describe('kind facts derived from schema/member.graphql', () => {
+  const facts = loadMemberContract().kinds;
+
+  it('equal the lists the gateway kept by hand', () => {
+    expect([...facts.memberPushdown].sort()).toEqual(['capacity', 'incidents', 'services']);
+    expect(facts.memberType).toBe('Member');
+    expect([...facts.prefixedIdTypes].sort()).toEqual(['Capacity', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer']);
+    expect([...facts.memberLists].sort()).toEqual(['Member.capacity', 'Member.services']);
+    expect([...facts.quantityRanges]).toEqual(expect.arrayContaining([['Capacity.available', [0, MAX_QUANTITY]], ['Capacity.total', [0, MAX_QUANTITY]], ['Capacity.used', [0, MAX_QUANTITY]]]));
+    expect(facts.quantityRanges.size).toBe(3);
+    expect([...facts.foreignRecordMutations]).toEqual(['Mutation.joinProject']);
+    expect(facts.probeQuery).toBe('{ services(limit: 1) { id } }');
+    expect(Object.fromEntries(facts.rootFields)).toEqual({
+      capacity: 'list',
+      incidents: 'list',
+      participations: 'list',
+      project: 'lookup',
+      projects: 'list',
+      service: 'lookup',
+      services: 'list',
+      supportNeeds: 'list',
+      supportOffers: 'list',
+    });
+  });
+
+  it('follow the SDL: a new kind is pushed down, prefixed and ranged without a gateway edit', () => {
+    const sdl = `${loadMemberContract().sdl}
+      type Training @key(fields: "id") { id: ID! member: Member! seats: Float }
+      input TrainingFilter { members: [ID!] }
+      extend type Query { trainings(filter: TrainingFilter): [Training!]! training(id: ID!): Training }`;
+    const next = kindFacts(buildSubgraphSchema([{ typeDefs: gql(sdl) }]));
+    expect(next.memberPushdown.has('trainings')).toBe(true);
+    expect(next.rootFields.get('training')).toBe('lookup');
+    expect(next.prefixedIdTypes.has('Training')).toBe(true);
+    expect(next.quantityRanges.get('Training.seats')).toEqual([0, MAX_QUANTITY]);
+  });
+
+  it('does not push filter.members down for records that name other members (a project involving a member lives at its lead)', () => {
+    expect(facts.rootFields.get('projects')).toBe('list');
+    expect(facts.memberPushdown.has('projects')).toBe(false);
+  });
+});
