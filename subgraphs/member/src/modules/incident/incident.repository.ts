@@ -4,9 +4,9 @@ import { SEVERITIES } from '../../../../../common/contract';
 import { classifyIndicator, type Indicator } from '../../../../../common/indicators';
 import { findVisible } from '../../access/find-visible';
 import type { AccessScope } from '../../access/visibility';
-import { MAX_LIST } from '../service/service.repository';
+import { MAX_LIST } from '../shared/list-limit';
 import { IncidentRecord } from './incident.entity';
-import type { IncidentFilter } from './incident.type';
+import type { IncidentFilter } from './incident.filter';
 
 /**
  * The indicator search as a condition on `incident`, for the one statement that also applies the

@@ -1,0 +1,12 @@
+import { recordKind } from '../record-kind';
+import { CapacityRecord } from './capacity.entity';
+import { CapacityResolver, loadCapacity } from './capacity.resolver';
+
+/** Capacity figures (disk, bandwidth, seats …), on their own or under one of the member's services. */
+export const capacityKind = recordKind({
+  name: 'capacity',
+  entities: [CapacityRecord],
+  resolvers: [CapacityResolver],
+  references: { Capacity: loadCapacity },
+  signedFields: {},
+});

@@ -1,0 +1,12 @@
+import { recordKind } from '../record-kind';
+import { ParticipationRecord } from './participation.entity';
+import { ParticipationResolver } from './participation.resolver';
+
+/** This member's confirmations that it takes part in other members' projects (not a federated type). */
+export const participationKind = recordKind({
+  name: 'participations',
+  entities: [ParticipationRecord],
+  resolvers: [ParticipationResolver],
+  references: {},
+  signedFields: {},
+});

@@ -1,0 +1,13 @@
+import { recordKind } from '../record-kind';
+import { ServiceRecord } from './service.entity';
+import { signedServiceFields } from './service.mapper';
+import { loadService, ServiceResolver } from './service.resolver';
+
+/** Services a member runs (e-mail, VPN, hosting …), with their capacity nested. */
+export const serviceKind = recordKind({
+  name: 'services',
+  entities: [ServiceRecord],
+  resolvers: [ServiceResolver],
+  references: { Service: loadService },
+  signedFields: { Service: signedServiceFields },
+});
