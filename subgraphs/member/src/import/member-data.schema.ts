@@ -3,6 +3,7 @@ import { AREAS, INCIDENT_KINDS, INCIDENT_STATUSES, PROJECT_STATUSES, RESOURCES, 
 import { INDICATOR_TYPES, IndicatorError, normalizeIndicator } from '../../../../common/indicators';
 import { LOCAL_ID_PATTERN, MEMBER_ID_PATTERN } from '../../../../common/ids';
 import { formatPath } from '../../../../common/zod-issues';
+import { RECORD_KINDS } from '../modules';
 
 const localId = z.string().regex(LOCAL_ID_PATTERN, 'expected a local id: lowercase letters, digits, ".", "_" or "-", without the member prefix');
 const memberId = z.string().regex(MEMBER_ID_PATTERN, 'expected a member id: lowercase letters, digits and "-"');
@@ -131,32 +132,20 @@ export const memberDataSchema = z
     (parsed, ctx) => {
       // Runs even when other parts of the file are invalid (`when`), so that every problem is
       // reported at once; the data may then be partial, so nothing is assumed about its shape.
-      type Loose = { id?: unknown; sharedWith?: unknown; capacity?: unknown };
-      const list = (v: unknown): Loose[] => (Array.isArray(v) ? v.map((x) => (x && typeof x === 'object' ? (x as Loose) : {})) : []);
-      const file = (parsed ?? {}) as { member?: unknown; services?: unknown; capacity?: unknown; projects?: unknown };
-      const services = list(file.services);
-      const projects = list(file.projects);
-      const seen = (kind: string, ids: { id: unknown; path: (string | number)[] }[]) => {
+      const file = (parsed && typeof parsed === 'object' ? parsed : {}) as Record<string, unknown>;
+      for (const { dataFile } of RECORD_KINDS) {
         const first = new Map<string, string>();
-        for (const { id, path } of ids) {
-          if (typeof id !== 'string') continue;
-          const where = formatPath(path);
-          if (first.has(id)) ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate ${kind} id "${id}" (first at ${first.get(id)})` });
-          else first.set(id, where);
+        for (const { record, path } of dataFile.records(file)) {
+          const id = record[dataFile.key];
+          if (typeof id === 'string') {
+            if (first.has(id)) ctx.addIssue({ code: 'custom', path: [...path, dataFile.key], message: `duplicate ${dataFile.label} id "${id}" (first at ${first.get(id)})` });
+            else first.set(id, formatPath(path));
+          }
+          if (Array.isArray(record.sharedWith) && record.sharedWith.includes(file.member)) {
+            ctx.addIssue({ code: 'custom', path: [...path, 'sharedWith'], message: 'must not list the member itself (the owner always sees its records)' });
+          }
         }
-      };
-      seen('service', services.map((s, i) => ({ id: s.id, path: ['services', i] })));
-      seen('project', projects.map((p, i) => ({ id: p.id, path: ['projects', i] })));
-      seen('capacity', [
-        ...services.flatMap((s, i) => list(s.capacity).map((c, j) => ({ id: c.id, path: ['services', i, 'capacity', j] }))),
-        ...list(file.capacity).map((c, i) => ({ id: c.id, path: ['capacity', i] })),
-      ]);
-      const selfShare = (records: Loose[], base: string) =>
-        records.forEach((r, i) => {
-          if (Array.isArray(r.sharedWith) && r.sharedWith.includes(file.member)) ctx.addIssue({ code: 'custom', path: [base, i, 'sharedWith'], message: 'must not list the member itself (the owner always sees its records)' });
-        });
-      selfShare(services, 'services');
-      selfShare(projects, 'projects');
+      }
     },
     { when: () => true },
   );

@@ -1,6 +1,7 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { NonEmptyArray } from 'type-graphql';
 import type { MemberContext } from '../context';
+import type { DataFilePart } from './shared/data-file';
 
 /** Resolves a `_entities` representation of this kind: the record, or null when missing or hidden. */
 export type ReferenceResolver = (ctx: MemberContext, id: string) => Promise<unknown>;
@@ -21,6 +22,8 @@ export interface RecordKind {
   readonly references: Readonly<Record<string, ReferenceResolver>>;
   /** The fields an attestation covers, per type name it signs (empty when it signs nothing). */
   readonly signedFields: Readonly<Record<string, (view: never) => Record<string, unknown>>>;
+  /** Its part of the member data file: its records there (for duplicate checks) and its export rows. */
+  readonly dataFile: DataFilePart;
 }
 
 /** Declares a kind with its type checked against `RecordKind`. */

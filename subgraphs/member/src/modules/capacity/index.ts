@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { capacityDataFile } from './capacity.data-file';
 import { CapacityRecord } from './capacity.entity';
 import { CapacityResolver, loadCapacity } from './capacity.resolver';
 
@@ -8,5 +9,6 @@ export const capacityKind = recordKind({
   entities: [CapacityRecord],
   resolvers: [CapacityResolver],
   references: { Capacity: loadCapacity },
+  dataFile: capacityDataFile,
   signedFields: {},
 });

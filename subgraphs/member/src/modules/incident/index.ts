@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { incidentDataFile } from './incident.data-file';
 import { IncidentRecord } from './incident.entity';
 import { signedIncidentFields } from './incident.mapper';
 import { IncidentResolver, loadIncident } from './incident.resolver';
@@ -9,5 +10,6 @@ export const incidentKind = recordKind({
   entities: [IncidentRecord],
   resolvers: [IncidentResolver],
   references: { Incident: loadIncident },
+  dataFile: incidentDataFile,
   signedFields: { Incident: signedIncidentFields },
 });

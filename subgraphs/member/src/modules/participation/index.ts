@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { participationDataFile } from './participation.data-file';
 import { ParticipationRecord } from './participation.entity';
 import { ParticipationResolver } from './participation.resolver';
 
@@ -8,5 +9,6 @@ export const participationKind = recordKind({
   entities: [ParticipationRecord],
   resolvers: [ParticipationResolver],
   references: {},
+  dataFile: participationDataFile,
   signedFields: {},
 });

@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { projectDataFile } from './project.data-file';
 import { ProjectRecord } from './project.entity';
 import { signedProjectFields } from './project.mapper';
 import { loadProject, ProjectResolver } from './project.resolver';
@@ -9,5 +10,6 @@ export const projectKind = recordKind({
   entities: [ProjectRecord],
   resolvers: [ProjectResolver],
   references: { Project: loadProject },
+  dataFile: projectDataFile,
   signedFields: { Project: signedProjectFields },
 });

@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { serviceDataFile } from './service.data-file';
 import { ServiceRecord } from './service.entity';
 import { signedServiceFields } from './service.mapper';
 import { loadService, ServiceResolver } from './service.resolver';
@@ -9,5 +10,6 @@ export const serviceKind = recordKind({
   entities: [ServiceRecord],
   resolvers: [ServiceResolver],
   references: { Service: loadService },
+  dataFile: serviceDataFile,
   signedFields: { Service: signedServiceFields },
 });

@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { supportNeedDataFile, supportOfferDataFile } from './support.data-file';
 import { SupportNeedRecord, SupportOfferRecord } from './support.entity';
 import { loadSupportNeed, loadSupportOffer, SupportNeedResolver, SupportOfferResolver } from './support.resolver';
 
@@ -8,6 +9,7 @@ export const supportOfferKind = recordKind({
   entities: [SupportOfferRecord],
   resolvers: [SupportOfferResolver],
   references: { SupportOffer: loadSupportOffer },
+  dataFile: supportOfferDataFile,
   signedFields: {},
 });
 
@@ -17,5 +19,6 @@ export const supportNeedKind = recordKind({
   entities: [SupportNeedRecord],
   resolvers: [SupportNeedResolver],
   references: { SupportNeed: loadSupportNeed },
+  dataFile: supportNeedDataFile,
   signedFields: {},
 });
