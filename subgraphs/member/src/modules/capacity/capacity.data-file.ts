@@ -18,6 +18,13 @@ export const capacityDataFile: DataFilePart = {
     ...looseList(file.services, ['services']).flatMap(({ record, path }) => looseList(record.capacity, [...path, 'capacity'])),
     ...looseList(file.capacity, ['capacity']),
   ],
+  entity: CapacityRecord,
+  rows: (data) =>
+    [...data.services.flatMap((s) => s.capacity.map((c) => ({ ...c, serviceId: s.id }))), ...data.capacity.map((c) => ({ ...c, serviceId: null }))].map((c) => ({
+      id: c.id, serviceId: c.serviceId, resource: c.resource, total: c.total, used: c.used,
+      ...(c.measuredAt ? { measuredAt: c.measuredAt } : {}),
+      visibility: c.visibility, numbersVisibility: c.numbersVisibility ?? null, sharedWith: c.sharedWith,
+    })),
   async export(em: EntityManager) {
     return (await em.find(CapacityRecord, { serviceId: null }, { orderBy: { id: 'asc' } })).map(capacityRow);
   },

@@ -1,4 +1,6 @@
+import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { MemberData } from '../../import/member-data.schema';
 
 /** A record as found in a data file that may not be valid: nothing about its shape is assumed. */
 export type LooseRecord = Record<string, unknown>;
@@ -21,6 +23,12 @@ export interface DataFilePart {
   records(file: LooseFile): LocatedRecord[];
   /** Every record of this kind as data-file rows, as `member export` writes them. */
   export(em: EntityManager): Promise<unknown[]>;
+  /** The entity `member import` writes this kind's rows to (upserted by `key`). */
+  readonly entity: EntityClass<object>;
+  /** This kind's rows in a validated file, as entity values. */
+  rows(data: MemberData): Record<string, unknown>[];
+  /** Runs once its rows are written, in the import's transaction (e.g. an index of its own). */
+  afterImport?(em: EntityManager, data: MemberData): Promise<void>;
 }
 
 /** The entries of a list in a possibly invalid file; anything that is not an object counts as `{}`. */

@@ -9,6 +9,8 @@ export const supportOfferDataFile: DataFilePart = {
   label: 'support offer',
   key: 'id',
   records: (file) => looseList(file.supportOffers, ['supportOffers']),
+  entity: SupportOfferRecord,
+  rows: (data) => data.supportOffers,
   async export(em: EntityManager) {
     return (await em.find(SupportOfferRecord, {}, { orderBy: { id: 'asc' } })).map(row);
   },
@@ -19,6 +21,8 @@ export const supportNeedDataFile: DataFilePart = {
   label: 'support need',
   key: 'id',
   records: (file) => looseList(file.supportNeeds, ['supportNeeds']),
+  entity: SupportNeedRecord,
+  rows: (data) => data.supportNeeds,
   async export(em: EntityManager) {
     return (await em.find(SupportNeedRecord, {}, { orderBy: { id: 'asc' } })).map(row);
   },
