@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';
-import { capacitySchema } from '../../import/member-data.schema';
+import { capacitySchema } from './capacity.schema';
 import { ServiceRecord } from '../service/service.entity';
 import { toService } from '../service/service.mapper';
 import { ServiceType } from '../service/service.type';

@@ -3,7 +3,7 @@ import { localize, translationsList } from '../../../../../common/i18n';
 import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';
 import { LocalizedText } from '../../graphql/localized-text.type';
-import { incidentSchema } from '../../import/member-data.schema';
+import { incidentSchema } from './incident.schema';
 import { loadByGlobalId } from '../shared/load-by-global-id';
 import { stripNulls, toTranslations, validateInput } from '../shared/write-input';
 import { IncidentRecord } from './incident.entity';

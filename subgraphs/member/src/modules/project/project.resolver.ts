@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';
-import { projectSchema } from '../../import/member-data.schema';
+import { projectSchema } from './project.schema';
 import { localize, translationsList } from '../../../../../common/i18n';
 import { LocalizedText } from '../../graphql/localized-text.type';
 import { loadByGlobalId } from '../shared/load-by-global-id';

@@ -4,7 +4,7 @@ import { localize, translationsList } from '../../../../../common/i18n';
 import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';
 import { LocalizedText } from '../../graphql/localized-text.type';
-import { serviceSchema } from '../../import/member-data.schema';
+import { serviceSchema } from './service.schema';
 import { CapacityType } from '../capacity/capacity.type';
 import { toCapacity } from '../capacity/capacity.mapper';
 import { loadByGlobalId } from '../shared/load-by-global-id';
