@@ -4,7 +4,7 @@ import gql from 'graphql-tag';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { DateTimeResolver } from 'graphql-scalars';
-import { buildSchemaSync, createResolversMap } from 'type-graphql';
+import { buildSchemaSync, createResolversMap, type ClassType } from 'type-graphql';
 import type { MemberContext } from '../context';
 import { RECORD_KINDS } from '../modules';
 import { MemberResolver } from '../modules/member/member.resolver';
@@ -26,7 +26,7 @@ let cached: MemberSchema | undefined;
 export function buildMemberSchema(): MemberSchema {
   if (cached) return cached;
   const typeSchema = buildSchemaSync({
-    resolvers: [MemberResolver, ...RECORD_KINDS.flatMap((kind): Function[] => [...kind.resolvers])],
+    resolvers: [MemberResolver, ...RECORD_KINDS.flatMap((kind): ClassType[] => [...kind.resolvers])],
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     skipCheck: true,
     validate: false,

@@ -1,5 +1,5 @@
 import type { EntityClass } from '@mikro-orm/core';
-import type { NonEmptyArray } from 'type-graphql';
+import type { ClassType, NonEmptyArray } from 'type-graphql';
 import type { MemberContext } from '../context';
 import type { DataFilePart } from './shared/data-file';
 
@@ -17,7 +17,7 @@ export interface RecordKind {
   /** The MikroORM entities that store it (their tables come from the committed migrations). */
   readonly entities: readonly EntityClass<object>[];
   /** Its type-graphql resolvers: queries, writes and field resolvers. */
-  readonly resolvers: NonEmptyArray<Function>;
+  readonly resolvers: NonEmptyArray<ClassType>;
   /** `__resolveReference` per federated type name it owns (empty when it has no `@key` type). */
   readonly references: Readonly<Record<string, ReferenceResolver>>;
   /** The fields an attestation covers, per type name it signs (empty when it signs nothing). */

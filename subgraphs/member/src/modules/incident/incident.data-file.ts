@@ -15,7 +15,18 @@ export const incidentDataFile: DataFilePart = {
   },
   async export(em: EntityManager) {
     return (await em.find(IncidentRecord, {}, { orderBy: { id: 'asc' } })).map((i) =>
-      omitEmpty({ id: i.id, kind: i.kind, severity: i.severity, status: i.status, observedAt: isoDate(i.observedAt), summary: i.summary, mitigation: i.mitigation ?? undefined, indicators: i.indicators, visibility: i.visibility, sharedWith: i.sharedWith }),
+      omitEmpty({
+        id: i.id,
+        kind: i.kind,
+        severity: i.severity,
+        status: i.status,
+        observedAt: isoDate(i.observedAt),
+        summary: i.summary,
+        mitigation: i.mitigation ?? undefined,
+        indicators: i.indicators,
+        visibility: i.visibility,
+        sharedWith: i.sharedWith,
+      }),
     );
   },
 };

@@ -3,16 +3,14 @@ import { INCIDENT_KINDS, INCIDENT_STATUSES, SEVERITIES } from '../../../../../co
 import { INDICATOR_TYPES, IndicatorError, normalizeIndicator } from '../../../../../common/indicators';
 import { date, localId, memberId, text, translations, visibility } from '../../import/data-file-fields';
 
-export const indicatorSchema = z
-  .strictObject({ type: z.enum(INDICATOR_TYPES), value: z.string().max(2048) })
-  .transform((indicator, ctx) => {
-    try {
-      return normalizeIndicator(indicator);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: err instanceof IndicatorError ? err.message : 'invalid indicator' });
-      return z.NEVER;
-    }
-  });
+export const indicatorSchema = z.strictObject({ type: z.enum(INDICATOR_TYPES), value: z.string().max(2048) }).transform((indicator, ctx) => {
+  try {
+    return normalizeIndicator(indicator);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: err instanceof IndicatorError ? err.message : 'invalid indicator' });
+    return z.NEVER;
+  }
+});
 
 /** An attack report. Visibility defaults to NETWORK (TLP:GREEN). */
 export const incidentSchema = z.strictObject({

@@ -8,13 +8,33 @@ export const projectDataFile: DataFilePart = {
   key: 'id',
   records: (file) => looseList(file.projects, ['projects']),
   entity: ProjectRecord,
-  rows: (data) => data.projects.map((p) => ({
-    id: p.id, name: p.name, area: p.area, status: p.status, summary: p.summary, invited: p.participants,
-    needs: p.needs, startedAt: p.startedAt ?? null, visibility: p.visibility, sharedWith: p.sharedWith,
-  })),
+  rows: (data) =>
+    data.projects.map((p) => ({
+      id: p.id,
+      name: p.name,
+      area: p.area,
+      status: p.status,
+      summary: p.summary,
+      invited: p.participants,
+      needs: p.needs,
+      startedAt: p.startedAt ?? null,
+      visibility: p.visibility,
+      sharedWith: p.sharedWith,
+    })),
   async export(em: EntityManager) {
     return (await em.find(ProjectRecord, {}, { orderBy: { id: 'asc' } })).map((p) =>
-      omitEmpty({ id: p.id, name: p.name, area: p.area, status: p.status, summary: p.summary, participants: p.invited, needs: p.needs, startedAt: isoDate(p.startedAt), visibility: p.visibility, sharedWith: p.sharedWith }),
+      omitEmpty({
+        id: p.id,
+        name: p.name,
+        area: p.area,
+        status: p.status,
+        summary: p.summary,
+        participants: p.invited,
+        needs: p.needs,
+        startedAt: isoDate(p.startedAt),
+        visibility: p.visibility,
+        sharedWith: p.sharedWith,
+      }),
     );
   },
 };

@@ -10,17 +10,37 @@ export const serviceDataFile: DataFilePart = {
   key: 'id',
   records: (file) => looseList(file.services, ['services']),
   entity: ServiceRecord,
-  rows: (data) => data.services.map((s) => ({
-    id: s.id, name: s.name, kind: s.kind, description: s.description, languages: s.languages, regions: s.regions,
-    url: s.url ?? null, software: s.software ?? null, status: s.status, acceptingUsers: s.acceptingUsers,
-    visibility: s.visibility, sharedWith: s.sharedWith,
-  })),
+  rows: (data) =>
+    data.services.map((s) => ({
+      id: s.id,
+      name: s.name,
+      kind: s.kind,
+      description: s.description,
+      languages: s.languages,
+      regions: s.regions,
+      url: s.url ?? null,
+      software: s.software ?? null,
+      status: s.status,
+      acceptingUsers: s.acceptingUsers,
+      visibility: s.visibility,
+      sharedWith: s.sharedWith,
+    })),
   async export(em: EntityManager) {
     const [services, capacity] = await Promise.all([em.find(ServiceRecord, {}, { orderBy: { id: 'asc' } }), em.find(CapacityRecord, { serviceId: { $ne: null } }, { orderBy: { id: 'asc' } })]);
     return services.map((s) =>
       omitEmpty({
-        id: s.id, name: s.name, kind: s.kind, description: s.description, languages: s.languages, regions: s.regions, url: s.url ?? undefined,
-        software: s.software ?? undefined, status: s.status, acceptingUsers: s.acceptingUsers, visibility: s.visibility, sharedWith: s.sharedWith,
+        id: s.id,
+        name: s.name,
+        kind: s.kind,
+        description: s.description,
+        languages: s.languages,
+        regions: s.regions,
+        url: s.url ?? undefined,
+        software: s.software ?? undefined,
+        status: s.status,
+        acceptingUsers: s.acceptingUsers,
+        visibility: s.visibility,
+        sharedWith: s.sharedWith,
         capacity: capacity.filter((c) => c.serviceId === s.id).map(capacityRow),
       }),
     );
