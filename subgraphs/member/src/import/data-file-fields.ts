@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VISIBILITIES } from '../../../../common/contract';
+import { VISIBILITIES } from '../../../../schema/enums';
 import { LOCAL_ID_PATTERN, MEMBER_ID_PATTERN } from '../../../../common/ids';
 
 /** The field types every kind's part of the member data file is built from. */

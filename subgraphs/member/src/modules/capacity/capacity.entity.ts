@@ -1,5 +1,5 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { Resource, Visibility } from '../../../../../common/contract';
+import type { Resource, Visibility } from '../../../../../schema/enums';
 import { SharedRecord } from '../shared/shared-record.entity';
 
 /** A capacity figure, optionally attached to one of the member's services. */

@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType } from 'type-graphql';
-import type { Resource, Visibility } from '../../../../../common/contract';
+import type { Resource, Visibility } from '../../../../../schema/enums';
 import { ResourceEnum, VisibilityEnum } from '../../graphql/enums';
 
 @InputType('CapacityInput', { description: 'Takes local ids: the member prefix is implied.' })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RESOURCES } from '../../../../../common/contract';
+import { RESOURCES } from '../../../../../schema/enums';
 import { date, localId, memberId, RANK, visibility } from '../../import/data-file-fields';
 
 /** A capacity figure in the data file (and the checks `reportCapacity` shares). */

@@ -1,5 +1,5 @@
 import { Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { IncidentKind, IncidentStatus, Severity, Translations } from '../../../../../common/contract';
+import type { IncidentKind, IncidentStatus, Severity, Translations } from '../../../../../schema/enums';
 import type { Indicator } from '../../../../../common/indicators';
 import { TimestampedSharedRecord } from '../shared/shared-record.entity';
 

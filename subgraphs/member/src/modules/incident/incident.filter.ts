@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { IncidentKind, Severity } from '../../../../../common/contract';
+import type { IncidentKind, Severity } from '../../../../../schema/enums';
 import { IncidentKindEnum, SeverityEnum } from '../../graphql/enums';
 
 @InputType('IncidentFilter')

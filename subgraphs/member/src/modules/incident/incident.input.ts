@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { IncidentKind, IncidentStatus, Severity, Visibility } from '../../../../../common/contract';
+import type { IncidentKind, IncidentStatus, Severity, Visibility } from '../../../../../schema/enums';
 import type { IndicatorType } from '../../../../../common/indicators';
 import { IncidentKindEnum, IncidentStatusEnum, IndicatorTypeEnum, SeverityEnum, VisibilityEnum } from '../../graphql/enums';
 import { LocalizedTextInput } from '../../graphql/localized-text.type';

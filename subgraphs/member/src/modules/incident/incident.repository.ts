@@ -1,6 +1,6 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SEVERITIES } from '../../../../../common/contract';
+import { SEVERITIES } from '../../../../../schema/enums';
 import { classifyIndicator, type Indicator } from '../../../../../common/indicators';
 import { findVisible } from '../../access/find-visible';
 import type { AccessScope } from '../../access/visibility';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INCIDENT_KINDS, INCIDENT_STATUSES, SEVERITIES } from '../../../../../common/contract';
+import { INCIDENT_KINDS, INCIDENT_STATUSES, SEVERITIES } from '../../../../../schema/enums';
 import { INDICATOR_TYPES, IndicatorError, normalizeIndicator } from '../../../../../common/indicators';
 import { date, localId, memberId, text, translations, visibility } from '../../import/data-file-fields';
 

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { IncidentKind, IncidentStatus, Severity, Translations, Visibility } from '../../../../../common/contract';
+import type { IncidentKind, IncidentStatus, Severity, Translations, Visibility } from '../../../../../schema/enums';
 import type { IndicatorType } from '../../../../../common/indicators';
 import { IncidentKindEnum, IncidentStatusEnum, IndicatorTypeEnum, SeverityEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';

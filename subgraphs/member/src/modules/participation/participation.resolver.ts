@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { Visibility } from '../../../../../common/contract';
+import type { Visibility } from '../../../../../schema/enums';
 import { parseGlobalId } from '../../../../../common/ids';
 import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';

@@ -1,5 +1,5 @@
 import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { Area, ProjectStatus, Translations } from '../../../../../common/contract';
+import type { Area, ProjectStatus, Translations } from '../../../../../schema/enums';
 import { TimestampedSharedRecord } from '../shared/shared-record.entity';
 
 /** A project this member leads. `invited` lists the members asked to take part. */

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { Area, ProjectStatus, Visibility } from '../../../../../common/contract';
+import type { Area, ProjectStatus, Visibility } from '../../../../../schema/enums';
 import { AreaEnum, ProjectStatusEnum, VisibilityEnum } from '../../graphql/enums';
 import { LocalizedTextInput } from '../../graphql/localized-text.type';
 

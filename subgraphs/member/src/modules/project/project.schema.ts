@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AREAS, PROJECT_STATUSES } from '../../../../../common/contract';
+import { AREAS, PROJECT_STATUSES } from '../../../../../schema/enums';
 import { date, localId, memberId, text, translations, visibility } from '../../import/data-file-fields';
 
 /** A project in the data file (and the checks `upsertProject` shares). */

@@ -1,5 +1,5 @@
 import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { ServiceKind, ServiceStatus, Translations } from '../../../../../common/contract';
+import type { ServiceKind, ServiceStatus, Translations } from '../../../../../schema/enums';
 import { TimestampedSharedRecord } from '../shared/shared-record.entity';
 
 /** A service as the member stores it. Ids are local: the member prefix is added on the way out. */

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { ServiceKind, ServiceStatus, Visibility } from '../../../../../common/contract';
+import type { ServiceKind, ServiceStatus, Visibility } from '../../../../../schema/enums';
 import { ServiceKindEnum, ServiceStatusEnum, VisibilityEnum } from '../../graphql/enums';
 import { LocalizedTextInput } from '../../graphql/localized-text.type';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SERVICE_KINDS, SERVICE_STATUSES } from '../../../../../common/contract';
+import { SERVICE_KINDS, SERVICE_STATUSES } from '../../../../../schema/enums';
 import { httpsUrl, langTag, localId, memberId, text, translations, visibility } from '../../import/data-file-fields';
 import { capacitySchema } from '../capacity/capacity.schema';
 

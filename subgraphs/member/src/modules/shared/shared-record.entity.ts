@@ -1,5 +1,5 @@
 import { ArrayType, Property } from '@mikro-orm/core';
-import type { Visibility } from '../../../../../common/contract';
+import type { Visibility } from '../../../../../schema/enums';
 
 /**
  * What every shared record stores about who may see it: its level and, for MEMBERS, the members

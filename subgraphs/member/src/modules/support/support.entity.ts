@@ -1,5 +1,5 @@
 import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { SupportKind, Translations } from '../../../../../common/contract';
+import type { SupportKind, Translations } from '../../../../../schema/enums';
 import { TimestampedSharedRecord } from '../shared/shared-record.entity';
 
 /** What an offer and a need have in common (solidarity: funding, training, hosting …). */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { SupportKind } from '../../../../../common/contract';
+import type { SupportKind } from '../../../../../schema/enums';
 import { findVisible } from '../../access/find-visible';
 import type { AccessScope } from '../../access/visibility';
 import { MAX_LIST } from '../shared/list-limit';

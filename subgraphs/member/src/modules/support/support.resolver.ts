@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { SupportKind } from '../../../../../common/contract';
+import type { SupportKind } from '../../../../../schema/enums';
 import { localize, translationsList } from '../../../../../common/i18n';
 import type { MemberContext } from '../../context';
 import { SupportKindEnum } from '../../graphql/enums';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SUPPORT_KINDS } from '../../../../../common/contract';
+import { SUPPORT_KINDS } from '../../../../../schema/enums';
 import { langTag, localId, memberId, text, translations, visibility } from '../../import/data-file-fields';
 
 /** An offer or a need in the data file. */
