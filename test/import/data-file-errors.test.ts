@@ -84,3 +84,30 @@ describe('infrared check shows them', () => {
     expect(lines(result.stderr)).toEqual(expect.arrayContaining([`error: ${file}: 5 problems:`, '  services[0].acceptingUsers: required (line 3, column 5)']));
   }, 60_000);
 });
+
+describe('every kind of record: duplicate ids and self-sharing are refused', () => {
+  const FILE_WITH_DUPLICATES = `member: kafshata
+incidents:
+  - { id: ddos, kind: DDOS, severity: HIGH, observedAt: 2026-01-14T03:20:00Z }
+  - { id: ddos, kind: PHISHING, severity: LOW, observedAt: 2026-01-15T03:20:00Z, visibility: MEMBERS, sharedWith: [kafshata] }
+supportOffers:
+  - { id: train, kind: TRAINING, title: Training, visibility: PUBLIC }
+  - { id: train, kind: HOSTING, title: Hosting, visibility: PUBLIC }
+supportNeeds:
+  - { id: funds, kind: FUNDING, title: Funds, visibility: NETWORK }
+  - { id: funds, kind: FUNDING, title: More funds, visibility: NETWORK }
+participations:
+  - { projectId: "dunya:backup" }
+  - { projectId: "dunya:backup", role: host }
+`;
+
+  it('names each duplicate with the first one, for incidents, support offers and needs, and participations', () => {
+    expect(problemsOf(FILE_WITH_DUPLICATES).map((p) => p.replace(/ \(line \d+, column \d+\)$/, '')).sort()).toEqual([
+      'incidents[1].id: duplicate incident id "ddos" (first at incidents[0])',
+      'incidents[1].sharedWith: must not list the member itself (the owner always sees its records)',
+      'participations[1].projectId: duplicate participation id "dunya:backup" (first at participations[0])',
+      'supportNeeds[1].id: duplicate support need id "funds" (first at supportNeeds[0])',
+      'supportOffers[1].id: duplicate support offer id "train" (first at supportOffers[0])',
+    ]);
+  });
+});

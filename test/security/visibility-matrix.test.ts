@@ -1,9 +1,12 @@
 /**
  * E. The visibility matrix: every level × every kind of caller × every read path. Exactly the
  * visible records come back; a hidden one is absent (lists) or null (lookups, nested fields),
- * never an error that reveals it exists.
+ * never an error that reveals it exists. Services, capacity and projects are also read through
+ * their nested and lookup paths; every record kind the member serves (`RECORD_KINDS`) is read
+ * through its lists and `_entities` by one fixture row per kind (`KIND_ROWS`).
  */
 import type { Visibility } from '../../schema/enums';
+import { RECORD_KINDS } from '../../subgraphs/member/src/modules';
 import { ringMembers } from '../support/fixtures';
 import { TestNetwork, type TestMember } from '../support/network';
 import { callerOf, gqlBody, postRaw, type CallerName } from './support';
@@ -37,8 +40,77 @@ function visible(owner: string, level: Visibility, who: CallerName): boolean {
 const capUnderPub = (level: Visibility) => (level === 'PUBLIC' ? 'pub-cap' : `pub-${slugOf(level)}-cap`);
 
 /**
+ * One fixture row per record kind the member subgraph serves (`RECORD_KINDS`): how to give alpha
+ * a record of that kind at a level, and how to find it in a list and through `_entities`. A kind
+ * that is listed but has no row here fails the first test below, so a new kind is covered the
+ * moment it is served.
+ */
+interface KindRow {
+  /** Adds alpha's record at `level` (local id `vm-<slug>`) to its data file. */
+  add(data: Record<string, any[]>, level: Visibility): void;
+  /** The root list field (the same name through the gateway and at the member). */
+  field: string;
+  /** The selection that identifies a record, and the identity read back from it. */
+  selection: string;
+  keyOf(record: Record<string, any>): string;
+  /** The identity of alpha's record at `level`. */
+  key(level: Visibility): string;
+  /** Its federated type, or null when it has no `@key` (not reachable through `_entities`). */
+  typename: string | null;
+  /** Whom alpha's MEMBERS record is shared with (the data file may not be able to say). */
+  membersSharedWith: string[];
+}
+
+const vm = (level: Visibility) => `vm-${slugOf(level)}`;
+const sharedFor = (level: Visibility) => (level === 'MEMBERS' ? ['beta'] : []);
+const byId = { selection: 'id', keyOf: (r: Record<string, any>) => r.id as string, key: (level: Visibility) => `alpha:${vm(level)}`, membersSharedWith: ['beta'] };
+const push = (data: Record<string, any[]>, list: string, record: Record<string, unknown>) => (data[list] ??= []).push(record);
+
+const KIND_ROWS: Record<string, KindRow> = {
+  services: {
+    ...byId, field: 'services', typename: 'Service',
+    add: (data, level) => push(data, 'services', { id: vm(level), name: `Kind row ${vm(level)}`, kind: 'EMAIL', status: 'OPERATIONAL', acceptingUsers: true, visibility: level, sharedWith: sharedFor(level), capacity: [] }),
+  },
+  capacity: {
+    ...byId, field: 'capacity', typename: 'Capacity',
+    add: (data, level) => push(data, 'capacity', { id: vm(level), resource: 'STORAGE_GB', total: 10, used: 1, visibility: level, sharedWith: sharedFor(level) }),
+  },
+  projects: {
+    ...byId, field: 'projects', typename: 'Project',
+    add: (data, level) => push(data, 'projects', { id: vm(level), name: `Kind row ${vm(level)}`, area: 'SOLIDARITY', status: 'ACTIVE', participants: [], needs: [], visibility: level, sharedWith: sharedFor(level) }),
+  },
+  incidents: {
+    ...byId, field: 'incidents', typename: 'Incident',
+    add: (data, level) => push(data, 'incidents', { id: vm(level), kind: 'DDOS', severity: 'HIGH', observedAt: '2026-01-14T03:20:00Z', visibility: level, sharedWith: sharedFor(level) }),
+  },
+  supportOffers: {
+    ...byId, field: 'supportOffers', typename: 'SupportOffer',
+    add: (data, level) => push(data, 'supportOffers', { id: vm(level), kind: 'TRAINING', title: `Kind row ${vm(level)}`, visibility: level, sharedWith: sharedFor(level) }),
+  },
+  supportNeeds: {
+    ...byId, field: 'supportNeeds', typename: 'SupportNeed',
+    add: (data, level) => push(data, 'supportNeeds', { id: vm(level), kind: 'FUNDING', title: `Kind row ${vm(level)}`, visibility: level, sharedWith: sharedFor(level) }),
+  },
+  participations: {
+    field: 'participations', typename: null,
+    selection: 'projectId member { id }',
+    keyOf: (r) => `${r.member.id}|${r.projectId}`,
+    key: (level) => `alpha|beta:${vm(level)}`,
+    // the data file has no sharedWith for participations: a MEMBERS one from the file is the owner's alone
+    membersSharedWith: [],
+    add: (data, level) => push(data, 'participations', { projectId: `beta:${vm(level)}`, visibility: level }),
+  },
+};
+
+/** The policy for a record whose MEMBERS level is shared with `sharedWith`. */
+function visibleTo(owner: string, level: Visibility, who: CallerName, sharedWith: string[]): boolean {
+  return level === 'MEMBERS' ? who === owner || sharedWith.includes(who) : visible(owner, level, who);
+}
+
+/**
  * The ring fixture, plus for alpha: capacity at every level under its PUBLIC service, a PUBLIC
- * capacity under each of its services (to test `Capacity.service`), and projects at every level.
+ * capacity under each of its services (to test `Capacity.service`), projects at every level, and
+ * a record of every kind at every level (`KIND_ROWS`).
  */
 function members(): TestMember[] {
   const ring = ringMembers();
@@ -54,6 +126,7 @@ function members(): TestMember[] {
     { id: 'proj-net', name: 'Network project', area: 'SOLIDARITY', status: 'ACTIVE', summary: { en: 'Net' }, participants: [], needs: [], visibility: 'NETWORK', sharedWith: [] },
     { id: 'proj-mem', name: 'Members project', area: 'SOLIDARITY', status: 'ACTIVE', summary: { en: 'Mem' }, participants: [], needs: [], visibility: 'MEMBERS', sharedWith: ['beta'] },
   );
+  for (const row of Object.values(KIND_ROWS)) for (const [level] of LEVELS) row.add(alpha, level);
   return ring;
 }
 
@@ -252,6 +325,52 @@ describe('visibility matrix', () => {
       if (who === 'alpha') expect(list.find((r) => r.id === 'alpha:mem')!.sharedWith).toEqual(['beta']);
       // beta may see the MEMBERS record, but not whom else it is shared with
       if (who === 'beta') expect(list.find((r) => r.id === 'alpha:mem')!.sharedWith).toBeNull();
+    });
+  });
+
+  describe('every record kind the member serves, at every level, for every caller', () => {
+    it('has a fixture row for every listed kind, and none for a kind that is not served', () => {
+      expect(Object.keys(KIND_ROWS).sort()).toEqual(RECORD_KINDS.map((kind) => kind.name).sort());
+    });
+
+    const kinds = RECORD_KINDS.map((kind) => kind.name).filter((name) => KIND_ROWS[name]);
+    const via = (name: string) => (KIND_ROWS[name].typename ? (['gateway list', 'direct list', 'direct _entities'] as const) : (['gateway list', 'direct list'] as const));
+    const cases = kinds.flatMap((name) =>
+      via(name).flatMap((path) =>
+        LEVELS.flatMap(([level]) =>
+          CALLERS.map((who) => [name, path, level, who, visibleTo('alpha', level, who, KIND_ROWS[name].membersSharedWith) ? 'visible' : 'hidden'] as const),
+        ),
+      ),
+    );
+
+    it.each(cases)('%s via %s: alpha\'s %s record, caller %s → %s', async (name, path, level, who, expected) => {
+      const row = KIND_ROWS[name];
+      let found: boolean;
+      if (path === 'direct _entities') {
+        const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${row.typename} { ${row.selection} } } }`;
+        found = present((await direct(who, q, { r: [{ __typename: row.typename, id: row.key(level) }] }))._entities[0], row.key(level));
+      } else {
+        const q = `{ ${row.field} { ${row.selection} } }`;
+        const data = path === 'gateway list' ? await gw(who, q) : await direct(who, q);
+        expect(Array.isArray(data[row.field])).toBe(true);
+        found = data[row.field].some((r: Record<string, any>) => row.keyOf(r) === row.key(level));
+      }
+      expect(found).toBe(expected === 'visible');
+    });
+
+    const masks = kinds
+      .filter((name) => KIND_ROWS[name].selection === 'id')
+      .flatMap((name) => CALLERS.flatMap((who) => (['gateway', 'direct'] as const).map((path) => [name, path, who] as const)));
+    it.each(masks)('%s via %s: sharedWith of alpha\'s records for %s is the owner\'s business only', async (name, path, who) => {
+      const row = KIND_ROWS[name];
+      const q = `{ ${row.field} { id sharedWith } }`;
+      const data = path === 'gateway' ? await gw(who, q) : await direct(who, q);
+      const mine = (data[row.field] as { id: string; sharedWith: string[] | null }[]).filter((r) => r.id.startsWith('alpha:vm-'));
+      const expected = LEVELS.filter(([level]) => visibleTo('alpha', level, who, row.membersSharedWith)).map(([level]) => ({
+        id: row.key(level),
+        sharedWith: who === 'alpha' ? sharedFor(level) : null,
+      }));
+      expect(mine.sort((a, b) => a.id.localeCompare(b.id))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
     });
   });
 

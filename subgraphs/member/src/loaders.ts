@@ -3,16 +3,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityName } from '@mikro-orm/core';
 import { findVisible } from './access/find-visible';
 import type { AccessScope } from './access/visibility';
-import { ServiceRecord } from './modules/service/service.entity';
 import { CapacityRecord } from './modules/capacity/capacity.entity';
-import { ProjectRecord } from './modules/project/project.entity';
 
 /** Per-request batch loaders, so nested fields cost one query per level, not one per record. */
 export interface Loaders {
-  serviceById: DataLoader<string, ServiceRecord | null>;
-  capacityById: DataLoader<string, CapacityRecord | null>;
+  /** Visible records of one entity by local id (one loader per entity, made on first use). */
+  byId<T extends { id: string }>(entity: EntityName<T>): DataLoader<string, T | null>;
   capacityByService: DataLoader<string, CapacityRecord[]>;
-  projectById: DataLoader<string, ProjectRecord | null>;
 }
 
 function byIdLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>, scope: AccessScope) {
@@ -24,10 +21,13 @@ function byIdLoader<T extends { id: string }>(em: EntityManager, entity: EntityN
 }
 
 export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
+  const byId = new Map<EntityName<never>, DataLoader<string, unknown>>();
   return {
-    serviceById: byIdLoader(em, ServiceRecord, scope),
-    capacityById: byIdLoader(em, CapacityRecord, scope),
-    projectById: byIdLoader(em, ProjectRecord, scope),
+    byId<T extends { id: string }>(entity: EntityName<T>): DataLoader<string, T | null> {
+      let loader = byId.get(entity as EntityName<never>);
+      if (!loader) byId.set(entity as EntityName<never>, (loader = byIdLoader(em, entity, scope)));
+      return loader as DataLoader<string, T | null>;
+    },
     capacityByService: new DataLoader<string, CapacityRecord[]>(async (serviceIds) => {
       const rows = await findVisible(em, CapacityRecord, scope, { serviceId: { $in: [...serviceIds] } }, { orderBy: { id: 'asc' } });
       const groups = new Map<string, CapacityRecord[]>();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Caller } from '../../../../common/caller';
-import type { Visibility } from '../../../../common/contract';
+import type { Visibility } from '../../../../schema/enums';
 import { canSee, stricter, visibilityWhere, type AccessScope } from './visibility';
 
 /**

@@ -1,5 +1,5 @@
 import type { Caller } from '../../../../common/caller';
-import type { Visibility } from '../../../../common/contract';
+import type { Visibility } from '../../../../schema/enums';
 
 /** The member answering, and the caller it answers for. */
 export interface AccessScope {

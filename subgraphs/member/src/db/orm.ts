@@ -1,15 +1,11 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../../../../common/logger';
-import { ServiceRecord } from '../modules/service/service.entity';
-import { CapacityRecord } from '../modules/capacity/capacity.entity';
-import { ProjectRecord } from '../modules/project/project.entity';
-import { IncidentRecord } from '../modules/incident/incident.entity';
-import { SupportNeedRecord, SupportOfferRecord } from '../modules/support/support.entity';
-import { ParticipationRecord } from '../modules/participation/participation.entity';
+import { RECORD_KINDS } from '../modules';
 import { migrationsList } from './migrations';
 
-export const ENTITIES = [ServiceRecord, CapacityRecord, ProjectRecord, IncidentRecord, SupportOfferRecord, SupportNeedRecord, ParticipationRecord];
+/** The entities of every listed record kind (their tables come from the committed migrations). */
+export const ENTITIES = RECORD_KINDS.flatMap((kind) => kind.entities);
 
 export interface DatabaseOptions {
   /** postgres://… of the member's PostgreSQL (or of the embedded one). */

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { AREAS, INCIDENT_KINDS, INCIDENT_STATUSES, PROJECT_STATUSES, RESOURCES, SERVICE_KINDS, SERVICE_STATUSES, SEVERITIES, SUPPORT_KINDS, VISIBILITIES } from '../../../../common/contract';
+import { AREAS, INCIDENT_KINDS, INCIDENT_STATUSES, PROJECT_STATUSES, RESOURCES, SERVICE_KINDS, SERVICE_STATUSES, SEVERITIES, SUPPORT_KINDS, VISIBILITIES } from '../../../../schema/enums';
 import { INDICATOR_TYPES } from '../../../../common/indicators';
 
 /** Turns a contract value list into the `{ VALUE: 'VALUE' }` object type-graphql registers. */

@@ -2,15 +2,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import { yamlLocator } from '../../../../common/yaml-locator';
 import type { IssueLocator } from '../../../../common/zod-issues';
 import type { z } from 'zod';
+import type { EntityClass } from '@mikro-orm/core';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
-import { CapacityRecord } from '../modules/capacity/capacity.entity';
-import { ProjectRecord } from '../modules/project/project.entity';
-import { ServiceRecord } from '../modules/service/service.entity';
-import { IncidentRecord } from '../modules/incident/incident.entity';
-import { indexIndicators } from '../modules/incident/incident.repository';
-import { SupportNeedRecord, SupportOfferRecord } from '../modules/support/support.entity';
-import { ParticipationRecord } from '../modules/participation/participation.entity';
-import { formatIssues, memberDataSchema, type CapacityData, type MemberData } from './member-data.schema';
+import { RECORD_KINDS } from '../modules';
+import { formatIssues, memberDataSchema, type MemberData } from './member-data.schema';
 import { ImportBusyError, lockMemberImport } from './import-lock';
 import { describeDatabaseError } from './import-errors';
 
@@ -94,43 +89,29 @@ export async function importMemberData(
  */
 export async function writeMemberData(orm: MikroORM, data: MemberData, opts: ImportOptions = {}): Promise<ImportSummary> {
   const progress = opts.onProgress ?? (() => undefined);
-  const capacities: (CapacityData & { serviceId: string | null })[] = [
-    ...data.services.flatMap((s) => s.capacity.map((c) => ({ ...c, serviceId: s.id }))),
-    ...data.capacity.map((c) => ({ ...c, serviceId: null })),
-  ];
   const schema = orm.config.get('schema') ?? 'public';
   return orm.em.fork().transactional(async (em) => {
     await lockMemberImport(em, schema, { waitMs: opts.lockWaitMs ?? 60_000, onProgress: progress });
-    progress(`services: ${data.services.length} in file`);
-    const services = await upsertAll(em, ServiceRecord, data.services.map((s) => ({
-      id: s.id, name: s.name, kind: s.kind, description: s.description, languages: s.languages, regions: s.regions,
-      url: s.url ?? null, software: s.software ?? null, status: s.status, acceptingUsers: s.acceptingUsers,
-      visibility: s.visibility, sharedWith: s.sharedWith,
-    })), false); // pruned after the capacity pass: removing a service cascades to its capacity, which must be counted
-    progress(`capacity: ${capacities.length} in file`);
-    const capacity = await upsertAll(em, CapacityRecord, capacities.map((c) => ({
-      id: c.id, serviceId: c.serviceId, resource: c.resource, total: c.total, used: c.used,
-      ...(c.measuredAt ? { measuredAt: c.measuredAt } : {}),
-      visibility: c.visibility, numbersVisibility: c.numbersVisibility ?? null, sharedWith: c.sharedWith,
-    })), opts.prune);
-    if (opts.prune && services.kept > 0) {
-      em.remove(await em.find(ServiceRecord, { id: { $nin: data.services.map((s) => s.id) } }));
-      await em.flush();
-      [services.removed, services.kept] = [services.kept, 0];
+    // Every listed kind is written in list order (a service before the capacity under it), then
+    // pruned in reverse order: capacity before the services it hangs on, whose removal would
+    // otherwise cascade to it uncounted.
+    const written: { name: string; counts: Counts; leftovers: object[] }[] = [];
+    for (const { name, dataFile } of RECORD_KINDS) {
+      const rows = dataFile.rows(data);
+      progress(`${name}: ${rows.length} in file`);
+      written.push({ name, ...(await upsertAll(em, dataFile.entity, rows, dataFile.key)) });
+      await dataFile.afterImport?.(em, data);
     }
-    progress(`projects: ${data.projects.length} in file`);
-    const projects = await upsertAll(em, ProjectRecord, data.projects.map((p) => ({
-      id: p.id, name: p.name, area: p.area, status: p.status, summary: p.summary, invited: p.participants,
-      needs: p.needs, startedAt: p.startedAt ?? null, visibility: p.visibility, sharedWith: p.sharedWith,
-    })), opts.prune);
-    progress(`incidents: ${data.incidents.length} in file`);
-    const incidents = await upsertAll(em, IncidentRecord, data.incidents.map((i) => ({ ...i, mitigation: i.mitigation ?? null })), opts.prune);
-    for (const incident of data.incidents) await indexIndicators(em, incident.id, incident.indicators);
-    progress(`support: ${data.supportOffers.length} offers, ${data.supportNeeds.length} needs in file`);
-    const supportOffers = await upsertAll(em, SupportOfferRecord, data.supportOffers, opts.prune);
-    const supportNeeds = await upsertAll(em, SupportNeedRecord, data.supportNeeds, opts.prune);
-    const participations = await upsertAll(em, ParticipationRecord, data.participations.map((p) => ({ projectId: p.projectId, role: p.role ?? null, visibility: p.visibility })), opts.prune, 'projectId');
-    return { services, capacity, projects, incidents, supportOffers, supportNeeds, participations };
+    for (const { counts, leftovers } of [...written].reverse()) {
+      if (opts.prune) {
+        em.remove(leftovers);
+        await em.flush();
+        counts.removed = leftovers.length;
+      } else {
+        counts.kept = leftovers.length;
+      }
+    }
+    return Object.fromEntries(written.map(({ name, counts }) => [name, counts])) as ImportSummary;
   }).catch((err: unknown) => {
     // the driver's own message holds the SQL and every value of the batch: never pass it on
     throw err instanceof ImportBusyError ? err : describeDatabaseError(err);
@@ -139,8 +120,8 @@ export async function writeMemberData(orm: MikroORM, data: MemberData, opts: Imp
 
 type Row = Record<string, unknown>;
 
-/** Upserts rows by their primary key (`id`, or another column such as `projectId`). */
-async function upsertAll<T extends object>(em: EntityManager, entity: new () => T, rows: Row[], prune = false, key = 'id'): Promise<Counts> {
+/** Upserts rows by their primary key (`id`, or another column such as `projectId`); returns the records not in the file. */
+async function upsertAll(em: EntityManager, entity: EntityClass<object>, rows: Row[], key: string): Promise<{ counts: Counts; leftovers: object[] }> {
   const counts: Counts = { created: 0, updated: 0, unchanged: 0, removed: 0, kept: 0 };
   const existing = new Map((await em.find(entity, {} as never)).map((e) => [String((e as Row)[key]), e]));
   for (const row of rows) {
@@ -151,23 +132,15 @@ async function upsertAll<T extends object>(em: EntityManager, entity: new () => 
       counts.created++;
       continue;
     }
-    if (differs(current as unknown as Row, row)) {
+    if (differs(current as Row, row)) {
       em.assign(current, row as never);
       counts.updated++;
     } else {
       counts.unchanged++;
     }
   }
-  for (const leftover of existing.values()) {
-    if (prune) {
-      em.remove(leftover);
-      counts.removed++;
-    } else {
-      counts.kept++;
-    }
-  }
   await em.flush();
-  return counts;
+  return { counts, leftovers: [...existing.values()] };
 }
 
 function differs(current: Row, next: Row): boolean {

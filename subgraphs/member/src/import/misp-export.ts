@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Visibility } from '../../../../common/contract';
+import type { Visibility } from '../../../../schema/enums';
 import type { Indicator } from '../../../../common/indicators';
 import { URL_NAMESPACE, uuidV5 } from '../../../../common/uuid-v5';
 import { IncidentRecord } from '../modules/incident/incident.entity';

@@ -1,9 +1,10 @@
-import { Entity, ArrayType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { Resource, Visibility } from '../../../../../common/contract';
+import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { Resource, Visibility } from '../../../../../schema/enums';
+import { SharedRecord } from '../shared/shared-record.entity';
 
 /** A capacity figure, optionally attached to one of the member's services. */
 @Entity({ tableName: 'capacity' })
-export class CapacityRecord {
+export class CapacityRecord extends SharedRecord {
   [OptionalProps]?: 'measuredAt';
 
   @PrimaryKey({ type: 'text' })
@@ -24,13 +25,7 @@ export class CapacityRecord {
   @Property({ type: 'datetime' })
   measuredAt: Date = new Date();
 
-  @Property({ type: 'text' })
-  visibility!: Visibility;
-
   /** A stricter level for the numbers (`total`, `used`, `available`) than for the record. */
   @Property({ type: 'text', nullable: true })
   numbersVisibility?: Visibility | null;
-
-  @Property({ type: ArrayType })
-  sharedWith: string[] = [];
 }

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { Resource } from '../../../../../common/contract';
+import type { Resource } from '../../../../../schema/enums';
 import { ResourceEnum } from '../../graphql/enums';
 
 @InputType('CapacityFilter')

@@ -1,6 +1,7 @@
 import { globalId } from '../../../../../common/ids';
-import { canSee, isOwnerCaller, stricter, type AccessScope } from '../../access/visibility';
+import { canSee, stricter, type AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
+import { sharedWithFor } from '../shared/shared-with';
 import type { CapacityRecord } from './capacity.entity';
 import { CapacityType } from './capacity.type';
 
@@ -20,7 +21,7 @@ export function toCapacity(record: CapacityRecord, scope: AccessScope): Capacity
     measuredAt: record.measuredAt,
     visibility: record.visibility,
     numbersVisibility,
-    sharedWith: isOwnerCaller(scope) ? record.sharedWith : null,
+    sharedWith: sharedWithFor(scope, record),
     localServiceId: record.serviceId ?? null,
   });
 }

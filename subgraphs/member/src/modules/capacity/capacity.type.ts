@@ -1,5 +1,5 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
-import type { Resource, Visibility } from '../../../../../common/contract';
+import type { Resource, Visibility } from '../../../../../schema/enums';
 import { ResourceEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
 

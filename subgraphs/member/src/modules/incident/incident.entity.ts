@@ -1,10 +1,11 @@
-import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { IncidentKind, IncidentStatus, Severity, Translations, Visibility } from '../../../../../common/contract';
+import { Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { IncidentKind, IncidentStatus, Severity, Translations } from '../../../../../schema/enums';
 import type { Indicator } from '../../../../../common/indicators';
+import { TimestampedSharedRecord } from '../shared/shared-record.entity';
 
 /** An attack report. Indicators are also kept, normalised, in `incident_indicator` for matching. */
 @Entity({ tableName: 'incident' })
-export class IncidentRecord {
+export class IncidentRecord extends TimestampedSharedRecord {
   [OptionalProps]?: 'updatedAt';
 
   @PrimaryKey({ type: 'text' }) id!: string;
@@ -15,7 +16,4 @@ export class IncidentRecord {
   @Property({ type: JsonType }) summary: Translations = {};
   @Property({ type: 'text', nullable: true }) mitigation?: string | null;
   @Property({ type: JsonType }) indicators: Indicator[] = [];
-  @Property({ type: 'text' }) visibility!: Visibility;
-  @Property({ type: ArrayType }) sharedWith: string[] = [];
-  @Property({ type: 'datetime', onUpdate: () => new Date() }) updatedAt: Date = new Date();
 }

@@ -1,6 +1,7 @@
 import { globalId } from '../../../../../common/ids';
-import { isOwnerCaller, type AccessScope } from '../../access/visibility';
+import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
+import { sharedWithFor } from '../shared/shared-with';
 import type { IncidentRecord } from './incident.entity';
 import { IncidentType } from './incident.type';
 
@@ -15,7 +16,17 @@ export function toIncident(record: IncidentRecord, scope: AccessScope): Incident
     mitigation: record.mitigation ?? null,
     indicators: record.indicators,
     visibility: record.visibility,
-    sharedWith: isOwnerCaller(scope) ? record.sharedWith : null,
+    sharedWith: sharedWithFor(scope, record),
     summaryTexts: record.summary,
   });
+}
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** The public fields of an incident that an attestation covers. */
+export function signedIncidentFields(i: IncidentType): Record<string, unknown> {
+  return {
+    id: i.id, member: i.member.id, kind: i.kind, severity: i.severity, status: i.status, observedAt: iso(i.observedAt),
+    summary: i.summaryTexts, mitigation: i.mitigation ?? null, indicators: i.indicators, visibility: i.visibility,
+  };
 }

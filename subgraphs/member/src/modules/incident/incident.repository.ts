@@ -1,12 +1,12 @@
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { SEVERITIES } from '../../../../../common/contract';
+import { SEVERITIES } from '../../../../../schema/enums';
 import { classifyIndicator, type Indicator } from '../../../../../common/indicators';
 import { findVisible } from '../../access/find-visible';
 import type { AccessScope } from '../../access/visibility';
-import { MAX_LIST } from '../service/service.repository';
+import { MAX_LIST } from '../shared/list-limit';
 import { IncidentRecord } from './incident.entity';
-import type { IncidentFilter } from './incident.type';
+import type { IncidentFilter } from './incident.filter';
 
 /**
  * The indicator search as a condition on `incident`, for the one statement that also applies the

@@ -1,34 +1,17 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Field, ID, InputType } from 'type-graphql';
-import type { IncidentKind, IncidentStatus, Severity, Visibility } from '../../../../../common/contract';
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { localize, translationsList } from '../../../../../common/i18n';
-import { parseGlobalId } from '../../../../../common/ids';
-import { findVisible } from '../../access/find-visible';
 import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';
-import { incidentFields } from '../../provenance/attestor';
-import { IncidentKindEnum, IncidentStatusEnum, SeverityEnum, VisibilityEnum } from '../../graphql/enums';
 import { LocalizedText } from '../../graphql/localized-text.type';
-import { incidentSchema } from '../../import/member-data.schema';
-import { toTranslations, validateInput } from '../writes/validate-input';
-import { LocalizedTextInput } from '../writes/write.inputs';
+import { incidentSchema } from './incident.schema';
+import { loadByGlobalId } from '../shared/load-by-global-id';
+import { stripNulls, toTranslations, validateInput } from '../shared/write-input';
 import { IncidentRecord } from './incident.entity';
-import { toIncident } from './incident.mapper';
+import { IncidentInput } from './incident.input';
+import { signedIncidentFields, toIncident } from './incident.mapper';
 import { indexIndicators, listIncidents } from './incident.repository';
-import { IncidentFilter, IncidentType, IndicatorInput } from './incident.type';
-
-@InputType('IncidentInput', { description: 'Takes a local id: the member prefix is implied. Visibility defaults to NETWORK (TLP:GREEN).' })
-export class IncidentInput {
-  @Field(() => ID) id!: string;
-  @Field(() => IncidentKindEnum) kind!: IncidentKind;
-  @Field(() => SeverityEnum) severity!: Severity;
-  @Field(() => IncidentStatusEnum, { nullable: true }) status?: IncidentStatus;
-  @Field(() => Date) observedAt!: Date;
-  @Field(() => [LocalizedTextInput], { nullable: true }) summary?: LocalizedTextInput[];
-  @Field(() => String, { nullable: true }) mitigation?: string;
-  @Field(() => [IndicatorInput], { nullable: true }) indicators?: IndicatorInput[];
-  @Field(() => VisibilityEnum, { nullable: true }) visibility?: Visibility;
-  @Field(() => [ID], { nullable: true }) sharedWith?: string[];
-}
+import { IncidentFilter } from './incident.filter';
+import { IncidentType } from './incident.type';
 
 @Resolver(() => IncidentType)
 export class IncidentResolver {
@@ -42,11 +25,11 @@ export class IncidentResolver {
     return localize(incident.summaryTexts, { lang, acceptLanguage: ctx.acceptLanguage, memberLanguages: ctx.member.languages });
   }
 
-
   @FieldResolver(() => String, { nullable: true, description: "The member's signature over this record's public fields (compact JWS over RFC 8785 canonical JSON), or null when the member signs nothing. Check it with `infrared verify`." })
   attestation(@Root() record: IncidentType, @Ctx() ctx: MemberContext): Promise<string> | null {
-    return ctx.attestor ? ctx.attestor.sign(incidentFields(record)) : null;
+    return ctx.attestor ? ctx.attestor.sign(signedIncidentFields(record)) : null;
   }
+
   @FieldResolver(() => [LocalizedText])
   summaries(@Root() incident: IncidentType): LocalizedText[] {
     return translationsList(incident.summaryTexts);
@@ -56,7 +39,7 @@ export class IncidentResolver {
   async reportIncident(@Ctx() ctx: MemberContext, @Arg('input', () => IncidentInput) input: IncidentInput): Promise<IncidentType> {
     requireOwnWrite(ctx);
     const data = validateInput(incidentSchema, {
-      ...Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)),
+      ...stripNulls(input),
       summary: toTranslations(input.summary),
     });
     const row = await ctx.em.transactional(async (em) => {
@@ -72,13 +55,8 @@ export class IncidentResolver {
   }
 }
 
+/** An incident by global id, or null when it is not this member's, missing or hidden. */
 export async function loadIncident(ctx: MemberContext, id: string): Promise<IncidentType | null> {
-  const parsed = parseGlobalId(id);
-  if (!parsed || parsed.memberId !== ctx.member.id) return null;
-  const [row] = await listByIds(ctx, [parsed.localId]);
+  const row = await loadByGlobalId(ctx, IncidentRecord, id);
   return row ? toIncident(row, ctx.scope) : null;
-}
-
-function listByIds(ctx: MemberContext, ids: string[]): Promise<IncidentRecord[]> {
-  return findVisible(ctx.em, IncidentRecord, ctx.scope, { id: { $in: ids } });
 }

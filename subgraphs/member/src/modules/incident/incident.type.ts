@@ -1,17 +1,11 @@
-import { Directive, Field, ID, InputType, ObjectType } from 'type-graphql';
-import type { IncidentKind, IncidentStatus, Severity, Translations, Visibility } from '../../../../../common/contract';
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import type { IncidentKind, IncidentStatus, Severity, Translations, Visibility } from '../../../../../schema/enums';
 import type { IndicatorType } from '../../../../../common/indicators';
 import { IncidentKindEnum, IncidentStatusEnum, IndicatorTypeEnum, SeverityEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
 
 @ObjectType('Indicator', { description: 'An indicator of compromise, normalised (canonical IPs and CIDRs, punycode domains, lower-case hashes, AS numbers as ASn).' })
 export class IndicatorType_ {
-  @Field(() => IndicatorTypeEnum) type!: IndicatorType;
-  @Field(() => String) value!: string;
-}
-
-@InputType('IndicatorInput')
-export class IndicatorInput {
   @Field(() => IndicatorTypeEnum) type!: IndicatorType;
   @Field(() => String) value!: string;
 }
@@ -30,14 +24,4 @@ export class IncidentType {
   @Field(() => VisibilityEnum) visibility!: Visibility;
   @Field(() => [ID], { nullable: true, description: 'Shown to the owner only.' }) sharedWith?: string[] | null;
   summaryTexts!: Translations;
-}
-
-@InputType('IncidentFilter')
-export class IncidentFilter {
-  @Field(() => [IncidentKindEnum], { nullable: true }) kinds?: IncidentKind[];
-  @Field(() => SeverityEnum, { nullable: true }) minSeverity?: Severity;
-  @Field(() => Date, { nullable: true }) since?: Date;
-  @Field(() => String, { nullable: true, description: '"Has anyone seen this?": an IP (also matched inside reported CIDRs), CIDR, domain, URL, e-mail, hash or AS number.' })
-  indicator?: string;
-  @Field(() => [ID], { nullable: true }) members?: string[];
 }

@@ -1,26 +1,15 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { Visibility } from '../../../../../common/contract';
+import type { Visibility } from '../../../../../schema/enums';
 import { parseGlobalId } from '../../../../../common/ids';
-import { findVisible } from '../../access/find-visible';
 import { requireOwnWrite } from '../../access/require-write';
-import type { AccessScope } from '../../access/visibility';
 import type { MemberContext } from '../../context';
 import { VisibilityEnum } from '../../graphql/enums';
-import { memberRef } from '../member/member.type';
 import { ProjectType } from '../project/project.type';
 import { ParticipationRecord } from './participation.entity';
+import { toParticipation } from './participation.mapper';
+import { listParticipations } from './participation.repository';
 import { ParticipationType } from './participation.type';
-
-function toParticipation(record: ParticipationRecord, scope: AccessScope): ParticipationType {
-  return Object.assign(new ParticipationType(), {
-    projectId: record.projectId,
-    member: memberRef(scope.owner),
-    role: record.role ?? null,
-    confirmedAt: record.confirmedAt,
-    visibility: record.visibility,
-  });
-}
 
 /**
  * Consent, recorded at the participant: a member appears in a project's participants only when
@@ -30,7 +19,7 @@ function toParticipation(record: ParticipationRecord, scope: AccessScope): Parti
 export class ParticipationResolver {
   @Query(() => [ParticipationType], { description: "This member's confirmed participations in other members' projects." })
   async participations(@Ctx() ctx: MemberContext): Promise<ParticipationType[]> {
-    const rows = await findVisible(ctx.em, ParticipationRecord, ctx.scope, {}, { orderBy: { projectId: 'asc' }, limit: 1000 });
+    const rows = await listParticipations(ctx.em, ctx.scope);
     return rows.map((r) => toParticipation(r, ctx.scope));
   }
 

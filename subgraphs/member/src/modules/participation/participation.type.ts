@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { Visibility } from '../../../../../common/contract';
+import type { Visibility } from '../../../../../schema/enums';
 import { VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
 

@@ -1,9 +1,10 @@
 import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { Area, ProjectStatus, Translations, Visibility } from '../../../../../common/contract';
+import type { Area, ProjectStatus, Translations } from '../../../../../schema/enums';
+import { TimestampedSharedRecord } from '../shared/shared-record.entity';
 
 /** A project this member leads. `invited` lists the members asked to take part. */
 @Entity({ tableName: 'project' })
-export class ProjectRecord {
+export class ProjectRecord extends TimestampedSharedRecord {
   [OptionalProps]?: 'updatedAt';
 
   @PrimaryKey({ type: 'text' })
@@ -29,13 +30,4 @@ export class ProjectRecord {
 
   @Property({ type: 'datetime', nullable: true })
   startedAt?: Date | null;
-
-  @Property({ type: 'text' })
-  visibility!: Visibility;
-
-  @Property({ type: ArrayType })
-  sharedWith: string[] = [];
-
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

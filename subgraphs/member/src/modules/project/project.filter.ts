@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { Area, ProjectStatus } from '../../../../../common/contract';
+import type { Area, ProjectStatus } from '../../../../../schema/enums';
 import { AreaEnum, ProjectStatusEnum } from '../../graphql/enums';
 
 @InputType('ProjectFilter')

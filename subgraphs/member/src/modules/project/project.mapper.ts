@@ -1,6 +1,7 @@
 import { globalId } from '../../../../../common/ids';
-import { isOwnerCaller, type AccessScope } from '../../access/visibility';
+import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
+import { sharedWithFor } from '../shared/shared-with';
 import type { ProjectRecord } from './project.entity';
 import { ProjectType } from './project.type';
 
@@ -15,7 +16,17 @@ export function toProject(record: ProjectRecord, scope: AccessScope): ProjectTyp
     needs: record.needs,
     startedAt: record.startedAt ?? null,
     visibility: record.visibility,
-    sharedWith: isOwnerCaller(scope) ? record.sharedWith : null,
+    sharedWith: sharedWithFor(scope, record),
     summaryTexts: record.summary,
   });
+}
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** The public fields of a project that an attestation covers. */
+export function signedProjectFields(p: ProjectType): Record<string, unknown> {
+  return {
+    id: p.id, lead: p.lead.id, name: p.name, area: p.area, status: p.status, summary: p.summaryTexts, needs: p.needs,
+    invited: p.invited.map((m) => m.id), startedAt: iso(p.startedAt), visibility: p.visibility,
+  };
 }

@@ -2,7 +2,7 @@ import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findVisible } from '../../access/find-visible';
 import type { AccessScope } from '../../access/visibility';
-import { MAX_LIST } from '../service/service.repository';
+import { MAX_LIST } from '../shared/list-limit';
 import { ProjectRecord } from './project.entity';
 import type { ProjectFilter } from './project.filter';
 

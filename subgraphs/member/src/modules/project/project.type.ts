@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { Area, ProjectStatus, Translations, Visibility } from '../../../../../common/contract';
+import type { Area, ProjectStatus, Translations, Visibility } from '../../../../../schema/enums';
 import { AreaEnum, ProjectStatusEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
 

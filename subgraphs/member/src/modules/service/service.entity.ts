@@ -1,9 +1,10 @@
 import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { ServiceKind, ServiceStatus, Translations, Visibility } from '../../../../../common/contract';
+import type { ServiceKind, ServiceStatus, Translations } from '../../../../../schema/enums';
+import { TimestampedSharedRecord } from '../shared/shared-record.entity';
 
 /** A service as the member stores it. Ids are local: the member prefix is added on the way out. */
 @Entity({ tableName: 'service' })
-export class ServiceRecord {
+export class ServiceRecord extends TimestampedSharedRecord {
   [OptionalProps]?: 'updatedAt';
 
   @PrimaryKey({ type: 'text' })
@@ -35,13 +36,4 @@ export class ServiceRecord {
 
   @Property({ type: 'boolean' })
   acceptingUsers!: boolean;
-
-  @Property({ type: 'text' })
-  visibility!: Visibility;
-
-  @Property({ type: ArrayType })
-  sharedWith: string[] = [];
-
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
 }

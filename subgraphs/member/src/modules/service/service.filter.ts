@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { ServiceKind, ServiceStatus } from '../../../../../common/contract';
+import type { ServiceKind, ServiceStatus } from '../../../../../schema/enums';
 import { ServiceKindEnum, ServiceStatusEnum } from '../../graphql/enums';
 
 @InputType('ServiceFilter')

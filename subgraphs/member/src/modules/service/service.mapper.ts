@@ -1,6 +1,7 @@
 import { globalId } from '../../../../../common/ids';
-import { isOwnerCaller, type AccessScope } from '../../access/visibility';
+import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
+import { sharedWithFor } from '../shared/shared-with';
 import type { ServiceRecord } from './service.entity';
 import { ServiceType } from './service.type';
 
@@ -18,8 +19,18 @@ export function toService(record: ServiceRecord, scope: AccessScope): ServiceTyp
     status: record.status,
     acceptingUsers: record.acceptingUsers,
     visibility: record.visibility,
-    sharedWith: isOwnerCaller(scope) ? record.sharedWith : null,
+    sharedWith: sharedWithFor(scope, record),
     updatedAt: record.updatedAt,
     descriptionTexts: record.description,
   });
+}
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/** The public fields of a service that an attestation covers. */
+export function signedServiceFields(s: ServiceType): Record<string, unknown> {
+  return {
+    id: s.id, member: s.member.id, name: s.name, kind: s.kind, description: s.descriptionTexts, languages: s.languages, regions: s.regions,
+    url: s.url ?? null, software: s.software ?? null, status: s.status, acceptingUsers: s.acceptingUsers, visibility: s.visibility, updatedAt: iso(s.updatedAt),
+  };
 }

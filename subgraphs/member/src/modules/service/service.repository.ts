@@ -3,9 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { findVisible, likePattern } from '../../access/find-visible';
 import type { AccessScope } from '../../access/visibility';
 import { ServiceRecord } from './service.entity';
+import { MAX_LIST } from '../shared/list-limit';
 import type { ServiceFilter } from './service.filter';
-
-export const MAX_LIST = 1000;
 
 /** The services the caller may see, filtered, in local id order. */
 export function listServices(em: EntityManager, scope: AccessScope, filter: ServiceFilter = {}, limit?: number | null): Promise<ServiceRecord[]> {

@@ -1,13 +1,18 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { parseGlobalId } from '../../../../../common/ids';
-import type { MemberContext } from '../../context';
-import { serviceFields } from '../../provenance/attestor';
+import { GraphQLError } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { localize, translationsList } from '../../../../../common/i18n';
+import { requireOwnWrite } from '../../access/require-write';
+import type { MemberContext } from '../../context';
 import { LocalizedText } from '../../graphql/localized-text.type';
+import { serviceSchema } from './service.schema';
 import { CapacityType } from '../capacity/capacity.type';
 import { toCapacity } from '../capacity/capacity.mapper';
+import { loadByGlobalId } from '../shared/load-by-global-id';
+import { localIdOf, stripNulls, toTranslations, validateInput } from '../shared/write-input';
+import { ServiceRecord } from './service.entity';
 import { ServiceFilter } from './service.filter';
-import { toService } from './service.mapper';
+import { ServiceInput } from './service.input';
+import { signedServiceFields, toService } from './service.mapper';
 import { listServices } from './service.repository';
 import { ServiceType } from './service.type';
 
@@ -38,22 +43,43 @@ export class ServiceResolver {
     return translationsList(service.descriptionTexts);
   }
 
-
   @FieldResolver(() => String, { nullable: true, description: "The member's signature over this record's public fields (compact JWS over RFC 8785 canonical JSON), or null when the member signs nothing. Check it with `infrared verify`." })
   attestation(@Root() record: ServiceType, @Ctx() ctx: MemberContext): Promise<string> | null {
-    return ctx.attestor ? ctx.attestor.sign(serviceFields(record)) : null;
+    return ctx.attestor ? ctx.attestor.sign(signedServiceFields(record)) : null;
   }
+
   @FieldResolver(() => [CapacityType])
   async capacity(@Root() service: ServiceType, @Ctx() ctx: MemberContext): Promise<CapacityType[]> {
     const rows = await ctx.loaders.capacityByService.load(service.localId);
     return rows.map((r) => toCapacity(r, ctx.scope));
   }
+
+  @Mutation(() => ServiceType)
+  async upsertService(@Ctx() ctx: MemberContext, @Arg('input', () => ServiceInput) input: ServiceInput): Promise<ServiceType> {
+    requireOwnWrite(ctx);
+    const { capacity: _none, ...data } = validateInput(serviceSchema, { ...stripNulls(input), description: toTranslations(input.description), capacity: [] });
+    const row = await ctx.em.transactional(async (em) => {
+      const existing = await em.findOne(ServiceRecord, { id: data.id });
+      const values = { ...data, url: data.url ?? null, software: data.software ?? null };
+      if (existing) return em.assign(existing, values);
+      const created = em.create(ServiceRecord, values);
+      em.persist(created);
+      return created;
+    });
+    return toService(row, ctx.scope);
+  }
+
+  @Mutation(() => Boolean, { description: 'Removes one of your services (and its capacity). False when there was none.' })
+  async removeService(@Ctx() ctx: MemberContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+    requireOwnWrite(ctx);
+    const localId = localIdOf(id, ctx.member.id);
+    if (!localId) throw new GraphQLError('That id belongs to another member', { extensions: { code: 'FORBIDDEN' } });
+    return ctx.em.transactional(async (em) => (await em.nativeDelete(ServiceRecord, { id: localId })) > 0);
+  }
 }
 
 /** A service by global id, or null when it is not this member's, missing or hidden. */
 export async function loadService(ctx: MemberContext, id: string): Promise<ServiceType | null> {
-  const parsed = parseGlobalId(id);
-  if (!parsed || parsed.memberId !== ctx.member.id) return null;
-  const row = await ctx.loaders.serviceById.load(parsed.localId);
+  const row = await loadByGlobalId(ctx, ServiceRecord, id);
   return row ? toService(row, ctx.scope) : null;
 }

@@ -1,5 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { ServiceKind, ServiceStatus, Translations, Visibility } from '../../../../../common/contract';
+import type { ServiceKind, ServiceStatus, Translations, Visibility } from '../../../../../schema/enums';
 import { ServiceKindEnum, ServiceStatusEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
 

@@ -1,8 +1,9 @@
 import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import type { SupportKind, Translations, Visibility } from '../../../../../common/contract';
+import type { SupportKind, Translations } from '../../../../../schema/enums';
+import { TimestampedSharedRecord } from '../shared/shared-record.entity';
 
 /** What an offer and a need have in common (solidarity: funding, training, hosting …). */
-abstract class SupportRecord {
+export abstract class SupportRecord extends TimestampedSharedRecord {
   [OptionalProps]?: 'updatedAt' | 'open';
 
   @PrimaryKey({ type: 'text' }) id!: string;
@@ -12,9 +13,6 @@ abstract class SupportRecord {
   @Property({ type: ArrayType }) languages: string[] = [];
   /** Closed offers and needs stay on record but are not matched. */
   @Property({ type: 'boolean' }) open: boolean = true;
-  @Property({ type: 'text' }) visibility!: Visibility;
-  @Property({ type: ArrayType }) sharedWith: string[] = [];
-  @Property({ type: 'datetime', onUpdate: () => new Date() }) updatedAt: Date = new Date();
 }
 
 @Entity({ tableName: 'support_offer' })

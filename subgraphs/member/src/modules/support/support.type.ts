@@ -1,5 +1,5 @@
 import { ClassType, Directive, Field, ID, ObjectType } from 'type-graphql';
-import type { SupportKind, Translations, Visibility } from '../../../../../common/contract';
+import type { SupportKind, Translations, Visibility } from '../../../../../schema/enums';
 import { SupportKindEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
 

@@ -21,3 +21,8 @@ export function localIdOf(id: string, memberId: string): string | undefined {
   if (colon < 0) return id;
   return id.slice(0, colon) === memberId ? id.slice(colon + 1) : undefined;
 }
+
+/** The input without its null and absent fields (GraphQL nulls mean "not given"). */
+export function stripNulls<T extends object>(input: T): Partial<T> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,14 @@
+import type { AccessScope } from '../../access/visibility';
+import { memberRef } from '../member/member.type';
+import type { ParticipationRecord } from './participation.entity';
+import { ParticipationType } from './participation.type';
+
+export function toParticipation(record: ParticipationRecord, scope: AccessScope): ParticipationType {
+  return Object.assign(new ParticipationType(), {
+    projectId: record.projectId,
+    member: memberRef(scope.owner),
+    role: record.role ?? null,
+    confirmedAt: record.confirmedAt,
+    visibility: record.visibility,
+  });
+}

@@ -1,0 +1,15 @@
+import { recordKind } from '../record-kind';
+import { projectDataFile } from './project.data-file';
+import { ProjectRecord } from './project.entity';
+import { signedProjectFields } from './project.mapper';
+import { loadProject, ProjectResolver } from './project.resolver';
+
+/** Projects a member leads, with the members it invited. */
+export const projectKind = recordKind({
+  name: 'projects',
+  entities: [ProjectRecord],
+  resolvers: [ProjectResolver],
+  references: { Project: loadProject },
+  dataFile: projectDataFile,
+  signedFields: { Project: signedProjectFields },
+});

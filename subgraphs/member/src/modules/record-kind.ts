@@ -1,0 +1,32 @@
+import type { EntityClass } from '@mikro-orm/core';
+import type { ClassType, NonEmptyArray } from 'type-graphql';
+import type { MemberContext } from '../context';
+import type { DataFilePart } from './shared/data-file';
+
+/** Resolves a `_entities` representation of this kind: the record, or null when missing or hidden. */
+export type ReferenceResolver = (ctx: MemberContext, id: string) => Promise<unknown>;
+
+/**
+ * Everything the member subgraph needs to know about one kind of record. Every part is required,
+ * so a kind cannot be listed in `modules/index.ts` without all of them, and nothing outside the
+ * list serves a kind: the ORM setup, the schema build and the reference resolution iterate it.
+ */
+export interface RecordKind {
+  /** Its name in the data file and in import summaries, e.g. `services`. */
+  readonly name: string;
+  /** The MikroORM entities that store it (their tables come from the committed migrations). */
+  readonly entities: readonly EntityClass<object>[];
+  /** Its type-graphql resolvers: queries, writes and field resolvers. */
+  readonly resolvers: NonEmptyArray<ClassType>;
+  /** `__resolveReference` per federated type name it owns (empty when it has no `@key` type). */
+  readonly references: Readonly<Record<string, ReferenceResolver>>;
+  /** The fields an attestation covers, per type name it signs (empty when it signs nothing). */
+  readonly signedFields: Readonly<Record<string, (view: never) => Record<string, unknown>>>;
+  /** Its part of the member data file: its records there (for duplicate checks) and its export rows. */
+  readonly dataFile: DataFilePart;
+}
+
+/** Declares a kind with its type checked against `RecordKind`. */
+export function recordKind<K extends RecordKind>(kind: K): K {
+  return kind;
+}

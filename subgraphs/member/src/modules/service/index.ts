@@ -1,0 +1,15 @@
+import { recordKind } from '../record-kind';
+import { serviceDataFile } from './service.data-file';
+import { ServiceRecord } from './service.entity';
+import { signedServiceFields } from './service.mapper';
+import { loadService, ServiceResolver } from './service.resolver';
+
+/** Services a member runs (e-mail, VPN, hosting …), with their capacity nested. */
+export const serviceKind = recordKind({
+  name: 'services',
+  entities: [ServiceRecord],
+  resolvers: [ServiceResolver],
+  references: { Service: loadService },
+  dataFile: serviceDataFile,
+  signedFields: { Service: signedServiceFields },
+});
