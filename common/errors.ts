@@ -22,7 +22,11 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
  * subclass, and the underlying `cause` kept for the log.
  */
 export class InfraredError extends Error {
-  constructor(readonly code: ErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = new.target.name;
   }

@@ -6,10 +6,7 @@ import type { Translations } from './contract';
  * choice is stable).
  * @example localize({ en: 'Mail', sq: 'Postë' }, { lang: 'sq', memberLanguages: ['en'] }) === 'Postë'
  */
-export function localize(
-  texts: Translations | null | undefined,
-  prefs: { lang?: string | null; acceptLanguage?: readonly string[]; memberLanguages: readonly string[] },
-): string | null {
+export function localize(texts: Translations | null | undefined, prefs: { lang?: string | null; acceptLanguage?: readonly string[]; memberLanguages: readonly string[] }): string | null {
   if (!texts) return null;
   const keys = Object.keys(texts);
   if (keys.length === 0) return null;

@@ -20,7 +20,11 @@ export class IndicatorError extends InfraredError {
 export function canonicalIp(text: string): string {
   const value = text.trim();
   const family = isIP(value);
-  if (family === 4) return value.split('.').map((o) => String(Number(o))).join('.');
+  if (family === 4)
+    return value
+      .split('.')
+      .map((o) => String(Number(o)))
+      .join('.');
   if (family === 6) return new URL(`http://[${value}]/`).hostname.slice(1, -1);
   throw new IndicatorError(`"${text}" is not an IPv4 or IPv6 address`);
 }

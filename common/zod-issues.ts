@@ -31,7 +31,10 @@ export function formatIssues(error: z.ZodError, locate?: IssueLocator): string[]
     }
     if (issue.code === 'unrecognized_keys' && 'keys' in issue) message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     if (issue.code === 'invalid_type' && 'expected' in issue) {
-      message = /received undefined/.test(message) || ('input' in issue && input === undefined) ? 'required' : `expected ${issue.expected}${message.includes('received') ? `, ${message.slice(message.indexOf('received'))}` : ''}`;
+      message =
+        /received undefined/.test(message) || ('input' in issue && input === undefined)
+          ? 'required'
+          : `expected ${issue.expected}${message.includes('received') ? `, ${message.slice(message.indexOf('received'))}` : ''}`;
     }
     const at = locate?.(issue.path, issue.code === 'unrecognized_keys' && 'keys' in issue ? issue.keys[0] : undefined);
     return `${formatPath(issue.path)}: ${message}${at ? ` (line ${at.line}, column ${at.col})` : ''}`;

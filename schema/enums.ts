@@ -6,8 +6,20 @@ export const VISIBILITIES = ['PUBLIC', 'NETWORK', 'MEMBERS', 'OWNER'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
 export const SERVICE_KINDS = [
-  'EMAIL', 'WEB_HOSTING', 'VPN', 'CLOUD_STORAGE', 'CHAT', 'VIDEO_CONFERENCING', 'MAILING_LIST', 'DNS',
-  'BACKUP', 'GIT_HOSTING', 'DDOS_PROTECTION', 'SOCIAL_MEDIA', 'DOCUMENTS', 'OTHER',
+  'EMAIL',
+  'WEB_HOSTING',
+  'VPN',
+  'CLOUD_STORAGE',
+  'CHAT',
+  'VIDEO_CONFERENCING',
+  'MAILING_LIST',
+  'DNS',
+  'BACKUP',
+  'GIT_HOSTING',
+  'DDOS_PROTECTION',
+  'SOCIAL_MEDIA',
+  'DOCUMENTS',
+  'OTHER',
 ] as const;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];
 

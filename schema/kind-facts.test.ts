@@ -16,7 +16,13 @@ describe('kind facts derived from schema/member.graphql', () => {
     expect(facts.memberType).toBe('Member');
     expect([...facts.prefixedIdTypes].sort()).toEqual(['Capacity', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer']);
     expect([...facts.memberLists].sort()).toEqual(['Member.capacity', 'Member.services']);
-    expect([...facts.quantityRanges]).toEqual(expect.arrayContaining([['Capacity.available', [0, MAX_QUANTITY]], ['Capacity.total', [0, MAX_QUANTITY]], ['Capacity.used', [0, MAX_QUANTITY]]]));
+    expect([...facts.quantityRanges]).toEqual(
+      expect.arrayContaining([
+        ['Capacity.available', [0, MAX_QUANTITY]],
+        ['Capacity.total', [0, MAX_QUANTITY]],
+        ['Capacity.used', [0, MAX_QUANTITY]],
+      ]),
+    );
     expect(facts.quantityRanges.size).toBe(3);
     expect([...facts.foreignRecordMutations]).toEqual(['Mutation.joinProject']);
     expect(facts.probeQuery).toBe('{ services(limit: 1) { id } }');

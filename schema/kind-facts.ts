@@ -82,7 +82,13 @@ export function kindFacts(schema: GraphQLSchema): KindFacts {
   }
 
   const member = schema.getType(memberType);
-  const memberLists = new Set(isObjectType(member) ? Object.values(member.getFields()).filter((f) => isList(f.type)).map((f) => `${memberType}.${f.name}`) : []);
+  const memberLists = new Set(
+    isObjectType(member)
+      ? Object.values(member.getFields())
+          .filter((f) => isList(f.type))
+          .map((f) => `${memberType}.${f.name}`)
+      : [],
+  );
 
   const quantityRanges = new Map<string, readonly [number, number]>();
   for (const type of records) {

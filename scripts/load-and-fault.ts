@@ -92,13 +92,29 @@ async function main(): Promise<void> {
   const write = (members: Entry[]) =>
     writeFileSync(registryFile, stringify({ network: { id: NETWORK_ID, name: 'Fault' }, members: withKeys(members).map((m) => ({ name: m.id, region: 'Test', ...m })), gateways: [] }));
 
-  const base = { registryFile, responseCacheTtlSeconds: 0, memberDeadlineMs: flag('deadline-ms', 2000), breakerHalfOpenMs: 2000, registryPollMs: 500, rateLimitPoints: 1_000_000_000, issuerRateLimitPoints: 1_000_000_000 };
+  const base = {
+    registryFile,
+    responseCacheTtlSeconds: 0,
+    memberDeadlineMs: flag('deadline-ms', 2000),
+    breakerHalfOpenMs: 2000,
+    registryPollMs: 500,
+    rateLimitPoints: 1_000_000_000,
+    issuerRateLimitPoints: 1_000_000_000,
+  };
   const rows: Row[] = [];
   const agent = new Agent({ connections: clients, keepAliveTimeout: 30_000 });
 
   const scenario = async (
     name: string,
-    setup: { members: Entry[]; settings?: Record<string, unknown>; duration?: number; authenticated?: boolean; body?: (c: number, n: number) => string; events?: [number, string, () => void][]; cleanup?: () => void },
+    setup: {
+      members: Entry[];
+      settings?: Record<string, unknown>;
+      duration?: number;
+      authenticated?: boolean;
+      body?: (c: number, n: number) => string;
+      events?: [number, string, () => void][];
+      cleanup?: () => void;
+    },
   ) => {
     if (only && !only.includes(name)) return;
     write(setup.members);
@@ -115,10 +131,13 @@ async function main(): Promise<void> {
     const sampler = setInterval(() => trend.push(rssOf()), Math.max(1000, (duration * 1000) / 10));
     const events: string[] = [];
     const timers = (setup.events ?? []).map(([fraction, what, action]) =>
-      setTimeout(() => {
-        action();
-        events.push(`${Math.round(fraction * duration)} s: ${what}`);
-      }, fraction * duration * 1000),
+      setTimeout(
+        () => {
+          action();
+          events.push(`${Math.round(fraction * duration)} s: ${what}`);
+        },
+        fraction * duration * 1000,
+      ),
     );
     const stats = await runLoad({
       url: gateway.ready.url,
@@ -208,8 +227,11 @@ async function main(): Promise<void> {
     settings: { healthIntervalMs: 1000 },
   });
 
-  process.stdout.write('\n| scenario | requests | req/s | 200s missing a healthy member | 503 shed | 429 | other failures | p50 ms | p99 ms | gateway peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|\n');
-  for (const r of rows) process.stdout.write(`| ${r.scenario} | ${r.requests} | ${r.rps} | ${r.lostHealthy} | ${r.shed503} | ${r.rateLimited} | ${r.failures} | ${r.p50} | ${r.p99} | ${r.peakRssMb} |\n`);
+  process.stdout.write(
+    '\n| scenario | requests | req/s | 200s missing a healthy member | 503 shed | 429 | other failures | p50 ms | p99 ms | gateway peak RSS MB |\n|---|---|---|---|---|---|---|---|---|---|\n',
+  );
+  for (const r of rows)
+    process.stdout.write(`| ${r.scenario} | ${r.requests} | ${r.rps} | ${r.lostHealthy} | ${r.shed503} | ${r.rateLimited} | ${r.failures} | ${r.p50} | ${r.p99} | ${r.peakRssMb} |\n`);
   const unique = rows.find((r) => r.scenario === 'unique-texts');
   if (unique) process.stdout.write(`\nunique-texts RSS trend (MB, ${uniqueSeconds} s): ${unique.rssTrendMb!.join(' → ')}\n`);
 

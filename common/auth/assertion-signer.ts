@@ -25,7 +25,10 @@ export class AssertionSigner {
   /** Bodies hashed so far (for tests and benchmarks). */
   hashed = 0;
 
-  constructor(key: PrivateJwk, private readonly gatewayId: string) {
+  constructor(
+    key: PrivateJwk,
+    private readonly gatewayId: string,
+  ) {
     this.alg = algOf(key);
     this.key = createPrivateKey({ key: key as never, format: 'jwk' });
     this.header = b64(JSON.stringify({ alg: this.alg, kid: key.kid, typ: 'infrared-assertion+jwt' }));

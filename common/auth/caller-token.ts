@@ -41,10 +41,7 @@ export async function issueCallerToken(opts: { key: PrivateJwk; member: string; 
  * accepted; `aud` must be the network; `exp`/`nbf` allow 60 s of skew; tokens valid for more than
  * 30 days and revoked tokens are refused. Throws AuthError with the specific reason.
  */
-export async function verifyCallerToken(
-  token: string,
-  opts: { audience: string; issuer: (memberId: string) => IssuerInfo | undefined; now?: number },
-): Promise<Caller> {
+export async function verifyCallerToken(token: string, opts: { audience: string; issuer: (memberId: string) => IssuerInfo | undefined; now?: number }): Promise<Caller> {
   assertCanonicalCompactJws(token, 'token');
   let alg: string | undefined;
   let kid: string | undefined;

@@ -39,8 +39,7 @@ describe('canonical base64url', () => {
   it('a gateway assertion with a non-canonical signature is refused; the original is accepted', async () => {
     const { privateJwk, publicJwk } = await createKeyPair();
     const body = Buffer.from('{"query":"{ services { id } }"}');
-    const verify = async (a: string) =>
-      verifyAssertion(a, { member: 'alpha', gateways: () => [publicJwk as never], body, replay: new MemoryReplayCache() });
+    const verify = async (a: string) => verifyAssertion(a, { member: 'alpha', gateways: () => [publicJwk as never], body, replay: new MemoryReplayCache() });
     const assertion = await signAssertion({ key: privateJwk, gatewayId: 'gw', member: 'alpha', caller: { anonymous: true, scopes: [] }, body });
     const [h, p, s] = assertion.split('.');
     for (const v of aliases(s).map((x) => `${h}.${p}.${x}`)) await expect(verify(v)).rejects.toThrow(/not canonical/);

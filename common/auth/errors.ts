@@ -23,7 +23,11 @@ export type AuthRefusal = (typeof AUTH_REFUSALS)[number];
  * or revocations.
  */
 export class AuthError extends InfraredError {
-  constructor(readonly refusal: AuthRefusal, readonly reason: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly refusal: AuthRefusal,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
     super('UNAUTHENTICATED', reason, options);
   }
 }

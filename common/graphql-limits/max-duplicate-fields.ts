@@ -22,7 +22,9 @@ export function maxDuplicateFieldsRule(n = MAX_DUPLICATE_FIELDS) {
           counts.set(key, c);
           if (c > n) {
             reported = true;
-            context.reportError(new GraphQLError(`The field "${key.slice(0, 100)}" is repeated more than ${n} times in one selection`, { nodes: [s], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+            context.reportError(
+              new GraphQLError(`The field "${key.slice(0, 100)}" is repeated more than ${n} times in one selection`, { nodes: [s], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }),
+            );
             return;
           }
         }

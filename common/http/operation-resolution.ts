@@ -12,9 +12,7 @@ export function operationResolutionPlugin<T extends BaseContext>(): ApolloServer
       return {
         async didResolveOperation({ operation, request }) {
           if (operation) return;
-          const message = request.operationName
-            ? `Unknown operation named "${String(request.operationName).slice(0, 100)}"`
-            : 'Must provide operation name if query contains multiple operations';
+          const message = request.operationName ? `Unknown operation named "${String(request.operationName).slice(0, 100)}"` : 'Must provide operation name if query contains multiple operations';
           throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
         },
       };

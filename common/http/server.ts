@@ -101,10 +101,7 @@ export async function startHttpServer(opts: {
     server.closeIdleConnections();
     if (inFlight.size > 0) {
       opts.logger.info({ inFlight: inFlight.size, drainTimeoutMs }, 'shutting down: waiting for requests in flight');
-      await Promise.race([
-        new Promise<void>((resolve) => (drained = resolve)),
-        new Promise<void>((resolve) => setTimeout(resolve, drainTimeoutMs).unref()),
-      ]);
+      await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise<void>((resolve) => setTimeout(resolve, drainTimeoutMs).unref())]);
     }
     phase = 'closed';
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -12,9 +12,7 @@ export const ATTESTATION_TYP = 'infrared-attestation+jws';
  */
 export async function attest(key: PrivateJwk, memberId: string, fields: Record<string, unknown>, now = Date.now()): Promise<string> {
   const payload = new TextEncoder().encode(canonicalize(fields) ?? '{}');
-  return new CompactSign(payload)
-    .setProtectedHeader({ alg: algOf(key), kid: key.kid, typ: ATTESTATION_TYP, iss: memberId, iat: Math.floor(now / 1000) })
-    .sign(await importKey(key));
+  return new CompactSign(payload).setProtectedHeader({ alg: algOf(key), kid: key.kid, typ: ATTESTATION_TYP, iss: memberId, iat: Math.floor(now / 1000) }).sign(await importKey(key));
 }
 
 export interface VerifiedAttestation {

@@ -98,7 +98,14 @@ describe('parseRegistry: the documented shape', () => {
   });
 
   it('accepts a registry with no members or gateways yet', () => {
-    expect(parseRegistry('network: { id: infrared, name: InfraRed }')).toEqual({ network: { id: 'infrared', name: 'InfraRed' }, version: 0, threshold: 'majority', signatures: [], members: [], gateways: [] });
+    expect(parseRegistry('network: { id: infrared, name: InfraRed }')).toEqual({
+      network: { id: 'infrared', name: 'InfraRed' },
+      version: 0,
+      threshold: 'majority',
+      signatures: [],
+      members: [],
+      gateways: [],
+    });
   });
 
   it('loads a registry file, and names the file when it is refused', async () => {
@@ -179,7 +186,8 @@ describe('parseRegistry: refusals name the path', () => {
   });
 
   it('names the line and column of each problem, and the value given for an enum', () => {
-    const text = 'network: { id: infrared, name: InfraRed }\nmembers:\n  - id: kafshata\n    name: Kafshata\n    region: Balkans\n    url: nope\n    keys:\n      - { kty: RSA, kid: k1, crv: Ed25519, x: abc }\n';
+    const text =
+      'network: { id: infrared, name: InfraRed }\nmembers:\n  - id: kafshata\n    name: Kafshata\n    region: Balkans\n    url: nope\n    keys:\n      - { kty: RSA, kid: k1, crv: Ed25519, x: abc }\n';
     expect(() => parseRegistry(text)).toThrow(RegistryError);
     try {
       parseRegistry(text);

@@ -6,7 +6,10 @@ import { registrySchema, type Registry } from './registry.schema';
 import { InfraredError } from '../errors';
 
 export class RegistryError extends InfraredError {
-  constructor(readonly problems: string[], readonly file?: string) {
+  constructor(
+    readonly problems: string[],
+    readonly file?: string,
+  ) {
     super('INVALID_REGISTRY', `${file ?? 'registry'}: ${problems.join('; ')}`);
   }
 }
@@ -24,7 +27,11 @@ export interface ParsedRegistry {
 export function parseRegistryDocument(text: string, file?: string): ParsedRegistry {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, lineCounter });
-  if (doc.errors.length) throw new RegistryError(doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`), file);
+  if (doc.errors.length)
+    throw new RegistryError(
+      doc.errors.map((e) => `line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`),
+      file,
+    );
   const raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
   const result = registrySchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new RegistryError(formatIssues(result.error, yamlLocator(doc, lineCounter)), file);

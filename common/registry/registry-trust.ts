@@ -52,7 +52,9 @@ export function readAcceptedState(stateFile: string): { version: RegistryVersion
     if (version.hash !== state.hash) throw new Error(`its text hashes to ${version.hash}, not ${state.hash}`);
     return { version, acceptedAt: state.acceptedAt };
   } catch (err) {
-    throw new RegistryTrustError(`the accepted registry state ${stateFile} is corrupt (${(err as Error).message}); restore it from a backup, or remove it and pin the version to trust with INFRARED_REGISTRY_PIN`);
+    throw new RegistryTrustError(
+      `the accepted registry state ${stateFile} is corrupt (${(err as Error).message}); restore it from a backup, or remove it and pin the version to trust with INFRARED_REGISTRY_PIN`,
+    );
   }
 }
 
@@ -65,10 +67,18 @@ export function readAcceptedState(stateFile: string): { version: RegistryVersion
 export class RegistryTrust {
   private acceptedAt = new Date();
   private lastRefusal?: RegistryTrustStatus['lastRefusal'];
-  private readonly refusals = new Counter({ name: 'infrared_registry_refusals_total', help: 'Registry versions refused (invalid, not newer, under-signed, an own entry or a new member unsigned)', labelNames: ['reason'], registers: [] });
+  private readonly refusals = new Counter({
+    name: 'infrared_registry_refusals_total',
+    help: 'Registry versions refused (invalid, not newer, under-signed, an own entry or a new member unsigned)',
+    labelNames: ['reason'],
+    registers: [],
+  });
   private readonly acceptedVersion = new Gauge({ name: 'infrared_registry_accepted_version', help: 'The version number of the registry in force', registers: [] });
 
-  private constructor(private accepted: RegistryVersion, private readonly opts: RegistryTrustOptions) {
+  private constructor(
+    private accepted: RegistryVersion,
+    private readonly opts: RegistryTrustOptions,
+  ) {
     this.acceptedVersion.set(accepted.registry.version);
   }
 
@@ -153,7 +163,13 @@ export class RegistryTrust {
     this.refusals.inc({ reason });
     this.lastRefusal = { at: new Date().toISOString(), version: candidate?.registry.version, hash: candidate?.hash, reasons };
     this.opts.logger.error(
-      { reason, reasons, candidate: candidate && { version: candidate.registry.version, hash: candidate.hash }, accepted: { version: this.accepted.registry.version, hash: this.accepted.hash }, signatures: report?.signatures },
+      {
+        reason,
+        reasons,
+        candidate: candidate && { version: candidate.registry.version, hash: candidate.hash },
+        accepted: { version: this.accepted.registry.version, hash: this.accepted.hash },
+        signatures: report?.signatures,
+      },
       'registry version REFUSED; the accepted version stays in force',
     );
   }

@@ -22,7 +22,12 @@ export class RegistryWatcher {
   private timer?: NodeJS.Timeout;
   private readonly listeners: ((registry: Registry) => void)[] = [];
 
-  private constructor(private readonly file: string, initialText: string, readonly trust: RegistryTrust, private readonly logger: Logger) {
+  private constructor(
+    private readonly file: string,
+    initialText: string,
+    readonly trust: RegistryTrust,
+    private readonly logger: Logger,
+  ) {
     this.lastText = initialText;
   }
 

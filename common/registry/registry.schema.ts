@@ -29,7 +29,11 @@ export const revocationsSchema = z
     /** Token ids (`jti`) that this member has revoked. */
     jti: z.array(z.string().min(1).max(200)).default([]),
     /** Every token this member issued before this instant is revoked. */
-    issuedBefore: z.union([z.date(), z.string()]).transform((v) => new Date(v)).refine((d) => !Number.isNaN(d.getTime()), 'expected an ISO date-time').optional(),
+    issuedBefore: z
+      .union([z.date(), z.string()])
+      .transform((v) => new Date(v))
+      .refine((d) => !Number.isNaN(d.getTime()), 'expected an ISO date-time')
+      .optional(),
   })
   .default({ jti: [] });
 
@@ -57,7 +61,10 @@ export const registryGatewaySchema = z.strictObject({
 /** One member's signature over the registry content: a JWS with a detached payload (signed-registry.ts). */
 export const registrySignatureSchema = z.strictObject({
   member: memberId,
-  jws: z.string().regex(/^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$/, 'expected a JWS with a detached payload ("header..signature")').max(20_000),
+  jws: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+\.\.[A-Za-z0-9_-]+$/, 'expected a JWS with a detached payload ("header..signature")')
+    .max(20_000),
 });
 
 /** `network.yaml`: the network's members and gateways. Other tools edit it, so the shape is fixed. */

@@ -60,7 +60,7 @@ describe('a new version takes effect only when the members of the accepted versi
     expect(await checkTransition(accepted, next)).toMatchObject({ acceptable: false, signers: ['ar'] });
   });
 
-  it('does not count a forged signature (another key under the member\'s name and kid)', async () => {
+  it("does not count a forged signature (another key under the member's name and kid)", async () => {
     const forger = new Map(keys);
     forger.set('cl', { ...keys.get('outsider')!, kid: keys.get('cl')!.kid });
     const next = await candidate((d) => (d.members[0].name = 'x'), ['ar', 'br', 'cl'], forger);
@@ -126,7 +126,9 @@ describe("a member's own entry", () => {
   });
 
   it('removing a revocation needs the threshold and the member', async () => {
-    const revoked = readRegistryVersion(stringify({ ...base(), members: base().members.map((m: Doc) => (m.id === 'ar' ? { ...m, revocations: { jti: ['t-1'], issuedBefore: '2026-01-01T00:00:00Z' } } : m)) }));
+    const revoked = readRegistryVersion(
+      stringify({ ...base(), members: base().members.map((m: Doc) => (m.id === 'ar' ? { ...m, revocations: { jti: ['t-1'], issuedBefore: '2026-01-01T00:00:00Z' } } : m)) }),
+    );
     const unrevoke = async (signers: string[]) => {
       const doc = { ...(revoked.content as Doc), version: 2, members: (revoked.content.members as Doc[]).map((m) => (m.id === 'ar' ? { ...m, revocations: { jti: [] } } : m)) };
       const unsigned = readRegistryVersion(stringify(doc));
@@ -138,7 +140,7 @@ describe("a member's own entry", () => {
   });
 });
 
-describe('adding a revocation to one\'s own entry', () => {
+describe("adding a revocation to one's own entry", () => {
   const revoke = (id: string, revocations: Doc) => (d: Doc) => (d.members.find((m: Doc) => m.id === id).revocations = revocations);
 
   it('needs only that member: a stolen token is revoked at once', async () => {
@@ -148,13 +150,18 @@ describe('adding a revocation to one\'s own entry', () => {
 
   it("is not a way around the threshold: another member's revocations, or any other change alongside, need the threshold", async () => {
     expect(await checkTransition(accepted, await candidate(revoke('br', { jti: ['x'] }), ['ar']))).toMatchObject({ acceptable: false, reason: 'under_signed' });
-    const alongside = await candidate((d) => {
-      revoke('ar', { jti: ['stolen'] })(d);
-      d.members[1].name = 'renamed';
-    }, ['ar']);
+    const alongside = await candidate(
+      (d) => {
+        revoke('ar', { jti: ['stolen'] })(d);
+        d.members[1].name = 'renamed';
+      },
+      ['ar'],
+    );
     expect(await checkTransition(accepted, alongside)).toMatchObject({ acceptable: false, reason: 'under_signed', needed: 3 });
     const newer = readRegistryVersion(stringify({ ...base(), version: 2, members: base().members.map((m: Doc) => (m.id === 'ar' ? { ...m, revocations: { jti: ['a'] } } : m)) }));
-    const swapped = readRegistryVersion(stringify({ ...(newer.content as Doc), version: 3, members: (newer.content.members as Doc[]).map((m) => (m.id === 'ar' ? { ...m, revocations: { jti: ['b'] } } : m)) }));
+    const swapped = readRegistryVersion(
+      stringify({ ...(newer.content as Doc), version: 3, members: (newer.content.members as Doc[]).map((m) => (m.id === 'ar' ? { ...m, revocations: { jti: ['b'] } } : m)) }),
+    );
     const signedSwap = readRegistryVersion(stringify({ ...(swapped.content as Doc), signatures: [await signRegistryVersion(swapped, 'ar', keys.get('ar')!)] }));
     expect(await checkTransition(newer, signedSwap)).toMatchObject({ acceptable: false, reason: 'under_signed' });
   });

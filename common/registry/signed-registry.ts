@@ -212,7 +212,11 @@ export async function checkTransition(accepted: RegistryVersion, candidate: Regi
       continue;
     }
     valid.add(signature.member);
-    report.signatures.push({ member: signature.member, counted: Boolean(known), problem: known ? undefined : 'a new member: its signature proves it holds its keys, it does not count towards the threshold' });
+    report.signatures.push({
+      member: signature.member,
+      counted: Boolean(known),
+      problem: known ? undefined : 'a new member: its signature proves it holds its keys, it does not count towards the threshold',
+    });
   }
   report.signers = [...valid].filter((id) => before.has(id));
   const revokers = revokersOnly(accepted.registry, candidate.registry);

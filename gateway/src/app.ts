@@ -96,7 +96,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const memberQuery = createMemberQuery((o) => fanout.process(o));
   const publicIndex =
     config.publicIndexRefreshSeconds > 0
-      ? new PublicIndex({ query: memberQuery, registry: () => registry.registry, store: redis ? new RedisKeyValueCache(redis, `${namespace}index:`) : new InMemoryLRUCache<string>(), refreshSeconds: config.publicIndexRefreshSeconds, logger })
+      ? new PublicIndex({
+          query: memberQuery,
+          registry: () => registry.registry,
+          store: redis ? new RedisKeyValueCache(redis, `${namespace}index:`) : new InMemoryLRUCache<string>(),
+          refreshSeconds: config.publicIndexRefreshSeconds,
+          logger,
+        })
       : undefined;
   const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id), memberQuery, publicIndex, { maxSupportMatches: config.maxSupportMatches }));
   const { gateway, published } = createSupergraphGateway({ memberSdl: contract.sdl, network, members: fanout, planCacheMiB: config.planCacheMiB, logger });
@@ -125,7 +131,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       '/health': healthRoute,
       '/schema.graphql': schemaRoute(published),
       '/metrics': metricsRoute(metrics, caller, () => registry.registry.members, redis),
-      '/ready': readyRoute(() => registry.registry.members.length, redis, () => registry.status()),
+      '/ready': readyRoute(
+        () => registry.registry.members.length,
+        redis,
+        () => registry.status(),
+      ),
     },
     fallback: web.fallback,
     port: config.port,

@@ -7,7 +7,10 @@ export const gatewayConfigSchema = z.strictObject({
   /** Path of the registry file (network.yaml) the gateway watches. */
   registryFile: z.string().min(1),
   /** This gateway's id, as pinned under `gateways:` in the registry. */
-  gatewayId: z.string().regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/).default('gateway'),
+  gatewayId: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/)
+    .default('gateway'),
   /** Path of the gateway's private JWK, used to sign sub-request assertions. */
   signingKeyFile: z.string().optional(),
   port: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -74,7 +77,10 @@ export const gatewayConfigSchema = z.strictObject({
    * Replicas that share state in Redis: every key is namespaced by the network id and this group,
    * so gateways of other networks or other groups on the same Redis never share answers or counters.
    */
-  gatewayGroup: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'expected lowercase letters, digits and "-" (at most 63)').default('default'),
+  gatewayGroup: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'expected lowercase letters, digits and "-" (at most 63)')
+    .default('default'),
   /** Redis for state shared by gateway replicas (rate limits, response cache, public index). */
   redisUrl: z.string().optional(),
   /** A Redis command without an answer after this long fails, and Redis counts as hung (degraded). */

@@ -114,7 +114,16 @@ export async function benchAggregates(members: number, items: number) {
   });
   return {
     full: { members, items, ms: full.ms, longestSliceMs: full.longestSliceMs, longestSliceCpuMs: full.longestSliceCpuMs, matches: full.result.length },
-    quarter: { members: quarter.length, items, checkedAndIndexedMs: quarterNew.ms, longestSliceMs: quarterNew.longestSliceMs, longestSliceCpuMs: quarterNew.longestSliceCpuMs, pairEverythingMs: quarterOld.ms, pairEverythingLongestSliceMs: quarterOld.longestSliceMs, pairsBefore: quarterOld.result.length },
+    quarter: {
+      members: quarter.length,
+      items,
+      checkedAndIndexedMs: quarterNew.ms,
+      longestSliceMs: quarterNew.longestSliceMs,
+      longestSliceCpuMs: quarterNew.longestSliceCpuMs,
+      pairEverythingMs: quarterOld.ms,
+      pairEverythingLongestSliceMs: quarterOld.longestSliceMs,
+      pairsBefore: quarterOld.result.length,
+    },
   };
 }
 

@@ -52,7 +52,11 @@ async function main(): Promise<void> {
   try {
     const farm = await startChild<{ members: { id: string; url: string }[] }>(
       'member-farm',
-      { databaseUrl: process.env.DATABASE_URL ?? embedded!.url, schemaPrefix: `cost${Date.now().toString(36)}`, members: Array.from({ length: members }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 })) },
+      {
+        databaseUrl: process.env.DATABASE_URL ?? embedded!.url,
+        schemaPrefix: `cost${Date.now().toString(36)}`,
+        members: Array.from({ length: members }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 })),
+      },
       180_000,
     );
     children.push(farm);
@@ -63,7 +67,9 @@ async function main(): Promise<void> {
     const ours = await startChild<{ url: string }>('gateway-process', settings, 60_000);
     const theirs = await startChild<{ url: string }>(baseGateway, settings, 60_000);
     children.push(ours, theirs);
-    process.stdout.write(`answer check cost: ${members} members × 10 services (5 ms each), ${cpus().length} cores, ${rounds} round(s) of ${seconds} s, ${connections} connections, no cache, no in-flight sharing\n`);
+    process.stdout.write(
+      `answer check cost: ${members} members × 10 services (5 ms each), ${cpus().length} cores, ${rounds} round(s) of ${seconds} s, ${connections} connections, no cache, no in-flight sharing\n`,
+    );
     for (const [name, query] of Object.entries(QUERIES)) {
       const runs: Record<'ours' | 'base', (LoadResult & { cpuMsPerRequest: number })[]> = { ours: [], base: [] };
       await load(ours.ready.url, query, { seconds: 1, connections });
@@ -72,9 +78,18 @@ async function main(): Promise<void> {
         runs.ours.push(await run(ours, query, seconds, connections));
         runs.base.push(await run(theirs, query, seconds, connections));
       }
-      const figure = (rs: typeof runs.ours) => ({ rps: Math.round(median(rs.map((x) => x.rps))), p50: median(rs.map((x) => x.p50)), p99: median(rs.map((x) => x.p99)), cpuMsPerRequest: Math.round(median(rs.map((x) => x.cpuMsPerRequest)) * 100) / 100, errors: rs.reduce((n, x) => n + x.errors + x.non2xx, 0) });
+      const figure = (rs: typeof runs.ours) => ({
+        rps: Math.round(median(rs.map((x) => x.rps))),
+        p50: median(rs.map((x) => x.p50)),
+        p99: median(rs.map((x) => x.p99)),
+        cpuMsPerRequest: Math.round(median(rs.map((x) => x.cpuMsPerRequest)) * 100) / 100,
+        errors: rs.reduce((n, x) => n + x.errors + x.non2xx, 0),
+      });
       for (const g of [ours, theirs]) {
-        const answer = (await (await fetch(g.ready.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as { data?: { services?: unknown[] }; errors?: unknown[] };
+        const answer = (await (await fetch(g.ready.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as {
+          data?: { services?: unknown[] };
+          errors?: unknown[];
+        };
         if (answer.errors?.length || answer.data?.services?.length !== members * 10) throw new Error(`an answer was incomplete: ${JSON.stringify(answer).slice(0, 300)}`);
       }
       const o = figure(runs.ours);

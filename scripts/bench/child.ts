@@ -15,7 +15,10 @@ export interface Child<T> {
  * absolute path) with a JSON config and waits for the JSON line it prints once ready.
  */
 export async function startChild<T>(name: string, config: unknown, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<Child<T>> {
-  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, name.startsWith('/') ? name : join(__dirname, `${name}.js`), JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOG_LEVEL: 'error' } });
+  const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, name.startsWith('/') ? name : join(__dirname, `${name}.js`), JSON.stringify(config)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'error' },
+  });
   const ready = await new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs} ms`)), timeoutMs);
     createInterface({ input: proc.stdout! }).once('line', (line) => {

@@ -91,11 +91,25 @@ export async function memberVsPlainPg(ctx: BenchContext) {
   const schema = await seedDemoMember(ctx, 'kafshata');
   const member = ctx.track(await startChild<{ url: string }>('member-process', { memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }, 60_000, ctx.nodeArgs));
   const plain = ctx.track(await startChild<{ url: string }>('plain-pg-member', { memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }));
-  const baseMember = ctx.baseRoot ? ctx.track(await startChild<{ url: string }>('member-process', { root: ctx.baseRoot, memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }, 60_000)) : undefined;
+  const baseMember = ctx.baseRoot
+    ? ctx.track(await startChild<{ url: string }>('member-process', { root: ctx.baseRoot, memberId: 'kafshata', databaseUrl: ctx.databaseUrl, schema }, 60_000))
+    : undefined;
   const opts = { seconds: ctx.seconds, connections: ctx.connections };
   const cpu: Record<string, number[]> = { member: [], plain: [], base: [] };
-  const target = (name: string, child: Child<{ url: string }>) => withCpu(() => [child.pid], (s) => load(child.ready.url, SERVICES, { ...opts, seconds: s }), cpu[name], ctx.seconds);
-  const r = await alternate({ member: target('member', member), plain: target('plain', plain), ...(baseMember ? { base: target('base', baseMember) } : {}) } as Record<'member' | 'plain' | 'base', (s: number) => Promise<LoadResult>>, { ...ctx, warmupSeconds: ctx.smoke ? 1 : 2 * ctx.seconds });
+  const target = (name: string, child: Child<{ url: string }>) =>
+    withCpu(
+      () => [child.pid],
+      (s) => load(child.ready.url, SERVICES, { ...opts, seconds: s }),
+      cpu[name],
+      ctx.seconds,
+    );
+  const r = await alternate(
+    { member: target('member', member), plain: target('plain', plain), ...(baseMember ? { base: target('base', baseMember) } : {}) } as Record<
+      'member' | 'plain' | 'base',
+      (s: number) => Promise<LoadResult>
+    >,
+    { ...ctx, warmupSeconds: ctx.smoke ? 1 : 2 * ctx.seconds },
+  );
   for (const c of [member, plain, baseMember]) await c?.stop();
   const cpuMs = { member: ms3(medianOf(cpu.member)), plain: ms3(medianOf(cpu.plain)), ...(baseMember ? { base: ms3(medianOf(cpu.base)) } : {}) };
   const result = {
@@ -106,7 +120,9 @@ export async function memberVsPlainPg(ctx: BenchContext) {
     cpuRatio: round(cpuMs.plain / cpuMs.member),
     ...(baseMember ? { baseMember: strip(r.base), baseRatio: round(r.base.rps / r.plain.rps), baseCpuRatio: round(cpuMs.plain / cpuMs.base!) } : {}),
   };
-  ctx.log(`8. member ${result.member.rps} req/s, plain pg ${result.plainPg.rps} req/s: member/plain = ${result.ratio}${result.baseMember ? ` (base member ${result.baseMember.rps} req/s: ${result.baseRatio})` : ''}; CPU per request member ${cpuMs.member} ms, plain ${cpuMs.plain} ms${cpuMs.base !== undefined ? `, base member ${cpuMs.base} ms` : ''}: plain/member = ${result.cpuRatio}${result.baseCpuRatio !== undefined ? ` (base ${result.baseCpuRatio})` : ''}`);
+  ctx.log(
+    `8. member ${result.member.rps} req/s, plain pg ${result.plainPg.rps} req/s: member/plain = ${result.ratio}${result.baseMember ? ` (base member ${result.baseMember.rps} req/s: ${result.baseRatio})` : ''}; CPU per request member ${cpuMs.member} ms, plain ${cpuMs.plain} ms${cpuMs.base !== undefined ? `, base member ${cpuMs.base} ms` : ''}: plain/member = ${result.cpuRatio}${result.baseCpuRatio !== undefined ? ` (base ${result.baseCpuRatio})` : ''}`,
+  );
   return result;
 }
 
@@ -126,21 +142,43 @@ async function makeKeys(ctx: BenchContext, memberIds: string[]): Promise<Keys> {
 }
 
 function writeRegistry(file: string, keys: Keys, members: { id: string; url: string }[]): string {
-  writeFileSync(file, stringify({
-    network: { id: 'bench', name: 'Bench' },
-    members: members.map((m) => ({ id: m.id, name: m.id, region: 'Bench', url: m.url, keys: keys.members[m.id] ? [publicPart(keys.members[m.id])] : [] })),
-    gateways: [{ id: 'gateway', keys: [publicPart(keys.gateway)] }],
-  }));
+  writeFileSync(
+    file,
+    stringify({
+      network: { id: 'bench', name: 'Bench' },
+      members: members.map((m) => ({ id: m.id, name: m.id, region: 'Bench', url: m.url, keys: keys.members[m.id] ? [publicPart(keys.members[m.id])] : [] })),
+      gateways: [{ id: 'gateway', keys: [publicPart(keys.gateway)] }],
+    }),
+  );
   return file;
 }
 
 /** The four demo members, each in its own process, and a signing gateway, all from one build. */
 async function demoNetwork(ctx: BenchContext, name: string, keys: Keys, schemas: Record<string, string>, root?: string): Promise<Child<{ url: string }> & { pids: number[] }> {
   const ids = Object.keys(schemas);
-  const registryFile = writeRegistry(join(ctx.dir, `auth-${name}.yaml`), keys, ids.map((id) => ({ id, url: 'http://127.0.0.1:9/graphql' })));
-  const children = await Promise.all(ids.map(async (id) => ctx.track(await startChild<{ url: string }>('member-process', { root, memberId: id, databaseUrl: ctx.databaseUrl, schema: schemas[id], registryFile, poolMax: 2 }, 120_000, ctx.nodeArgs))));
-  writeRegistry(registryFile, keys, ids.map((id, i) => ({ id, url: children[i].ready.url })));
-  const gateway = ctx.track(await startChild<{ url: string }>(script('gateway-process', root), { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, healthIntervalMs: 600_000 }, 60_000, ctx.nodeArgs));
+  const registryFile = writeRegistry(
+    join(ctx.dir, `auth-${name}.yaml`),
+    keys,
+    ids.map((id) => ({ id, url: 'http://127.0.0.1:9/graphql' })),
+  );
+  const children = await Promise.all(
+    ids.map(async (id) =>
+      ctx.track(await startChild<{ url: string }>('member-process', { root, memberId: id, databaseUrl: ctx.databaseUrl, schema: schemas[id], registryFile, poolMax: 2 }, 120_000, ctx.nodeArgs)),
+    ),
+  );
+  writeRegistry(
+    registryFile,
+    keys,
+    ids.map((id, i) => ({ id, url: children[i].ready.url })),
+  );
+  const gateway = ctx.track(
+    await startChild<{ url: string }>(
+      script('gateway-process', root),
+      { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, healthIntervalMs: 600_000 },
+      60_000,
+      ctx.nodeArgs,
+    ),
+  );
   return Object.assign(gateway, { pids: [gateway.pid, ...children.map((c) => c.pid)] });
 }
 
@@ -165,11 +203,27 @@ export async function authenticatedFanout(ctx: BenchContext) {
   const body = (await probe.json()) as { data?: { services?: unknown[] }; errors?: unknown[] };
   if (probe.status !== 200 || body.errors || !body.data?.services?.length) throw new Error(`authenticated fan-out probe failed: ${probe.status} ${JSON.stringify(body).slice(0, 300)}`);
   const cpu: Record<'ours' | 'base', number[]> = { ours: [], base: [] };
-  const target = (name: 'ours' | 'base', net: typeof ours) => withCpu(() => net.pids, (s) => load(net.ready.url, SERVICES, { ...opts, seconds: s }), cpu[name], ctx.seconds);
+  const target = (name: 'ours' | 'base', net: typeof ours) =>
+    withCpu(
+      () => net.pids,
+      (s) => load(net.ready.url, SERVICES, { ...opts, seconds: s }),
+      cpu[name],
+      ctx.seconds,
+    );
   const r = await alternate({ ours: target('ours', ours), base: target('base', base) }, ctx);
   const cpuMs = { ours: ms3(medianOf(cpu.ours)), base: ms3(medianOf(cpu.base)) };
-  const result = { members: roster.length, services: body.data.services.length, ours: strip(r.ours), base: strip(r.base), ratio: round(r.ours.rps / r.base.rps), cpuMsPerRequest: cpuMs, cpuRatio: round(cpuMs.base / cpuMs.ours) };
-  ctx.log(`9. authenticated fan-out, ${roster.length} member processes: ours ${result.ours.rps} req/s, base ${result.base.rps} req/s: ours/base = ${result.ratio}; CPU per request (gateway + members) ours ${cpuMs.ours} ms, base ${cpuMs.base} ms: base/ours = ${result.cpuRatio}`);
+  const result = {
+    members: roster.length,
+    services: body.data.services.length,
+    ours: strip(r.ours),
+    base: strip(r.base),
+    ratio: round(r.ours.rps / r.base.rps),
+    cpuMsPerRequest: cpuMs,
+    cpuRatio: round(cpuMs.base / cpuMs.ours),
+  };
+  ctx.log(
+    `9. authenticated fan-out, ${roster.length} member processes: ours ${result.ours.rps} req/s, base ${result.base.rps} req/s: ours/base = ${result.ratio}; CPU per request (gateway + members) ours ${cpuMs.ours} ms, base ${cpuMs.base} ms: base/ours = ${result.cpuRatio}`,
+  );
   return result;
 }
 
@@ -179,10 +233,22 @@ export async function authenticatedFanout(ctx: BenchContext) {
  */
 export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
   const n = ctx.smoke ? 50 : 500;
-  const sim = ctx.track(await startChild<{ members: { id: string; url: string }[] }>('../simulate/sim-members', { count: n, seed: 42, medianLatencyMs: 5, failureRate: 0, servicesPerMember: 5 }, 120_000));
+  const sim = ctx.track(
+    await startChild<{ members: { id: string; url: string }[] }>('../simulate/sim-members', { count: n, seed: 42, medianLatencyMs: 5, failureRate: 0, servicesPerMember: 5 }, 120_000),
+  );
   const keys = await makeKeys(ctx, []);
   const registryFile = writeRegistry(join(ctx.dir, 'cpu.yaml'), keys, sim.ready.members);
-  const settings = { registryFile, signingKeyFile: keys.gatewayKeyFile, responseCacheTtlSeconds: 0, maxFanoutCost: 100_000, memberDeadlineMs: 2000, requestBudgetMs: 4000, breakerFailures: 1_000_000, healthIntervalMs: 600_000, dedupeRequests: false };
+  const settings = {
+    registryFile,
+    signingKeyFile: keys.gatewayKeyFile,
+    responseCacheTtlSeconds: 0,
+    maxFanoutCost: 100_000,
+    memberDeadlineMs: 2000,
+    requestBudgetMs: 4000,
+    breakerFailures: 1_000_000,
+    healthIntervalMs: 600_000,
+    dedupeRequests: false,
+  };
   const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', settings, 60_000, ctx.nodeArgs)) };
   if (ctx.baseRoot) builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), settings, 60_000, ctx.nodeArgs));
   // A fixed number of requests, 2 at a time, all finished inside the measurement: the gateway's

@@ -68,7 +68,9 @@ async function main(): Promise<void> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const [key, xs] of Object.entries(results)) console.log(`${key.padEnd(42)} median ${median(xs).toFixed(1)} s  (${xs.map((x) => x.toFixed(1)).join(', ')})`);
   const ratio = (a: string, b: string) => (median(results[a]) / median(results[b])).toFixed(2);
-  console.log(`process per member / one process: first start ${ratio('a process per member, first start', 'members in one process, first start')}, second start ${ratio('a process per member, second start', 'members in one process, second start')}`);
+  console.log(
+    `process per member / one process: first start ${ratio('a process per member, first start', 'members in one process, first start')}, second start ${ratio('a process per member, second start', 'members in one process, second start')}`,
+  );
 }
 
 main().catch((err) => {

@@ -11,7 +11,10 @@ async function main(): Promise<void> {
   // the harness writes each registry itself: pin the file it wrote, and keep the accepted version
   // in a fresh place, so a rewritten file of an earlier run is never refused as a rollback
   const registryFile = settings.registryFile as string;
-  const trust = { registryPin: readRegistryVersion(readFileSync(registryFile, 'utf8'), registryFile).hash, registryStateFile: join(mkdtempSync(join(tmpdir(), 'infrared-bench-registry-')), 'accepted.json') };
+  const trust = {
+    registryPin: readRegistryVersion(readFileSync(registryFile, 'utf8'), registryFile).hash,
+    registryStateFile: join(mkdtempSync(join(tmpdir(), 'infrared-bench-registry-')), 'accepted.json'),
+  };
   const gateway = await createGateway({ port: 0, logger: createLogger('bench-gateway', 'error'), rateLimitPoints: 1_000_000_000, ...trust, ...settings } as Parameters<typeof createGateway>[0]);
   process.stdout.write(`${JSON.stringify({ url: gateway.url })}\n`);
   process.on('SIGTERM', async () => {

@@ -31,7 +31,11 @@ export function median(runs: LoadResult[]): LoadResult {
 }
 
 /** A warm-up, then `rounds` measured runs; returns the median run. */
-export async function measure(url: string, query: string, opts: { seconds: number; connections: number; rounds: number; headers?: Record<string, string> }): Promise<LoadResult & { runs: LoadResult[] }> {
+export async function measure(
+  url: string,
+  query: string,
+  opts: { seconds: number; connections: number; rounds: number; headers?: Record<string, string> },
+): Promise<LoadResult & { runs: LoadResult[] }> {
   await load(url, query, { ...opts, seconds: Math.max(1, Math.round(opts.seconds / 2)) });
   const runs: LoadResult[] = [];
   for (let i = 0; i < opts.rounds; i++) runs.push(await load(url, query, opts));
@@ -43,7 +47,10 @@ export async function measure(url: string, query: string, opts: { seconds: numbe
  * turn (A B C, A B C, …), so drift in the machine's load hits all of them alike. Returns each
  * target's median run.
  */
-export async function alternate<K extends string>(targets: Record<K, (seconds: number) => Promise<LoadResult>>, opts: { seconds: number; rounds: number; warmupSeconds?: number }): Promise<Record<K, LoadResult & { runs: LoadResult[] }>> {
+export async function alternate<K extends string>(
+  targets: Record<K, (seconds: number) => Promise<LoadResult>>,
+  opts: { seconds: number; rounds: number; warmupSeconds?: number },
+): Promise<Record<K, LoadResult & { runs: LoadResult[] }>> {
   const names = Object.keys(targets) as K[];
   for (const name of names) await targets[name](opts.warmupSeconds ?? Math.max(1, Math.round(opts.seconds / 2)));
   const runs = Object.fromEntries(names.map((n) => [n, [] as LoadResult[]])) as Record<K, LoadResult[]>;

@@ -50,7 +50,14 @@ async function main(): Promise<void> {
     }
     sql.set(m.id, 0);
     const orm = await openDatabase(
-      { url: config.databaseUrl, schema: `${config.schemaPrefix}_${m.id.replace(/-/g, '_')}`, poolMax: config.poolMax ?? 4, onQuery: (line) => { if (/\[query\] (select|insert|update|delete)\b/i.test(line)) sql.set(m.id, (sql.get(m.id) ?? 0) + 1); } },
+      {
+        url: config.databaseUrl,
+        schema: `${config.schemaPrefix}_${m.id.replace(/-/g, '_')}`,
+        poolMax: config.poolMax ?? 4,
+        onQuery: (line) => {
+          if (/\[query\] (select|insert|update|delete)\b/i.test(line)) sql.set(m.id, (sql.get(m.id) ?? 0) + 1);
+        },
+      },
       logger,
     );
     await importMemberData(orm, m.id, generatedData(m.id, m.services) as never, { prune: true });
@@ -72,7 +79,8 @@ async function main(): Promise<void> {
   });
 }
 
-if (require.main === module) main().catch((err) => {
-  process.stdout.write(`farm failed: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((err) => {
+    process.stdout.write(`farm failed: ${(err as Error).message}\n`);
+    process.exit(1);
+  });

@@ -70,7 +70,17 @@ async function main(): Promise<void> {
     for (const c of children.splice(0).reverse()) await c.stop();
   };
   const ctx: BenchContext = {
-    databaseUrl, prefix, dir, seconds, rounds, connections, smoke, logger, baseRoot, log, nodeArgs: profileArgs,
+    databaseUrl,
+    prefix,
+    dir,
+    seconds,
+    rounds,
+    connections,
+    smoke,
+    logger,
+    baseRoot,
+    log,
+    nodeArgs: profileArgs,
     track: (child) => {
       children.push(child);
       return child;
@@ -91,9 +101,20 @@ async function main(): Promise<void> {
       const hive = await startChild<{ url: string }>('hive-process', { supergraph: supergraph.supergraphSdl });
       children.push(hive);
       const run = (url: string) => (s: number) => load(url, QUERY, { seconds: s, connections });
-      const r = await alternate({ direct: run(one.ready.members[0].url), gateway: run(gw.ready.url), noSharing: run(plain.ready.url), hive: run(hive.ready.url), cached: run(cached.ready.url) }, { seconds, rounds });
-      results.directVsGateway = { direct: strip(r.direct), gateway: strip(r.gateway), ratio: round(r.gateway.rps / r.direct.rps), gatewayNoDedupe: strip(r.noSharing), ratioNoDedupe: round(r.noSharing.rps / r.direct.rps) };
-      log(`1. direct ${r.direct.rps.toFixed(0)} req/s, gateway ${r.gateway.rps.toFixed(0)} req/s (${r.noSharing.rps.toFixed(0)} without in-flight sharing): gateway/direct = ${round(r.gateway.rps / r.direct.rps)} (${round(r.noSharing.rps / r.direct.rps)})`);
+      const r = await alternate(
+        { direct: run(one.ready.members[0].url), gateway: run(gw.ready.url), noSharing: run(plain.ready.url), hive: run(hive.ready.url), cached: run(cached.ready.url) },
+        { seconds, rounds },
+      );
+      results.directVsGateway = {
+        direct: strip(r.direct),
+        gateway: strip(r.gateway),
+        ratio: round(r.gateway.rps / r.direct.rps),
+        gatewayNoDedupe: strip(r.noSharing),
+        ratioNoDedupe: round(r.noSharing.rps / r.direct.rps),
+      };
+      log(
+        `1. direct ${r.direct.rps.toFixed(0)} req/s, gateway ${r.gateway.rps.toFixed(0)} req/s (${r.noSharing.rps.toFixed(0)} without in-flight sharing): gateway/direct = ${round(r.gateway.rps / r.direct.rps)} (${round(r.noSharing.rps / r.direct.rps)})`,
+      );
       results.hive = { hive: strip(r.hive), ours: strip(r.gateway), ratio: round(r.gateway.rps / r.hive.rps) };
       log(`5. ours ${r.gateway.rps.toFixed(0)} req/s, Hive Gateway ${r.hive.rps.toFixed(0)} req/s: ours/Hive = ${round(r.gateway.rps / r.hive.rps)}`);
       results.cache = { on: strip(r.cached), off: strip(r.gateway), ratio: round(r.cached.rps / r.gateway.rps) };
@@ -111,18 +132,26 @@ async function main(): Promise<void> {
       const separate = solos.map((f) => f.ready.members[0]);
       const sizes = smoke ? [1, n] : [1, 5, 20];
       const fanGateways = Object.fromEntries(await Promise.all(sizes.map(async (size) => [String(size), await gateway(registry(join(dir, `fan-${size}.yaml`), separate.slice(0, size)))] as const)));
-      const fanout: Record<string, LoadResult> = Object.fromEntries(Object.entries(await alternate(
-        // Latency at a fixed offered rate, below saturation: on a shared 2-core machine a closed loop
-      // would measure how 20 member processes share the CPU, not what the fan-out adds.
-      Object.fromEntries(Object.entries(fanGateways).map(([size, g]) => [size, (s: number) => load(g.ready.url, QUERY, { seconds: s, connections, rate: FANOUT_RATE })])),
-        { seconds, rounds },
-      )).map(([size, r]) => [size, strip(r)]));
+      const fanout: Record<string, LoadResult> = Object.fromEntries(
+        Object.entries(
+          await alternate(
+            // Latency at a fixed offered rate, below saturation: on a shared 2-core machine a closed loop
+            // would measure how 20 member processes share the CPU, not what the fan-out adds.
+            Object.fromEntries(Object.entries(fanGateways).map(([size, g]) => [size, (s: number) => load(g.ready.url, QUERY, { seconds: s, connections, rate: FANOUT_RATE })])),
+            { seconds, rounds },
+          ),
+        ).map(([size, r]) => [size, strip(r)]),
+      );
       const rssAt20 = fanGateways[String(n)].peakRssMb();
       for (const g of Object.values(fanGateways)) await g.stop();
       for (const f of solos) await f.stop();
       const p50ratio = round(fanout[n].p50 / fanout[1].p50);
       results.fanout = { byMembers: fanout, p50ratio, gatewayPeakRssMb: rssAt20, separateProcesses: true };
-      log(`2. fan-out p50 (members in separate processes, ${FANOUT_RATE} req/s offered): ${Object.entries(fanout).map(([k, v]) => `N=${k} ${v.p50} ms`).join(', ')}; p50(N)/p50(1) = ${p50ratio}; gateway peak RSS ${rssAt20} MB`);
+      log(
+        `2. fan-out p50 (members in separate processes, ${FANOUT_RATE} req/s offered): ${Object.entries(fanout)
+          .map(([k, v]) => `N=${k} ${v.p50} ms`)
+          .join(', ')}; p50(N)/p50(1) = ${p50ratio}; gateway peak RSS ${rssAt20} MB`,
+      );
 
       const withHung = registry(join(dir, 'hung.yaml'), [...healthy.slice(0, 5), many.ready.members.find((m) => m.id === 'zz-hung')!]);
       const healthy5 = await gateway(registry(join(dir, 'healthy5.yaml'), healthy.slice(0, 5)));
@@ -139,7 +168,11 @@ async function main(): Promise<void> {
 
       const sqlSmall = await sqlPerRequest(many, healthy, registry(join(dir, 'sql-small.yaml'), healthy), gateway);
       await stopAll();
-      const bigFarm = await farm('big', Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 100 })), 1);
+      const bigFarm = await farm(
+        'big',
+        Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 100 })),
+        1,
+      );
       const sqlBig = await sqlPerRequest(bigFarm, bigFarm.ready.members, registry(join(dir, 'sql-big.yaml'), bigFarm.ready.members), gateway);
       results.sqlPerMember = { services10: sqlSmall, services100: sqlBig, constant: sqlSmall === sqlBig };
       log(`4. SQL statements per member per request for members { services { capacity } }: ${sqlSmall} with 10 services, ${sqlBig} with 100`);
@@ -150,7 +183,9 @@ async function main(): Promise<void> {
     if (want(7)) {
       const aggregates = await benchAggregates(smoke ? 4 : 20, smoke ? 100 : 1000);
       results.supportMatches = aggregates;
-      log(`7. supportMatches, ${aggregates.full.members} members × ${aggregates.full.items} offers and needs: ${aggregates.full.ms} ms, longest slice ${aggregates.full.longestSliceCpuMs} ms CPU; pairing everything at ${aggregates.quarter.members} members: ${aggregates.quarter.pairEverythingMs} ms in one slice`);
+      log(
+        `7. supportMatches, ${aggregates.full.members} members × ${aggregates.full.items} offers and needs: ${aggregates.full.ms} ms, longest slice ${aggregates.full.longestSliceCpuMs} ms CPU; pairing everything at ${aggregates.quarter.members} members: ${aggregates.quarter.pairEverythingMs} ms in one slice`,
+      );
     }
 
     if (want(8)) results.memberVsPlainPg = await memberVsPlainPg(ctx);
@@ -163,7 +198,18 @@ async function main(): Promise<void> {
     await embedded?.stop();
   }
 
-  const summary = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, smoke, seconds, rounds, connections, durationS: Math.round((Date.now() - started) / 1000), results };
+  const summary = {
+    date: new Date().toISOString(),
+    cores: cpus().length,
+    cpu: cpus()[0]?.model,
+    node: process.version,
+    smoke,
+    seconds,
+    rounds,
+    connections,
+    durationS: Math.round((Date.now() - started) / 1000),
+    results,
+  };
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/summary.json', `${JSON.stringify(summary, null, 2)}\n`);
   writeFileSync('bench-results/summary.md', markdown(summary));
@@ -181,9 +227,12 @@ async function sqlPerRequest(farm: Farm, members: { id: string; url: string }[],
   const counts = (await (await fetch(`${farm.ready.control}/sql`)).json()) as Record<string, number>;
   await g.stop();
   const asked = new Set(members.map((m) => m.id));
-  return Math.max(...Object.entries(counts).filter(([id]) => asked.has(id)).map(([, c]) => c / requests));
+  return Math.max(
+    ...Object.entries(counts)
+      .filter(([id]) => asked.has(id))
+      .map(([, c]) => c / requests),
+  );
 }
-
 
 function markdown(s: { date: string; cores: number; node: string; smoke: boolean; rounds: number; seconds: number; connections: number; results: Record<string, any> }): string {
   const r = s.results;
@@ -193,11 +242,28 @@ function markdown(s: { date: string; cores: number; node: string; smoke: boolean
   };
   add(r.directVsGateway, () => [
     ['1. gateway ÷ direct (1 member)', `${r.directVsGateway.gateway.rps} / ${r.directVsGateway.direct.rps} req/s`, `${r.directVsGateway.ratio}`, '≥ 0.5 (0.8 stretch)'],
-    ['   without in-flight sharing (one member call per request)', `${r.directVsGateway.gatewayNoDedupe.rps} / ${r.directVsGateway.direct.rps} req/s`, `${r.directVsGateway.ratioNoDedupe}`, '≥ 0.5 (0.8 stretch)'],
-    ['   p50 / p99 direct · gateway · no sharing', `${r.directVsGateway.direct.p50}/${r.directVsGateway.direct.p99} ms · ${r.directVsGateway.gateway.p50}/${r.directVsGateway.gateway.p99} ms · ${r.directVsGateway.gatewayNoDedupe.p50}/${r.directVsGateway.gatewayNoDedupe.p99} ms`, '', ''],
+    [
+      '   without in-flight sharing (one member call per request)',
+      `${r.directVsGateway.gatewayNoDedupe.rps} / ${r.directVsGateway.direct.rps} req/s`,
+      `${r.directVsGateway.ratioNoDedupe}`,
+      '≥ 0.5 (0.8 stretch)',
+    ],
+    [
+      '   p50 / p99 direct · gateway · no sharing',
+      `${r.directVsGateway.direct.p50}/${r.directVsGateway.direct.p99} ms · ${r.directVsGateway.gateway.p50}/${r.directVsGateway.gateway.p99} ms · ${r.directVsGateway.gatewayNoDedupe.p50}/${r.directVsGateway.gatewayNoDedupe.p99} ms`,
+      '',
+      '',
+    ],
   ]);
   add(r.fanout, () => [
-    [`2. fan-out p50(N) ÷ p50(1), 5 ms per member, one process each, ${FANOUT_RATE} req/s offered`, Object.entries(r.fanout.byMembers).map(([k, v]: [string, any]) => `N=${k}: ${v.p50} ms`).join(', '), `${r.fanout.p50ratio}`, '≤ 1.5'],
+    [
+      `2. fan-out p50(N) ÷ p50(1), 5 ms per member, one process each, ${FANOUT_RATE} req/s offered`,
+      Object.entries(r.fanout.byMembers)
+        .map(([k, v]: [string, any]) => `N=${k}: ${v.p50} ms`)
+        .join(', '),
+      `${r.fanout.p50ratio}`,
+      '≤ 1.5',
+    ],
     ['   gateway peak RSS under load, 20 members', `${r.fanout.gatewayPeakRssMb} MB`, '', '≤ 300 MB'],
   ]);
   add(r.hung, () => [
@@ -212,18 +278,52 @@ function markdown(s: { date: string; cores: number; node: string; smoke: boolean
     ['6. response cache on ÷ off (PUBLIC query)', `${r.cache.on.rps} / ${r.cache.off.rps} req/s`, `${r.cache.ratio}`, '≥ 20'],
   ]);
   add(r.supportMatches, () => [
-    ['7. supportMatches, 20 members × 1,000 offers and needs', `${r.supportMatches.full.ms} ms; longest slice ${r.supportMatches.full.longestSliceCpuMs} ms CPU`, `vs ${r.supportMatches.quarter.pairEverythingMs} ms pairing all at ${r.supportMatches.quarter.members} members`, '< 1 s; slices of a few ms'],
+    [
+      '7. supportMatches, 20 members × 1,000 offers and needs',
+      `${r.supportMatches.full.ms} ms; longest slice ${r.supportMatches.full.longestSliceCpuMs} ms CPU`,
+      `vs ${r.supportMatches.quarter.pairEverythingMs} ms pairing all at ${r.supportMatches.quarter.members} members`,
+      '< 1 s; slices of a few ms',
+    ],
   ]);
   add(r.memberVsPlainPg, () => [
-    ['8. member subgraph ÷ plain `pg` server (same SQL and JSON)', `${r.memberVsPlainPg.member.rps} / ${r.memberVsPlainPg.plainPg.rps} req/s${r.memberVsPlainPg.baseMember ? ` (base member ${r.memberVsPlainPg.baseMember.rps} req/s: ${r.memberVsPlainPg.baseRatio})` : ''}`, `${r.memberVsPlainPg.ratio}`, '≥ 0.4'],
-    ['   CPU per request: plain `pg` ÷ member (base member)', `${r.memberVsPlainPg.cpuMsPerRequest.plain} / ${r.memberVsPlainPg.cpuMsPerRequest.member} ms${r.memberVsPlainPg.cpuMsPerRequest.base !== undefined ? ` (${r.memberVsPlainPg.cpuMsPerRequest.plain} / ${r.memberVsPlainPg.cpuMsPerRequest.base} ms)` : ''}`, `${r.memberVsPlainPg.cpuRatio}${r.memberVsPlainPg.baseCpuRatio !== undefined ? ` (${r.memberVsPlainPg.baseCpuRatio})` : ''}`, ''],
+    [
+      '8. member subgraph ÷ plain `pg` server (same SQL and JSON)',
+      `${r.memberVsPlainPg.member.rps} / ${r.memberVsPlainPg.plainPg.rps} req/s${r.memberVsPlainPg.baseMember ? ` (base member ${r.memberVsPlainPg.baseMember.rps} req/s: ${r.memberVsPlainPg.baseRatio})` : ''}`,
+      `${r.memberVsPlainPg.ratio}`,
+      '≥ 0.4',
+    ],
+    [
+      '   CPU per request: plain `pg` ÷ member (base member)',
+      `${r.memberVsPlainPg.cpuMsPerRequest.plain} / ${r.memberVsPlainPg.cpuMsPerRequest.member} ms${r.memberVsPlainPg.cpuMsPerRequest.base !== undefined ? ` (${r.memberVsPlainPg.cpuMsPerRequest.plain} / ${r.memberVsPlainPg.cpuMsPerRequest.base} ms)` : ''}`,
+      `${r.memberVsPlainPg.cpuRatio}${r.memberVsPlainPg.baseCpuRatio !== undefined ? ` (${r.memberVsPlainPg.baseCpuRatio})` : ''}`,
+      '',
+    ],
   ]);
   add('authenticatedFanout' in r, () => [
-    ['9. authenticated fan-out, 4 member processes: this build ÷ base', r.authenticatedFanout ? `${r.authenticatedFanout.ours.rps} / ${r.authenticatedFanout.base.rps} req/s` : 'skipped (no --base)', r.authenticatedFanout ? `${r.authenticatedFanout.ratio}` : '', '≥ 3'],
-    ...(r.authenticatedFanout ? [['   CPU per request, gateway + 4 members: base ÷ this build', `${r.authenticatedFanout.cpuMsPerRequest.base} / ${r.authenticatedFanout.cpuMsPerRequest.ours} ms`, `${r.authenticatedFanout.cpuRatio}`, '']] : []),
+    [
+      '9. authenticated fan-out, 4 member processes: this build ÷ base',
+      r.authenticatedFanout ? `${r.authenticatedFanout.ours.rps} / ${r.authenticatedFanout.base.rps} req/s` : 'skipped (no --base)',
+      r.authenticatedFanout ? `${r.authenticatedFanout.ratio}` : '',
+      '≥ 3',
+    ],
+    ...(r.authenticatedFanout
+      ? [
+          [
+            '   CPU per request, gateway + 4 members: base ÷ this build',
+            `${r.authenticatedFanout.cpuMsPerRequest.base} / ${r.authenticatedFanout.cpuMsPerRequest.ours} ms`,
+            `${r.authenticatedFanout.cpuRatio}`,
+            '',
+          ],
+        ]
+      : []),
   ]);
   add(r.gatewayCpu, () => [
-    [`10. gateway CPU per member call, ${r.gatewayCpu.members} simulated members, no sharing`, `${r.gatewayCpu.cpuMsPerMemberCall.ours} ms${r.gatewayCpu.cpuMsPerMemberCall.base !== undefined ? ` (base ${r.gatewayCpu.cpuMsPerMemberCall.base} ms)` : ''}`, r.gatewayCpu.ratio !== undefined ? `base ÷ this = ${r.gatewayCpu.ratio}` : '', '≤ 0.1 ms'],
+    [
+      `10. gateway CPU per member call, ${r.gatewayCpu.members} simulated members, no sharing`,
+      `${r.gatewayCpu.cpuMsPerMemberCall.ours} ms${r.gatewayCpu.cpuMsPerMemberCall.base !== undefined ? ` (base ${r.gatewayCpu.cpuMsPerMemberCall.base} ms)` : ''}`,
+      r.gatewayCpu.ratio !== undefined ? `base ÷ this = ${r.gatewayCpu.ratio}` : '',
+      '≤ 0.1 ms',
+    ],
   ]);
   return [
     `Benchmark run ${s.date}: ${s.cores} cores, Node ${s.node}, ${s.rounds} round(s) × ${s.seconds} s, ${s.connections} connections${s.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}. Medians; ratios measured side by side in this run.`,

@@ -33,7 +33,10 @@ export function webSourceHash(root: string): string {
   for (const file of inputs) {
     hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
-  hash.update('package.json').update('\0').update(dependencyFields(join(root, 'package.json')));
+  hash
+    .update('package.json')
+    .update('\0')
+    .update(dependencyFields(join(root, 'package.json')));
   return hash.digest('hex');
 }
 

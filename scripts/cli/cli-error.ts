@@ -1,7 +1,10 @@
 import { shutdownTracing } from '../../common/tracing';
 /** A failure the CLI reports as one line (or a short list) and an exit code, without a stack. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -17,12 +20,12 @@ export function stopOnSignal(stop: () => Promise<void>, log: (line: string) => v
     stop()
       .then(() => shutdownTracing())
       .then(
-      () => process.exit(0),
-      (err) => {
-        log(`error while stopping: ${(err as Error).message}`);
-        process.exit(1);
-      },
-    );
+        () => process.exit(0),
+        (err) => {
+          log(`error while stopping: ${(err as Error).message}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => handler('SIGINT'));
   process.on('SIGTERM', () => handler('SIGTERM'));

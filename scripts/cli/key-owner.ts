@@ -18,7 +18,8 @@ export function checkKeyOwner(key: PrivateJwk, keyFile: string, member: string, 
     if (!entry) throw new CliError(`--member: "${member}" is not a member in ${registry.file}; every gateway would refuse the token`, 2);
     const pinned = entry.keys.find((k) => k.kid === key.kid);
     if (!pinned) throw refuse(`${keyFile} (kid ${key.kid}) is not one of ${member}'s keys in ${registry.file}`);
-    if (pinned.x !== key.x || pinned.crv !== key.crv || (pinned.y ?? undefined) !== (key.y ?? undefined)) throw refuse(`${keyFile} has the kid ${key.kid} of a key pinned for ${member}, but it is a different key`);
+    if (pinned.x !== key.x || pinned.crv !== key.crv || (pinned.y ?? undefined) !== (key.y ?? undefined))
+      throw refuse(`${keyFile} has the kid ${key.kid} of a key pinned for ${member}, but it is a different key`);
     return undefined;
   }
   const named = /^([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)\.jwk\.json$/.exec(basename(keyFile))?.[1];

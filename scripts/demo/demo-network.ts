@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { issueCallerToken } from '../../common/auth/caller-token';
 import { createLogger, type Logger } from '../../common/logger';
 import { createGateway, type Gateway } from '../../gateway/src/app';
@@ -89,10 +89,7 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
   }
   try {
     const roster = parse(readFileSync(join(opts.dataDir, 'members.yaml'), 'utf8')) as DemoMember[];
-    await assertPortsFree([
-      { port: opts.gatewayPort, what: 'the gateway' },
-      ...roster.map((m, i) => ({ port: opts.memberBasePort + i, what: `member ${m.id}` })),
-    ]);
+    await assertPortsFree([{ port: opts.gatewayPort, what: 'the gateway' }, ...roster.map((m, i) => ({ port: opts.memberBasePort + i, what: `member ${m.id}` }))]);
     const keysDir = join(stateDir, 'keys');
     const gatewayKey = await ensureKey(keysDir, 'demo-gateway');
     const memberKeys = Object.fromEntries(await Promise.all(roster.map(async (m) => [m.id, await ensureKey(keysDir, m.id)] as const)));
@@ -126,18 +123,27 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
       const closeOrm = () => orm.close(true);
       started.push({ name: `database pool ${m.id}`, stop: closeOrm });
       const summary = await importMemberData(orm, m.id, readFileSync(join(opts.dataDir, 'members', `${m.id}.yaml`), 'utf8'), { prune: true });
-      opts.log(`member ${m.id}: imported (${formatSummary(summary).map((l) => l.split(',')[0]).join('; ')})`);
+      opts.log(
+        `member ${m.id}: imported (${formatSummary(summary)
+          .map((l) => l.split(',')[0])
+          .join('; ')})`,
+      );
       const port = opts.memberBasePort + i;
       if (opts.memberProcesses) {
         // this process is done with the member's database; its own process opens it (the next import overlaps its start)
         await closeOrm();
-        started.splice(started.findIndex((x) => x.stop === closeOrm), 1);
+        started.splice(
+          started.findIndex((x) => x.stop === closeOrm),
+          1,
+        );
         const url = databaseUrl;
         starting.push(
-          startMemberProcess({ memberId: m.id, port, databaseUrl: url, schema, registryFile, keyFile: join(keysDir, `${m.id}.jwk.json`), languages: m.languages, env: signed.trustEnv(m.id) }).then((member) => {
-            started.push({ name: `member ${m.id}`, stop: () => member.stop() });
-            return member;
-          }),
+          startMemberProcess({ memberId: m.id, port, databaseUrl: url, schema, registryFile, keyFile: join(keysDir, `${m.id}.jwk.json`), languages: m.languages, env: signed.trustEnv(m.id) }).then(
+            (member) => {
+              started.push({ name: `member ${m.id}`, stop: () => member.stop() });
+              return member;
+            },
+          ),
         );
       } else {
         const member: MemberSubgraph = await serveMember(

@@ -3,8 +3,13 @@ import { createServer } from 'node:net';
 /** A port the demo needs is taken; `code` is EADDRINUSE like the error `listen` would give. */
 export class PortInUseError extends Error {
   readonly code = 'EADDRINUSE';
-  constructor(readonly port: number, readonly what: string) {
-    super(`port ${port} (${what}) is already in use: stop what runs there, or choose other ports with --port <gateway port> --member-port <first member port>, for example --port 5000 --member-port 5001`);
+  constructor(
+    readonly port: number,
+    readonly what: string,
+  ) {
+    super(
+      `port ${port} (${what}) is already in use: stop what runs there, or choose other ports with --port <gateway port> --member-port <first member port>, for example --port 5000 --member-port 5001`,
+    );
     this.name = 'PortInUseError';
   }
 }

@@ -40,7 +40,10 @@ Environment:
 
 /** A failure that ends the bot with one line on stderr. */
 class BotError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }

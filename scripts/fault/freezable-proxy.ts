@@ -35,7 +35,10 @@ export async function freezableProxy(target: { host: string; port: number }): Pr
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const pause = (on: boolean) => {
-    for (const pair of pairs) for (const s of pair) if (on) s.pause(); else s.resume();
+    for (const pair of pairs)
+      for (const s of pair)
+        if (on) s.pause();
+        else s.resume();
   };
   return {
     port: (server.address() as { port: number }).port,

@@ -1,9 +1,15 @@
 /** A small SVG line chart (no library, no external assets): series of (x, y) points. */
 export function lineChart(opts: { title: string; xLabel: string; yLabel: string; series: { name: string; color: string; points: [number, number][] }[] }): string {
-  const W = 640, H = 360, L = 64, R = 150, T = 40, B = 50;
+  const W = 640,
+    H = 360,
+    L = 64,
+    R = 150,
+    T = 40,
+    B = 50;
   const xs = opts.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = opts.series.flatMap((s) => s.points.map((p) => p[1]));
-  const xMax = Math.max(...xs), yMax = Math.max(...ys) * 1.1 || 1;
+  const xMax = Math.max(...xs),
+    yMax = Math.max(...ys) * 1.1 || 1;
   const x = (v: number) => L + (v / xMax) * (W - L - R);
   const y = (v: number) => H - B - (v / yMax) * (H - T - B);
   const ticks = (max: number) => Array.from({ length: 5 }, (_, i) => (max * (i + 1)) / 5);
@@ -17,11 +23,13 @@ export function lineChart(opts: { title: string; xLabel: string; yLabel: string;
     ...[...new Set(xs)].map((v) => `<text x="${x(v)}" y="${H - B + 16}" text-anchor="middle">${v}</text>`),
     `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">${esc(opts.xLabel)}</text>`,
     `<text x="16" y="${(T + H - B) / 2}" text-anchor="middle" transform="rotate(-90 16 ${(T + H - B) / 2})">${esc(opts.yLabel)}</text>`,
-    ...opts.series.map((s, i) => [
-      `<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${s.points.map((p) => `${x(p[0])},${y(p[1])}`).join(' ')}"/>`,
-      ...s.points.map((p) => `<circle cx="${x(p[0])}" cy="${y(p[1])}" r="3.5" fill="${s.color}"/>`),
-      `<rect x="${W - R + 14}" y="${T + i * 20}" width="12" height="12" fill="${s.color}"/><text x="${W - R + 32}" y="${T + i * 20 + 10}">${esc(s.name)}</text>`,
-    ].join('')),
+    ...opts.series.map((s, i) =>
+      [
+        `<polyline fill="none" stroke="${s.color}" stroke-width="2.5" points="${s.points.map((p) => `${x(p[0])},${y(p[1])}`).join(' ')}"/>`,
+        ...s.points.map((p) => `<circle cx="${x(p[0])}" cy="${y(p[1])}" r="3.5" fill="${s.color}"/>`),
+        `<rect x="${W - R + 14}" y="${T + i * 20}" width="12" height="12" fill="${s.color}"/><text x="${W - R + 32}" y="${T + i * 20 + 10}">${esc(s.name)}</text>`,
+      ].join(''),
+    ),
     '</svg>',
   ].join('\n');
 }

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${JSON.stringify({ members })}\n`);
   process.on('SIGTERM', () => {
-    for (const s of servers) s.closeAllConnections(), s.close();
+    for (const s of servers) (s.closeAllConnections(), s.close());
     process.exit(0);
   });
 }

@@ -118,7 +118,13 @@ describe('web dashboard and explorer in a browser', () => {
     for (const name of ['Kafshata Kolektiv', 'Nodo Sur Cooperativa', 'Ironweed Tech Co-op', 'Xarxa Ciberfeminista']) {
       await expect(health.locator('tbody th', { hasText: name }).count()).resolves.toBe(1);
       // the gateway's health state: answers, database ready, accepts the gateway's assertions
-      await expect(health.locator('tbody tr', { has: page.locator('th', { hasText: name }) }).locator('.badge').first().textContent()).resolves.toBe('ok');
+      await expect(
+        health
+          .locator('tbody tr', { has: page.locator('th', { hasText: name }) })
+          .locator('.badge')
+          .first()
+          .textContent(),
+      ).resolves.toBe('ok');
     }
     await expect(page.locator('.kind-bars li[data-kind="EMAIL"] .kind-count').textContent()).resolves.toMatch(/^\d+$/);
     // capacity: a bar per resource, numbers where visible, "hidden" (not 0) where not
@@ -191,7 +197,11 @@ describe('web dashboard and explorer in a browser', () => {
     await expect(clinics.locator('xpath=ancestor::section[1]').getAttribute('data-area')).resolves.toBe('MOVEMENT_ENGAGEMENT');
     await expect(clinics.locator('dd').first().textContent()).resolves.toBe('Kafshata Kolektiv');
     // each card names the participants the gateway reports for its project (those who confirmed)
-    const res = await fetch(demo.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ members { id name } projects { id participants { id } } }' }) });
+    const res = await fetch(demo.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ members { id name } projects { id participants { id } } }' }),
+    });
     const { data } = (await res.json()) as { data: { members: { id: string; name: string }[]; projects: { id: string; participants: { id: string }[] }[] } };
     const names = new Map(data.members.map((m) => [m.id, m.name]));
     expect(data.projects.length).toBeGreaterThan(3);
@@ -212,7 +222,13 @@ describe('web dashboard and explorer in a browser', () => {
     await expect(page.locator('.identity-facts').textContent()).resolves.toContain('demo-kafshata');
     const storage = await page.evaluate(() => ({ session: sessionStorage.getItem('infrared.token'), local: localStorage.length }));
     expect(storage).toEqual({ session: demo.tokens.kafshata, local: 0 });
-    const networkCount = await page.locator('table', { has: page.locator('caption', { hasText: 'Records by visibility' }) }).locator('tbody tr').first().locator('td').nth(1).textContent();
+    const networkCount = await page
+      .locator('table', { has: page.locator('caption', { hasText: 'Records by visibility' }) })
+      .locator('tbody tr')
+      .first()
+      .locator('td')
+      .nth(1)
+      .textContent();
     expect(Number(networkCount)).toBeGreaterThan(0);
     await shots('token');
     await goto('#/services');
@@ -262,7 +278,12 @@ describe('web dashboard and explorer in a browser', () => {
     expect(body.data.services.map((s: { name: string }) => s.name)).toContain(NETWORK_SERVICE);
     await page.locator('.graphiql-response').getByText('demo-kafshata').first().waitFor();
     // GraphiQL keeps its tabs in sessionStorage (nothing in localStorage), and never the token
-    const stored = await page.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage).filter((k) => k !== 'infrared.token').map((k) => sessionStorage.getItem(k) ?? '') }));
+    const stored = await page.evaluate(() => ({
+      local: localStorage.length,
+      session: Object.keys(sessionStorage)
+        .filter((k) => k !== 'infrared.token')
+        .map((k) => sessionStorage.getItem(k) ?? ''),
+    }));
     expect(stored.local).toBe(0);
     expect(stored.session.length).toBeGreaterThan(0);
     for (const value of stored.session) expect(value).not.toContain(demo.tokens.kafshata.slice(-30));

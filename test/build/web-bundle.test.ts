@@ -50,7 +50,7 @@ describe('web bundle stamp', () => {
     expect(webBundleUpToDate(root)).toBe(false);
   });
 
-  it('does not look at files outside web/ and the package files, nor at package.json\'s scripts', () => {
+  it("does not look at files outside web/ and the package files, nor at package.json's scripts", () => {
     fakeBuilt();
     writeFileSync(join(root, 'package.json'), '{"name":"x","devDependencies":{"vite":"7.3.8"},"scripts":{"start":"node x.js"}}');
     mkdirSync(join(root, 'gateway'));

@@ -14,7 +14,7 @@ const dir = mkdtempSync(join(tmpdir(), 'infrared-cli-paths-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-describe('paths are the user\'s', () => {
+describe("paths are the user's", () => {
   it('`npm run infrared` resolves --out and file arguments against the directory it was run from', async () => {
     const cwd = join(dir, 'elsewhere');
     mkdirSync(cwd);
@@ -83,7 +83,7 @@ describe('`npm run infrared` before a build', () => {
   });
 });
 
-describe('infrared token refuses a key that is not the member\'s', () => {
+describe("infrared token refuses a key that is not the member's", () => {
   const keys = join(dir, 'token-keys');
   let made: Promise<{ kafshata: string; nodoSur: string; registry: string }> | undefined;
   const setup = () =>
@@ -96,18 +96,21 @@ describe('infrared token refuses a key that is not the member\'s', () => {
       writeFileSync(join(keys, 'nodo-sur.jwk.json'), JSON.stringify(nodoSur.privateJwk));
       writeFileSync(join(keys, 'unnamed.json'), JSON.stringify(kafshata.privateJwk));
       const registry = join(keys, 'network.yaml');
-      writeFileSync(registry, stringify({
-        network: { id: 'testnet', name: 'Test' },
-        members: [
-          { id: 'kafshata', name: 'Kafshata', region: 'Balkans', url: 'https://a.example/graphql', keys: [publicPart(kafshata.privateJwk)] },
-          { id: 'nodo-sur', name: 'Nodo Sur', region: 'LatAm', url: 'https://b.example/graphql', keys: [publicPart(nodoSur.privateJwk)] },
-        ],
-      }));
+      writeFileSync(
+        registry,
+        stringify({
+          network: { id: 'testnet', name: 'Test' },
+          members: [
+            { id: 'kafshata', name: 'Kafshata', region: 'Balkans', url: 'https://a.example/graphql', keys: [publicPart(kafshata.privateJwk)] },
+            { id: 'nodo-sur', name: 'Nodo Sur', region: 'LatAm', url: 'https://b.example/graphql', keys: [publicPart(nodoSur.privateJwk)] },
+          ],
+        }),
+      );
       return { kafshata: join(keys, 'kafshata.jwk.json'), nodoSur: join(keys, 'nodo-sur.jwk.json'), registry };
     })());
   const token = (...args: string[]) => runCli(['token', '--sub', 'bot', ...args], { env: { INFRARED_REGISTRY: '' } });
 
-  it('by the key file\'s member, without a registry', async () => {
+  it("by the key file's member, without a registry", async () => {
     const { kafshata } = await setup();
     const refused = await token('--key', kafshata, '--member', 'nodo-sur');
     expect(refused.code).toBe(2);

@@ -187,7 +187,12 @@ describe('infrared check', () => {
     expect(stdout).toBe('');
     const out = lines(stderr);
     expect(out[0]).toBe(`error: ${broken}: 3 problems:`);
-    expect(out.slice(1).map((l) => l.trim().replace(/ \(line \d+, column \d+\)$/, '')).sort()).toEqual([
+    expect(
+      out
+        .slice(1)
+        .map((l) => l.trim().replace(/ \(line \d+, column \d+\)$/, ''))
+        .sort(),
+    ).toEqual([
       'projects[1].id: duplicate project id "shared-backup" (first at projects[0])',
       'services[0].capacity[0].used: must not exceed total (5000)',
       expect.stringMatching(/^services\[2\]\.kind: expected one of EMAIL, /),

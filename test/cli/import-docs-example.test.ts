@@ -43,12 +43,14 @@ describe('member import: --check and the import accept the same files', () => {
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     const out = lines(imported.stdout);
-    expect(out).toEqual(expect.arrayContaining([
-      'services: 1 created, 0 updated, 0 unchanged, 0 removed',
-      'supportOffers: 1 created, 0 updated, 0 unchanged, 0 removed',
-      'supportNeeds: 1 created, 0 updated, 0 unchanged, 0 removed',
-      'incidents: 1 created, 0 updated, 0 unchanged, 0 removed',
-    ]));
+    expect(out).toEqual(
+      expect.arrayContaining([
+        'services: 1 created, 0 updated, 0 unchanged, 0 removed',
+        'supportOffers: 1 created, 0 updated, 0 unchanged, 0 removed',
+        'supportNeeds: 1 created, 0 updated, 0 unchanged, 0 removed',
+        'incidents: 1 created, 0 updated, 0 unchanged, 0 removed',
+      ]),
+    );
     expect(out[out.length - 1]).toBe(`${file}: imported (1 services, 1 projects)`);
     expect(imported.stdout).not.toMatch(/\bvalid\b/);
 

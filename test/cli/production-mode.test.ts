@@ -25,7 +25,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts the CLI, returns its first line of output and whether its endpoint shows suggestions; then stops it. */
 async function start(args: string[], env: Record<string, string> = {}): Promise<{ line: string; suggests: boolean }> {
-  const proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NODE_ENV: '', DATABASE_URL: '', NODE_OPTIONS: '', LOG_LEVEL: 'silent', INFRARED_REGISTRY_SIGNATURES: '', INFRARED_REGISTRY_PIN: pin, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: '', DATABASE_URL: '', NODE_OPTIONS: '', LOG_LEVEL: 'silent', INFRARED_REGISTRY_SIGNATURES: '', INFRARED_REGISTRY_PIN: pin, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: proc.stdout! }).once('line', resolve);

@@ -70,7 +70,7 @@ describe('infrared registry', () => {
     expect(ok.code).toBe(0);
   });
 
-  it('a signature by a key that is not the member\'s in the accepted version does not count', async () => {
+  it("a signature by a key that is not the member's in the accepted version does not count", async () => {
     const forged = join(dir, 'forged.yaml');
     copyFileSync(next, forged);
     // de signs with nuevo's key: the signature verifies only against a key de does not have

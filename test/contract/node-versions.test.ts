@@ -38,7 +38,9 @@ describe('Node.js versions', () => {
   });
 
   it('the Docker image runs on a supported LTS line', () => {
-    const froms = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').split('\n').filter((l) => /^FROM /.test(l));
+    const froms = readFileSync(join(ROOT, 'Dockerfile'), 'utf8')
+      .split('\n')
+      .filter((l) => /^FROM /.test(l));
     for (const from of froms) expect(from).toMatch(/^FROM node:(22|24)-/);
   });
 });

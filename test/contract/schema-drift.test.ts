@@ -11,14 +11,29 @@ describe('the network contract (schema/)', () => {
     expect(committed.slice(committed.indexOf('\n') + 1)).toBe(generated);
   });
 
-  it('composes with the gateway\'s network subgraph into one supergraph', () => {
+  it("composes with the gateway's network subgraph into one supergraph", () => {
     const supergraph = composeSupergraph(buildMemberSchema().sdl);
     for (const field of ['services(', 'incidents(', 'supportMatches(', 'totals(', 'participants:', 'viewer:']) expect(supergraph).toContain(field);
   });
 
   it('keeps every root field, type and enum value of the published contract', () => {
     const contract = readFileSync(join(__dirname, '../../schema/member.graphql'), 'utf8');
-    for (const name of ['services(', 'service(', 'capacity(', 'projects(', 'project(', 'incidents(', 'supportOffers(', 'supportNeeds(', 'upsertService(', 'removeService(', 'reportCapacity(', 'upsertProject(', 'joinProject(', 'reportIncident(']) {
+    for (const name of [
+      'services(',
+      'service(',
+      'capacity(',
+      'projects(',
+      'project(',
+      'incidents(',
+      'supportOffers(',
+      'supportNeeds(',
+      'upsertService(',
+      'removeService(',
+      'reportCapacity(',
+      'upsertProject(',
+      'joinProject(',
+      'reportIncident(',
+    ]) {
       expect(contract).toContain(name);
     }
     expect(SCHEMA_VERSION).toMatch(/^1\.\d+\.\d+$/);

@@ -175,7 +175,15 @@ describe('docker-compose.yml', () => {
 
   // Commander prints the top-level help (and exits 0) for an unknown command with --help, so the
   // usage line must name the whole subcommand.
-  const commands = [...new Set(infrared.map(([, s]) => commandOf(s).filter((w) => !w.startsWith('-')).join(' ')))];
+  const commands = [
+    ...new Set(
+      infrared.map(([, s]) =>
+        commandOf(s)
+          .filter((w) => !w.startsWith('-'))
+          .join(' '),
+      ),
+    ),
+  ];
   it.each(commands)('"infrared %s" is a real CLI command (--help exits 0 and shows its usage)', async (command) => {
     expect(command.split(' ')[0]).toMatch(/^(member|gateway)$/);
     const run = await cli([...command.split(' '), '--help']);
@@ -226,7 +234,9 @@ describe('docker-compose.yml', () => {
 
     it('the registry and the keys are operator-created (documented), never repository files', () => {
       expect(operatorFiles).toEqual(['deploy/keys/compose-gateway.jwk.json', 'deploy/keys/ironweed.jwk.json', 'deploy/keys/kafshata.jwk.json', 'deploy/keys/nodo-sur.jwk.json', 'deploy/network.yaml']);
-      const dockerignore = read('.dockerignore').split('\n').map((l) => l.trim());
+      const dockerignore = read('.dockerignore')
+        .split('\n')
+        .map((l) => l.trim());
       expect(dockerignore).toEqual(expect.arrayContaining(['deploy/keys', 'deploy/network.yaml', '.env']));
     });
 
@@ -251,7 +261,7 @@ describe('docker-compose.yml', () => {
       expect(statements[0]).toBe('\\set ON_ERROR_STOP on');
     });
 
-    it('creates exactly the members\' databases, each with its own owner role', () => {
+    it("creates exactly the members' databases, each with its own owner role", () => {
       const created = statements.filter((x) => /^CREATE DATABASE /i.test(x)).map((x) => /^CREATE DATABASE (\w+) OWNER (\w+)$/i.exec(x)?.slice(1));
       expect(created.sort()).toEqual(memberDatabases.map((m) => [m.db, m.role]).sort());
       expect(new Set(created.map((c) => c?.[1])).size).toBe(members.length); // no role owns two
@@ -269,7 +279,7 @@ describe('docker-compose.yml', () => {
       expect(statements).toContain(`REVOKE ALL ON DATABASE ${m.db} FROM PUBLIC`);
     });
 
-    it('revokes CONNECT from PUBLIC on the maintenance databases and the superuser\'s', () => {
+    it("revokes CONNECT from PUBLIC on the maintenance databases and the superuser's", () => {
       for (const db of ['postgres', 'template1', superuserDb]) expect(statements).toContain(`REVOKE CONNECT, TEMPORARY ON DATABASE ${db} FROM PUBLIC`);
     });
 
@@ -280,8 +290,12 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  describe('the file\'s header and deploy/README.md', () => {
-    const header = read('docker-compose.yml').split('\n').filter((l) => l.startsWith('#')).map((l) => l.replace(/^#\s*/, '')).join('\n');
+  describe("the file's header and deploy/README.md", () => {
+    const header = read('docker-compose.yml')
+      .split('\n')
+      .filter((l) => l.startsWith('#'))
+      .map((l) => l.replace(/^#\s*/, ''))
+      .join('\n');
     const commandsIn = (text: string) => [...text.matchAll(/(docker compose [a-z][^\n→]*?)\s*(?:→|$)/gm)].map((m) => m[1].trim());
 
     it('name the same docker compose commands, in the same order', () => {
@@ -330,14 +344,21 @@ describe('docker-compose.yml', () => {
     it('the gateway: its id and key secret, and Redis first, but never the members (partial results)', () => {
       const s = compose.services.gateway;
       const env = envOf(s);
-      expect(env).toMatchObject({ INFRARED_GATEWAY_ID: 'compose-gateway', INFRARED_GATEWAY_KEY: '/run/secrets/gateway-key', REDIS_URL: 'redis://redis:6379', HOST: '0.0.0.0', PORT: '4000', INFRARED_REGISTRY: '/run/infrared/network.yaml' });
+      expect(env).toMatchObject({
+        INFRARED_GATEWAY_ID: 'compose-gateway',
+        INFRARED_GATEWAY_KEY: '/run/secrets/gateway-key',
+        REDIS_URL: 'redis://redis:6379',
+        HOST: '0.0.0.0',
+        PORT: '4000',
+        INFRARED_REGISTRY: '/run/infrared/network.yaml',
+      });
       expect(secretsOf(s)).toEqual(['gateway-key']);
       expect(compose.secrets!['gateway-key'].file).toBe(`./deploy/keys/${env.INFRARED_GATEWAY_ID}.jwk.json`);
       expect(dependsOf(s)).toEqual({ redis: 'service_healthy' });
       for (const [name] of members) expect(Object.keys(dependsOf(s))).not.toContain(name);
     });
 
-    it('database passwords come from the operator; each member gets only its own, never the superuser\'s', () => {
+    it("database passwords come from the operator; each member gets only its own, never the superuser's", () => {
       const postgresEnv = envOf(compose.services.postgres);
       expect(postgresEnv.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
       const seen = new Set<string>();
@@ -363,9 +384,7 @@ describe('docker-compose.yml', () => {
 
   it('network.example.yaml is a valid registry for this compose network', () => {
     const registry = registrySchema.parse(parse(read('deploy/network.example.yaml')));
-    expect(registry.members.map((m) => [m.id, m.url, m.keys])).toEqual(
-      members.map(([name, s]) => [envOf(s).INFRARED_MEMBER_ID, `http://${name}:${envOf(s).PORT}/graphql`, []]),
-    );
+    expect(registry.members.map((m) => [m.id, m.url, m.keys])).toEqual(members.map(([name, s]) => [envOf(s).INFRARED_MEMBER_ID, `http://${name}:${envOf(s).PORT}/graphql`, []]));
     expect(registry.gateways).toEqual([{ id: envOf(compose.services.gateway).INFRARED_GATEWAY_ID, keys: [] }]);
     for (const [, s] of members) expect(envOf(s).INFRARED_TRUSTED_GATEWAYS ?? registry.gateways[0].id).toBe(registry.gateways[0].id);
     expect(read('deploy/network.example.yaml')).toMatch(/paste/i);
@@ -404,10 +423,15 @@ describe('Dockerfile', () => {
 
   it('the runtime stage copies what the CLI needs from the build stage', () => {
     const buildStage = /AS (\w+)$/.exec(froms[0])![1];
-    const copied = runtime.filter((l) => l.startsWith('COPY ')).map((l) => {
-      expect(l).toContain(`--from=${buildStage}`);
-      return l.split(/\s+/).slice(-2)[0].replace(/^\/app\//, '');
-    });
+    const copied = runtime
+      .filter((l) => l.startsWith('COPY '))
+      .map((l) => {
+        expect(l).toContain(`--from=${buildStage}`);
+        return l
+          .split(/\s+/)
+          .slice(-2)[0]
+          .replace(/^\/app\//, '');
+      });
     expect(copied.sort()).toEqual(['demo', 'dist', 'node_modules', 'package.json', 'schema']);
   });
 
@@ -442,7 +466,9 @@ describe('Dockerfile', () => {
   });
 
   it('.dockerignore keeps build output, local data and git out of the context', () => {
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.infrared', 'test-artifacts', 'bench-results', '.git']));
     expect(ignored).not.toContain('package-lock.json');
   });

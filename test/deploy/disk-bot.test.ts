@@ -84,7 +84,11 @@ describe('disk-bot --dry-run', () => {
   });
 
   it('an unreachable gateway exits 1 with one line', async () => {
-    expectOneLineError(await bot(['--path', '/tmp'], { INFRARED_TOKEN: 'x', INFRARED_GATEWAY_URL: 'http://127.0.0.1:9/graphql' }), 1, /cannot reach the gateway at http:\/\/127\.0\.0\.1:9\/graphql: ECONNREFUSED/);
+    expectOneLineError(
+      await bot(['--path', '/tmp'], { INFRARED_TOKEN: 'x', INFRARED_GATEWAY_URL: 'http://127.0.0.1:9/graphql' }),
+      1,
+      /cannot reach the gateway at http:\/\/127\.0\.0\.1:9\/graphql: ECONNREFUSED/,
+    );
   });
 });
 
@@ -96,7 +100,7 @@ describe('disk-bot against a running network', () => {
   });
   afterAll(() => net?.stop());
 
-  it('reports the disk as ana\'s capacity through the gateway, and the owner reads it back', async () => {
+  it("reports the disk as ana's capacity through the gateway, and the owner reads it back", async () => {
     const token = await net.token('ana', { scopes: ['read', 'write'] });
     const run = await bot(['--path', '/tmp', '--capacity-id', 'disk-tmp'], { INFRARED_TOKEN: token, INFRARED_GATEWAY_URL: net.gateway.url });
     expect(run.stderr).toBe('');

@@ -51,15 +51,14 @@ describe('honest member health', () => {
     net = await TestNetwork.start(ringMembers(['alpha', 'beta']), { logger: gatewayLog.logger, healthIntervalMs: 150, memberDeadlineMs: 5000 });
   });
   afterAll(async () => {
-    for (const s of servers) s.closeAllConnections(), s.close();
+    for (const s of servers) (s.closeAllConnections(), s.close());
     for (const m of extra) await m.stop().catch(() => undefined);
     await net?.stop();
     await dbDownOrm?.close(true).catch(() => undefined);
   });
 
   type Status = { state: string; reachable: boolean; ready: boolean | null; trusted: boolean | null; compatible: boolean | null; problems: string[] };
-  const statusOf = async (id: string): Promise<Status> =>
-    (await net.query(`{ member(id: "${id}") { status { state reachable ready trusted compatible problems } } }`)).body.data!.member.status;
+  const statusOf = async (id: string): Promise<Status> => (await net.query(`{ member(id: "${id}") { status { state reachable ready trusted compatible problems } } }`)).body.data!.member.status;
   const waitForState = (id: string, state: string) => until(async () => ((await statusOf(id)).state === state ? statusOf(id) : undefined), { timeoutMs: 15_000, what: `${id} to be ${state}` });
 
   it('reports a member that answers, is ready and trusts this gateway as OK (and trusted)', async () => {
@@ -130,7 +129,10 @@ describe('honest member health', () => {
     expect(status.problems.join(' ')).toMatch(/database is unavailable/);
     await settle();
     const changes = gatewayLog.lines().filter((l) => l.msg === 'member health changed' && l.member === 'dbdown');
-    expect(changes.map((l) => [l.previous, l.state])).toEqual([['unknown', 'ok'], ['ok', 'unavailable']]);
+    expect(changes.map((l) => [l.previous, l.state])).toEqual([
+      ['unknown', 'ok'],
+      ['ok', 'unavailable'],
+    ]);
     expect(changes[1].level).toBe(40); // a warning
   });
 
@@ -164,7 +166,16 @@ describe('honest member health', () => {
     let refuser: MemberSubgraph;
     beforeAll(async () => {
       refuser = await serveMember(
-        { memberId: 'refuser', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: net.registryFile, databaseSchema: 'unused', acceptDirectTokens: false, trustedGateways: ['another-gateway'] },
+        {
+          memberId: 'refuser',
+          languages: ['en'],
+          port: 0,
+          host: '127.0.0.1',
+          registryFile: net.registryFile,
+          databaseSchema: 'unused',
+          acceptDirectTokens: false,
+          trustedGateways: ['another-gateway'],
+        },
         { logger: quietLogger(), orm: net.orms.get('alpha')! },
       );
       extra.push(refuser);

@@ -102,7 +102,11 @@ participations:
 `;
 
   it('names each duplicate with the first one, for incidents, support offers and needs, and participations', () => {
-    expect(problemsOf(FILE_WITH_DUPLICATES).map((p) => p.replace(/ \(line \d+, column \d+\)$/, '')).sort()).toEqual([
+    expect(
+      problemsOf(FILE_WITH_DUPLICATES)
+        .map((p) => p.replace(/ \(line \d+, column \d+\)$/, ''))
+        .sort(),
+    ).toEqual([
       'incidents[1].id: duplicate incident id "ddos" (first at incidents[0])',
       'incidents[1].sharedWith: must not list the member itself (the owner always sees its records)',
       'participations[1].projectId: duplicate participation id "dunya:backup" (first at participations[0])',

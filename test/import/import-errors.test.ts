@@ -63,10 +63,14 @@ describe('import errors: no SQL, no data values', () => {
       table: 'service',
       detail: `Key (id)=(${SECRET}) already exists.`,
     });
-    expect(describeDatabaseError(driverError).message).toBe('the import was rolled back, nothing was written: a record conflicts with one already stored (constraint "service_pkey" on table "service")');
+    expect(describeDatabaseError(driverError).message).toBe(
+      'the import was rolled back, nothing was written: a record conflicts with one already stored (constraint "service_pkey" on table "service")',
+    );
     const odd = Object.assign(new Error('boom'), { code: '23502', column: `${SECRET}`, table: 'service' });
     expect(describeDatabaseError(odd).message).toBe('the import was rolled back, nothing was written: a required value is missing (table "service")');
-    expect(describeDatabaseError(Object.assign(new Error(`select '${SECRET}' - Query read timeout`), {})).message).toBe('the import was rolled back, nothing was written: the database is unavailable or does not answer');
+    expect(describeDatabaseError(Object.assign(new Error(`select '${SECRET}' - Query read timeout`), {})).message).toBe(
+      'the import was rolled back, nothing was written: the database is unavailable or does not answer',
+    );
     expect(describeDatabaseError(Object.assign(new Error(SECRET), { code: 'XX000' })).message).toBe('the import was rolled back, nothing was written: the database refused it (SQLSTATE XX000)');
   });
 });

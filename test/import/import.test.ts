@@ -37,8 +37,7 @@ describe('member data import (real database)', () => {
   let orm: MikroORM;
   const schema = uniqueSchema(MEMBER);
 
-  const rows = (table: 'service' | 'capacity' | 'project') =>
-    orm.em.getConnection().execute<Record<string, unknown>[]>(`select * from "${schema}"."${table}" order by id`);
+  const rows = (table: 'service' | 'capacity' | 'project') => orm.em.getConnection().execute<Record<string, unknown>[]>(`select * from "${schema}"."${table}" order by id`);
   const ids = async (table: 'service' | 'capacity' | 'project') => (await rows(table)).map((r) => r.id);
   const snapshot = async () => ({ service: await rows('service'), capacity: await rows('capacity'), project: await rows('project') });
 
@@ -268,7 +267,11 @@ describe('member data import (real database)', () => {
       ['a list that is not a list', 'member: kafshata\nservices: 5\n', ['services: expected array, received number (line 2, column 11)']],
       ['a file that is a list', '- a\n- b\n', ['(file): expected object, received array (line 1, column 1)']],
       ['an unknown key', 'member: kafshata\nservice: []\n', ['(file): unknown key "service" (line 2, column 1)']],
-      ['a service shared with its own member', `member: kafshata\nservices:\n  - { id: a, name: A, kind: DNS, status: OPERATIONAL, acceptingUsers: true, visibility: MEMBERS, sharedWith: [kafshata] }\n`, ['services[0].sharedWith: must not list the member itself (the owner always sees its records) (line 3, column 110)']],
+      [
+        'a service shared with its own member',
+        `member: kafshata\nservices:\n  - { id: a, name: A, kind: DNS, status: OPERATIONAL, acceptingUsers: true, visibility: MEMBERS, sharedWith: [kafshata] }\n`,
+        ['services[0].sharedWith: must not list the member itself (the owner always sees its records) (line 3, column 110)'],
+      ],
     ])('names the path of a structural problem (%s)', (_name, source, expected) => {
       expect(problemsOf(source)).toEqual(expected);
     });

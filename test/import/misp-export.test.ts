@@ -38,7 +38,15 @@ const EVERY_TYPE: Indicator[] = [
 const file = {
   member: MEMBER,
   incidents: [
-    { id: 'every-type', kind: 'PHISHING', severity: 'HIGH', observedAt: '2026-03-01T10:00:00Z', summary: { en: 'Every kind of indicator' }, indicators: [...EVERY_TYPE, EVERY_TYPE[0]], visibility: 'PUBLIC' },
+    {
+      id: 'every-type',
+      kind: 'PHISHING',
+      severity: 'HIGH',
+      observedAt: '2026-03-01T10:00:00Z',
+      summary: { en: 'Every kind of indicator' },
+      indicators: [...EVERY_TYPE, EVERY_TYPE[0]],
+      visibility: 'PUBLIC',
+    },
     { id: 'ddos', kind: 'DDOS', severity: 'LOW', status: 'MITIGATED', observedAt: '2026-02-01T10:00:00Z', indicators: [{ type: 'IP', value: '203.0.113.7' }], visibility: 'NETWORK' },
     { id: 'no-indicators', kind: 'DDOS', severity: 'MEDIUM', observedAt: '2026-01-01T10:00:00Z', visibility: 'OWNER' },
   ],

@@ -82,10 +82,13 @@ async function checkShutdown(service: Service, probeQuery: string, expectData: (
   const signalled = performance.now();
   child.kill('SIGTERM');
   // phase 1 — the drain delay: /ready 503 at once, everything else still served, connection: close
-  const ready = await until(async () => {
-    const r = await get(base, '/ready');
-    return r.status === 503 ? r : undefined;
-  }, { what: '/ready to turn 503', intervalMs: 20 });
+  const ready = await until(
+    async () => {
+      const r = await get(base, '/ready');
+      return r.status === 503 ? r : undefined;
+    },
+    { what: '/ready to turn 503', intervalMs: 20 },
+  );
   expect(ready.json).toEqual({ status: 'shutting down' });
   expect(ready.headers.connection).toBe('close');
   const served = await query(base, probeQuery);
@@ -98,10 +101,13 @@ async function checkShutdown(service: Service, probeQuery: string, expectData: (
   expect(health.status).toBe(200);
 
   // phase 2 — new requests are refused with a code, liveness still answers
-  const refused = await until(async () => {
-    const r = await query(base, probeQuery);
-    return r.status === 503 ? r : undefined;
-  }, { what: 'new requests to get 503', timeoutMs: DRAIN_DELAY_MS * 3, intervalMs: 100 });
+  const refused = await until(
+    async () => {
+      const r = await query(base, probeQuery);
+      return r.status === 503 ? r : undefined;
+    },
+    { what: 'new requests to get 503', timeoutMs: DRAIN_DELAY_MS * 3, intervalMs: 100 },
+  );
   expect(performance.now() - signalled).toBeGreaterThanOrEqual(DRAIN_DELAY_MS - 50);
   expect(refused.json.errors[0].extensions.code).toBe('SHUTTING_DOWN');
   expect(refused.headers.connection).toBe('close');

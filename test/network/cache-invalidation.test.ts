@@ -25,11 +25,10 @@ describe('cache invalidation on mutation attempts', () => {
     expect(cached.cache).toBe('hit');
     expect(cached.ids).toContain('alpha:pub');
     const token = await net.token('alpha', { scopes: ['read', 'write'] });
-    const write = await post(
-      net.gateway.url,
-      'mutation($s: ServiceInput!, $c: CapacityInput!) { hide: upsertService(input: $s) { id } broken: reportCapacity(input: $c) { id } }',
-      { token, variables: { s: service('OWNER'), c: { id: 'x', resource: 'ACCOUNTS', total: 1, used: 5, visibility: 'PUBLIC' } } },
-    );
+    const write = await post(net.gateway.url, 'mutation($s: ServiceInput!, $c: CapacityInput!) { hide: upsertService(input: $s) { id } broken: reportCapacity(input: $c) { id } }', {
+      token,
+      variables: { s: service('OWNER'), c: { id: 'x', resource: 'ACCOUNTS', total: 1, used: 5, visibility: 'PUBLIC' } },
+    });
     // the second field's non-null type nulls the whole answer, yet the first field's write happened
     expect(write.body.errors?.length).toBeGreaterThan(0);
     const owner = await post(net.gateway.url, '{ service(id: "alpha:pub") { visibility } }', { token });

@@ -15,7 +15,16 @@ let net: TestNetwork;
 let limited: Gateway;
 beforeAll(async () => {
   net = await TestNetwork.start(ringMembers(['alpha', 'beta']), { responseCacheTtlSeconds: 60, maxRequestBodyBytes: 4000 });
-  limited = await createGateway({ registryFile: net.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), responseCacheTtlSeconds: 0, rateLimitPoints: 1, rateLimitWindowSeconds: 60 });
+  limited = await createGateway({
+    registryFile: net.registryFile,
+    port: 0,
+    gatewayId: GATEWAY_ID,
+    signingKey: net.gatewayKey,
+    logger: quietLogger(),
+    responseCacheTtlSeconds: 0,
+    rateLimitPoints: 1,
+    rateLimitWindowSeconds: 60,
+  });
 });
 afterAll(async () => {
   await limited?.stop();
@@ -32,7 +41,11 @@ const send = (url: string, opts: { body?: string; accept?: string; contentType?:
 describe('content types of the answers the gateway writes itself', () => {
   it.each([
     ['401', () => send(net.gateway.url, { token: 'not.a.token', accept: 'application/graphql-response+json' }), () => send(net.gateway.url, { token: 'not.a.token' })],
-    ['413', () => send(net.gateway.url, { body: JSON.stringify({ query: `{ services { id } } #${'x'.repeat(5000)}` }), accept: 'application/graphql-response+json' }), () => send(net.gateway.url, { body: JSON.stringify({ query: `{ services { id } } #${'x'.repeat(5000)}` }) })],
+    [
+      '413',
+      () => send(net.gateway.url, { body: JSON.stringify({ query: `{ services { id } } #${'x'.repeat(5000)}` }), accept: 'application/graphql-response+json' }),
+      () => send(net.gateway.url, { body: JSON.stringify({ query: `{ services { id } } #${'x'.repeat(5000)}` }) }),
+    ],
   ])('%s: graphql-response+json when asked for, application/json otherwise', async (_status, asked, plain) => {
     const a = await asked();
     expect(a.headers.get('content-type')).toBe(GRAPHQL_RESPONSE);
@@ -80,13 +93,23 @@ describe('Apollo Client 4', () => {
   const client = (uri: string, token?: string) => new ApolloClient({ link: new HttpLink({ uri, headers: token ? { authorization: `Bearer ${token}` } : {} }), cache: new InMemoryCache() });
 
   it('keeps the UNAUTHENTICATED code of a 401 (it reads the errors of a non-2xx answer only under graphql-response+json)', async () => {
-    const error = await client(net.gateway.url, 'not.a.token').query({ query: gql('{ network { id } }') }).then(() => undefined, (e: unknown) => e);
+    const error = await client(net.gateway.url, 'not.a.token')
+      .query({ query: gql('{ network { id } }') })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(CombinedGraphQLErrors.is(error)).toBe(true);
     expect((error as CombinedGraphQLErrors).errors[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('keeps the RATE_LIMITED code of a 429', async () => {
-    const error = await client(limited.url).query({ query: gql('{ network { name } }') }).then(() => undefined, (e: unknown) => e);
+    const error = await client(limited.url)
+      .query({ query: gql('{ network { name } }') })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(CombinedGraphQLErrors.is(error)).toBe(true);
     expect((error as CombinedGraphQLErrors).errors[0].extensions?.code).toBe('RATE_LIMITED');
   });

@@ -113,7 +113,16 @@ describe('faulty and lying members', () => {
     net = await TestNetwork.start(ringMembers(['alpha', 'beta']), { memberDeadlineMs: 1500, maxMemberResponseBytes: 50_000 });
     const liar = await fakeMember((body) => {
       if (body.includes('_entities')) return { text: JSON.stringify({ data: { _entities: [{ __typename: 'Service', infrared__id: 'alpha:pub', id: 'alpha:pub', name: 'forged' }] } }) };
-      return { text: JSON.stringify({ data: { services: [{ id: 'liar:ok', infrared__id: 'liar:ok' }, { id: 'alpha:forged', infrared__id: 'alpha:forged' }] } }) };
+      return {
+        text: JSON.stringify({
+          data: {
+            services: [
+              { id: 'liar:ok', infrared__id: 'liar:ok' },
+              { id: 'alpha:forged', infrared__id: 'alpha:forged' },
+            ],
+          },
+        }),
+      };
     });
     const garbage = await fakeMember(() => ({ text: '<html>oops</html>' }));
     const hang = await fakeMember(() => null);
@@ -128,7 +137,7 @@ describe('faulty and lying members', () => {
     await net.reloadRegistry();
   });
   afterAll(async () => {
-    for (const s of fakes) s.closeAllConnections(), s.close();
+    for (const s of fakes) (s.closeAllConnections(), s.close());
     await net.stop();
   });
 

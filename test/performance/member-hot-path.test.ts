@@ -36,7 +36,13 @@ describe('member hot path', () => {
     'nested localized text': { query: '{ services { id description descriptions { lang text } } projects { id name } }' },
     '_entities with variables': {
       query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Service { id name } ... on Project { id } } }',
-      variables: { r: [{ __typename: 'Service', id: 'alpha:pub' }, { __typename: 'Service', id: 'alpha:own' }, { __typename: 'Project', id: 'alpha:proj-pub' }] },
+      variables: {
+        r: [
+          { __typename: 'Service', id: 'alpha:pub' },
+          { __typename: 'Service', id: 'alpha:own' },
+          { __typename: 'Project', id: 'alpha:proj-pub' },
+        ],
+      },
     },
     'the subgraph SDL': { query: '{ _service { sdl } }' },
     'a named operation among several': { query: 'query A { services { id } } query B { projects { id } }', operationName: 'B' },
@@ -54,7 +60,7 @@ describe('member hot path', () => {
     }
   });
 
-  it('answers the gateway\'s Accept header with graphql-response+json, as Apollo does', async () => {
+  it("answers the gateway's Accept header with graphql-response+json, as Apollo does", async () => {
     const res = await raw({ query: '{ services { id } }' }, { accept: 'application/graphql-response+json, application/json' });
     expect(res.status).toBe(200);
     expect(res.type).toBe('application/graphql-response+json; charset=utf-8');

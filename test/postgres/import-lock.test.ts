@@ -64,10 +64,7 @@ describe('import serialization per member (real PostgreSQL)', () => {
   it('never leaves the union of two concurrent --prune imports', async () => {
     for (let round = 0; round < 3; round++) {
       await importMemberData(a, MEMBER, file('seed', 5), { prune: true });
-      const [first, second] = await Promise.allSettled([
-        importMemberData(a, MEMBER, file('left', 60), { prune: true }),
-        importMemberData(b, MEMBER, file('right', 60), { prune: true }),
-      ]);
+      const [first, second] = await Promise.allSettled([importMemberData(a, MEMBER, file('left', 60), { prune: true }), importMemberData(b, MEMBER, file('right', 60), { prune: true })]);
       expect(first.status).toBe('fulfilled');
       expect(second.status).toBe('fulfilled');
       const ids = await serviceIds();

@@ -77,7 +77,11 @@ describe('member-call slots', () => {
     // from the queue, it would have 800 ms left and time out)
     const slower = await fakeMember(healthyAnswer({ data: { services: [{ id: 'slower:one', infrared__id: 'slower:one' }] }, delayMs: 1000 }));
     try {
-      const g = await gatewayOver(net, { real: ['alpha'], extra: [{ id: 'slower', url: slower.url }], options: { memberConcurrency: 1, admissionQueue: 4, admissionWaitMs: 3000, dedupeRequests: false, memberDeadlineMs: 1800, requestBudgetMs: 5000, breakerFailures: 1 } });
+      const g = await gatewayOver(net, {
+        real: ['alpha'],
+        extra: [{ id: 'slower', url: slower.url }],
+        options: { memberConcurrency: 1, admissionQueue: 4, admissionWaitMs: 3000, dedupeRequests: false, memberDeadlineMs: 1800, requestBudgetMs: 5000, breakerFailures: 1 },
+      });
       gateways.push(g);
       const answers = await Promise.all(Array.from({ length: 2 }, () => post(g.url, SERVICES)));
       for (const a of answers) {

@@ -114,7 +114,7 @@ it('probes an open breaker in the background: user requests never wait on a prob
   expect(back.body.errors).toBeUndefined();
 });
 
-it('time spent waiting in the gateway\'s own queue is not a member failure', async () => {
+it("time spent waiting in the gateway's own queue is not a member failure", async () => {
   // a healthy member answering in 300 ms, one call at a time: waiters are shed (503) or served,
   // never reported as member timeouts, and the breaker (one failure would open it) stays closed
   const slow = await fakeMember(healthyAnswer({ data: { services: [] }, delayMs: 300 }));

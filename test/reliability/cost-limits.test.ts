@@ -78,10 +78,7 @@ describe('fan-out limit and filter.members (a registry of 450 members)', () => {
   });
 
   it('serves a list filtered to one member', async () => {
-    for (const opts of [
-      { query: '{ services(filter: { members: ["alpha"] }) { id } }' },
-      { query: 'query($m: [ID!]) { services(filter: { members: $m }) { id } }', variables: { m: ['alpha'] } },
-    ]) {
+    for (const opts of [{ query: '{ services(filter: { members: ["alpha"] }) { id } }' }, { query: 'query($m: [ID!]) { services(filter: { members: $m }) { id } }', variables: { m: ['alpha'] } }]) {
       const { status, body } = await post(g.url, opts.query, { variables: opts.variables });
       expect(status).toBe(200);
       expect(body.data!.services.map((s: { id: string }) => s.id)).toEqual(['alpha:pub']);
@@ -134,7 +131,7 @@ describe('rate limits charged by cost', () => {
     expect(counter.dataCalls()).toBe(before);
   });
 
-  it('budgets per issuing member: minting subjects does not multiply a member\'s budget', async () => {
+  it("budgets per issuing member: minting subjects does not multiply a member's budget", async () => {
     const g = await gateway({ rateLimitPoints: 1000, issuerRateLimitPoints: 5 });
     const subjects = await Promise.all(Array.from({ length: 6 }, (_, i) => net.token('alpha', { subject: `minted-${i}` })));
     const statuses = [];

@@ -96,8 +96,7 @@ describe('fuzzing HTTP and GraphQL input', () => {
   });
   afterAll(() => net?.stop());
 
-  const send = (target: Target, a: Attempt): Promise<RawAnswer> =>
-    rawRequest(url(target), { method: a.method ?? 'POST', path: a.path, headers: a.headers ?? {}, body: a.body, timeoutMs: 5000 });
+  const send = (target: Target, a: Attempt): Promise<RawAnswer> => rawRequest(url(target), { method: a.method ?? 'POST', path: a.path, headers: a.headers ?? {}, body: a.body, timeoutMs: 5000 });
 
   /** A normal query still gets a normal answer. */
   async function expectStillServing(target: Target): Promise<void> {
@@ -127,13 +126,28 @@ describe('fuzzing HTTP and GraphQL input', () => {
     const random = mulberry32(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const int = (n: number) => Math.floor(random() * n);
-    const queries = [SERVICES, '{ services(limit: $n) { id } }', 'query($n: Int) { services(limit: $n) { id } }', '{', '}', 'mutation { removeService(id: "x") }', '{ __schema { types { name } } }', deepQuery(8), '{ a: services { id } b: services { id } }', 'query Q { network { id } }', '', '\u0000'];
+    const queries = [
+      SERVICES,
+      '{ services(limit: $n) { id } }',
+      'query($n: Int) { services(limit: $n) { id } }',
+      '{',
+      '}',
+      'mutation { removeService(id: "x") }',
+      '{ __schema { types { name } } }',
+      deepQuery(8),
+      '{ a: services { id } b: services { id } }',
+      'query Q { network { id } }',
+      '',
+      '\u0000',
+    ];
     const scalars: unknown[] = [null, true, false, 0, -1, 1e308, 3.5, '', 'x', 'x'.repeat(2000), [], {}, [null], { n: 1 }, { n: 'x' }];
     const fragments = ['{', '}', '[', ']', '"', ':', ',', '"query"', '"variables"', 'null', '1e999', '-', '\\u0000', '\\ud800', 'true', JSON.stringify(SERVICES), ' ', '\n'];
     const contentTypes = ['application/json', 'application/json; charset=utf-8', 'application/graphql-response+json', 'text/plain', 'application/x-unknown', '', 'application/json; charset=latin1'];
     const value = (depth: number): unknown => {
       if (depth > 3 || random() < 0.5) return pick(scalars);
-      return random() < 0.5 ? Array.from({ length: int(4) }, () => value(depth + 1)) : Object.fromEntries(Array.from({ length: int(4) }, () => [pick(['query', 'variables', 'n', 'operationName', 'extensions', 'x']), value(depth + 1)]));
+      return random() < 0.5
+        ? Array.from({ length: int(4) }, () => value(depth + 1))
+        : Object.fromEntries(Array.from({ length: int(4) }, () => [pick(['query', 'variables', 'n', 'operationName', 'extensions', 'x']), value(depth + 1)]));
     };
     const body = (): Buffer | string => {
       switch (int(6)) {
@@ -143,13 +157,15 @@ describe('fuzzing HTTP and GraphQL input', () => {
           return JSON.stringify(value(0)) ?? '';
         case 2: // a run of JSON punctuation and tokens
           return Array.from({ length: 1 + int(40) }, () => pick(fragments)).join('');
-        case 3: { // a valid request cut at a random byte
+        case 3: {
+          // a valid request cut at a random byte
           const whole = JSON.stringify({ query: pick(queries), variables: { n: int(5) } });
           return whole.slice(0, int(whole.length));
         }
         case 4: // random bytes
           return Buffer.from(Array.from({ length: int(200) }, () => int(256)));
-        default: { // deep nesting
+        default: {
+          // deep nesting
           const n = 100 + int(5000);
           return random() < 0.5 ? '['.repeat(n) + (random() < 0.5 ? ']'.repeat(n) : '') : `{"query":"${SERVICES}","variables":{"n":${nestedObject(n)}}}`;
         }
@@ -159,7 +175,11 @@ describe('fuzzing HTTP and GraphQL input', () => {
       const type = pick(contentTypes);
       const attempt: Attempt =
         random() < 0.1
-          ? { method: 'GET', path: `/graphql?${pick(['query', 'variables', 'extensions', 'operationName', '%', ''])}=${encodeURIComponent(String(body()).slice(0, 300))}`, headers: random() < 0.7 ? PREFLIGHT : {} }
+          ? {
+              method: 'GET',
+              path: `/graphql?${pick(['query', 'variables', 'extensions', 'operationName', '%', ''])}=${encodeURIComponent(String(body()).slice(0, 300))}`,
+              headers: random() < 0.7 ? PREFLIGHT : {},
+            }
           : { method: 'POST', headers: type ? { 'content-type': type } : {}, body: body() };
       return { target: random() < 0.5 ? 'gateway' : 'member', attempt };
     });
@@ -170,7 +190,8 @@ describe('fuzzing HTTP and GraphQL input', () => {
       const answers = await Promise.all(batch.map(({ target, attempt }) => send(target, attempt).catch((err: Error) => ({ status: -1, text: err.message }) as RawAnswer)));
       answers.forEach((res, j) => {
         seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
-        if (res.status < 200 || res.status >= 500) throw new Error(`seed ${seed}, attempt ${i + j} (${batch[j].target}): HTTP ${res.status} ${res.text.slice(0, 200)}\n${JSON.stringify(batch[j].attempt).slice(0, 500)}`);
+        if (res.status < 200 || res.status >= 500)
+          throw new Error(`seed ${seed}, attempt ${i + j} (${batch[j].target}): HTTP ${res.status} ${res.text.slice(0, 200)}\n${JSON.stringify(batch[j].attempt).slice(0, 500)}`);
         if (res.status !== 200) expect(res.status).toBeGreaterThanOrEqual(400);
       });
     }

@@ -48,7 +48,15 @@ describe('hostile queries at the gateway', () => {
     ['depth over maxQueryDepth', nest(LIMITS.maxQueryDepth + 2), /depth/i, VALIDATION],
     ['too many aliases', `{ services { ${Array.from({ length: LIMITS.maxAliases + 1 }, (_, i) => `a${i}: id`).join(' ')} } }`, /alias/i, VALIDATION],
     ['too many tokens', `{ services { ${Array.from({ length: LIMITS.maxTokens }, () => 'id').join(' ')} } }`, /tokens/i, 'GRAPHQL_PARSE_FAILED'],
-    ['too many directives', `{ services { ${fields.slice(0, LIMITS.maxDirectives + 1).map((f) => `${f} @include(if: true)`).join(' ')} } }`, /directive/i, VALIDATION],
+    [
+      'too many directives',
+      `{ services { ${fields
+        .slice(0, LIMITS.maxDirectives + 1)
+        .map((f) => `${f} @include(if: true)`)
+        .join(' ')} } }`,
+      /directive/i,
+      VALIDATION,
+    ],
     ['a fan-out over maxFanoutCost (3 member fields × 2 members)', '{ services { id } projects { id } capacity { id } }', /fans out/i, 'FANOUT_LIMIT'],
     ['the fan-out limit is not dodged with fragments', '{ ...F } fragment F on Query { services { id } projects { id } capacity { id } }', /fans out/i, 'FANOUT_LIMIT'],
     ['a syntax error (a 400, not a 500)', '{ services { id }', /Syntax Error/, 'GRAPHQL_PARSE_FAILED'],

@@ -100,7 +100,8 @@ describe('registry hot reload under load', () => {
     const slow = await fakeMember(healthyAnswer({ delayMs: 600, data: { services: [{ id: 'slowpoke:x', infrared__id: 'slowpoke:x', name: 'Slow service' }] } }));
     try {
       const entry = { id: 'slowpoke', name: 'Slowpoke', region: 'Elsewhere', countries: [], languages: ['en'], keys: [], url: slow.url };
-      const withSlowpoke = (r: Record<string, any>) => (r.members = r.members.filter((m: { id: string }) => m.id !== 'beta').concat([{ ...r.members[0], id: 'gamma', name: 'Member gamma', keys: [], url: net.members.get('gamma')!.url }, entry]));
+      const withSlowpoke = (r: Record<string, any>) =>
+        (r.members = r.members.filter((m: { id: string }) => m.id !== 'beta').concat([{ ...r.members[0], id: 'gamma', name: 'Member gamma', keys: [], url: net.members.get('gamma')!.url }, entry]));
       net.writeRegistry(withSlowpoke);
       await net.reloadRegistry();
       const query = JSON.stringify({ query: '{ services { id name } }' });

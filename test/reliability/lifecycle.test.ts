@@ -34,7 +34,12 @@ describe('gateway lifecycle', () => {
     expect(health.json).toEqual({ status: 'ok' });
     const ready = await rawRequest(`${base}/ready`, { method: 'GET', headers: {} });
     expect(ready.status).toBe(200);
-    expect(ready.json).toEqual({ status: 'ready', schemaVersion: SCHEMA_VERSION, members: 2, registry: expect.objectContaining({ accepted: expect.objectContaining({ version: 0, hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) }) }) });
+    expect(ready.json).toEqual({
+      status: 'ready',
+      schemaVersion: SCHEMA_VERSION,
+      members: 2,
+      registry: expect.objectContaining({ accepted: expect.objectContaining({ version: 0, hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) }) }),
+    });
     expect(SCHEMA_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
@@ -44,7 +49,15 @@ describe('gateway lifecycle', () => {
     const sockets: Socket[] = [];
 
     beforeAll(async () => {
-      gateway = await createGateway({ registryFile: net.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), memberDeadlineMs: 3000, responseCacheTtlSeconds: 0 });
+      gateway = await createGateway({
+        registryFile: net.registryFile,
+        port: 0,
+        gatewayId: GATEWAY_ID,
+        signingKey: net.gatewayKey,
+        logger: quietLogger(),
+        memberDeadlineMs: 3000,
+        responseCacheTtlSeconds: 0,
+      });
       const warm = await post(gateway.url, '{ services { id } }');
       expect(warm.body.data!.services.map((s: { id: string }) => s.id)).toEqual(['alpha:pub', 'slow:one']);
     });

@@ -74,22 +74,40 @@ describe('gateway with a frozen Redis', () => {
     // shared state is used again: an anonymous answer is cached in Redis and served as a hit
     const q = '{ services { id name } }';
     await ask(q);
-    const hit = await until(async () => {
-      const a = await ask(q);
-      return a.headers['x-infrared-cache'] === 'hit' ? a : undefined;
-    }, { timeoutMs: 15_000, what: 'a cache hit after recovery' });
+    const hit = await until(
+      async () => {
+        const a = await ask(q);
+        return a.headers['x-infrared-cache'] === 'hit' ? a : undefined;
+      },
+      { timeoutMs: 15_000, what: 'a cache hit after recovery' },
+    );
     expect(hit.status).toBe(200);
   }, 120_000);
 
   it('still rate-limits while Redis is frozen (in memory), instead of letting everything through', async () => {
     let limited: Gateway | undefined;
     try {
-      limited = await createGateway({ registryFile: net.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), redisUrl: redis.url, redisCommandTimeoutMs: commandTimeoutMs, rateLimitPoints: 4, rateLimitWindowSeconds: 60, responseCacheTtlSeconds: 0 });
+      limited = await createGateway({
+        registryFile: net.registryFile,
+        port: 0,
+        gatewayId: GATEWAY_ID,
+        signingKey: net.gatewayKey,
+        logger: quietLogger(),
+        redisUrl: redis.url,
+        redisCommandTimeoutMs: commandTimeoutMs,
+        rateLimitPoints: 4,
+        rateLimitWindowSeconds: 60,
+        responseCacheTtlSeconds: 0,
+      });
       const token = await net.token('beta', { subject: 'frozen-redis-limit' });
       redis.freeze();
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++) {
-        const res = await rawRequest(limited.url, { body: JSON.stringify({ query: '{ viewer { subject } }' }), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, timeoutMs: hangCap });
+        const res = await rawRequest(limited.url, {
+          body: JSON.stringify({ query: '{ viewer { subject } }' }),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          timeoutMs: hangCap,
+        });
         statuses.push(res.status);
       }
       expect(statuses).toEqual([200, 200, 200, 200, 429, 429, 429]);

@@ -51,10 +51,13 @@ describe('schema compatibility of members', () => {
     };
 
   it('reports a member lacking a contract field as incompatible, and never asks it', async () => {
-    const status = await until(async () => {
-      const s = await statusOf('older');
-      return s.compatible === false ? s : undefined;
-    }, { what: 'the health check to read the older SDL' });
+    const status = await until(
+      async () => {
+        const s = await statusOf('older');
+        return s.compatible === false ? s : undefined;
+      },
+      { what: 'the health check to read the older SDL' },
+    );
     expect(status).toMatchObject({ reachable: true, schemaVersion: '0.9.0', compatible: false });
     expect(status.problems.join('\n')).toMatch(/acceptingUsers/);
     // the health check read its SDL, and nothing else
@@ -74,10 +77,13 @@ describe('schema compatibility of members', () => {
   });
 
   it('serves a member whose schema only adds to the contract', async () => {
-    const status = await until(async () => {
-      const s = await statusOf('newer');
-      return s.compatible !== null ? s : undefined;
-    }, { what: 'the health check to read the newer SDL' });
+    const status = await until(
+      async () => {
+        const s = await statusOf('newer');
+        return s.compatible !== null ? s : undefined;
+      },
+      { what: 'the health check to read the newer SDL' },
+    );
     expect(status).toMatchObject({ reachable: true, schemaVersion: '1.1.0', compatible: true, problems: [] });
     const before = newer.dataCalls();
     const { body } = await net.query('{ services { id } }');

@@ -47,7 +47,18 @@ function registryFor(networkId: string): string {
 }
 
 const gateway = async (registryFile: string, gatewayGroup?: string) => {
-  const gw = await createGateway({ registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), redisUrl, responseCacheTtlSeconds: 60, rateLimitPoints: 3, rateLimitWindowSeconds: 60, gatewayGroup });
+  const gw = await createGateway({
+    registryFile,
+    port: 0,
+    gatewayId: GATEWAY_ID,
+    signingKey: net.gatewayKey,
+    logger: quietLogger(),
+    redisUrl,
+    responseCacheTtlSeconds: 60,
+    rateLimitPoints: 3,
+    rateLimitWindowSeconds: 60,
+    gatewayGroup,
+  });
   gateways.push(gw);
   return gw;
 };

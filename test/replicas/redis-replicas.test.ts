@@ -22,7 +22,18 @@ describe('gateway replicas on Redis', () => {
     redis.disconnect();
     net = await TestNetwork.start(ringMembers());
     const replica = () =>
-      createGateway({ registryFile: net.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), redisUrl: REDIS_URL, responseCacheTtlSeconds: 60, rateLimitPoints: 6, rateLimitWindowSeconds: 60, registryPollMs: 200 });
+      createGateway({
+        registryFile: net.registryFile,
+        port: 0,
+        gatewayId: GATEWAY_ID,
+        signingKey: net.gatewayKey,
+        logger: quietLogger(),
+        redisUrl: REDIS_URL,
+        responseCacheTtlSeconds: 60,
+        rateLimitPoints: 6,
+        rateLimitWindowSeconds: 60,
+        registryPollMs: 200,
+      });
     a = await replica();
     b = await replica();
   });
@@ -77,7 +88,16 @@ describe('gateway replicas on Redis', () => {
   });
 
   it('keeps serving, on local state, when Redis is down', async () => {
-    const lonely = await createGateway({ registryFile: net.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), redisUrl: 'redis://127.0.0.1:1', responseCacheTtlSeconds: 60, rateLimitPoints: 3 });
+    const lonely = await createGateway({
+      registryFile: net.registryFile,
+      port: 0,
+      gatewayId: GATEWAY_ID,
+      signingKey: net.gatewayKey,
+      logger: quietLogger(),
+      redisUrl: 'redis://127.0.0.1:1',
+      responseCacheTtlSeconds: 60,
+      rateLimitPoints: 3,
+    });
     try {
       const query = '{ services { id } }';
       const statuses = [];

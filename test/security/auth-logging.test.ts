@@ -30,15 +30,25 @@ describe('gateway log: reasons yes, tokens never', () => {
 
   type Case = [string, () => Promise<string>, RegExp, AuthRefusal];
   const refusals: Case[] = [
-    ['expired', async () => {
-      const now = nowS();
-      return signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { iat: now - 3600, nbf: now - 3600, exp: now - 300 }));
-    }, /expired/i, 'REJECTED_BY_VERIFIER'],
+    [
+      'expired',
+      async () => {
+        const now = nowS();
+        return signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { iat: now - 3600, nbf: now - 3600, exp: now - 300 }));
+      },
+      /expired/i,
+      'REJECTED_BY_VERIFIER',
+    ],
     ['tampered (bad signature)', async () => withPayload(await net.token('alpha'), (c) => (c.scope = 'read write')), /signature/i, 'REJECTED_BY_VERIFIER'],
     ['unknown kid', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha'), { kid: 'kid-that-nobody-pinned' }), /unknown kid/i, 'UNKNOWN_KEY'],
     ['wrong audience', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { aud: 'elsewhere' })), /\(aud\)/, 'REJECTED_BY_VERIFIER'],
     ['not-yet-valid (nbf)', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { nbf: nowS() + 600, exp: nowS() + 900 })), /\(nbf\)/, 'REJECTED_BY_VERIFIER'],
-    ['postdated (iat in the future)', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { iat: nowS() + 600, nbf: nowS(), exp: nowS() + 900 })), /issued in the future/, 'ISSUED_IN_FUTURE'],
+    [
+      'postdated (iat in the future)',
+      async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { iat: nowS() + 600, nbf: nowS(), exp: nowS() + 900 })),
+      /issued in the future/,
+      'ISSUED_IN_FUTURE',
+    ],
     ['unknown issuer', async () => signClaims(net.keys.get('alpha')!, tokenClaims('delta')), /not a registered member/i, 'UNKNOWN_ISSUER'],
     ['lifetime over 30 days', async () => signClaims(net.keys.get('alpha')!, tokenClaims('alpha', { exp: nowS() + 40 * 24 * 3600 })), /30 days/, 'LIFETIME_TOO_LONG'],
   ];
@@ -119,10 +129,14 @@ describe('member log: reasons yes, assertions never', () => {
 
   type Case = [string, () => Promise<{ assertion: string; body: string }>, RegExp];
   const refusals: Case[] = [
-    ['expired', async () => ({
-      assertion: await signAssertion({ key: net.gatewayKey, gatewayId: GATEWAY_ID, member: 'alpha', caller: callerOf('alpha'), body, now: Date.now() - 600_000 }),
-      body,
-    }), /expired/i],
+    [
+      'expired',
+      async () => ({
+        assertion: await signAssertion({ key: net.gatewayKey, gatewayId: GATEWAY_ID, member: 'alpha', caller: callerOf('alpha'), body, now: Date.now() - 600_000 }),
+        body,
+      }),
+      /expired/i,
+    ],
     ['body altered', async () => ({ assertion: await net.assertion('alpha', callerOf('alpha'), body), body: gqlBody('{ services { id name } }') }), /body hash/],
     ['for another member', async () => ({ assertion: await net.assertion('beta', callerOf('alpha'), body), body }), /\(aud\)/],
   ];

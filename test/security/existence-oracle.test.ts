@@ -24,7 +24,15 @@ const DATA = {
   services: [
     { id: 'svc-pub', name: 'Open mail', kind: 'EMAIL', description: { en: 'Mail' }, languages: ['en'], regions: ['North'], status: 'OPERATIONAL', acceptingUsers: true, ...pub, capacity: [] },
     {
-      id: 'svc-hidden', name: 'Zebrafish relay', kind: 'VPN', description: { en: 'Hidden' }, languages: ['en'], regions: ['Secretland'], status: 'OPERATIONAL', acceptingUsers: true, ...hidden,
+      id: 'svc-hidden',
+      name: 'Zebrafish relay',
+      kind: 'VPN',
+      description: { en: 'Hidden' },
+      languages: ['en'],
+      regions: ['Secretland'],
+      status: 'OPERATIONAL',
+      acceptingUsers: true,
+      ...hidden,
       capacity: [{ id: 'cap-hidden', resource: 'CPU_CORES', total: 8, used: 1, ...hidden }],
     },
   ],
@@ -35,8 +43,16 @@ const DATA = {
   incidents: [
     { id: 'inc-pub', kind: 'DDOS', severity: 'LOW', observedAt: '2026-10-01T10:00:00Z', indicators: [{ type: 'IP', value: '192.0.2.1' }], ...pub },
     {
-      id: 'inc-hidden', kind: 'INTRUSION', severity: 'CRITICAL', observedAt: '2026-10-02T10:00:00Z', ...hidden,
-      indicators: [{ type: 'IP', value: '203.0.113.7' }, { type: 'CIDR', value: '198.51.100.0/24' }, { type: 'DOMAIN', value: 'hidden.example' }],
+      id: 'inc-hidden',
+      kind: 'INTRUSION',
+      severity: 'CRITICAL',
+      observedAt: '2026-10-02T10:00:00Z',
+      ...hidden,
+      indicators: [
+        { type: 'IP', value: '203.0.113.7' },
+        { type: 'CIDR', value: '198.51.100.0/24' },
+        { type: 'DOMAIN', value: 'hidden.example' },
+      ],
     },
   ],
   supportOffers: [
@@ -64,12 +80,24 @@ const q = (query: string) => ({ query });
 
 const PROBES: Probe[] = [
   { path: 'incidents(indicator: IP)', hidden: q('{ incidents(filter: { indicator: "203.0.113.7" }) { id } }'), nothing: q('{ incidents(filter: { indicator: "203.0.113.8" }) { id } }') },
-  { path: 'incidents(indicator: IP in a reported CIDR)', hidden: q('{ incidents(filter: { indicator: "198.51.100.77" }) { id } }'), nothing: q('{ incidents(filter: { indicator: "198.51.101.77" }) { id } }') },
-  { path: 'incidents(indicator: CIDR containing an IP)', hidden: q('{ incidents(filter: { indicator: "203.0.113.0/24" }) { id } }'), nothing: q('{ incidents(filter: { indicator: "203.0.114.0/24" }) { id } }') },
+  {
+    path: 'incidents(indicator: IP in a reported CIDR)',
+    hidden: q('{ incidents(filter: { indicator: "198.51.100.77" }) { id } }'),
+    nothing: q('{ incidents(filter: { indicator: "198.51.101.77" }) { id } }'),
+  },
+  {
+    path: 'incidents(indicator: CIDR containing an IP)',
+    hidden: q('{ incidents(filter: { indicator: "203.0.113.0/24" }) { id } }'),
+    nothing: q('{ incidents(filter: { indicator: "203.0.114.0/24" }) { id } }'),
+  },
   { path: 'incidents(indicator: DOMAIN)', hidden: q('{ incidents(filter: { indicator: "hidden.example" }) { id } }'), nothing: q('{ incidents(filter: { indicator: "missing.example" }) { id } }') },
   { path: 'incidents(kinds)', hidden: q('{ incidents(filter: { kinds: [INTRUSION] }) { id } }'), nothing: q('{ incidents(filter: { kinds: [PHISHING] }) { id } }') },
   { path: 'services(text)', hidden: q('{ services(filter: { text: "Zebrafish" }) { id } }'), nothing: q('{ services(filter: { text: "Unicornfish" }) { id } }') },
-  { path: 'services(kinds, regions)', hidden: q('{ services(filter: { kinds: [VPN], regions: ["Secretland"] }) { id } }'), nothing: q('{ services(filter: { kinds: [DNS], regions: ["Nowhere"] }) { id } }') },
+  {
+    path: 'services(kinds, regions)',
+    hidden: q('{ services(filter: { kinds: [VPN], regions: ["Secretland"] }) { id } }'),
+    nothing: q('{ services(filter: { kinds: [DNS], regions: ["Nowhere"] }) { id } }'),
+  },
   { path: 'service(id)', hidden: q(`{ service(id: "${M}:svc-hidden") { id } }`), nothing: q(`{ service(id: "${M}:svc-missing") { id } }`) },
   { path: 'capacity(resources)', hidden: q('{ capacity(filter: { resources: [CPU_CORES] }) { id } }'), nothing: q('{ capacity(filter: { resources: [MEMORY_GB] }) { id } }') },
   { path: 'projects(areas)', hidden: q('{ projects(filter: { areas: [TECHNOLOGY_PLATFORM] }) { id } }'), nothing: q('{ projects(filter: { areas: [MOVEMENT_ENGAGEMENT] }) { id } }') },
@@ -88,7 +116,14 @@ let statements = 0;
 
 beforeAll(async () => {
   orm = await openDatabase(
-    { url: databaseUrl(), schema: uniqueSchema(M), poolMax: 2, onQuery: (line) => { if (/\[query\]/.test(line)) statements += 1; } },
+    {
+      url: databaseUrl(),
+      schema: uniqueSchema(M),
+      poolMax: 2,
+      onQuery: (line) => {
+        if (/\[query\]/.test(line)) statements += 1;
+      },
+    },
     createLogger('test', 'silent'),
   );
   await importMemberData(orm, M, DATA as never);
@@ -121,7 +156,10 @@ describe('hidden records cost exactly what missing records cost', () => {
   });
 
   it('the hidden records are really there (the probes would find them for the owner)', async () => {
-    const rows = await orm.em.fork().getConnection().execute(`select count(*)::int as n from "${orm.config.get('schema')}"."incident_indicator" where incident_id = 'inc-hidden'`);
+    const rows = await orm.em
+      .fork()
+      .getConnection()
+      .execute(`select count(*)::int as n from "${orm.config.get('schema')}"."incident_indicator" where incident_id = 'inc-hidden'`);
     expect(rows[0].n).toBe(3);
   });
 

@@ -45,78 +45,120 @@ describe('gateway caller-token verification', () => {
   type Case = [string, () => Promise<string>];
   const refused: Case[] = [
     ['alg none (unsigned JWT)', async () => bearer(unsignedJwt(tokenClaims('alpha'), { kid: alphaKey.kid }))],
-    ['alg none with a copied signature', async () => {
-      const good = await net.token('alpha');
-      const [, payload, sig] = good.split('.');
-      return bearer(`${Buffer.from(JSON.stringify({ alg: 'none', kid: alphaKey.kid })).toString('base64url')}.${payload}.${sig}`);
-    }],
-    ['HS256 with the public JWK (JSON) as HMAC secret', async () => {
-      const secret = new TextEncoder().encode(JSON.stringify(publicPart(alphaKey)));
-      return bearer(await new SignJWT(tokenClaims('alpha')).setProtectedHeader({ alg: 'HS256', kid: alphaKey.kid, typ: 'JWT' }).sign(secret));
-    }],
-    ['HS256 with the raw public key bytes (x) as HMAC secret', async () => {
-      const secret = new Uint8Array(Buffer.from(alphaKey.x!, 'base64url'));
-      return bearer(await new SignJWT(tokenClaims('alpha')).setProtectedHeader({ alg: 'HS256', kid: alphaKey.kid, typ: 'JWT' }).sign(secret));
-    }],
-    ['HS256 with the base64url x string as HMAC secret', async () => {
-      const secret = new TextEncoder().encode(alphaKey.x!);
-      return bearer(await new SignJWT(tokenClaims('alpha')).setProtectedHeader({ alg: 'HS256', kid: alphaKey.kid, typ: 'JWT' }).sign(secret));
-    }],
-    ['RS256 with some RSA key', async () => {
-      const { privateKey } = await generateKeyPair('RS256');
-      return bearer(await new SignJWT(tokenClaims('alpha')).setProtectedHeader({ alg: 'RS256', kid: alphaKey.kid, typ: 'JWT' }).sign(privateKey));
-    }],
-    ['ES256 (an allowed alg) with a key that is not pinned, under the pinned kid', async () => {
-      const { privateKey } = await generateKeyPair('ES256');
-      return bearer(await new SignJWT(tokenClaims('alpha')).setProtectedHeader({ alg: 'ES256', kid: alphaKey.kid, typ: 'JWT' }).sign(privateKey));
-    }],
-    ['EdDSA with a fresh key under the pinned kid', async () => {
-      const { privateJwk } = await createKeyPair();
-      return bearer(await signClaims({ ...privateJwk, kid: alphaKey.kid }, tokenClaims('alpha')));
-    }],
-    ['expired (exp 2 min ago, beyond the 60 s skew)', async () => {
-      const now = nowS();
-      return bearer(await signClaims(alphaKey, tokenClaims('alpha', { iat: now - 3600, nbf: now - 3600, exp: now - 120 })));
-    }],
-    ['expired, issued through issueCallerToken an hour ago', async () =>
-      bearer(await issueCallerToken({ key: alphaKey, member: 'alpha', subject: 'x', scopes: ['read'], audience: NETWORK_ID, ttlSeconds: 600, now: Date.now() - 3600_000 }))],
-    ['nbf 2 min in the future (beyond the 60 s skew)', async () => {
-      const now = nowS();
-      return bearer(await signClaims(alphaKey, tokenClaims('alpha', { nbf: now + 120, exp: now + 900 })));
-    }],
+    [
+      'alg none with a copied signature',
+      async () => {
+        const good = await net.token('alpha');
+        const [, payload, sig] = good.split('.');
+        return bearer(`${Buffer.from(JSON.stringify({ alg: 'none', kid: alphaKey.kid })).toString('base64url')}.${payload}.${sig}`);
+      },
+    ],
+    [
+      'HS256 with the public JWK (JSON) as HMAC secret',
+      async () => {
+        const secret = new TextEncoder().encode(JSON.stringify(publicPart(alphaKey)));
+        return bearer(await new SignJWT(tokenClaims('alpha')).setProtectedHeader({ alg: 'HS256', kid: alphaKey.kid, typ: 'JWT' }).sign(secret));
+      },
+    ],
+    [
+      'HS256 with the raw public key bytes (x) as HMAC secret',
+      async () => {
+        const secret = new Uint8Array(Buffer.from(alphaKey.x!, 'base64url'));
+        return bearer(await new SignJWT(tokenClaims('alpha')).setProtectedHeader({ alg: 'HS256', kid: alphaKey.kid, typ: 'JWT' }).sign(secret));
+      },
+    ],
+    [
+      'HS256 with the base64url x string as HMAC secret',
+      async () => {
+        const secret = new TextEncoder().encode(alphaKey.x!);
+        return bearer(await new SignJWT(tokenClaims('alpha')).setProtectedHeader({ alg: 'HS256', kid: alphaKey.kid, typ: 'JWT' }).sign(secret));
+      },
+    ],
+    [
+      'RS256 with some RSA key',
+      async () => {
+        const { privateKey } = await generateKeyPair('RS256');
+        return bearer(await new SignJWT(tokenClaims('alpha')).setProtectedHeader({ alg: 'RS256', kid: alphaKey.kid, typ: 'JWT' }).sign(privateKey));
+      },
+    ],
+    [
+      'ES256 (an allowed alg) with a key that is not pinned, under the pinned kid',
+      async () => {
+        const { privateKey } = await generateKeyPair('ES256');
+        return bearer(await new SignJWT(tokenClaims('alpha')).setProtectedHeader({ alg: 'ES256', kid: alphaKey.kid, typ: 'JWT' }).sign(privateKey));
+      },
+    ],
+    [
+      'EdDSA with a fresh key under the pinned kid',
+      async () => {
+        const { privateJwk } = await createKeyPair();
+        return bearer(await signClaims({ ...privateJwk, kid: alphaKey.kid }, tokenClaims('alpha')));
+      },
+    ],
+    [
+      'expired (exp 2 min ago, beyond the 60 s skew)',
+      async () => {
+        const now = nowS();
+        return bearer(await signClaims(alphaKey, tokenClaims('alpha', { iat: now - 3600, nbf: now - 3600, exp: now - 120 })));
+      },
+    ],
+    [
+      'expired, issued through issueCallerToken an hour ago',
+      async () => bearer(await issueCallerToken({ key: alphaKey, member: 'alpha', subject: 'x', scopes: ['read'], audience: NETWORK_ID, ttlSeconds: 600, now: Date.now() - 3600_000 })),
+    ],
+    [
+      'nbf 2 min in the future (beyond the 60 s skew)',
+      async () => {
+        const now = nowS();
+        return bearer(await signClaims(alphaKey, tokenClaims('alpha', { nbf: now + 120, exp: now + 900 })));
+      },
+    ],
     ['wrong aud', async () => bearer(await signClaims(alphaKey, tokenClaims('alpha', { aud: 'another-network' })))],
     ['aud missing', async () => bearer(await signClaims(alphaKey, tokenClaims('alpha', { aud: undefined })))],
     ['unknown iss (not a registered member)', async () => bearer(await signClaims(alphaKey, tokenClaims('delta')))],
     ['iss missing', async () => bearer(await signClaims(alphaKey, tokenClaims('alpha', { iss: undefined })))],
-    ['signed with alpha\'s key, claiming iss beta, with alpha\'s kid', async () => bearer(await signClaims(alphaKey, tokenClaims('beta')))],
-    ['signed with alpha\'s key, claiming iss beta, with beta\'s kid', async () => bearer(await signClaims(alphaKey, tokenClaims('beta'), { kid: betaKey.kid }))],
-    ['tampered payload: scope "read" → "read write", signature kept', async () =>
-      bearer(withPayload(await net.token('alpha', { scopes: ['read'] }), (c) => (c.scope = 'read write')))],
-    ['tampered payload: iss alpha → beta, signature kept', async () =>
-      bearer(withPayload(await net.token('alpha'), (c) => (c.iss = 'beta')))],
-    ['tampered payload: exp pushed forward on an expired token', async () => {
-      const now = nowS();
-      const expired = await signClaims(alphaKey, tokenClaims('alpha', { iat: now - 3600, nbf: now - 3600, exp: now - 120 }));
-      return bearer(withPayload(expired, (c) => (c.exp = now + 600)));
-    }],
-    ['signature stripped', async () => {
-      const [h, p] = (await net.token('alpha')).split('.');
-      return bearer(`${h}.${p}.`);
-    }],
+    ["signed with alpha's key, claiming iss beta, with alpha's kid", async () => bearer(await signClaims(alphaKey, tokenClaims('beta')))],
+    ["signed with alpha's key, claiming iss beta, with beta's kid", async () => bearer(await signClaims(alphaKey, tokenClaims('beta'), { kid: betaKey.kid }))],
+    ['tampered payload: scope "read" → "read write", signature kept', async () => bearer(withPayload(await net.token('alpha', { scopes: ['read'] }), (c) => (c.scope = 'read write')))],
+    ['tampered payload: iss alpha → beta, signature kept', async () => bearer(withPayload(await net.token('alpha'), (c) => (c.iss = 'beta')))],
+    [
+      'tampered payload: exp pushed forward on an expired token',
+      async () => {
+        const now = nowS();
+        const expired = await signClaims(alphaKey, tokenClaims('alpha', { iat: now - 3600, nbf: now - 3600, exp: now - 120 }));
+        return bearer(withPayload(expired, (c) => (c.exp = now + 600)));
+      },
+    ],
+    [
+      'signature stripped',
+      async () => {
+        const [h, p] = (await net.token('alpha')).split('.');
+        return bearer(`${h}.${p}.`);
+      },
+    ],
     ['unknown kid', async () => bearer(await signClaims(alphaKey, tokenClaims('alpha'), { kid: 'no-such-kid' }))],
     ['kid missing', async () => bearer(await signClaims(alphaKey, tokenClaims('alpha'), { kid: undefined }))],
-    ['lifetime over 30 days (exp − iat = 31 days)', async () => {
-      const now = nowS();
-      return bearer(await signClaims(alphaKey, tokenClaims('alpha', { exp: now + 31 * DAY })));
-    }],
-    ['iat a year in the future, exp a day after it (stretches the 30-day bound)', async () => {
-      const now = nowS();
-      return bearer(await signClaims(alphaKey, tokenClaims('alpha', { iat: now + 365 * DAY, nbf: now, exp: now + 366 * DAY })));
-    }],
-    ['iat 2 min in the future (beyond the 60 s skew)', async () => {
-      const now = nowS();
-      return bearer(await signClaims(alphaKey, tokenClaims('alpha', { iat: now + 120, nbf: now, exp: now + 600 })));
-    }],
+    [
+      'lifetime over 30 days (exp − iat = 31 days)',
+      async () => {
+        const now = nowS();
+        return bearer(await signClaims(alphaKey, tokenClaims('alpha', { exp: now + 31 * DAY })));
+      },
+    ],
+    [
+      'iat a year in the future, exp a day after it (stretches the 30-day bound)',
+      async () => {
+        const now = nowS();
+        return bearer(await signClaims(alphaKey, tokenClaims('alpha', { iat: now + 365 * DAY, nbf: now, exp: now + 366 * DAY })));
+      },
+    ],
+    [
+      'iat 2 min in the future (beyond the 60 s skew)',
+      async () => {
+        const now = nowS();
+        return bearer(await signClaims(alphaKey, tokenClaims('alpha', { iat: now + 120, nbf: now, exp: now + 600 })));
+      },
+    ],
     ['exp missing', async () => bearer(await signClaims(alphaKey, tokenClaims('alpha', { exp: undefined })))],
     ['iat missing', async () => bearer(await signClaims(alphaKey, tokenClaims('alpha', { iat: undefined })))],
     ['sub missing', async () => bearer(await signClaims(alphaKey, tokenClaims('alpha', { sub: undefined })))],
@@ -156,7 +198,7 @@ describe('gateway caller-token verification', () => {
       expect(ok.json.data.viewer.member).toEqual({ id: 'alpha' });
     });
 
-    it('a jti revoked by one member does not revoke another member\'s token with that jti', async () => {
+    it("a jti revoked by one member does not revoke another member's token with that jti", async () => {
       const betaToken = await signClaims(betaKey, tokenClaims('beta', { jti: 'shared-jti' }));
       await useRegistry((r) => (alphaEntry(r).revocations = { jti: ['shared-jti'] }));
       expect((await ask(bearer(betaToken))).status).toBe(200);
@@ -214,22 +256,34 @@ describe('gateway caller-token verification', () => {
 
   type Accepted = [string, () => Promise<string>];
   const accepted: Accepted[] = [
-    ['exp 30 s ago (within the 60 s skew)', async () => {
-      const now = nowS();
-      return signClaims(alphaKey, tokenClaims('alpha', { iat: now - 600, nbf: now - 600, exp: now - 30 }));
-    }],
-    ['nbf 30 s in the future (within the 60 s skew)', async () => {
-      const now = nowS();
-      return signClaims(alphaKey, tokenClaims('alpha', { nbf: now + 30 }));
-    }],
-    ['iat 30 s in the future (within the 60 s skew)', async () => {
-      const now = nowS();
-      return signClaims(alphaKey, tokenClaims('alpha', { iat: now + 30, nbf: now }));
-    }],
-    ['lifetime of exactly 30 days', async () => {
-      const now = nowS();
-      return signClaims(alphaKey, tokenClaims('alpha', { exp: now + 30 * DAY }));
-    }],
+    [
+      'exp 30 s ago (within the 60 s skew)',
+      async () => {
+        const now = nowS();
+        return signClaims(alphaKey, tokenClaims('alpha', { iat: now - 600, nbf: now - 600, exp: now - 30 }));
+      },
+    ],
+    [
+      'nbf 30 s in the future (within the 60 s skew)',
+      async () => {
+        const now = nowS();
+        return signClaims(alphaKey, tokenClaims('alpha', { nbf: now + 30 }));
+      },
+    ],
+    [
+      'iat 30 s in the future (within the 60 s skew)',
+      async () => {
+        const now = nowS();
+        return signClaims(alphaKey, tokenClaims('alpha', { iat: now + 30, nbf: now }));
+      },
+    ],
+    [
+      'lifetime of exactly 30 days',
+      async () => {
+        const now = nowS();
+        return signClaims(alphaKey, tokenClaims('alpha', { exp: now + 30 * DAY }));
+      },
+    ],
     ['a token from issueCallerToken', () => net.token('alpha')],
   ];
 

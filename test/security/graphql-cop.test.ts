@@ -17,13 +17,21 @@ const serious = (findings: CopFinding[]) => findings.filter((f) => f.found && (f
 describe('graphql-cop finds nothing HIGH or MEDIUM', () => {
   it('at the gateway', async () => {
     const findings = await graphqlCop(net.gateway.url);
-    if (process.env.COP_FIGURES) console.log('gateway', findings.filter((f) => f.found));
+    if (process.env.COP_FIGURES)
+      console.log(
+        'gateway',
+        findings.filter((f) => f.found),
+      );
     expect(serious(findings)).toEqual([]);
   });
 
   it('at a member subgraph, reached directly', async () => {
     const findings = await graphqlCop(net.members.get('alpha')!.url);
-    if (process.env.COP_FIGURES) console.log('member', findings.filter((f) => f.found));
+    if (process.env.COP_FIGURES)
+      console.log(
+        'member',
+        findings.filter((f) => f.found),
+      );
     expect(serious(findings)).toEqual([]);
   });
 });

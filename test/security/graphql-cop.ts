@@ -41,11 +41,19 @@ export const COP_CHECKS: { title: string; severity: Severity; run: (url: string)
       return !!(await graphQuery(url, `query cop { ${aliases} }`))?.data?.alias100;
     },
   },
-  { title: 'Array-based Query Batching', severity: 'HIGH', run: async (url) => { const body = await graphQuery(url, 'query cop { __typename }', true); return Array.isArray(body) && body.length >= 10; } },
+  {
+    title: 'Array-based Query Batching',
+    severity: 'HIGH',
+    run: async (url) => {
+      const body = await graphQuery(url, 'query cop { __typename }', true);
+      return Array.isArray(body) && body.length >= 10;
+    },
+  },
   {
     title: 'Introspection-based Circular Query',
     severity: 'HIGH',
-    run: async (url) => ((await graphQuery(url, 'query cop { __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }'))?.data?.__schema?.types?.length ?? 0) > 25,
+    run: async (url) =>
+      ((await graphQuery(url, 'query cop { __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }'))?.data?.__schema?.types?.length ?? 0) > 25,
   },
   { title: 'Directive Overloading', severity: 'HIGH', run: async (url) => (await graphQuery(url, 'query cop { __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }'))?.errors?.length === 10 },
   { title: 'Field Duplication', severity: 'HIGH', run: async (url) => !!(await graphQuery(url, `query cop { ${'__typename \n'.repeat(500)}} `))?.data?.__typename },
@@ -73,9 +81,24 @@ export const COP_CHECKS: { title: string; severity: Severity; run: (url: string)
     title: 'POST based url-encoded query (possible CSRF)',
     severity: 'MEDIUM',
     run: async (url) =>
-      !!(await json(await fetch(url, { method: 'POST', headers: { ...HEADERS, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: 'query cop { __typename }' }).toString() })))?.data?.__typename,
+      !!(
+        await json(
+          await fetch(url, {
+            method: 'POST',
+            headers: { ...HEADERS, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ query: 'query cop { __typename }' }).toString(),
+          }),
+        )
+      )?.data?.__typename,
   },
-  { title: 'Trace Mode', severity: 'INFO', run: async (url) => { const body = await graphQuery(url, 'query cop { __typename }'); return !!body?.errors?.[0]?.extensions?.tracing || /'extensions': \{'tracing':/.test(JSON.stringify(body ?? {})); } },
+  {
+    title: 'Trace Mode',
+    severity: 'INFO',
+    run: async (url) => {
+      const body = await graphQuery(url, 'query cop { __typename }');
+      return !!body?.errors?.[0]?.extensions?.tracing || /'extensions': \{'tracing':/.test(JSON.stringify(body ?? {}));
+    },
+  },
   { title: 'Unhandled Errors Detection', severity: 'INFO', run: async (url) => !!(await graphQuery(url, 'qwerty cop { abc }'))?.errors?.[0]?.extensions?.exception },
 ];
 

@@ -24,9 +24,23 @@ const healthBound = () => HEALTH_MS * Math.max(1, loadavg()[0] / cpus().length);
 /** A full Service as mallory would serve it (every field the contract has, with probes). */
 function service(member: string, local: string, extra: Record<string, unknown> = {}) {
   return own(member, local, {
-    name: `Service ${local}`, kind: 'EMAIL', status: 'OPERATIONAL', acceptingUsers: true, languages: ['en'], regions: ['Elsewhere'],
-    url: 'https://mallory.example', software: null, description: null, descriptions: [], updatedAt: '2026-01-01T00:00:00Z', visibility: 'PUBLIC',
-    sharedWith: null, attestation: null, capacity: [], member: ref(member), ...extra,
+    name: `Service ${local}`,
+    kind: 'EMAIL',
+    status: 'OPERATIONAL',
+    acceptingUsers: true,
+    languages: ['en'],
+    regions: ['Elsewhere'],
+    url: 'https://mallory.example',
+    software: null,
+    description: null,
+    descriptions: [],
+    updatedAt: '2026-01-01T00:00:00Z',
+    visibility: 'PUBLIC',
+    sharedWith: null,
+    attestation: null,
+    capacity: [],
+    member: ref(member),
+    ...extra,
   });
 }
 
@@ -157,24 +171,38 @@ describe('a hostile member', () => {
       },
     }));
     const services = await expectContained('{ services { id member { id } } projects { id lead { id } } }');
-    expect(services.body.data!.services.map((s: { id: string; member: { id: string } }) => [s.id, s.member.id])).toEqual([['alpha:pub', 'alpha'], ['beta:pub', 'beta'], ['mallory:ok', 'mallory']]);
+    expect(services.body.data!.services.map((s: { id: string; member: { id: string } }) => [s.id, s.member.id])).toEqual([
+      ['alpha:pub', 'alpha'],
+      ['beta:pub', 'beta'],
+      ['mallory:ok', 'mallory'],
+    ]);
     expect(services.body.data!.projects.map((p: { lead: { id: string } }) => p.lead.id)).toEqual(['alpha', 'beta']);
     const totals = await expectContained('{ network { totals(resource: ACCOUNTS) { total used members complete missingMembers } } }', { aggregate: true });
     // alpha and beta: 100 each (public capacity); mallory: 5 of its own, the rest refused
     expect(totals.body.data!.network.totals).toEqual({ total: 205, used: 81, members: 3, complete: false, missingMembers: [] });
   });
 
-  it('cannot blank everyone\'s answer with broken items, numbers or depth', async () => {
+  it("cannot blank everyone's answer with broken items, numbers or depth", async () => {
     const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
     mallory.play((req) => {
       if (req.fields.has('capacity')) {
-        return { data: { capacity: [own('mallory', 'big', { total: 1e308, used: 0, available: 0, member: ref('mallory') }), own('mallory', 'str', { total: '12abc', used: 0, member: ref('mallory') }), own('mallory', 'nomember', { total: 1, used: 0 })] } };
+        return {
+          data: {
+            capacity: [
+              own('mallory', 'big', { total: 1e308, used: 0, available: 0, member: ref('mallory') }),
+              own('mallory', 'str', { total: '12abc', used: 0, member: ref('mallory') }),
+              own('mallory', 'nomember', { total: 1, used: 0 }),
+            ],
+          },
+        };
       }
       if (req.fields.has('participations')) return { data: { participations: [{ projectId: 'alpha:proj-pub' }] } };
       const key = req.fields.get('services')![0];
-      return { raw: `{"data":{"${key}":[${JSON.stringify({ ...service('mallory', 'n'), id: null })},null,${JSON.stringify({ ...service('mallory', 'num'), name: 123 })},${JSON.stringify({ ...service('mallory', 'missing'), name: undefined })},${deep},${JSON.stringify(service('mallory', 'fine'))}]}}` };
+      return {
+        raw: `{"data":{"${key}":[${JSON.stringify({ ...service('mallory', 'n'), id: null })},null,${JSON.stringify({ ...service('mallory', 'num'), name: 123 })},${JSON.stringify({ ...service('mallory', 'missing'), name: undefined })},${deep},${JSON.stringify(service('mallory', 'fine'))}]}}`,
+      };
     });
-    const services = await expectContained("{ services { id name } }");
+    const services = await expectContained('{ services { id name } }');
     expect(services.body.data!.services.map((s: { id: string }) => s.id)).toEqual([...HONEST_PUBLIC, 'mallory:fine']);
     expect(services.body.errors!.every((e) => e.extensions!.code === 'MEMBER_INVALID_ANSWER' || e.extensions!.code === 'FOREIGN_RECORD_DROPPED')).toBe(true);
     const totals = await expectContained('{ network { totals(resource: STORAGE_GB) { total complete } } }', { aggregate: true });
@@ -222,7 +250,22 @@ describe('a hostile member', () => {
   });
 
   it('cannot name unknown members in invited or sharedWith', async () => {
-    mallory.play(() => ({ data: { projects: [own('mallory', 'p', { name: 'P', lead: ref('mallory'), invited: [ref('alpha'), ref('ghost')], area: 'SOLIDARITY', status: 'ACTIVE', needs: [], visibility: 'PUBLIC', sharedWith: ['beta', 'ghost'] })] } }));
+    mallory.play(() => ({
+      data: {
+        projects: [
+          own('mallory', 'p', {
+            name: 'P',
+            lead: ref('mallory'),
+            invited: [ref('alpha'), ref('ghost')],
+            area: 'SOLIDARITY',
+            status: 'ACTIVE',
+            needs: [],
+            visibility: 'PUBLIC',
+            sharedWith: ['beta', 'ghost'],
+          }),
+        ],
+      },
+    }));
     const { body } = await expectContained('{ projects(filter: { members: ["mallory"] }) { id invited { id } } }');
     const project = body.data!.projects.find((p: { id: string }) => p.id === 'mallory:p');
     expect(project.invited).toEqual([{ id: 'alpha' }]);
@@ -232,7 +275,16 @@ describe('a hostile member', () => {
     const junk = fc.oneof(fc.constant(null), fc.integer(), fc.double(), fc.string({ maxLength: 4 }), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
     const maybe = <T>(a: fc.Arbitrary<T>) => fc.oneof({ weight: 3, arbitrary: a }, { weight: 1, arbitrary: junk });
     const id = fc.constantFrom('mallory:a', 'mallory:b', 'alpha:pub', 'beta:x', '');
-    const item = fc.record({ id: maybe(id), infrared__id: maybe(id), name: maybe(fc.string({ maxLength: 6 })), kind: maybe(fc.constantFrom('EMAIL', 'VPN', 'NOPE')), member: maybe(fc.record({ id: maybe(fc.constantFrom('mallory', 'alpha')), infrared__id: maybe(fc.constantFrom('mallory', 'beta')) })) }, { requiredKeys: [] });
+    const item = fc.record(
+      {
+        id: maybe(id),
+        infrared__id: maybe(id),
+        name: maybe(fc.string({ maxLength: 6 })),
+        kind: maybe(fc.constantFrom('EMAIL', 'VPN', 'NOPE')),
+        member: maybe(fc.record({ id: maybe(fc.constantFrom('mallory', 'alpha')), infrared__id: maybe(fc.constantFrom('mallory', 'beta')) })),
+      },
+      { requiredKeys: [] },
+    );
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.array(maybe(item), { maxLength: 8 }), fc.jsonValue()), async (services) => {
         mallory.play(() => ({ body: { data: { services } } }));

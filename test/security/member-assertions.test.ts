@@ -22,8 +22,7 @@ describe('member subgraph: gateway assertions', () => {
   });
   afterAll(() => net?.stop());
 
-  const send = (body: string, assertion?: string, headers: Record<string, string> = {}) =>
-    postRaw(alphaUrl, body, assertion === undefined ? headers : { ...headers, 'infrared-assertion': assertion });
+  const send = (body: string, assertion?: string, headers: Record<string, string> = {}) => postRaw(alphaUrl, body, assertion === undefined ? headers : { ...headers, 'infrared-assertion': assertion });
   const ids = (json: any) => json.data.services.map((s: { id: string }) => s.id);
 
   function expectGenericRefusal(res: Awaited<ReturnType<typeof send>>): void {
@@ -65,7 +64,7 @@ describe('member subgraph: gateway assertions', () => {
       ['alpha', ['alpha:mem', 'alpha:net', 'alpha:own', 'alpha:pub']],
       ['beta', ['alpha:mem', 'alpha:net', 'alpha:pub']],
       ['gamma', ['alpha:net', 'alpha:pub']],
-    ] as const)('a valid assertion for %s → that caller\'s view', async (who, expected) => {
+    ] as const)("a valid assertion for %s → that caller's view", async (who, expected) => {
       const body = gqlBody(SERVICES);
       const res = await send(body, await net.assertion('alpha', callerOf(who), body));
       expect(res.status).toBe(200);
@@ -82,31 +81,49 @@ describe('member subgraph: gateway assertions', () => {
   type Refused = [string, () => Promise<{ assertion: string; body: string }>];
   const body = gqlBody(SERVICES);
   const refused: Refused[] = [
-    ['signed by an untrusted key under the gateway\'s id', async () => {
-      const { privateJwk } = await createKeyPair();
-      return { assertion: await signAssertion({ key: privateJwk, gatewayId: GATEWAY_ID, member: 'alpha', caller: callerOf('alpha'), body }), body };
-    }],
-    ['signed by an untrusted key that copies the gateway\'s kid', async () => {
-      const { privateJwk } = await createKeyPair();
-      return { assertion: await signAssertion({ key: { ...privateJwk, kid: net.gatewayKey.kid }, gatewayId: GATEWAY_ID, member: 'alpha', caller: callerOf('alpha'), body }), body };
-    }],
-    ['from a gateway that is not in the registry', async () => {
-      const { privateJwk } = await createKeyPair();
-      return { assertion: await signAssertion({ key: privateJwk, gatewayId: 'rogue-gateway', member: 'alpha', caller: callerOf('alpha'), body }), body };
-    }],
-    ['signed with the gateway key but naming another gateway', async () => ({
-      assertion: await signAssertion({ key: net.gatewayKey, gatewayId: 'rogue-gateway', member: 'alpha', caller: callerOf('alpha'), body }),
-      body,
-    })],
-    ['expired', async () => ({
-      assertion: await signAssertion({ key: net.gatewayKey, gatewayId: GATEWAY_ID, member: 'alpha', caller: callerOf('alpha'), body, now: Date.now() - 120_000 }),
-      body,
-    })],
+    [
+      "signed by an untrusted key under the gateway's id",
+      async () => {
+        const { privateJwk } = await createKeyPair();
+        return { assertion: await signAssertion({ key: privateJwk, gatewayId: GATEWAY_ID, member: 'alpha', caller: callerOf('alpha'), body }), body };
+      },
+    ],
+    [
+      "signed by an untrusted key that copies the gateway's kid",
+      async () => {
+        const { privateJwk } = await createKeyPair();
+        return { assertion: await signAssertion({ key: { ...privateJwk, kid: net.gatewayKey.kid }, gatewayId: GATEWAY_ID, member: 'alpha', caller: callerOf('alpha'), body }), body };
+      },
+    ],
+    [
+      'from a gateway that is not in the registry',
+      async () => {
+        const { privateJwk } = await createKeyPair();
+        return { assertion: await signAssertion({ key: privateJwk, gatewayId: 'rogue-gateway', member: 'alpha', caller: callerOf('alpha'), body }), body };
+      },
+    ],
+    [
+      'signed with the gateway key but naming another gateway',
+      async () => ({
+        assertion: await signAssertion({ key: net.gatewayKey, gatewayId: 'rogue-gateway', member: 'alpha', caller: callerOf('alpha'), body }),
+        body,
+      }),
+    ],
+    [
+      'expired',
+      async () => ({
+        assertion: await signAssertion({ key: net.gatewayKey, gatewayId: GATEWAY_ID, member: 'alpha', caller: callerOf('alpha'), body, now: Date.now() - 120_000 }),
+        body,
+      }),
+    ],
     ['living longer than 60 s', async () => ({ assertion: await signWithGatewayKey(claims(body, { exp: nowS() + 3600 })), body })],
-    ['issued in the future (iat a day ahead, exp 30 s after it: stretches the 60 s bound)', async () => {
-      const now = nowS();
-      return { assertion: await signWithGatewayKey(claims(body, { iat: now + 24 * 3600, exp: now + 24 * 3600 + 30 })), body };
-    }],
+    [
+      'issued in the future (iat a day ahead, exp 30 s after it: stretches the 60 s bound)',
+      async () => {
+        const now = nowS();
+        return { assertion: await signWithGatewayKey(claims(body, { iat: now + 24 * 3600, exp: now + 24 * 3600 + 30 })), body };
+      },
+    ],
     ['without a jti', async () => ({ assertion: await signWithGatewayKey(claims(body, { jti: undefined })), body })],
     ['without exp', async () => ({ assertion: await signWithGatewayKey(claims(body, { exp: undefined })), body })],
     ['without a body hash', async () => ({ assertion: await signWithGatewayKey(claims(body, { bh: undefined })), body })],
@@ -114,25 +131,37 @@ describe('member subgraph: gateway assertions', () => {
     ['without aud', async () => ({ assertion: await signWithGatewayKey(claims(body, { aud: undefined })), body })],
     ['for body X, sent with body Y', async () => ({ assertion: await net.assertion('alpha', callerOf('alpha'), body), body: gqlBody('{ services { id name } }') })],
     ['for body X, sent with X plus trailing whitespace', async () => ({ assertion: await net.assertion('alpha', callerOf('alpha'), body), body: `${body} ` })],
-    ['for an anonymous body, sent with a mutation', async () => ({
-      assertion: await net.assertion('alpha', callerOf('anonymous'), body),
-      body: gqlBody('mutation { removeService(id: "alpha:pub") }'),
-    })],
-    ['with its payload tampered (caller beta → alpha), signature kept', async () => ({
-      assertion: withPayload(await net.assertion('alpha', callerOf('beta'), body), (c) => ((c.caller as { member: string }).member = 'alpha')),
-      body,
-    })],
+    [
+      'for an anonymous body, sent with a mutation',
+      async () => ({
+        assertion: await net.assertion('alpha', callerOf('anonymous'), body),
+        body: gqlBody('mutation { removeService(id: "alpha:pub") }'),
+      }),
+    ],
+    [
+      'with its payload tampered (caller beta → alpha), signature kept',
+      async () => ({
+        assertion: withPayload(await net.assertion('alpha', callerOf('beta'), body), (c) => ((c.caller as { member: string }).member = 'alpha')),
+        body,
+      }),
+    ],
     ['a garbage string', async () => ({ assertion: 'garbage', body })],
     ['three garbage segments', async () => ({ assertion: 'a.b.c', body })],
     ['alg none', async () => ({ assertion: `${b64json({ alg: 'none', typ: 'infrared-assertion+jwt', kid: net.gatewayKey.kid })}.${b64json(claims(body))}.`, body })],
-    ['HS256 with the gateway\'s public key as HMAC secret', async () => {
-      const secret = new TextEncoder().encode(JSON.stringify(publicPart(net.gatewayKey)));
-      return { assertion: await new SignJWT(claims(body)).setProtectedHeader({ alg: 'HS256', kid: net.gatewayKey.kid }).sign(secret), body };
-    }],
-    ['RS256 with some RSA key', async () => {
-      const { privateKey } = await generateKeyPair('RS256');
-      return { assertion: await new SignJWT(claims(body)).setProtectedHeader({ alg: 'RS256', kid: net.gatewayKey.kid }).sign(privateKey), body };
-    }],
+    [
+      "HS256 with the gateway's public key as HMAC secret",
+      async () => {
+        const secret = new TextEncoder().encode(JSON.stringify(publicPart(net.gatewayKey)));
+        return { assertion: await new SignJWT(claims(body)).setProtectedHeader({ alg: 'HS256', kid: net.gatewayKey.kid }).sign(secret), body };
+      },
+    ],
+    [
+      'RS256 with some RSA key',
+      async () => {
+        const { privateKey } = await generateKeyPair('RS256');
+        return { assertion: await new SignJWT(claims(body)).setProtectedHeader({ alg: 'RS256', kid: net.gatewayKey.kid }).sign(privateKey), body };
+      },
+    ],
     ['a caller token of a member (not a gateway assertion)', async () => ({ assertion: await net.token('alpha', { scopes: ['read', 'write'] }), body })],
   ];
 

@@ -13,7 +13,15 @@ let net: TestNetwork;
 let devGateway: Gateway;
 beforeAll(async () => {
   net = await TestNetwork.start(ringMembers(['alpha', 'beta']));
-  devGateway = await createGateway({ registryFile: net.registryFile, port: 0, gatewayId: 'test-gateway', signingKey: net.gatewayKey, logger: quietLogger(), responseCacheTtlSeconds: 0, production: false });
+  devGateway = await createGateway({
+    registryFile: net.registryFile,
+    port: 0,
+    gatewayId: 'test-gateway',
+    signingKey: net.gatewayKey,
+    logger: quietLogger(),
+    responseCacheTtlSeconds: 0,
+    production: false,
+  });
 });
 afterAll(async () => {
   await devGateway?.stop();
@@ -38,7 +46,10 @@ describe('settings', () => {
 });
 
 describe('errors in production', () => {
-  it.each([['gateway', () => net.gateway.url], ['member', member]])('%s: no field suggestions, no stack traces', async (_name, url) => {
+  it.each([
+    ['gateway', () => net.gateway.url],
+    ['member', member],
+  ])('%s: no field suggestions, no stack traces', async (_name, url) => {
     const res = await post(url(), TYPO);
     expect(res.status).toBe(400);
     expect(res.body.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -51,7 +62,10 @@ describe('errors in production', () => {
     expect(res.body.errors![0].extensions!.stacktrace).toBeDefined();
   });
 
-  it.each([['gateway', () => net.gateway.url], ['member', member]])('%s: an unknown operationName is HTTP 400 OPERATION_RESOLUTION_FAILURE', async (_name, url) => {
+  it.each([
+    ['gateway', () => net.gateway.url],
+    ['member', member],
+  ])('%s: an unknown operationName is HTTP 400 OPERATION_RESOLUTION_FAILURE', async (_name, url) => {
     const res = await post(url(), '', { rawBody: JSON.stringify({ query: 'query A { __typename } query B { __typename }', operationName: 'C' }) });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'OPERATION_RESOLUTION_FAILURE' }) })]);

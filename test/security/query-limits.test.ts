@@ -29,7 +29,9 @@ describe('aliases, __typename included', () => {
   });
 
   it('aliases inside fragments count where they are spread', async () => {
-    const res = await net.query(`{ ...F ...F2 } fragment F on Query { ${Array.from({ length: 8 }, (_, i) => `f${i}: __typename`).join(' ')} } fragment F2 on Query { ${Array.from({ length: 8 }, (_, i) => `g${i}: __typename`).join(' ')} }`);
+    const res = await net.query(
+      `{ ...F ...F2 } fragment F on Query { ${Array.from({ length: 8 }, (_, i) => `f${i}: __typename`).join(' ')} } fragment F2 on Query { ${Array.from({ length: 8 }, (_, i) => `g${i}: __typename`).join(' ')} }`,
+    );
     expect(code(res.body)).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
@@ -62,7 +64,10 @@ describe('gateway probes are not counted at members', () => {
 });
 
 describe('repeated fields', () => {
-  it.each([['gateway', () => net.gateway.url], ['member', member]])('%s: ten copies of one field are fine, eleven are refused', async (_n, url) => {
+  it.each([
+    ['gateway', () => net.gateway.url],
+    ['member', member],
+  ])('%s: ten copies of one field are fine, eleven are refused', async (_n, url) => {
     expect((await post(url(), `{ ${'__typename '.repeat(10)}}`)).body.data).toEqual({ __typename: 'Query' });
     const res = await post(url(), `{ ${'__typename '.repeat(500)}}`);
     expect(res.status).toBe(400);
@@ -71,7 +76,10 @@ describe('repeated fields', () => {
 });
 
 describe('directives', () => {
-  it.each([['gateway', () => net.gateway.url], ['member', member]])('%s: ten unknown, repeated @aa directives get ONE error', async (_n, url) => {
+  it.each([
+    ['gateway', () => net.gateway.url],
+    ['member', member],
+  ])('%s: ten unknown, repeated @aa directives get ONE error', async (_n, url) => {
     const res = await post(url(), '{ __typename @aa@aa@aa@aa@aa@aa@aa@aa@aa@aa }');
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ message: 'Unknown or repeated directives: @aa', locations: expect.any(Array), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);

@@ -70,7 +70,17 @@ beforeAll(async () => {
   writeFileSync(file, stringify(first));
   copyFileSync(file, join(dir, 'accepted.yaml'));
   pin = readRegistryVersion(readFileSync(file, 'utf8')).hash;
-  gateway = await createGateway({ registryFile: file, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), registryPollMs: 100, responseCacheTtlSeconds: 0, registryPin: pin, ...signed });
+  gateway = await createGateway({
+    registryFile: file,
+    port: 0,
+    gatewayId: GATEWAY_ID,
+    signingKey: net.gatewayKey,
+    logger: quietLogger(),
+    registryPollMs: 100,
+    responseCacheTtlSeconds: 0,
+    registryPin: pin,
+    ...signed,
+  });
   member = await serveMember(
     { memberId: 'alpha', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: file, registryPin: pin, databaseSchema: 'unused', acceptDirectTokens: false, ...signed },
     { logger: quietLogger(), orm: net.orms.get('alpha'), signingKey: net.keys.get('alpha') },
@@ -91,10 +101,14 @@ describe('an attacker who can write the registry file but holds one member key (
   });
 
   it('cannot add a member, even one that signs with its own new key', async () => {
-    const hash = await write((d) => {
-      d.version = 2;
-      d.members.push({ id: 'evil', name: 'Evil', region: 'X', url: 'http://127.0.0.1:9/graphql', keys: [publicPart(attackerKey)] });
-    }, ['gamma', 'evil'], stolen());
+    const hash = await write(
+      (d) => {
+        d.version = 2;
+        d.members.push({ id: 'evil', name: 'Evil', region: 'X', url: 'http://127.0.0.1:9/graphql', keys: [publicPart(attackerKey)] });
+      },
+      ['gamma', 'evil'],
+      stolen(),
+    );
     const [gw, mb] = await settled(hash, 'refused');
     for (const state of [gw, mb]) {
       expect(state.registry.accepted.hash).toBe(pin);
@@ -107,10 +121,13 @@ describe('an attacker who can write the registry file but holds one member key (
 
   it("cannot change a member's keys or URL", async () => {
     for (const edit of [(m: Doc) => (m.keys = [publicPart(attackerKey)]), (m: Doc) => (m.url = 'http://127.0.0.1:9/graphql')]) {
-      const hash = await write((d) => {
-        d.version = 2;
-        edit(d.members.find((m: Doc) => m.id === 'alpha'));
-      }, ['gamma']);
+      const hash = await write(
+        (d) => {
+          d.version = 2;
+          edit(d.members.find((m: Doc) => m.id === 'alpha'));
+        },
+        ['gamma'],
+      );
       const states = await settled(hash, 'refused');
       for (const s of states) expect(s.registry.accepted.hash).toBe(pin);
     }
@@ -118,10 +135,13 @@ describe('an attacker who can write the registry file but holds one member key (
   });
 
   it('cannot remove a revocation: the revoked token stays refused at the gateway', async () => {
-    const hash = await write((d) => {
-      d.version = 2;
-      d.members.find((m: Doc) => m.id === 'beta').revocations = { jti: [] };
-    }, ['gamma']);
+    const hash = await write(
+      (d) => {
+        d.version = 2;
+        d.members.find((m: Doc) => m.id === 'beta').revocations = { jti: [] };
+      },
+      ['gamma'],
+    );
     await settled(hash, 'refused');
     const res = await post(gateway.url, '{ services { id } }', { token: await net.token('beta') });
     expect(res.status).toBe(401);
@@ -130,10 +150,13 @@ describe('an attacker who can write the registry file but holds one member key (
 
 describe('a change the members signed', () => {
   it('takes effect at both services when the threshold signed it; the old version cannot be replayed, also after a restart', async () => {
-    const hash = await write((d) => {
-      d.version = 2;
-      d.members.find((m: Doc) => m.id === 'gamma').name = 'Gamma collective';
-    }, ['alpha', 'beta']);
+    const hash = await write(
+      (d) => {
+        d.version = 2;
+        d.members.find((m: Doc) => m.id === 'gamma').name = 'Gamma collective';
+      },
+      ['alpha', 'beta'],
+    );
     await settled(hash, 'accepted');
     expect(gateway.registry.registry.members.find((m) => m.id === 'gamma')!.name).toBe('Gamma collective');
     const accepted = readFileSync(file, 'utf8');
@@ -149,7 +172,16 @@ describe('a change the members signed', () => {
 
     // a restart (no pin now: the stored state is the anchor) keeps version 2 and still refuses the replay
     await gateway.stop();
-    gateway = await createGateway({ registryFile: file, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), registryPollMs: 100, responseCacheTtlSeconds: 0, ...signed });
+    gateway = await createGateway({
+      registryFile: file,
+      port: 0,
+      gatewayId: GATEWAY_ID,
+      signingKey: net.gatewayKey,
+      logger: quietLogger(),
+      registryPollMs: 100,
+      responseCacheTtlSeconds: 0,
+      ...signed,
+    });
     expect((await readyOf(gateway.url.replace(/\/graphql$/, ''))).registry).toMatchObject({ accepted: { version: 2, hash }, lastRefusal: { hash: pin } });
     writeFileSync(file, accepted);
   });

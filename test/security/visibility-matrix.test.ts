@@ -68,31 +68,55 @@ const push = (data: Record<string, any[]>, list: string, record: Record<string, 
 
 const KIND_ROWS: Record<string, KindRow> = {
   services: {
-    ...byId, field: 'services', typename: 'Service',
-    add: (data, level) => push(data, 'services', { id: vm(level), name: `Kind row ${vm(level)}`, kind: 'EMAIL', status: 'OPERATIONAL', acceptingUsers: true, visibility: level, sharedWith: sharedFor(level), capacity: [] }),
+    ...byId,
+    field: 'services',
+    typename: 'Service',
+    add: (data, level) =>
+      push(data, 'services', {
+        id: vm(level),
+        name: `Kind row ${vm(level)}`,
+        kind: 'EMAIL',
+        status: 'OPERATIONAL',
+        acceptingUsers: true,
+        visibility: level,
+        sharedWith: sharedFor(level),
+        capacity: [],
+      }),
   },
   capacity: {
-    ...byId, field: 'capacity', typename: 'Capacity',
+    ...byId,
+    field: 'capacity',
+    typename: 'Capacity',
     add: (data, level) => push(data, 'capacity', { id: vm(level), resource: 'STORAGE_GB', total: 10, used: 1, visibility: level, sharedWith: sharedFor(level) }),
   },
   projects: {
-    ...byId, field: 'projects', typename: 'Project',
-    add: (data, level) => push(data, 'projects', { id: vm(level), name: `Kind row ${vm(level)}`, area: 'SOLIDARITY', status: 'ACTIVE', participants: [], needs: [], visibility: level, sharedWith: sharedFor(level) }),
+    ...byId,
+    field: 'projects',
+    typename: 'Project',
+    add: (data, level) =>
+      push(data, 'projects', { id: vm(level), name: `Kind row ${vm(level)}`, area: 'SOLIDARITY', status: 'ACTIVE', participants: [], needs: [], visibility: level, sharedWith: sharedFor(level) }),
   },
   incidents: {
-    ...byId, field: 'incidents', typename: 'Incident',
+    ...byId,
+    field: 'incidents',
+    typename: 'Incident',
     add: (data, level) => push(data, 'incidents', { id: vm(level), kind: 'DDOS', severity: 'HIGH', observedAt: '2026-01-14T03:20:00Z', visibility: level, sharedWith: sharedFor(level) }),
   },
   supportOffers: {
-    ...byId, field: 'supportOffers', typename: 'SupportOffer',
+    ...byId,
+    field: 'supportOffers',
+    typename: 'SupportOffer',
     add: (data, level) => push(data, 'supportOffers', { id: vm(level), kind: 'TRAINING', title: `Kind row ${vm(level)}`, visibility: level, sharedWith: sharedFor(level) }),
   },
   supportNeeds: {
-    ...byId, field: 'supportNeeds', typename: 'SupportNeed',
+    ...byId,
+    field: 'supportNeeds',
+    typename: 'SupportNeed',
     add: (data, level) => push(data, 'supportNeeds', { id: vm(level), kind: 'FUNDING', title: `Kind row ${vm(level)}`, visibility: level, sharedWith: sharedFor(level) }),
   },
   participations: {
-    field: 'participations', typename: null,
+    field: 'participations',
+    typename: null,
     selection: 'projectId member { id }',
     keyOf: (r) => `${r.member.id}|${r.projectId}`,
     key: (level) => `alpha|beta:${vm(level)}`,
@@ -218,16 +242,14 @@ describe('visibility matrix', () => {
   const PATHS: Record<string, Probe> = {
     // through the gateway
     'gateway services list': async (level, who) => hasId((await gw(who, '{ services { id } }')).services, svc(level)),
-    'gateway services text search': async (level, who) =>
-      hasId((await gw(who, 'query($t: String) { services(filter: { text: $t }) { id } }', { t: `Service ${slugOf(level)}` })).services, svc(level)),
+    'gateway services text search': async (level, who) => hasId((await gw(who, 'query($t: String) { services(filter: { text: $t }) { id } }', { t: `Service ${slugOf(level)}` })).services, svc(level)),
     'gateway service(id) lookup': async (level, who) => present((await gw(who, 'query($id: ID!) { service(id: $id) { id } }', { id: svc(level) })).service, svc(level)),
     'gateway member(id) { services } (_entities)': async (level, who) => hasId((await gw(who, '{ member(id: "alpha") { services { id } } }')).member.services, svc(level)),
     'gateway members { services } (_entities)': async (level, who) => {
       const list = (await gw(who, '{ members { id services { id } } }')).members;
       return hasId(list.find((m: { id: string }) => m.id === 'alpha').services, svc(level));
     },
-    'gateway nested Service.capacity': async (level, who) =>
-      hasId((await gw(who, '{ service(id: "alpha:pub") { id capacity { id } } }')).service.capacity, `alpha:${capUnderPub(level)}`),
+    'gateway nested Service.capacity': async (level, who) => hasId((await gw(who, '{ service(id: "alpha:pub") { id capacity { id } } }')).service.capacity, `alpha:${capUnderPub(level)}`),
     'gateway nested Capacity.service': async (level, who) => {
       const list = (await gw(who, '{ capacity(filter: { members: ["alpha"] }) { id service { id } } }')).capacity;
       const holder = list.find((c: { id: string }) => c.id === `alpha:${slugOf(level)}-pubcap`);
@@ -246,18 +268,18 @@ describe('visibility matrix', () => {
     'direct _entities Capacity': async (level, who) => present((await direct(who, ENTITIES, { r: [{ __typename: 'Capacity', id: cap(level) }] }))._entities[0], cap(level)),
     'direct _entities Project': async (level, who) => present((await direct(who, ENTITIES, { r: [{ __typename: 'Project', id: proj(level) }] }))._entities[0], proj(level)),
     'direct _entities Member { services }': async (level, who) =>
-      hasId((await direct(who, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Member { services { id } } } }', { r: [{ __typename: 'Member', id: 'alpha' }] }))._entities[0].services, svc(level)),
-    'direct nested Service.capacity': async (level, who) =>
-      hasId((await direct(who, '{ service(id: "alpha:pub") { capacity { id } } }')).service.capacity, `alpha:${capUnderPub(level)}`),
+      hasId(
+        (await direct(who, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Member { services { id } } } }', { r: [{ __typename: 'Member', id: 'alpha' }] }))._entities[0].services,
+        svc(level),
+      ),
+    'direct nested Service.capacity': async (level, who) => hasId((await direct(who, '{ service(id: "alpha:pub") { capacity { id } } }')).service.capacity, `alpha:${capUnderPub(level)}`),
     'direct capacity list': async (level, who) => hasId((await direct(who, '{ capacity { id } }')).capacity, cap(level)),
     'direct project(id) lookup': async (level, who) => present((await direct(who, 'query($id: ID!) { project(id: $id) { id } }', { id: proj(level) })).project, proj(level)),
   };
 
-  const matrix = Object.keys(PATHS).flatMap((path) =>
-    LEVELS.flatMap(([level]) => CALLERS.map((who) => [path, level, who, visible('alpha', level, who) ? 'visible' : 'hidden'] as const)),
-  );
+  const matrix = Object.keys(PATHS).flatMap((path) => LEVELS.flatMap(([level]) => CALLERS.map((who) => [path, level, who, visible('alpha', level, who) ? 'visible' : 'hidden'] as const)));
 
-  it.each(matrix)('%s: alpha\'s %s record, caller %s → %s', async (path, level, who, expected) => {
+  it.each(matrix)("%s: alpha's %s record, caller %s → %s", async (path, level, who, expected) => {
     expect(await PATHS[path](level, who)).toBe(expected === 'visible');
   });
 
@@ -270,24 +292,27 @@ describe('visibility matrix', () => {
     const table = lists.flatMap(([kind, query]) => CALLERS.map((who) => [kind, who, query] as const));
     it.each(table)('gateway %s for %s', async (kind, who, query) => {
       const got = (await gw(who, query))[kind].map((r: { id: string }) => r.id).sort();
-      const expected = allRecords(kind).filter(([, owner, level]) => visible(owner, level, who)).map(([id]) => id).sort();
+      const expected = allRecords(kind)
+        .filter(([, owner, level]) => visible(owner, level, who))
+        .map(([id]) => id)
+        .sort();
       expect(got).toEqual(expected);
     });
 
     it.each(table)('gateway members { %s } for %s', async (kind, who) => {
       const data = await gw(who, `{ members { id ${kind} { id } } }`);
       const got = data.members.flatMap((m: Record<string, { id: string }[]>) => m[kind].map((r) => r.id)).sort();
-      const expected = allRecords(kind).filter(([, owner, level]) => visible(owner, level, who)).map(([id]) => id).sort();
+      const expected = allRecords(kind)
+        .filter(([, owner, level]) => visible(owner, level, who))
+        .map(([id]) => id)
+        .sort();
       expect(got).toEqual(expected);
     });
   });
 
   describe('a hidden record looks exactly like a missing one', () => {
     const hidden = (['anonymous', 'beta', 'gamma'] as CallerName[]).flatMap((who) =>
-      LEVELS.filter(([level]) => !visible('alpha', level, who)).flatMap(([level]) => [
-        ['service', svc(level), who] as const,
-        ['project', proj(level), who] as const,
-      ]),
+      LEVELS.filter(([level]) => !visible('alpha', level, who)).flatMap(([level]) => [['service', svc(level), who] as const, ['project', proj(level), who] as const]),
     );
     it.each(hidden)('%s(id: "%s") for %s: null, no error, same answer as a missing id', async (field, id, who) => {
       const q = `query($id: ID!) { ${field}(id: $id) { id name } }`;
@@ -301,18 +326,17 @@ describe('visibility matrix', () => {
     });
   });
 
-  describe('sharedWith: the owner\'s business only', () => {
+  describe("sharedWith: the owner's business only", () => {
     const Q = `{
       services(filter: { members: ["alpha"] }) { id sharedWith capacity { id sharedWith } }
       capacity(filter: { members: ["alpha"] }) { id sharedWith }
       projects(filter: { members: ["alpha"] }) { id sharedWith }
     }`;
-    const records = (data: Record<string, any>) => [
-      ...data.services,
-      ...data.services.flatMap((s: { capacity: unknown[] }) => s.capacity),
-      ...data.capacity,
-      ...data.projects,
-    ].filter((r: { id: string }) => r.id.startsWith('alpha:')) as { id: string; sharedWith: string[] | null }[];
+    const records = (data: Record<string, any>) =>
+      [...data.services, ...data.services.flatMap((s: { capacity: unknown[] }) => s.capacity), ...data.capacity, ...data.projects].filter((r: { id: string }) => r.id.startsWith('alpha:')) as {
+        id: string;
+        sharedWith: string[] | null;
+      }[];
 
     it.each(CALLERS.flatMap((who) => (['gateway', 'direct'] as const).map((via) => [who, via] as const)))('%s via %s', async (who, via) => {
       const data = via === 'gateway' ? await gw(who, Q) : await direct(who, Q);
@@ -337,13 +361,11 @@ describe('visibility matrix', () => {
     const via = (name: string) => (KIND_ROWS[name].typename ? (['gateway list', 'direct list', 'direct _entities'] as const) : (['gateway list', 'direct list'] as const));
     const cases = kinds.flatMap((name) =>
       via(name).flatMap((path) =>
-        LEVELS.flatMap(([level]) =>
-          CALLERS.map((who) => [name, path, level, who, visibleTo('alpha', level, who, KIND_ROWS[name].membersSharedWith) ? 'visible' : 'hidden'] as const),
-        ),
+        LEVELS.flatMap(([level]) => CALLERS.map((who) => [name, path, level, who, visibleTo('alpha', level, who, KIND_ROWS[name].membersSharedWith) ? 'visible' : 'hidden'] as const)),
       ),
     );
 
-    it.each(cases)('%s via %s: alpha\'s %s record, caller %s → %s', async (name, path, level, who, expected) => {
+    it.each(cases)("%s via %s: alpha's %s record, caller %s → %s", async (name, path, level, who, expected) => {
       const row = KIND_ROWS[name];
       let found: boolean;
       if (path === 'direct _entities') {
@@ -358,10 +380,8 @@ describe('visibility matrix', () => {
       expect(found).toBe(expected === 'visible');
     });
 
-    const masks = kinds
-      .filter((name) => KIND_ROWS[name].selection === 'id')
-      .flatMap((name) => CALLERS.flatMap((who) => (['gateway', 'direct'] as const).map((path) => [name, path, who] as const)));
-    it.each(masks)('%s via %s: sharedWith of alpha\'s records for %s is the owner\'s business only', async (name, path, who) => {
+    const masks = kinds.filter((name) => KIND_ROWS[name].selection === 'id').flatMap((name) => CALLERS.flatMap((who) => (['gateway', 'direct'] as const).map((path) => [name, path, who] as const)));
+    it.each(masks)("%s via %s: sharedWith of alpha's records for %s is the owner's business only", async (name, path, who) => {
       const row = KIND_ROWS[name];
       const q = `{ ${row.field} { id sharedWith } }`;
       const data = path === 'gateway' ? await gw(who, q) : await direct(who, q);
@@ -380,17 +400,21 @@ describe('visibility matrix', () => {
       ['gateway capacity', async (who) => (await gw(who, Q)).capacity],
       ['gateway member(id) { capacity }', async (who) => (await gw(who, '{ member(id: "alpha") { capacity { id total used available visibility numbersVisibility } } }')).member.capacity],
       ['direct capacity', async (who) => (await direct(who, Q)).capacity],
-      ['direct _entities Capacity', async (who) =>
-        (await direct(who, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Capacity { id total used available visibility numbersVisibility } } }', { r: [{ __typename: 'Capacity', id: 'alpha:loose' }] }))._entities],
+      [
+        'direct _entities Capacity',
+        async (who) =>
+          (
+            await direct(who, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Capacity { id total used available visibility numbersVisibility } } }', {
+              r: [{ __typename: 'Capacity', id: 'alpha:loose' }],
+            })
+          )._entities,
+      ],
     ];
-    it.each(paths.flatMap(([name]) => CALLERS.map((who) => [name, who, who === 'anonymous' ? 'null numbers' : 'numbers'] as const)))(
-      '%s for %s → %s, no error',
-      async (name, who) => {
-        const list = await paths.find(([n]) => n === name)![1](who);
-        const loose = list.find((c: { id: string }) => c.id === 'alpha:loose');
-        const numbers = who === 'anonymous' ? { total: null, used: null, available: null } : { total: 50, used: 10, available: 40 };
-        expect(loose).toEqual({ id: 'alpha:loose', visibility: 'PUBLIC', numbersVisibility: 'NETWORK', ...numbers });
-      },
-    );
+    it.each(paths.flatMap(([name]) => CALLERS.map((who) => [name, who, who === 'anonymous' ? 'null numbers' : 'numbers'] as const)))('%s for %s → %s, no error', async (name, who) => {
+      const list = await paths.find(([n]) => n === name)![1](who);
+      const loose = list.find((c: { id: string }) => c.id === 'alpha:loose');
+      const numbers = who === 'anonymous' ? { total: null, used: null, available: null } : { total: 50, used: 10, available: 40 };
+      expect(loose).toEqual({ id: 'alpha:loose', visibility: 'PUBLIC', numbersVisibility: 'NETWORK', ...numbers });
+    });
   });
 });

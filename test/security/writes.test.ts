@@ -35,7 +35,9 @@ describe('writes', () => {
 
   /** Everything a member holds, read directly by its owner (with a valid gateway assertion). */
   async function snapshot(member: string): Promise<unknown> {
-    const body = gqlBody('{ services { id name kind status visibility sharedWith updatedAt capacity { id total used } } capacity { id total used visibility sharedWith } projects { id name visibility } }');
+    const body = gqlBody(
+      '{ services { id name kind status visibility sharedWith updatedAt capacity { id total used } } capacity { id total used visibility sharedWith } projects { id name visibility } }',
+    );
     const res = await postRaw(net.members.get(member)!.url, body, { 'infrared-assertion': await net.assertion(member, callerOf(member as CallerName), body) });
     expect(res.status).toBe(200);
     expect(res.json.errors).toBeUndefined();
@@ -86,7 +88,7 @@ describe('writes', () => {
       expect(await Promise.all(['alpha', 'beta', 'gamma'].map(snapshot))).toEqual(before);
     });
 
-    it('a write-scoped caller cannot address another member\'s record through the gateway', async () => {
+    it("a write-scoped caller cannot address another member's record through the gateway", async () => {
       const token = await net.token('alpha', { scopes: ['read', 'write'] });
       const beforeBeta = await snapshot('beta');
       const removed = await net.query(REMOVE_SERVICE, { token, variables: { id: 'beta:pub' } });
@@ -97,7 +99,7 @@ describe('writes', () => {
       expect(await readAsOwner('beta', 'beta:pub')).toEqual({ id: 'beta:pub', name: 'Service pub', visibility: 'PUBLIC' });
     });
 
-    it('a beta writer\'s upsert lands at beta, never at alpha, even for an id alpha also has', async () => {
+    it("a beta writer's upsert lands at beta, never at alpha, even for an id alpha also has", async () => {
       const beforeAlpha = await snapshot('alpha');
       const token = await net.token('beta', { scopes: ['read', 'write'] });
       const { body } = await net.query(UPSERT_SERVICE, { token, variables: { input: serviceInput('own', { name: 'Renamed by beta' }) } });
@@ -156,11 +158,16 @@ describe('writes', () => {
     const bad: Bad[] = [
       ['reportCapacity with used > total', REPORT_CAPACITY, (id) => ({ input: capacityInput(id, { total: 10, used: 11 }) }), /^used: must not exceed total \(10\)$/],
       ['reportCapacity with a negative total', REPORT_CAPACITY, (id) => ({ input: capacityInput(id, { total: -1, used: 0 }) }), /^total: /],
-      ['reportCapacity with numbersVisibility laxer than visibility', REPORT_CAPACITY, (id) => ({ input: capacityInput(id, { visibility: 'OWNER', numbersVisibility: 'PUBLIC' }) }), /^numbersVisibility: must be as strict/],
+      [
+        'reportCapacity with numbersVisibility laxer than visibility',
+        REPORT_CAPACITY,
+        (id) => ({ input: capacityInput(id, { visibility: 'OWNER', numbersVisibility: 'PUBLIC' }) }),
+        /^numbersVisibility: must be as strict/,
+      ],
       ['reportCapacity with a bad local id', REPORT_CAPACITY, () => ({ input: capacityInput('Bad Id!') }), /^id: expected a local id/],
       ['reportCapacity on a service that does not exist', REPORT_CAPACITY, (id) => ({ input: capacityInput(id, { serviceId: 'no-such-service' }) }), /^serviceId: no service/],
       ['upsertService with a bad local id', UPSERT_SERVICE, () => ({ input: serviceInput('Bad Id!') }), /^id: expected a local id/],
-      ['upsertService with another member\'s prefix', UPSERT_SERVICE, () => ({ input: serviceInput('beta:planted') }), /^id: expected a local id/],
+      ["upsertService with another member's prefix", UPSERT_SERVICE, () => ({ input: serviceInput('beta:planted') }), /^id: expected a local id/],
       ['upsertService with an empty name', UPSERT_SERVICE, (id) => ({ input: serviceInput(id, { name: '   ' }) }), /^name: must not be empty$/],
       ['upsertService with a non-http url', UPSERT_SERVICE, (id) => ({ input: serviceInput(id, { url: 'javascript:alert(1)' }) }), /^url: expected an http\(s\) URL$/],
       ['upsertService shared with a malformed member id', UPSERT_SERVICE, (id) => ({ input: serviceInput(id, { visibility: 'MEMBERS', sharedWith: ['Not A Member'] }) }), /^sharedWith\[0\]: /],

@@ -15,9 +15,7 @@ function service(s: Svc) {
     acceptingUsers: true,
     visibility: s.visibility,
     sharedWith: s.sharedWith ?? [],
-    capacity: [
-      { id: `${s.id}-cap`, resource: 'ACCOUNTS' as const, total: 100, used: 40, visibility: s.visibility, sharedWith: s.sharedWith ?? [] },
-    ],
+    capacity: [{ id: `${s.id}-cap`, resource: 'ACCOUNTS' as const, total: 100, used: 40, visibility: s.visibility, sharedWith: s.sharedWith ?? [] }],
   };
 }
 
@@ -40,8 +38,28 @@ export function ringMembers(ids = ['alpha', 'beta', 'gamma']): TestMember[] {
         ],
         capacity: [{ id: 'loose', resource: 'STORAGE_GB', total: 50, used: 10, visibility: 'PUBLIC', numbersVisibility: 'NETWORK', sharedWith: [] }],
         projects: [
-          { id: 'proj-pub', name: `Project of ${id}`, area: 'SOLIDARITY', status: 'ACTIVE', summary: { en: 'A project', sq: 'Një projekt' }, participants: [next], needs: [], visibility: 'PUBLIC', sharedWith: [] },
-          { id: 'proj-own', name: `Secret project of ${id}`, area: 'SHARED_INFRASTRUCTURE', status: 'PROPOSED', summary: { en: 'Secret' }, participants: [], needs: [], visibility: 'OWNER', sharedWith: [] },
+          {
+            id: 'proj-pub',
+            name: `Project of ${id}`,
+            area: 'SOLIDARITY',
+            status: 'ACTIVE',
+            summary: { en: 'A project', sq: 'Një projekt' },
+            participants: [next],
+            needs: [],
+            visibility: 'PUBLIC',
+            sharedWith: [],
+          },
+          {
+            id: 'proj-own',
+            name: `Secret project of ${id}`,
+            area: 'SHARED_INFRASTRUCTURE',
+            status: 'PROPOSED',
+            summary: { en: 'Secret' },
+            participants: [],
+            needs: [],
+            visibility: 'OWNER',
+            sharedWith: [],
+          },
         ],
       },
     } as TestMember;

@@ -49,15 +49,15 @@ export async function freezableProxy(target: { host: string; port: number }): Pr
     port,
     freeze() {
       frozen = true;
-      for (const [a, b] of pairs) a.pause(), b.pause();
+      for (const [a, b] of pairs) (a.pause(), b.pause());
     },
     thaw() {
       frozen = false;
-      for (const [a, b] of pairs) a.resume(), b.resume();
-      for (const client of held.splice(0)) if (!client.destroyed) link(client), client.resume();
+      for (const [a, b] of pairs) (a.resume(), b.resume());
+      for (const client of held.splice(0)) if (!client.destroyed) (link(client), client.resume());
     },
     async close() {
-      for (const [a, b] of pairs) a.destroy(), b.destroy();
+      for (const [a, b] of pairs) (a.destroy(), b.destroy());
       for (const c of held) c.destroy();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -87,7 +87,16 @@ export class TestNetwork {
     this.writeRegistry();
     for (const m of members) await this.startMember(m);
     this.writeRegistry();
-    this.gateway = await createGateway({ registryFile: this.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: this.gatewayKey, logger: quietLogger(), registryPollMs: 200, responseCacheTtlSeconds: 0, ...gatewayOptions });
+    this.gateway = await createGateway({
+      registryFile: this.registryFile,
+      port: 0,
+      gatewayId: GATEWAY_ID,
+      signingKey: this.gatewayKey,
+      logger: quietLogger(),
+      registryPollMs: 200,
+      responseCacheTtlSeconds: 0,
+      ...gatewayOptions,
+    });
   }
 
   async startMember(m: TestMember, port = 0): Promise<MemberSubgraph> {
@@ -142,7 +151,14 @@ export class TestNetwork {
   }
 
   async token(member: string, opts: { scopes?: string[]; subject?: string; ttlSeconds?: number } = {}): Promise<string> {
-    return issueCallerToken({ key: this.keys.get(member)!, member, subject: opts.subject ?? `${member}-tester`, scopes: opts.scopes ?? ['read'], audience: NETWORK_ID, ttlSeconds: opts.ttlSeconds ?? 600 });
+    return issueCallerToken({
+      key: this.keys.get(member)!,
+      member,
+      subject: opts.subject ?? `${member}-tester`,
+      scopes: opts.scopes ?? ['read'],
+      audience: NETWORK_ID,
+      ttlSeconds: opts.ttlSeconds ?? 600,
+    });
   }
 
   /** Signs an assertion as the gateway would, for direct calls to a member subgraph. */

@@ -31,7 +31,16 @@ function rawGet(base: string, path: string, headers: Record<string, string> = {}
 
 async function serve(root: string): Promise<RunningServer> {
   const web = createWebSite({ root });
-  return startHttpServer({ routes: { '/explorer': web.explorer, '/graphql': (_req, res) => { res.end('graphql'); } }, fallback: web.fallback, logger: quietLogger() });
+  return startHttpServer({
+    routes: {
+      '/explorer': web.explorer,
+      '/graphql': (_req, res) => {
+        res.end('graphql');
+      },
+    },
+    fallback: web.fallback,
+    logger: quietLogger(),
+  });
 }
 
 describe('web UI static handler', () => {
@@ -213,7 +222,8 @@ describe('the built web bundle (dist/web)', () => {
       /new\s+(?:Shared)?Worker\s*\(\s*["'`](?:https?:)?\/\//g,
     ];
     // hosts that serve packages, fonts or analytics: none may even be named in the bundle
-    const cdn = /\b(?:esm\.sh|cdn\.jsdelivr\.net|jsdelivr\.com|unpkg\.com|cdnjs\.cloudflare\.com|fonts\.googleapis\.com|fonts\.gstatic\.com|google-analytics\.com|googletagmanager\.com|sentry\.io|segment\.io|plausible\.io)\b/i;
+    const cdn =
+      /\b(?:esm\.sh|cdn\.jsdelivr\.net|jsdelivr\.com|unpkg\.com|cdnjs\.cloudflare\.com|fonts\.googleapis\.com|fonts\.gstatic\.com|google-analytics\.com|googletagmanager\.com|sentry\.io|segment\.io|plausible\.io)\b/i;
     const found: string[] = [];
     for (const file of text) {
       const body = readFileSync(file, 'utf8');

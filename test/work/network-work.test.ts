@@ -4,7 +4,16 @@ import { exportMisp } from '../../subgraphs/member/src/import/export-member-data
 import { TestNetwork, type TestMember } from '../support/network';
 
 const service = (id: string, visibility: string, capacity: { total: number; used: number; visibility?: string }[] = []) => ({
-  id, name: `Service ${id}`, kind: 'EMAIL', description: { en: `About ${id}` }, languages: ['en'], regions: ['R'], status: 'OPERATIONAL', acceptingUsers: true, visibility, sharedWith: [],
+  id,
+  name: `Service ${id}`,
+  kind: 'EMAIL',
+  description: { en: `About ${id}` },
+  languages: ['en'],
+  regions: ['R'],
+  status: 'OPERATIONAL',
+  acceptingUsers: true,
+  visibility,
+  sharedWith: [],
   capacity: capacity.map((c, i) => ({ id: `${id}-c${i}`, resource: 'STORAGE_GB', total: c.total, used: c.used, visibility: c.visibility ?? visibility })),
 });
 
@@ -14,9 +23,31 @@ const members: TestMember[] = [
     languages: ['sq', 'en'],
     data: {
       services: [service('mail', 'PUBLIC', [{ total: 100, used: 30 }]), service('vpn', 'NETWORK', [{ total: 50, used: 10 }])],
-      projects: [{ id: 'backup', name: 'Shared backups', area: 'SHARED_INFRASTRUCTURE', status: 'ACTIVE', summary: { en: 'Backups' }, participants: ['bea', 'cam'], needs: [], visibility: 'PUBLIC', sharedWith: [] }],
+      projects: [
+        {
+          id: 'backup',
+          name: 'Shared backups',
+          area: 'SHARED_INFRASTRUCTURE',
+          status: 'ACTIVE',
+          summary: { en: 'Backups' },
+          participants: ['bea', 'cam'],
+          needs: [],
+          visibility: 'PUBLIC',
+          sharedWith: [],
+        },
+      ],
       incidents: [
-        { id: 'ddos-1', kind: 'DDOS', severity: 'HIGH', observedAt: '2026-10-01T10:00:00Z', summary: { en: 'Flood', sq: 'Vërshim' }, indicators: [{ type: 'IP', value: '203.0.113.7' }, { type: 'DOMAIN', value: 'Bad.EXAMPLE.' }] },
+        {
+          id: 'ddos-1',
+          kind: 'DDOS',
+          severity: 'HIGH',
+          observedAt: '2026-10-01T10:00:00Z',
+          summary: { en: 'Flood', sq: 'Vërshim' },
+          indicators: [
+            { type: 'IP', value: '203.0.113.7' },
+            { type: 'DOMAIN', value: 'Bad.EXAMPLE.' },
+          ],
+        },
         { id: 'secret', kind: 'INTRUSION', severity: 'CRITICAL', observedAt: '2026-10-02T10:00:00Z', indicators: [{ type: 'IP', value: '203.0.113.7' }], visibility: 'OWNER' },
       ],
       supportNeeds: [{ id: 'translate', kind: 'TRANSLATION', title: 'Albanian translation', languages: ['sq', 'en'], visibility: 'PUBLIC' }],
@@ -27,7 +58,18 @@ const members: TestMember[] = [
     languages: ['es'],
     data: {
       services: [service('chat', 'PUBLIC', [{ total: 200, used: 150 }])],
-      incidents: [{ id: 'scan', kind: 'ABUSE', severity: 'LOW', observedAt: '2026-09-01T10:00:00Z', indicators: [{ type: 'CIDR', value: '203.0.113.99/24' }, { type: 'IP', value: '2001:DB8::0:1' }] }],
+      incidents: [
+        {
+          id: 'scan',
+          kind: 'ABUSE',
+          severity: 'LOW',
+          observedAt: '2026-09-01T10:00:00Z',
+          indicators: [
+            { type: 'CIDR', value: '203.0.113.99/24' },
+            { type: 'IP', value: '2001:DB8::0:1' },
+          ],
+        },
+      ],
       supportOffers: [
         { id: 'translations', kind: 'TRANSLATION', title: 'Translations', languages: ['es', 'en'], visibility: 'PUBLIC' },
         { id: 'audit', kind: 'SECURITY_AUDIT', title: 'Audits', languages: ['es'], visibility: 'PUBLIC' },
@@ -37,7 +79,7 @@ const members: TestMember[] = [
   { id: 'cam', languages: ['en'], data: { services: [service('web', 'PUBLIC', [{ total: 10, used: 5 }])] } },
 ];
 
-describe('the whole of the network\'s work', () => {
+describe("the whole of the network's work", () => {
   let net: TestNetwork;
   beforeAll(async () => {
     net = await TestNetwork.start(members);
@@ -68,19 +110,37 @@ describe('the whole of the network\'s work', () => {
 
     it('normalises indicators when reporting, and rejects invalid ones with a field error', async () => {
       const token = await net.token('cam', { scopes: ['read', 'write'] });
-      const ok = await net.query(
-        'mutation($i: IncidentInput!) { reportIncident(input: $i) { id visibility indicators { type value } } }',
-        { token, variables: { i: { id: 'phish', kind: 'PHISHING', severity: 'MEDIUM', observedAt: '2026-11-01T00:00:00Z', indicators: [{ type: 'DOMAIN', value: 'Bücher.Example.' }, { type: 'CIDR', value: '10.1.2.3/8' }, { type: 'HASH', value: 'D41D8CD98F00B204E9800998ECF8427E' }] } } },
-      );
+      const ok = await net.query('mutation($i: IncidentInput!) { reportIncident(input: $i) { id visibility indicators { type value } } }', {
+        token,
+        variables: {
+          i: {
+            id: 'phish',
+            kind: 'PHISHING',
+            severity: 'MEDIUM',
+            observedAt: '2026-11-01T00:00:00Z',
+            indicators: [
+              { type: 'DOMAIN', value: 'Bücher.Example.' },
+              { type: 'CIDR', value: '10.1.2.3/8' },
+              { type: 'HASH', value: 'D41D8CD98F00B204E9800998ECF8427E' },
+            ],
+          },
+        },
+      });
       expect(ok.body.errors).toBeUndefined();
       expect(ok.body.data!.reportIncident).toEqual({
-        id: 'cam:phish', visibility: 'NETWORK',
-        indicators: [{ type: 'DOMAIN', value: 'xn--bcher-kva.example' }, { type: 'CIDR', value: '10.0.0.0/8' }, { type: 'HASH', value: 'd41d8cd98f00b204e9800998ecf8427e' }],
+        id: 'cam:phish',
+        visibility: 'NETWORK',
+        indicators: [
+          { type: 'DOMAIN', value: 'xn--bcher-kva.example' },
+          { type: 'CIDR', value: '10.0.0.0/8' },
+          { type: 'HASH', value: 'd41d8cd98f00b204e9800998ecf8427e' },
+        ],
       });
       const found = await net.query('{ incidents(filter: { indicator: "10.200.0.1" }) { id } }', { token });
       expect(found.body.data!.incidents.map((i: { id: string }) => i.id)).toEqual(['cam:phish']);
       const bad = await net.query('mutation($i: IncidentInput!) { reportIncident(input: $i) { id } }', {
-        token, variables: { i: { id: 'bad', kind: 'SPAM', severity: 'LOW', observedAt: '2026-11-01T00:00:00Z', indicators: [{ type: 'IP', value: '300.1.2.3' }] } },
+        token,
+        variables: { i: { id: 'bad', kind: 'SPAM', severity: 'LOW', observedAt: '2026-11-01T00:00:00Z', indicators: [{ type: 'IP', value: '300.1.2.3' }] } },
       });
       expect(bad.body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
       expect(bad.body.errors![0].extensions!.fields).toEqual(['indicators[0].value: "300.1.2.3" is not an IPv4 or IPv6 address']);
@@ -91,7 +151,10 @@ describe('the whole of the network\'s work', () => {
       expect(misp.response).toHaveLength(1);
       const event = misp.response[0].Event as { Tag: { name: string }[]; Attribute: { type: string; value: string }[] };
       expect(event.Tag.map((t) => t.name)).toContain('tlp:green');
-      expect(event.Attribute.map((a) => [a.type, a.value])).toEqual([['ip-dst', '203.0.113.7'], ['domain', 'bad.example']]);
+      expect(event.Attribute.map((a) => [a.type, a.value])).toEqual([
+        ['ip-dst', '203.0.113.7'],
+        ['domain', 'bad.example'],
+      ]);
       const all = await exportMisp(net.orms.get('ana')!, 'ana', { maxVisibility: 'OWNER' });
       expect(all.response).toHaveLength(2);
     });
@@ -101,7 +164,12 @@ describe('the whole of the network\'s work', () => {
     const { body } = await net.query('{ supportMatches { kind languages need { id title member { id } } offer { id title member { id } } } }');
     expect(body.errors).toBeUndefined();
     expect(body.data!.supportMatches).toEqual([
-      { kind: 'TRANSLATION', languages: ['en'], need: { id: 'ana:translate', title: 'Albanian translation', member: { id: 'ana' } }, offer: { id: 'bea:translations', title: 'Translations', member: { id: 'bea' } } },
+      {
+        kind: 'TRANSLATION',
+        languages: ['en'],
+        need: { id: 'ana:translate', title: 'Albanian translation', member: { id: 'ana' } },
+        offer: { id: 'bea:translations', title: 'Translations', member: { id: 'bea' } },
+      },
     ]);
   });
 

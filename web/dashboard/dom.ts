@@ -61,11 +61,25 @@ export function scrollTable(caption: string, head: string[], rows: Child[][], op
     'table',
     {},
     h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, head.map((col) => h('th', { scope: 'col' }, col)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        head.map((col) => h('th', { scope: 'col' }, col)),
+      ),
+    ),
     h(
       'tbody',
       {},
-      rows.map((cells) => h('tr', {}, cells.map((cell, i) => (i === 0 && opts.rowHeaders !== false ? h('th', { scope: 'row' }, cell) : h('td', {}, cell))))),
+      rows.map((cells) =>
+        h(
+          'tr',
+          {},
+          cells.map((cell, i) => (i === 0 && opts.rowHeaders !== false ? h('th', { scope: 'row' }, cell) : h('td', {}, cell))),
+        ),
+      ),
     ),
   );
   return h('div', { class: 'table-scroll', role: 'region', 'aria-label': caption, tabindex: 0 }, table);

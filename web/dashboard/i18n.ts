@@ -244,7 +244,8 @@ const es: Messages = {
   needs: 'Necesidades',
   noProjects: 'No hay proyectos visibles en esta área.',
   tokenTitle: 'Token e identidad',
-  tokenHelp: 'Pega un token de acceso emitido por tu colectivo. Se guarda solo en el almacenamiento de sesión de esta pestaña y no se envía a ningún sitio salvo al endpoint /graphql de esta pasarela. Al cerrar la pestaña se olvida.',
+  tokenHelp:
+    'Pega un token de acceso emitido por tu colectivo. Se guarda solo en el almacenamiento de sesión de esta pestaña y no se envía a ningún sitio salvo al endpoint /graphql de esta pasarela. Al cerrar la pestaña se olvida.',
   tokenLabel: 'Token de acceso (JWT)',
   useToken: 'Usar este token',
   forget: 'Olvidar el token',
@@ -394,7 +395,8 @@ const sq: Messages = {
   needs: 'Nevojat',
   noProjects: 'Nuk ka projekte të dukshme në këtë fushë.',
   tokenTitle: 'Tokeni dhe identiteti',
-  tokenHelp: 'Ngjitni një token (çelës hyrjeje) të lëshuar nga kolektivi juaj. Ruhet vetëm në hapësirën e sesionit të kësaj skede dhe nuk i dërgohet askujt përveç pikës /graphql të kësaj porte. Kur mbyllni skedën, harrohet.',
+  tokenHelp:
+    'Ngjitni një token (çelës hyrjeje) të lëshuar nga kolektivi juaj. Ruhet vetëm në hapësirën e sesionit të kësaj skede dhe nuk i dërgohet askujt përveç pikës /graphql të kësaj porte. Kur mbyllni skedën, harrohet.',
   tokenLabel: 'Çelësi i hyrjes (JWT)',
   useToken: 'Përdor këtë token',
   forget: 'Harroje tokenin',
@@ -523,14 +525,48 @@ export function intlKnows(tag: string = current): boolean {
 
 /** Albanian names for the languages and countries a member is likely to list; others fall back to Intl. */
 const SQ_LANGUAGE_NAMES: Record<string, string> = {
-  sq: 'shqip', en: 'anglisht', es: 'spanjisht', ca: 'katalanisht', eu: 'baskisht', gl: 'galicisht', fr: 'frëngjisht',
-  de: 'gjermanisht', it: 'italisht', pt: 'portugalisht', sr: 'serbisht', mk: 'maqedonisht', el: 'greqisht',
-  tr: 'turqisht', bs: 'boshnjakisht', hr: 'kroatisht', ro: 'rumanisht', ar: 'arabisht', qu: 'keçua', gn: 'guarani',
+  sq: 'shqip',
+  en: 'anglisht',
+  es: 'spanjisht',
+  ca: 'katalanisht',
+  eu: 'baskisht',
+  gl: 'galicisht',
+  fr: 'frëngjisht',
+  de: 'gjermanisht',
+  it: 'italisht',
+  pt: 'portugalisht',
+  sr: 'serbisht',
+  mk: 'maqedonisht',
+  el: 'greqisht',
+  tr: 'turqisht',
+  bs: 'boshnjakisht',
+  hr: 'kroatisht',
+  ro: 'rumanisht',
+  ar: 'arabisht',
+  qu: 'keçua',
+  gn: 'guarani',
 };
 const SQ_COUNTRY_NAMES: Record<string, string> = {
-  AL: 'Shqipëri', XK: 'Kosovë', MK: 'Maqedoni e Veriut', ME: 'Mal i Zi', RS: 'Serbi', GR: 'Greqi', IT: 'Itali',
-  AR: 'Argjentinë', UY: 'Uruguai', CL: 'Kili', BR: 'Brazil', MX: 'Meksikë', US: 'Shtetet e Bashkuara të Amerikës',
-  CA: 'Kanada', ES: 'Spanjë', FR: 'Francë', DE: 'Gjermani', PT: 'Portugali', GB: 'Mbretëria e Bashkuar', TR: 'Turqi',
+  AL: 'Shqipëri',
+  XK: 'Kosovë',
+  MK: 'Maqedoni e Veriut',
+  ME: 'Mal i Zi',
+  RS: 'Serbi',
+  GR: 'Greqi',
+  IT: 'Itali',
+  AR: 'Argjentinë',
+  UY: 'Uruguai',
+  CL: 'Kili',
+  BR: 'Brazil',
+  MX: 'Meksikë',
+  US: 'Shtetet e Bashkuara të Amerikës',
+  CA: 'Kanada',
+  ES: 'Spanjë',
+  FR: 'Francë',
+  DE: 'Gjermani',
+  PT: 'Portugali',
+  GB: 'Mbretëria e Bashkuar',
+  TR: 'Turqi',
 };
 
 function displayName(code: string, type: 'language' | 'region', fallback: Record<string, string>): string {
@@ -554,8 +590,11 @@ export function regionName(code: string): string {
 /** Like t(), but placeholders may be nodes (a link inside a sentence). */
 export function tNodes(key: MessageKey, vars: Record<string, Node | string>): (Node | string)[] {
   const text = CATALOGUE[current][key] ?? en[key];
-  return text.split(/(\{\w+\})/).filter(Boolean).map((part) => {
-    const name = /^\{(\w+)\}$/.exec(part)?.[1];
-    return name && name in vars ? vars[name] : part;
-  });
+  return text
+    .split(/(\{\w+\})/)
+    .filter(Boolean)
+    .map((part) => {
+      const name = /^\{(\w+)\}$/.exec(part)?.[1];
+      return name && name in vars ? vars[name] : part;
+    });
 }

@@ -102,7 +102,15 @@ function forget(): void {
 function notices(snapshot: Snapshot | undefined): HTMLElement {
   const box = h('div', { class: 'notices', id: 'notices' });
   if (state.error) {
-    box.append(h('div', { class: 'notice notice-bad', role: 'alert' }, t('gatewayDown', { message: state.error }), ' ', h('button', { type: 'button', class: 'button button-small', onclick: () => void load() }, t('retry'))));
+    box.append(
+      h(
+        'div',
+        { class: 'notice notice-bad', role: 'alert' },
+        t('gatewayDown', { message: state.error }),
+        ' ',
+        h('button', { type: 'button', class: 'button button-small', onclick: () => void load() }, t('retry')),
+      ),
+    );
   }
   // feedback about the token belongs next to its form; elsewhere (a stored token refused on load) it shows here
   if (state.message && route().name !== 'token') box.append(h('div', { class: `notice notice-${state.message.tone}`, role: 'status' }, state.message.text));
@@ -131,14 +139,25 @@ function header(current: Route): HTMLElement {
       h(
         'div',
         { class: 'header-tools' },
-        h('a', { class: `identity-badge ${viewer && !viewer.anonymous ? 'is-member' : ''}`, href: '#/token', id: 'identity-badge' }, h('span', { class: 'muted' }, `${t('viewingAs')}: `), h('span', { 'data-identity': viewer?.anonymous ? 'anonymous' : 'member' }, who)),
+        h(
+          'a',
+          { class: `identity-badge ${viewer && !viewer.anonymous ? 'is-member' : ''}`, href: '#/token', id: 'identity-badge' },
+          h('span', { class: 'muted' }, `${t('viewingAs')}: `),
+          h('span', { 'data-identity': viewer?.anonymous ? 'anonymous' : 'member' }, who),
+        ),
         h(
           'div',
           { class: 'field field-inline' },
           h('label', { for: 'lang-select' }, t('language')),
           h(
             'select',
-            { id: 'lang-select', onchange: (e: Event) => { setLang((e.target as HTMLSelectElement).value as Lang); void load(); } },
+            {
+              id: 'lang-select',
+              onchange: (e: Event) => {
+                setLang((e.target as HTMLSelectElement).value as Lang);
+                void load();
+              },
+            },
             Object.entries(LANGUAGES).map(([code, name]) => h('option', { value: code, lang: code, selected: code === lang() }, name)),
           ),
         ),
@@ -182,7 +201,18 @@ function render(focusHeading = false): void {
   const ctx: ViewContext | undefined = snapshot && { data: snapshot.data, unavailable: new Set(snapshot.outages.map((o) => o.member)) };
   const content = ctx ? view(current, ctx) : h('div', { class: 'view' }, heading('h1', state.error ? t('appName') : t('loading')));
   root.replaceChildren(
-    h('a', { class: 'skip-link', href: '#main', onclick: (e: Event) => { e.preventDefault(); document.getElementById('main')?.focus(); } }, t('skip')),
+    h(
+      'a',
+      {
+        class: 'skip-link',
+        href: '#main',
+        onclick: (e: Event) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        },
+      },
+      t('skip'),
+    ),
     header(current),
     h(
       'main',

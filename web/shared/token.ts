@@ -22,7 +22,10 @@ export function forgetToken(): void {
 
 /** Accepts a pasted token with or without the `Bearer ` prefix and stray whitespace. */
 export function cleanToken(pasted: string): string {
-  return pasted.trim().replace(/^bearer\s+/i, '').replace(/\s+/g, '');
+  return pasted
+    .trim()
+    .replace(/^bearer\s+/i, '')
+    .replace(/\s+/g, '');
 }
 
 /** Same origin, always: the endpoint is a path, never a URL. */

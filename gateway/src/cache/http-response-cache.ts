@@ -20,7 +20,10 @@ export class HttpResponseCache {
   private readonly contexts = new WeakMap<object, GatewayContext>();
   private readonly operations = new OperationKinds();
 
-  constructor(private readonly cache: ResponseCache, private readonly metrics: GatewayMetrics) {}
+  constructor(
+    private readonly cache: ResponseCache,
+    private readonly metrics: GatewayMetrics,
+  ) {}
 
   /** Remembers a request's context (its member reports decide whether the answer is stored). */
   track(req: IncomingMessage, context: GatewayContext): void {

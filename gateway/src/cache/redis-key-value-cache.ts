@@ -3,7 +3,10 @@ import type { Redis } from 'ioredis';
 
 /** Apollo's KeyValueCache interface over Redis (ioredis), for state shared by gateway replicas. */
 export class RedisKeyValueCache implements KeyValueCache<string> {
-  constructor(private readonly redis: Redis, private readonly prefix = 'infrared:') {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'infrared:',
+  ) {}
 
   async get(key: string): Promise<string | undefined> {
     return (await this.redis.get(this.prefix + key)) ?? undefined;

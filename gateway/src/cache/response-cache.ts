@@ -25,12 +25,16 @@ export class ResponseCache {
     const memory = new InMemoryLRUCache<string>({ maxSize: 50 * 1024 * 1024 });
     // a Redis outage turns into cache misses, never into failed requests
     this.cache = opts.redis
-      ? new ErrorsAreMissesCache(new RedisKeyValueCache(opts.redis, `${opts.namespace ?? 'infrared:'}response:`), { error: (m: unknown) => opts.logger.debug({ err: String(m) }, 'response cache miss: Redis error') } as never)
+      ? new ErrorsAreMissesCache(new RedisKeyValueCache(opts.redis, `${opts.namespace ?? 'infrared:'}response:`), {
+          error: (m: unknown) => opts.logger.debug({ err: String(m) }, 'response cache miss: Redis error'),
+        } as never)
       : memory;
   }
 
   key(parts: { query: string; variables: unknown; operationName?: string; language?: string }): string {
-    return createHash('sha256').update(JSON.stringify([parts.query, parts.variables ?? null, parts.operationName ?? null, parts.language ?? null])).digest('base64url');
+    return createHash('sha256')
+      .update(JSON.stringify([parts.query, parts.variables ?? null, parts.operationName ?? null, parts.language ?? null]))
+      .digest('base64url');
   }
 
   async get(key: string): Promise<CachedResponse | undefined> {

@@ -72,7 +72,10 @@ describe('assembleEntities', () => {
   it('answers null for unknown owners, at their positions', () => {
     const reps = [svc('zz:1'), svc('a:1'), svc('noprefix'), member('b'), member('nobody')];
     const groups = groupRepresentations(reps, isMember);
-    const { entities } = assembleEntities(reps.length, groups.map((group) => ({ group, entities: answerFor(group), errors: [] })));
+    const { entities } = assembleEntities(
+      reps.length,
+      groups.map((group) => ({ group, entities: answerFor(group), errors: [] })),
+    );
     expect(entities).toEqual([null, { id: 'a:1', answeredBy: 'a' }, null, { id: 'b', answeredBy: 'b' }, null]);
   });
 

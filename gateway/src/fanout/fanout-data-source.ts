@@ -101,14 +101,18 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
         keys.add(field.responseKey);
       }
     }
-    const answers = await Promise.all(
-      [...perMember].map(([id, keys]) => this.ask(byId.get(id)!, subsetOperation(plan, keys), variables, operationName, context)),
-    );
+    const answers = await Promise.all([...perMember].map(([id, keys]) => this.ask(byId.get(id)!, subsetOperation(plan, keys), variables, operationName, context)));
     const merged = mergeRootFields(plan, answers, targets, variables);
     return { data: merged.data, errors: collectErrors(answers, merged.errors) } as GatewayGraphQLResponse;
   }
 
-  private async entities(plan: OperationPlan, variables: Record<string, unknown>, operationName: string | undefined, members: RegistryMember[], context: GatewayContext): Promise<GatewayGraphQLResponse> {
+  private async entities(
+    plan: OperationPlan,
+    variables: Record<string, unknown>,
+    operationName: string | undefined,
+    members: RegistryMember[],
+    context: GatewayContext,
+  ): Promise<GatewayGraphQLResponse> {
     const representations = (variables.representations ?? []) as Representation[];
     const byId = new Map(members.map((m) => [m.id, m]));
     const groups = groupRepresentations(representations, (id) => byId.has(id));
@@ -120,7 +124,13 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
       }),
     );
     const assembled = assembleEntities(representations.length, answers);
-    return { data: { _entities: assembled.entities }, errors: collectErrors(answers.map((a) => a.answer), assembled.errors) } as GatewayGraphQLResponse;
+    return {
+      data: { _entities: assembled.entities },
+      errors: collectErrors(
+        answers.map((a) => a.answer),
+        assembled.errors,
+      ),
+    } as GatewayGraphQLResponse;
   }
 
   /**
@@ -140,7 +150,8 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     const result = await this.opts.call(member, body, context);
     if (result.outcome !== 'ok') {
       context.reports.push({ member: member.id, status: result.outcome, durationMs: result.durationMs, reason: result.reason });
-      if (result.outcome !== 'circuit_open' && result.outcome !== 'overloaded') this.opts.logger.warn({ member: member.id, outcome: result.outcome, reason: result.reason, requestId: context.requestId }, 'member unavailable');
+      if (result.outcome !== 'circuit_open' && result.outcome !== 'overloaded')
+        this.opts.logger.warn({ member: member.id, outcome: result.outcome, reason: result.reason, requestId: context.requestId }, 'member unavailable');
       return {
         member: member.id,
         data: null,
@@ -169,7 +180,10 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     if (errors.length) report.errors = errors.length;
     context.reports.push(report);
     if (checked.dropped || checked.truncated) {
-      this.opts.logger.warn({ member: member.id, dropped: checked.dropped, truncated: checked.truncated, requestId: context.requestId }, 'member answer broke the network contract or the cap; the bad part was dropped');
+      this.opts.logger.warn(
+        { member: member.id, dropped: checked.dropped, truncated: checked.truncated, requestId: context.requestId },
+        'member answer broke the network contract or the cap; the bad part was dropped',
+      );
     }
     return { member: member.id, data: checked.data, errors };
   };

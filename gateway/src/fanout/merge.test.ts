@@ -19,11 +19,7 @@ const ids = (list: unknown) => (list as { id: string }[]).map((s) => s.id);
 describe('mergeRootFields: data', () => {
   it('concatenates lists in member id order, whatever order the answers arrive in', () => {
     const p = plan('{ services { id } }');
-    const answers = [
-      answer('gamma', { services: [{ id: 'gamma:a' }] }),
-      answer('alpha', { services: [{ id: 'alpha:a' }, { id: 'alpha:b' }] }),
-      answer('beta', { services: [{ id: 'beta:a' }] }),
-    ];
+    const answers = [answer('gamma', { services: [{ id: 'gamma:a' }] }), answer('alpha', { services: [{ id: 'alpha:a' }, { id: 'alpha:b' }] }), answer('beta', { services: [{ id: 'beta:a' }] })];
     const forward = mergeRootFields(p, answers, everyone(['services'], ['alpha', 'beta', 'gamma']), undefined);
     const backward = mergeRootFields(p, [...answers].reverse(), everyone(['services'], ['alpha', 'beta', 'gamma']), undefined);
     expect(ids(forward.data.services)).toEqual(['alpha:a', 'alpha:b', 'beta:a', 'gamma:a']);
@@ -31,14 +27,9 @@ describe('mergeRootFields: data', () => {
     expect(forward.errors).toEqual([]);
   });
 
-  it('keeps each member\'s own order within its slice (no re-sorting by id)', () => {
+  it("keeps each member's own order within its slice (no re-sorting by id)", () => {
     const p = plan('{ services { id } }');
-    const { data } = mergeRootFields(
-      p,
-      [answer('alpha', { services: [{ id: 'alpha:z' }, { id: 'alpha:a' }] })],
-      everyone(['services'], ['alpha']),
-      undefined,
-    );
+    const { data } = mergeRootFields(p, [answer('alpha', { services: [{ id: 'alpha:z' }, { id: 'alpha:a' }] })], everyone(['services'], ['alpha']), undefined);
     expect(ids(data.services)).toEqual(['alpha:z', 'alpha:a']);
   });
 
@@ -60,10 +51,7 @@ describe('mergeRootFields: data', () => {
       ['mine', new Set(['beta'])],
       ['all', new Set(['alpha', 'beta'])],
     ]);
-    const answers = [
-      answer('alpha', { mine: [{ id: 'alpha:x' }], all: [{ id: 'alpha:x' }] }),
-      answer('beta', { mine: [{ id: 'beta:x' }], all: [{ id: 'beta:x' }] }),
-    ];
+    const answers = [answer('alpha', { mine: [{ id: 'alpha:x' }], all: [{ id: 'alpha:x' }] }), answer('beta', { mine: [{ id: 'beta:x' }], all: [{ id: 'beta:x' }] })];
     const { data } = mergeRootFields(p, answers, targets, undefined);
     expect(ids(data.mine)).toEqual(['beta:x']);
     expect(ids(data.all)).toEqual(['alpha:x', 'beta:x']);
@@ -101,10 +89,7 @@ describe('mergeRootFields: data', () => {
   it('takes a lookup from its owner only, ignoring answers of members not asked', () => {
     const p = plan('{ service(id: "beta:mail") { id name } }');
     const targets = new Map<string, ReadonlySet<string>>([['service', new Set(['beta'])]]);
-    const answers = [
-      answer('alpha', { service: { id: 'alpha:mail', name: 'not the owner' } }),
-      answer('beta', { service: { id: 'beta:mail', name: 'Mail' } }),
-    ];
+    const answers = [answer('alpha', { service: { id: 'alpha:mail', name: 'not the owner' } }), answer('beta', { service: { id: 'beta:mail', name: 'Mail' } })];
     expect(mergeRootFields(p, answers, targets, undefined).data).toEqual({ service: { id: 'beta:mail', name: 'Mail' } });
   });
 
@@ -136,7 +121,7 @@ describe('mergeRootFields: errors', () => {
     expect(errors).toEqual([{ message: 'name failed', path: ['services', 3, 'name'], extensions: { member: 'beta' } }]);
   });
 
-  it('leaves the path of the first member\'s errors as it is', () => {
+  it("leaves the path of the first member's errors as it is", () => {
     const alpha = answer('alpha', { services: [{ id: 'alpha:1' }] }, [{ message: 'x', path: ['services', 0, 'name'] }]);
     const { errors } = mergeRootFields(p, [alpha, answer('beta', { services: [] })], targets, undefined);
     expect(errors).toEqual([{ message: 'x', path: ['services', 0, 'name'], extensions: { member: 'alpha' } }]);

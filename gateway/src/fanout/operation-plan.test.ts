@@ -91,8 +91,18 @@ describe('planOperation: id probes', () => {
       contract,
     );
     const seen = probesByType(plan.probed);
-    expect(seen.filter((s) => s.probed).map((s) => s.type).sort()).toEqual(['Capacity', 'Member', 'Member', 'Project', 'Service', 'Service', 'Service']);
-    expect(seen.filter((s) => !s.probed).map((s) => s.type).sort()).toEqual(['Query']);
+    expect(
+      seen
+        .filter((s) => s.probed)
+        .map((s) => s.type)
+        .sort(),
+    ).toEqual(['Capacity', 'Member', 'Member', 'Project', 'Service', 'Service', 'Service']);
+    expect(
+      seen
+        .filter((s) => !s.probed)
+        .map((s) => s.type)
+        .sort(),
+    ).toEqual(['Query']);
     expect(plan.probedText).toBe(print(plan.probed));
     expect(memberRejects(plan.probedText)).toEqual([]);
   });
@@ -140,7 +150,11 @@ describe('subsetOperation', () => {
   it.each([
     [['service'], ['service'], ['id']],
     [['services'], ['services'], ['f', 'n', 'lang']],
-    [['service', 'projects'], ['service', 'projects'], ['id', 'lang']],
+    [
+      ['service', 'projects'],
+      ['service', 'projects'],
+      ['id', 'lang'],
+    ],
   ])('keeps only %j, with only the variables they use', (keep, fields, variables) => {
     const plan = planOperation(query, contract);
     const text = subsetOperation(plan, new Set(keep));
@@ -226,7 +240,11 @@ describe('argumentValue', () => {
     ['a variable set to null', '$nothing', null],
     ['an unset variable', '$missing', undefined],
     ['a list with a variable', '[1, $n, "x"]', [1, 5, 'x']],
-    ['an object with nested variables', '{ members: $who, text: $text, kinds: [EMAIL, VPN], inner: { on: true } }', { members: ['a', 'b'], text: 'mail', kinds: ['EMAIL', 'VPN'], inner: { on: true } }],
+    [
+      'an object with nested variables',
+      '{ members: $who, text: $text, kinds: [EMAIL, VPN], inner: { on: true } }',
+      { members: ['a', 'b'], text: 'mail', kinds: ['EMAIL', 'VPN'], inner: { on: true } },
+    ],
   ])('resolves %s', (_name, literal, expected) => {
     expect(argumentValue(parseValue(literal), variables)).toEqual(expected);
   });

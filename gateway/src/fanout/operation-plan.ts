@@ -49,9 +49,7 @@ export function planOperation(query: string, contract: MemberContract): Operatio
   const document = parse(query, { noLocation: true });
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) throw new TypeError('subgraph request has no operation');
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-  );
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
   const rootFields: RootField[] = [];
   const collect = (selections: readonly SelectionNode[]) => {
     for (const s of selections) {

@@ -4,10 +4,23 @@ import type { RegistryMember } from '../../../common/registry/registry.schema';
 import type { MemberAnswer, SubgraphError } from './merge';
 import type { OperationPlan } from './operation-plan';
 
-export type Ask = (member: RegistryMember, query: string, variables: Record<string, unknown>, operationName: string | undefined, context: GatewayContext) => Promise<MemberAnswer & { unavailable?: SubgraphError }>;
+export type Ask = (
+  member: RegistryMember,
+  query: string,
+  variables: Record<string, unknown>,
+  operationName: string | undefined,
+  context: GatewayContext,
+) => Promise<MemberAnswer & { unavailable?: SubgraphError }>;
 
 /** A mutation the gateway composes from several member calls (network/): it gets the caller's own member and every member. */
-export type MutationHandler = (plan: OperationPlan, variables: Record<string, unknown>, own: RegistryMember, members: RegistryMember[], context: GatewayContext, ask: Ask) => Promise<GatewayGraphQLResponse>;
+export type MutationHandler = (
+  plan: OperationPlan,
+  variables: Record<string, unknown>,
+  own: RegistryMember,
+  members: RegistryMember[],
+  context: GatewayContext,
+  ask: Ask,
+) => Promise<GatewayGraphQLResponse>;
 
 /**
  * Writes go to the caller's own member only, and need the `write` scope. The member checks

@@ -38,10 +38,7 @@ export function siblingUrl(graphqlUrl: string, path: 'ready' | 'health'): string
  * signed assertion with it so the member says whether it accepts this gateway. Every byte read
  * is bounded (size and time): a member whose answer never ends costs `MAX_READY_BYTES` at most.
  */
-export async function probeReady(
-  member: RegistryMember,
-  opts: { dispatcher: Dispatcher; timeoutMs: number; gatewayId: string; signingKey?: PrivateJwk },
-): Promise<ReadyProbeResult> {
+export async function probeReady(member: RegistryMember, opts: { dispatcher: Dispatcher; timeoutMs: number; gatewayId: string; signingKey?: PrivateJwk }): Promise<ReadyProbeResult> {
   const started = performance.now();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.signingKey) {

@@ -83,7 +83,11 @@ export class PublicIndex {
 }
 
 /** Filters the catalogue the way `services(filter)` does at the members. */
-export function filterCatalogue(entries: CatalogueEntry[], filter: { kinds?: string[]; members?: string[]; regions?: string[]; languages?: string[]; status?: string[]; acceptingUsers?: boolean; text?: string } = {}, limit?: number | null): CatalogueEntry[] {
+export function filterCatalogue(
+  entries: CatalogueEntry[],
+  filter: { kinds?: string[]; members?: string[]; regions?: string[]; languages?: string[]; status?: string[]; acceptingUsers?: boolean; text?: string } = {},
+  limit?: number | null,
+): CatalogueEntry[] {
   const text = filter.text?.toLowerCase();
   const out = entries.filter(
     (e) =>

@@ -24,7 +24,7 @@ export function pointsFor(cost: number, costPerPoint: number): number {
  * the caller's and its issuing member's rate limits by the cost, not by the request (429
  * RATE_LIMITED with Retry-After). One point was already charged when the request was admitted.
  */
-export function costPlugin(opts: { model: CostModel; limits: CostLimits; budget: CallerBudget; }): ApolloServerPlugin<GatewayContext> {
+export function costPlugin(opts: { model: CostModel; limits: CostLimits; budget: CallerBudget }): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {

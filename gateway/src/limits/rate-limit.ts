@@ -38,7 +38,14 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
   const keyPrefix = opts.keyPrefix ?? 'rl';
   const memory = new RateLimiterMemory({ points: opts.points, duration: opts.windowSeconds, keyPrefix });
   const limiter: RateLimiterAbstract = opts.redis
-    ? new RateLimiterRedis({ storeClient: opts.redis, points: opts.points, duration: opts.windowSeconds, keyPrefix: `${opts.namespace ?? 'infrared:'}${keyPrefix}`, insuranceLimiter: memory, useRedisPackage: false })
+    ? new RateLimiterRedis({
+        storeClient: opts.redis,
+        points: opts.points,
+        duration: opts.windowSeconds,
+        keyPrefix: `${opts.namespace ?? 'infrared:'}${keyPrefix}`,
+        insuranceLimiter: memory,
+        useRedisPackage: false,
+      })
     : memory;
   return {
     async consume(key, points = 1) {

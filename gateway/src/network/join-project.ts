@@ -16,7 +16,14 @@ const fail = (message: string, code: string, extra: Record<string, unknown> = {}
  * as visible as the project (unless the caller gives a visibility), and answers with the lead's
  * project.
  */
-async function joinProject(plan: OperationPlan, variables: Record<string, unknown>, own: RegistryMember, members: RegistryMember[], context: GatewayContext, ask: Ask): Promise<GatewayGraphQLResponse> {
+async function joinProject(
+  plan: OperationPlan,
+  variables: Record<string, unknown>,
+  own: RegistryMember,
+  members: RegistryMember[],
+  context: GatewayContext,
+  ask: Ask,
+): Promise<GatewayGraphQLResponse> {
   const operation = plan.probed.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
   const fields = operation.selectionSet.selections.filter((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value !== '__typename');
   if (fields.length !== 1) return fail('joinProject must be the only field of its mutation', 'BAD_USER_INPUT');
@@ -44,10 +51,17 @@ async function joinProject(plan: OperationPlan, variables: Record<string, unknow
   if (!args.some((a) => a.name.value === 'visibility') && typeof visibility === 'string') {
     args.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'visibility' }, value: { kind: Kind.ENUM, value: visibility } });
   }
-  const write = withOperation(plan.probed, { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections: [{ ...field, arguments: args, selectionSet: { kind: Kind.SELECTION_SET, selections: [idField()] } }] } });
+  const write = withOperation(plan.probed, {
+    ...operation,
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [{ ...field, arguments: args, selectionSet: { kind: Kind.SELECTION_SET, selections: [idField()] } }] },
+  });
   const recorded = await ask(own, print(pruneUnusedVariables(write)), variables, undefined, context);
   if (recorded.unavailable) return { errors: [recorded.unavailable] } as GatewayGraphQLResponse;
-  if (recorded.errors.length || !recorded.data?.[key]) return { data: null, errors: recorded.errors.length ? recorded.errors : [{ message: 'joinProject failed', extensions: { code: 'INTERNAL_SERVER_ERROR', member: own.id } }] } as GatewayGraphQLResponse;
+  if (recorded.errors.length || !recorded.data?.[key])
+    return {
+      data: null,
+      errors: recorded.errors.length ? recorded.errors : [{ message: 'joinProject failed', extensions: { code: 'INTERNAL_SERVER_ERROR', member: own.id } }],
+    } as GatewayGraphQLResponse;
   return { data: { [key]: before.data[key] }, errors: before.errors.length ? before.errors : undefined } as GatewayGraphQLResponse;
 }
 

@@ -25,7 +25,12 @@ export function createMemberQuery(process: Process) {
     const key = `${query}\n${JSON.stringify(variables)}`;
     let result = cache.get(key);
     if (!result) {
-      result = process({ kind: 'incoming operation', request: { query, variables }, context: ctx, incomingRequestContext: undefined } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>).then((response) => ({
+      result = process({
+        kind: 'incoming operation',
+        request: { query, variables },
+        context: ctx,
+        incomingRequestContext: undefined,
+      } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>).then((response) => ({
         data: (response.data ?? {}) as Record<string, any>,
         missing: membersNamed((response.errors ?? []).filter((e) => e.extensions?.code === 'MEMBER_UNAVAILABLE')),
         incomplete: membersNamed(response.errors ?? []),

@@ -18,11 +18,13 @@ function pairEverything(needs: Item[], offers: Item[]) {
 }
 
 const item = (prefix: string) =>
-  fc.record({
-    kind: fc.constantFrom('HOSTING', 'TRAINING', 'FUNDING'),
-    languages: fc.array(fc.constantFrom('en', 'en-GB', 'EN', 'es', 'sq', 'pt-BR', 'pt'), { maxLength: 3 }),
-    member: fc.record({ id: fc.constantFrom('a', 'b', 'c') }),
-  }).map((x) => ({ ...x, id: prefix }));
+  fc
+    .record({
+      kind: fc.constantFrom('HOSTING', 'TRAINING', 'FUNDING'),
+      languages: fc.array(fc.constantFrom('en', 'en-GB', 'EN', 'es', 'sq', 'pt-BR', 'pt'), { maxLength: 3 }),
+      member: fc.record({ id: fc.constantFrom('a', 'b', 'c') }),
+    })
+    .map((x) => ({ ...x, id: prefix }));
 
 describe('matchSupport', () => {
   it('finds exactly the pairs that pairing everything finds, in the same order', async () => {

@@ -129,11 +129,9 @@ const baseLanguage = (tag: string) => tag.split('-')[0].toLowerCase();
  * needs × offers.
  */
 export async function supportMatches(query: MemberQuery, ctx: GatewayContext, kind?: string | null, maxMatches = 1000) {
-  const { data } = await query(
-    ctx,
-    'query($k: SupportKind) { supportOffers(kind: $k) { id kind languages member { id } } supportNeeds(kind: $k) { id kind languages member { id } } }',
-    { k: kind ?? null },
-  );
+  const { data } = await query(ctx, 'query($k: SupportKind) { supportOffers(kind: $k) { id kind languages member { id } } supportNeeds(kind: $k) { id kind languages member { id } } }', {
+    k: kind ?? null,
+  });
   return matchSupport((data.supportNeeds ?? []) as SupportItem[], (data.supportOffers ?? []) as SupportItem[], maxMatches);
 }
 

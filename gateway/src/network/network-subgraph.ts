@@ -167,7 +167,13 @@ type MemberStatus {
 `;
 
 /** Builds the in-process `network` subgraph over the live registry and health checks. */
-export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member: string) => string, query: MemberQuery, publicIndex?: PublicIndex, limits: { maxSupportMatches?: number } = {}): GraphQLSchema {
+export function buildNetworkSubgraph(
+  health: MemberHealth,
+  breakerState: (member: string) => string,
+  query: MemberQuery,
+  publicIndex?: PublicIndex,
+  limits: { maxSupportMatches?: number } = {},
+): GraphQLSchema {
   const find = (ctx: GatewayContext, id: string) => ctx.registry.members.find((m) => m.id === id) ?? null;
   return buildSubgraphSchema([
     {
@@ -194,7 +200,9 @@ export function buildNetworkSubgraph(health: MemberHealth, breakerState: (member
           }),
           members: (_: unknown, args: { region?: string | null; language?: string | null }, ctx: GatewayContext) =>
             ctx.registry.members.filter(
-              (m) => (!args.region || m.region.toLowerCase() === args.region.toLowerCase()) && (!args.language || m.languages.some((l) => l.toLowerCase().split('-')[0] === args.language!.toLowerCase().split('-')[0])),
+              (m) =>
+                (!args.region || m.region.toLowerCase() === args.region.toLowerCase()) &&
+                (!args.language || m.languages.some((l) => l.toLowerCase().split('-')[0] === args.language!.toLowerCase().split('-')[0])),
             ),
           member: (_: unknown, args: { id: string }, ctx: GatewayContext) => find(ctx, args.id),
           supportMatches: (_: unknown, args: { kind?: string | null }, ctx: GatewayContext) => supportMatches(query, ctx, args.kind, limits.maxSupportMatches),

@@ -19,13 +19,10 @@ export function composeSupergraph(memberSdl: string): string {
  * The gateway over the two subgraphs, with query plans in a bounded amount of memory however
  * many distinct operations arrive. `published()` is the API schema as SDL (`/schema.graphql`).
  */
-export function createSupergraphGateway(opts: {
-  memberSdl: string;
-  network: GraphQLDataSource<GatewayContext>;
-  members: GraphQLDataSource<GatewayContext>;
-  planCacheMiB: number;
-  logger: Logger;
-}): { gateway: ApolloGateway; published(): string } {
+export function createSupergraphGateway(opts: { memberSdl: string; network: GraphQLDataSource<GatewayContext>; members: GraphQLDataSource<GatewayContext>; planCacheMiB: number; logger: Logger }): {
+  gateway: ApolloGateway;
+  published(): string;
+} {
   const { logger } = opts;
   const gateway = new ApolloGateway({
     supergraphSdl: composeSupergraph(opts.memberSdl),

@@ -14,7 +14,10 @@ export class Slices {
   private started = performance.now();
   private count = 0;
 
-  constructor(private readonly sliceMs = SLICE_MS, private readonly every = 256) {}
+  constructor(
+    private readonly sliceMs = SLICE_MS,
+    private readonly every = 256,
+  ) {}
 
   tick(): Promise<void> | undefined {
     if (++this.count % this.every !== 0 || performance.now() - this.started < this.sliceMs) return undefined;

@@ -11,17 +11,36 @@ export function createGatewayMetrics() {
     requests: new Counter({ name: 'infrared_gateway_requests_total', help: 'GraphQL requests by operation name and status', labelNames: ['operation', 'status'], registers: [registry] }),
     requestSeconds: new Histogram({ name: 'infrared_gateway_request_seconds', help: 'GraphQL request latency by operation name', labelNames: ['operation'], buckets, registers: [registry] }),
     memberSeconds: new Histogram({ name: 'infrared_gateway_member_seconds', help: 'Fan-out call latency per member', labelNames: ['member'], buckets, registers: [registry] }),
-    memberOutcomes: new Counter({ name: 'infrared_gateway_member_calls_total', help: 'Fan-out calls per member and outcome (ok, timeout, error, circuit_open, overloaded, skipped)', labelNames: ['member', 'outcome'], registers: [registry] }),
-    breakerState: new Gauge({ name: 'infrared_gateway_member_breaker_open', help: '1 when the member\'s circuit breaker is open or half-open', labelNames: ['member'], registers: [registry] }),
+    memberOutcomes: new Counter({
+      name: 'infrared_gateway_member_calls_total',
+      help: 'Fan-out calls per member and outcome (ok, timeout, error, circuit_open, overloaded, skipped)',
+      labelNames: ['member', 'outcome'],
+      registers: [registry],
+    }),
+    breakerState: new Gauge({ name: 'infrared_gateway_member_breaker_open', help: "1 when the member's circuit breaker is open or half-open", labelNames: ['member'], registers: [registry] }),
     /** Operation-name label values, bounded (common/observability/operation-labels.ts). */
     operations: new OperationLabels(),
-    memberConcurrency: new Gauge({ name: 'infrared_gateway_member_concurrency_limit', help: 'Calls allowed in flight to the member at once (adapts to its latency)', labelNames: ['member'], registers: [registry] }),
-    shed: new Counter({ name: 'infrared_gateway_shed_total', help: 'Requests shed with 503 OVERLOADED, by where no slot was free (request, member_call)', labelNames: ['stage'], registers: [registry] }),
-    memberState: new Gauge({ name: 'infrared_gateway_member_state', help: 'Health state per member: 1 for its current state (ok, unavailable, untrusted, incompatible, unknown), 0 for the others', labelNames: ['member', 'state'], registers: [registry] }),
+    memberConcurrency: new Gauge({
+      name: 'infrared_gateway_member_concurrency_limit',
+      help: 'Calls allowed in flight to the member at once (adapts to its latency)',
+      labelNames: ['member'],
+      registers: [registry],
+    }),
+    shed: new Counter({
+      name: 'infrared_gateway_shed_total',
+      help: 'Requests shed with 503 OVERLOADED, by where no slot was free (request, member_call)',
+      labelNames: ['stage'],
+      registers: [registry],
+    }),
+    memberState: new Gauge({
+      name: 'infrared_gateway_member_state',
+      help: 'Health state per member: 1 for its current state (ok, unavailable, untrusted, incompatible, unknown), 0 for the others',
+      labelNames: ['member', 'state'],
+      registers: [registry],
+    }),
     redisDegraded: new Gauge({ name: 'infrared_gateway_redis_degraded', help: '1 while the configured Redis is down or hung and the gateway runs on local state', registers: [registry] }),
     cache: new Counter({ name: 'infrared_gateway_response_cache_total', help: 'Response cache lookups by result (hit, miss)', labelNames: ['result'], registers: [registry] }),
   };
 }
 
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;
-

@@ -26,7 +26,8 @@ export function readPersistedOperations(file: string): Map<string, string> {
   }
   const result = manifestSchema.safeParse(parsed);
   if (!result.success) throw new Error(`persisted operations file ${file}: expected an Apollo persisted query manifest or an object of { sha256: query }`);
-  const entries = 'operations' in result.data && Array.isArray(result.data.operations) ? result.data.operations.map((o) => [o.id, o.body] as const) : Object.entries(result.data as Record<string, string>);
+  const entries =
+    'operations' in result.data && Array.isArray(result.data.operations) ? result.data.operations.map((o) => [o.id, o.body] as const) : Object.entries(result.data as Record<string, string>);
   const known = new Map<string, string>();
   for (const [id, body] of entries) {
     if (sha256Hex(body) !== id.toLowerCase()) throw new Error(`persisted operations file ${file}: id ${id.slice(0, 16)}… is not the SHA-256 of its operation`);

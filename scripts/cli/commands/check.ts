@@ -9,7 +9,10 @@ export function registerCheck(program: Command): void {
     .command('check')
     .description('Validate a registry file (network.yaml), a member data file, or a live member subgraph or gateway URL, and print clear findings.')
     .argument('<file-or-url>', 'network.yaml, a member data file, or http(s)://…/graphql of a member or a gateway')
-    .addHelpText('after', '\nExamples:\n  $ infrared check network.yaml\n  $ infrared check demo/members/kafshata.yaml\n  $ infrared check http://127.0.0.1:4001/graphql\n  $ infrared check http://127.0.0.1:4000/graphql')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infrared check network.yaml\n  $ infrared check demo/members/kafshata.yaml\n  $ infrared check http://127.0.0.1:4001/graphql\n  $ infrared check http://127.0.0.1:4000/graphql',
+    )
     .action(async (file: string) => {
       if (/^https?:\/\//.test(file)) return checkLiveEndpoint(file);
       // eslint-disable-next-line @typescript-eslint/no-require-imports

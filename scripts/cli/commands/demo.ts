@@ -14,7 +14,10 @@ export function registerDemo(program: Command): void {
     .option('--port <port>', 'gateway port', '4000')
     .option('--member-port <port>', 'first member port (members use consecutive ports)', '4001')
     .option('--member-processes', 'run each member as its own `infrared member start` process, so one can be stopped or frozen (kill -STOP <pid>) on its own')
-    .addHelpText('after', '\nExamples:\n  $ infrared demo\n  $ infrared demo --port 5000 --member-port 5001\n  $ infrared demo --member-processes\n  $ DATABASE_URL=postgres://postgres@127.0.0.1/infrared infrared demo')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infrared demo\n  $ infrared demo --port 5000 --member-port 5001\n  $ infrared demo --member-processes\n  $ DATABASE_URL=postgres://postgres@127.0.0.1/infrared infrared demo',
+    )
     .action(async (opts: { state: string; port: string; memberPort: string; memberProcesses?: boolean }) => {
       const started = performance.now();
       const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -74,7 +77,9 @@ Try an anonymous query (PUBLIC data only):
     -d '{"query":"{ network { name memberCount } members { id name region services { name kind visibility } } }"}'
 
 Tokens (valid 24 h, scopes read write) — with one, you see NETWORK data, and MEMBERS data shared with that member:
-${Object.entries(demo.tokens).map(([id, t]) => `  ${id.padEnd(15)} ${t}`).join('\n')}
+${Object.entries(demo.tokens)
+  .map(([id, t]) => `  ${id.padEnd(15)} ${t}`)
+  .join('\n')}
 
   curl -s ${demo.gateway.url} -H 'content-type: application/json' -H "authorization: Bearer <token of ${anyMember}>" \\
     -d '{"query":"{ viewer { member { id } scopes } services { id name visibility } }"}'

@@ -23,6 +23,8 @@ export function registerKeygen(program: Command): void {
       writeFileSync(privateFile, JSON.stringify(privateJwk, null, 2) + '\n', { mode: 0o600 });
       const publicFile = join(flags.out, `${flags.member}.jwks.json`);
       writeFileSync(publicFile, JSON.stringify({ keys: [publicJwk] }, null, 2) + '\n');
-      process.stdout.write(`private key: ${privateFile} (mode 0600, keep it secret)\npublic JWKS: ${publicFile}\nkid: ${publicJwk.kid}\n\nPaste under your entry's keys: in network.yaml:\n${stringify({ keys: [publicJwk] })}`);
+      process.stdout.write(
+        `private key: ${privateFile} (mode 0600, keep it secret)\npublic JWKS: ${publicFile}\nkid: ${publicJwk.kid}\n\nPaste under your entry's keys: in network.yaml:\n${stringify({ keys: [publicJwk] })}`,
+      );
     });
 }

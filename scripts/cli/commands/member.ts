@@ -21,9 +21,9 @@ interface MemberFlags {
 
 function memberOptions(cmd: Command): Command {
   return cmd
-    .option('--member <id>', 'this member\'s id (env INFRARED_MEMBER_ID)')
+    .option('--member <id>', "this member's id (env INFRARED_MEMBER_ID)")
     .option('--database-url <url>', 'a real PostgreSQL (env DATABASE_URL); without it, embedded PostgreSQL is used')
-    .option('--schema <name>', 'PostgreSQL schema for this member\'s tables (env DATABASE_SCHEMA)', undefined)
+    .option('--schema <name>', "PostgreSQL schema for this member's tables (env DATABASE_SCHEMA)", undefined)
     .option('--data-dir <dir>', 'embedded database directory (env INFRARED_DATA_DIR)');
 }
 
@@ -47,18 +47,24 @@ export function registerMember(program: Command): void {
   const member = program.command('member').description('Run and feed your member subgraph.');
 
   memberOptions(member.command('start'))
-    .description('Start this member\'s subgraph.')
+    .description("Start this member's subgraph.")
     .option('--port <port>', 'port (env PORT)', undefined)
     .option('--host <host>', 'address to listen on (env HOST)', undefined)
     .option('--registry <file>', 'network.yaml: gateway keys to trust (env INFRARED_REGISTRY)')
     .option('--languages <tags>', 'comma-separated BCP 47 tags, first = fallback (env INFRARED_MEMBER_LANGUAGES)')
-    .option('--key <file>', 'this member\'s private JWK (env INFRARED_MEMBER_KEY)')
+    .option('--key <file>', "this member's private JWK (env INFRARED_MEMBER_KEY)")
     .option('--accept-direct-tokens', 'also accept caller tokens sent straight to this subgraph')
     .option('--dev', 'development mode: field suggestions in errors (also NODE_ENV=development); production otherwise')
-    .addHelpText('after', '\nExamples:\n  $ infrared member start --member kafshata --registry network.yaml --port 4001\n  $ DATABASE_URL=postgres://infrared@db/infrared infrared member start --member kafshata --registry network.yaml')
-    .addHelpText('after', () => `${settingsHelpText('Environment settings (flags win over them):', describeSettings(memberConfigSchema, MEMBER_ENV))}
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infrared member start --member kafshata --registry network.yaml --port 4001\n  $ DATABASE_URL=postgres://infrared@db/infrared infrared member start --member kafshata --registry network.yaml',
+    )
+    .addHelpText(
+      'after',
+      () => `${settingsHelpText('Environment settings (flags win over them):', describeSettings(memberConfigSchema, MEMBER_ENV))}
 Also read: LOG_LEVEL (default info), OTEL_* (tracing, off unless set).
-What each setting does: README.md, section Configuration.`)
+What each setting does: README.md, section Configuration.`,
+    )
     .action(async (flags: MemberFlags) => {
       const { serveMember } = await import('../../../subgraphs/member/src/serve');
       const settings = config(flags);
@@ -68,7 +74,7 @@ What each setting does: README.md, section Configuration.`)
     });
 
   memberOptions(member.command('export'))
-    .description('Write the member\'s data as a member data file (YAML), or its incidents as MISP events (JSON).')
+    .description("Write the member's data as a member data file (YAML), or its incidents as MISP events (JSON).")
     .option('--misp', 'export incidents as MISP JSON events (attributes per indicator, TLP tags)')
     .option('--max-visibility <level>', 'with --misp: the most private level to include (PUBLIC, NETWORK, MEMBERS, OWNER)', 'NETWORK')
     .option('--network <id>', 'with --misp: the network id, namespace of the stable event UUIDs (default: network.id of --registry / INFRARED_REGISTRY, else "infrared")')
@@ -96,7 +102,10 @@ What each setting does: README.md, section Configuration.`)
     .argument('<file>', 'the member data file')
     .option('--prune', 'remove records that are not in the file')
     .option('--check', 'validate only; write nothing')
-    .addHelpText('after', '\nExamples:\n  $ infrared member import --member kafshata kafshata.yaml\n  $ infrared member import --member kafshata --prune kafshata.yaml\n  $ infrared member import --member kafshata --check kafshata.yaml')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infrared member import --member kafshata kafshata.yaml\n  $ infrared member import --member kafshata --prune kafshata.yaml\n  $ infrared member import --member kafshata --check kafshata.yaml',
+    )
     .action(async (file: string, flags: MemberFlags & { prune?: boolean; check?: boolean }) => {
       const { DataFileError, formatSummary, parseMemberData, writeMemberData } = await import('../../../subgraphs/member/src/import/import-member-data');
       const { createLogger } = await import('../../../common/logger');
@@ -140,4 +149,3 @@ What each setting does: README.md, section Configuration.`)
       process.stdout.write(`${file}: imported (${counted})\n`);
     });
 }
-

@@ -13,7 +13,10 @@ export function registerQuery(program: Command): void {
     .option('--token <jwt>', 'a caller token (env INFRARED_TOKEN)', process.env.INFRARED_TOKEN)
     .option('--variables <json>', 'variables as JSON')
     .option('--table', 'print the first list in the answer as a table')
-    .addHelpText('after', '\nExamples:\n  $ infrared query -e "{ services { id name kind } }" --table\n  $ INFRARED_TOKEN=eyJ… infrared query demo/queries/capacity.graphql\n  $ INFRARED_GATEWAY_URL=https://gw.example/graphql infrared query demo/queries/capacity.graphql --table\n\nEnvironment:\n  INFRARED_GATEWAY_URL  the gateway endpoint (default http://127.0.0.1:4000/graphql); --url wins\n  INFRARED_TOKEN        a caller token; --token wins')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infrared query -e "{ services { id name kind } }" --table\n  $ INFRARED_TOKEN=eyJ… infrared query demo/queries/capacity.graphql\n  $ INFRARED_GATEWAY_URL=https://gw.example/graphql infrared query demo/queries/capacity.graphql --table\n\nEnvironment:\n  INFRARED_GATEWAY_URL  the gateway endpoint (default http://127.0.0.1:4000/graphql); --url wins\n  INFRARED_TOKEN        a caller token; --token wins',
+    )
     .action(async (file: string | undefined, flags: { execute?: string; url: string; token?: string; variables?: string; table?: boolean }) => {
       let query = flags.execute;
       if (query === undefined && file) {

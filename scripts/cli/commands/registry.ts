@@ -84,9 +84,12 @@ Examples (a new member joins; three members sign):
     .command('propose')
     .description('Turn an edited registry into a candidate: a version number above the accepted one, stale signatures dropped; prints its hash.')
     .argument('<candidate>', 'the edited registry (YAML)')
-    .option('--accepted <file>', 'the version in force (network.yaml, or a service\'s network.yaml.accepted.json); without it, a first version')
+    .option('--accepted <file>', "the version in force (network.yaml, or a service's network.yaml.accepted.json); without it, a first version")
     .option('--out <file>', 'write the candidate here instead of over <candidate>')
-    .addHelpText('after', '\nExamples:\n  $ cp network.yaml network.next.yaml && $EDITOR network.next.yaml\n  $ infrared registry propose network.next.yaml --accepted network.yaml\n  $ infrared registry propose network.yaml        # a first version: pin the printed hash')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ cp network.yaml network.next.yaml && $EDITOR network.next.yaml\n  $ infrared registry propose network.next.yaml --accepted network.yaml\n  $ infrared registry propose network.yaml        # a first version: pin the printed hash',
+    )
     .action(async (file: string, flags: { accepted?: string; out?: string }) => {
       const text = readText(file, '<candidate>');
       const draft = readVersion(file, '<candidate>');
@@ -102,11 +105,16 @@ Examples (a new member joins; three members sign):
         const keys = (accepted?.registry.members.find((m) => m.id === s.member) ?? candidate.registry.members.find((m) => m.id === s.member))?.keys ?? [];
         if (!(await checkSignature(candidate, s, keys))) kept.push(s);
       }
-      edit(file, text, (doc) => {
-        doc.set('version', version);
-        if (kept.length) doc.set('signatures', kept);
-        else doc.delete('signatures');
-      }, flags.out ?? file);
+      edit(
+        file,
+        text,
+        (doc) => {
+          doc.set('version', version);
+          if (kept.length) doc.set('signatures', kept);
+          else doc.delete('signatures');
+        },
+        flags.out ?? file,
+      );
       const dropped = draft.registry.signatures.length - kept.length;
       process.stdout.write(
         `${flags.out ?? file}: version ${version}\nhash: ${candidate.hash}\n` +
@@ -123,7 +131,10 @@ Examples (a new member joins; three members sign):
     .argument('<candidate>', 'the proposed registry (YAML); edited in place')
     .requiredOption('--member <id>', 'your member id')
     .requiredOption('--key <file>', 'your private JWK (your CURRENT key, when your own entry changes; your new key when you join)')
-    .addHelpText('after', '\nRead the candidate (and `infrared registry verify` it) before you sign: your signature says you agree to all of it.\n\nExamples:\n  $ infrared registry sign network.next.yaml --member kafshata --key keys/kafshata.jwk.json')
+    .addHelpText(
+      'after',
+      '\nRead the candidate (and `infrared registry verify` it) before you sign: your signature says you agree to all of it.\n\nExamples:\n  $ infrared registry sign network.next.yaml --member kafshata --key keys/kafshata.jwk.json',
+    )
     .action(async (file: string, flags: { member: string; key: string }) => {
       if (!MEMBER_ID_PATTERN.test(flags.member)) throw new CliError(`--member: "${flags.member}" is not a member id (lowercase letters, digits and "-")`, 2);
       const text = readText(file, '<candidate>');
@@ -148,8 +159,11 @@ Examples (a new member joins; three members sign):
     .command('verify')
     .description('Check a candidate against the accepted version: who signed, threshold, own entries, new members. Exits 1 when it would be refused.')
     .argument('<candidate>', 'the proposed registry')
-    .requiredOption('--accepted <file>', 'the version in force (network.yaml, or a service\'s network.yaml.accepted.json)')
-    .addHelpText('after', '\nExamples:\n  $ infrared registry verify network.next.yaml --accepted network.yaml\n  $ infrared registry verify network.next.yaml --accepted /var/lib/infrared/network.yaml.accepted.json')
+    .requiredOption('--accepted <file>', "the version in force (network.yaml, or a service's network.yaml.accepted.json)")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infrared registry verify network.next.yaml --accepted network.yaml\n  $ infrared registry verify network.next.yaml --accepted /var/lib/infrared/network.yaml.accepted.json',
+    )
     .action(async (file: string, flags: { accepted: string }) => {
       const report = await checkTransition(readAccepted(flags.accepted), readVersion(file, '<candidate>'));
       printReport(report, (l) => void process.stdout.write(`${l}\n`));
@@ -160,9 +174,12 @@ Examples (a new member joins; three members sign):
     .command('status')
     .description('What a gateway or member would do with its registry file now: the accepted version (stored, or pinned) and whether the file takes effect.')
     .option('--registry <file>', 'the registry file the service reads (env INFRARED_REGISTRY)', process.env.INFRARED_REGISTRY || undefined)
-    .option('--state <file>', 'the service\'s stored accepted version (env INFRARED_REGISTRY_STATE; default <registry>.accepted.json)', process.env.INFRARED_REGISTRY_STATE || undefined)
+    .option('--state <file>', "the service's stored accepted version (env INFRARED_REGISTRY_STATE; default <registry>.accepted.json)", process.env.INFRARED_REGISTRY_STATE || undefined)
     .option('--pin <hash>', 'the pinned first version (env INFRARED_REGISTRY_PIN)', process.env.INFRARED_REGISTRY_PIN || undefined)
-    .addHelpText('after', '\nExamples:\n  $ infrared registry status --registry network.yaml\n  $ INFRARED_REGISTRY=/etc/infrared/network.yaml INFRARED_REGISTRY_STATE=/var/lib/infrared/registry.json infrared registry status')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infrared registry status --registry network.yaml\n  $ INFRARED_REGISTRY=/etc/infrared/network.yaml INFRARED_REGISTRY_STATE=/var/lib/infrared/registry.json infrared registry status',
+    )
     .action(async (flags: { registry?: string; state?: string; pin?: string }) => {
       if (!flags.registry) throw new CliError('--registry (or INFRARED_REGISTRY) is required', 2);
       const onFile = readVersion(flags.registry, '--registry');

@@ -16,14 +16,17 @@ export function registerToken(program: Command): void {
   program
     .command('token')
     .description('Issue a caller token (JWT, EdDSA) for one of your people or bots.')
-    .requiredOption('--key <file>', 'your member\'s private JWK')
-    .requiredOption('--member <id>', 'your member id (the token\'s iss)')
+    .requiredOption('--key <file>', "your member's private JWK")
+    .requiredOption('--member <id>', "your member id (the token's iss)")
     .requiredOption('--sub <subject>', 'who the token is for: a person or a bot')
     .option('--scope <scopes>', `space-separated: ${KNOWN_SCOPES.join(', ')}`, 'read')
     .option('--ttl <duration>', 'lifetime, at most 30d', '1h')
     .option('--aud <networkId>', 'the network id (default: network.id of the registry, else "infrared")')
     .option('--registry <file>', 'network.yaml: refuse a key that is not pinned for --member (env INFRARED_REGISTRY)', process.env.INFRARED_REGISTRY || undefined)
-    .addHelpText('after', '\nExamples:\n  $ infrared token --key keys/kafshata.jwk.json --member kafshata --sub ana --scope "read write" --ttl 1h\n  $ infrared token --key keys/kafshata.jwk.json --member kafshata --sub disk-bot --scope write --ttl 7d --registry network.yaml')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ infrared token --key keys/kafshata.jwk.json --member kafshata --sub ana --scope "read write" --ttl 1h\n  $ infrared token --key keys/kafshata.jwk.json --member kafshata --sub disk-bot --scope write --ttl 7d --registry network.yaml',
+    )
     .action(async (flags: { key: string; member: string; sub: string; scope: string; ttl: string; aud?: string; registry?: string }) => {
       const scopes = flags.scope.split(/\s+/).filter(Boolean);
       const unknown = scopes.filter((s) => !(KNOWN_SCOPES as readonly string[]).includes(s));
@@ -38,11 +41,11 @@ export function registerToken(program: Command): void {
       }
       const registry = flags.registry ? { registry: readRegistryOption(flags.registry), file: flags.registry } : undefined;
       const networkId = registry?.registry.network.id;
-      if (flags.aud && networkId && flags.aud !== networkId) throw new CliError(`--aud: "${flags.aud}" is not the network id in ${flags.registry} ("${networkId}"); every gateway would refuse the token`, 2);
+      if (flags.aud && networkId && flags.aud !== networkId)
+        throw new CliError(`--aud: "${flags.aud}" is not the network id in ${flags.registry} ("${networkId}"); every gateway would refuse the token`, 2);
       const warning = checkKeyOwner(key, flags.key, flags.member, registry);
       if (warning) process.stderr.write(`${warning}\n`);
       const audience = flags.aud ?? networkId ?? 'infrared';
       process.stdout.write(`${await issueCallerToken({ key, member: flags.member, subject: flags.sub, scopes, audience, ttlSeconds })}\n`);
     });
 }
-

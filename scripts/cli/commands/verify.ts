@@ -20,9 +20,9 @@ export function registerVerify(program: Command): void {
     .command('verify')
     .description('Check records signed by members (their `attestation`) against the keys in the registry.')
     .argument('<file>', 'a JSON record with its attestation, or a saved query result')
-    .requiredOption('--registry <file>', 'network.yaml with the members\' keys', process.env.INFRARED_REGISTRY)
+    .requiredOption('--registry <file>', "network.yaml with the members' keys", process.env.INFRARED_REGISTRY)
     .option('--attestation <jws>', 'the attestation, when the record does not carry it')
-    .addHelpText('after', '\nExamples:\n  $ infrared query -e \'{ services { id name kind attestation } }\' > result.json\n  $ infrared verify result.json --registry network.yaml')
+    .addHelpText('after', "\nExamples:\n  $ infrared query -e '{ services { id name kind attestation } }' > result.json\n  $ infrared verify result.json --registry network.yaml")
     .action(async (file: string, flags: { registry: string; attestation?: string }) => {
       let json: unknown;
       try {

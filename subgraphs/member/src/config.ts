@@ -3,7 +3,16 @@ import { registryTrustConfig } from '../../../common/registry/trust-settings';
 import { MEMBER_ID_PATTERN } from '../../../common/ids';
 import { envBoolean, productionFlag, resolveConfig } from '../../../common/config';
 
-const list = z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string()));
+const list = z.preprocess(
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
+  z.array(z.string()),
+);
 const bool = z.preprocess(envBoolean, z.boolean());
 
 /** A member subgraph's settings, with their defaults. */
@@ -15,7 +24,10 @@ export const memberConfigSchema = z.strictObject({
   /** A real PostgreSQL. Without it, embedded PostgreSQL (PGlite) stores data in `dataDir`. */
   databaseUrl: z.string().optional(),
   /** The PostgreSQL schema for this member's tables. */
-  databaseSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase SQL identifier').default('infrared'),
+  databaseSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a lowercase SQL identifier')
+    .default('infrared'),
   dataDir: z.string().optional(),
   /** The longest one SQL statement may run before the member answers DATABASE_UNAVAILABLE */
   databaseStatementTimeoutMs: z.coerce.number().int().min(100, 'expected at least 100 ms').max(600_000).default(5_000),

@@ -26,7 +26,10 @@ export function databaseTimeouts(config: Partial<Pick<MemberConfig, DatabaseTime
 }
 
 /** Where the member's database is, starting embedded PostgreSQL when no DATABASE_URL is set. */
-export async function connectMemberDatabase(config: Pick<MemberConfig, 'databaseUrl' | 'dataDir' | 'memberId' | 'databaseSchema'> & Partial<Pick<MemberConfig, DatabaseTimeoutKeys>>, logger: Logger): Promise<{ orm: MikroORM; embedded?: EmbeddedPostgres }> {
+export async function connectMemberDatabase(
+  config: Pick<MemberConfig, 'databaseUrl' | 'dataDir' | 'memberId' | 'databaseSchema'> & Partial<Pick<MemberConfig, DatabaseTimeoutKeys>>,
+  logger: Logger,
+): Promise<{ orm: MikroORM; embedded?: EmbeddedPostgres }> {
   let url = config.databaseUrl;
   let embedded: EmbeddedPostgres | undefined;
   if (!url) {
@@ -48,7 +51,17 @@ export async function connectMemberDatabase(config: Pick<MemberConfig, 'database
 export async function serveMember(config: MemberSettings, opts: { logger?: Logger; orm?: MikroORM; signingKey?: PrivateJwk } = {}): Promise<MemberSubgraph> {
   const logger = opts.logger ?? createLogger(`member:${config.memberId}`);
   const watcher = config.registryFile
-    ? await RegistryWatcher.start(config.registryFile, logger, undefined, registryWatchOptions({ registrySignatures: config.registrySignatures ?? (process.env.INFRARED_REGISTRY_SIGNATURES === 'off' ? 'off' : 'on'), registryPin: config.registryPin, registryStateFile: config.registryStateFile, production: config.production ?? true }))
+    ? await RegistryWatcher.start(
+        config.registryFile,
+        logger,
+        undefined,
+        registryWatchOptions({
+          registrySignatures: config.registrySignatures ?? (process.env.INFRARED_REGISTRY_SIGNATURES === 'off' ? 'off' : 'on'),
+          registryPin: config.registryPin,
+          registryStateFile: config.registryStateFile,
+          production: config.production ?? true,
+        }),
+      )
     : undefined;
   const empty: Registry = { network: { id: 'none', name: 'none' }, version: 0, threshold: 'majority', signatures: [], members: [], gateways: [] };
   const registry = () => watcher?.registry ?? empty;

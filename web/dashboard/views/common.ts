@@ -78,7 +78,17 @@ export function projectCard(project: Project, level: 'h2' | 'h3' = 'h3'): HTMLEl
       h('dt', {}, t('lead')),
       h('dd', {}, memberLink(project.lead)),
       h('dt', {}, t('participants')),
-      h('dd', { 'data-participants': '' }, project.participants.length ? h('ul', { class: 'inline-list' }, project.participants.map((p) => h('li', {}, memberLink(p)))) : t('none')),
+      h(
+        'dd',
+        { 'data-participants': '' },
+        project.participants.length
+          ? h(
+              'ul',
+              { class: 'inline-list' },
+              project.participants.map((p) => h('li', {}, memberLink(p))),
+            )
+          : t('none'),
+      ),
       project.needs.length ? [h('dt', {}, t('needs')), h('dd', {}, formatList(project.needs))] : null,
     ),
   );
@@ -135,7 +145,13 @@ export function capacityBar(sum: CapacityTotal, title: string): HTMLElement {
       ? h('div', { class: 'bar bar-hidden', 'aria-hidden': 'true' })
       : svg(
           'svg',
-          { class: 'bar', viewBox: '0 0 100 10', preserveAspectRatio: 'none', role: 'img', 'aria-label': `${title}: ${t('used')} ${formatNumber(sum.used)}, ${t('available')} ${formatNumber(sum.available)}` },
+          {
+            class: 'bar',
+            viewBox: '0 0 100 10',
+            preserveAspectRatio: 'none',
+            role: 'img',
+            'aria-label': `${title}: ${t('used')} ${formatNumber(sum.used)}, ${t('available')} ${formatNumber(sum.available)}`,
+          },
           svg('rect', { class: 'bar-available', x: 0, y: 0, width: 100, height: 10 }),
           svg('rect', { class: 'bar-used', x: 0, y: 0, width: usedPct.toFixed(2), height: 10 }),
         ),

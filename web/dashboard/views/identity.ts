@@ -37,7 +37,13 @@ export function identityView({ data }: ViewContext, actions: IdentityActions): H
     'div',
     { class: 'view view-identity' },
     heading('h1', t('tokenTitle')),
-    h('section', { class: 'panel', 'aria-labelledby': 'id-current' }, h('h2', { id: 'id-current' }, t('currentIdentity')), identityCard(data), data.viewer.anonymous ? h('p', { class: 'muted' }, t('anonymousExplain')) : null),
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'id-current' },
+      h('h2', { id: 'id-current' }, t('currentIdentity')),
+      identityCard(data),
+      data.viewer.anonymous ? h('p', { class: 'muted' }, t('anonymousExplain')) : null,
+    ),
     h(
       'form',
       {

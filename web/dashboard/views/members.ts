@@ -59,7 +59,16 @@ export function memberView({ data, unavailable }: ViewContext, id: string): HTML
       m.website ? [h('dt', {}, t('website')), h('dd', {}, externalLink(m.website))] : null,
     ),
     answered ? null : h('p', { class: 'notice notice-warn' }, t('memberUnavailable', { member: m.name }), '. ', t('notAnswered')),
-    section('services', (m.services ?? []).length ? h('div', { class: 'cards' }, (m.services ?? []).map((s) => serviceCard(s, undefined))) : h('p', {}, t('none'))),
+    section(
+      'services',
+      (m.services ?? []).length
+        ? h(
+            'div',
+            { class: 'cards' },
+            (m.services ?? []).map((s) => serviceCard(s, undefined)),
+          )
+        : h('p', {}, t('none')),
+    ),
     section(
       'capacityTotals',
       capacity.length
@@ -74,7 +83,25 @@ export function memberView({ data, unavailable }: ViewContext, id: string): HTML
           ]
         : h('p', {}, t('none')),
     ),
-    section('ledProjects', (m.projects ?? []).length ? h('div', { class: 'cards' }, (m.projects ?? []).map((p) => projectCard(p))) : h('p', {}, t('none'))),
-    section('takesPartIn', partOf.length ? h('div', { class: 'cards' }, partOf.map((p) => projectCard(p))) : h('p', {}, t('none'))),
+    section(
+      'ledProjects',
+      (m.projects ?? []).length
+        ? h(
+            'div',
+            { class: 'cards' },
+            (m.projects ?? []).map((p) => projectCard(p)),
+          )
+        : h('p', {}, t('none')),
+    ),
+    section(
+      'takesPartIn',
+      partOf.length
+        ? h(
+            'div',
+            { class: 'cards' },
+            partOf.map((p) => projectCard(p)),
+          )
+        : h('p', {}, t('none')),
+    ),
   );
 }

@@ -20,7 +20,10 @@ export function overviewView({ data, unavailable }: ViewContext): HTMLElement {
     'div',
     { class: 'view view-overview' },
     heading('h1', data.network.name),
-    h('section', { 'aria-labelledby': 'summary-h' }, h('h2', { id: 'summary-h', class: 'visually-hidden' }, t('networkSummary')),
+    h(
+      'section',
+      { 'aria-labelledby': 'summary-h' },
+      h('h2', { id: 'summary-h', class: 'visually-hidden' }, t('networkSummary')),
       h(
         'dl',
         { class: 'stats' },
@@ -45,8 +48,11 @@ export function overviewView({ data, unavailable }: ViewContext): HTMLElement {
               'li',
               { 'data-kind': kind },
               h('a', { href: `#/services?kind=${kind}`, class: 'kind-name' }, label('kind', kind)),
-              svg('svg', { class: 'bar', viewBox: '0 0 100 10', preserveAspectRatio: 'none', 'aria-hidden': 'true', focusable: 'false' },
-                svg('rect', { class: 'bar-used', x: 0, y: 0, width: ((count / maxKind) * 100).toFixed(2), height: 10 })),
+              svg(
+                'svg',
+                { class: 'bar', viewBox: '0 0 100 10', preserveAspectRatio: 'none', 'aria-hidden': 'true', focusable: 'false' },
+                svg('rect', { class: 'bar-used', x: 0, y: 0, width: ((count / maxKind) * 100).toFixed(2), height: 10 }),
+              ),
               h('span', { class: 'kind-count' }, formatNumber(count)),
             ),
           ),

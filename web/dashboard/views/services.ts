@@ -91,9 +91,21 @@ export function servicesView({ data }: ViewContext, initial: ServiceFilters): HT
         oninput: (e: Event) => update({ q: (e.target as HTMLInputElement).value }),
       }),
     ),
-    select('kind', t('kind'), kinds.map((k) => [k, label('kind', k)])),
-    select('region', t('region'), regions.map((r) => [r, r])),
-    select('lang', t('languages'), languages.map((l) => [l, languageName(l)])),
+    select(
+      'kind',
+      t('kind'),
+      kinds.map((k) => [k, label('kind', k)]),
+    ),
+    select(
+      'region',
+      t('region'),
+      regions.map((r) => [r, r]),
+    ),
+    select(
+      'lang',
+      t('languages'),
+      languages.map((l) => [l, languageName(l)]),
+    ),
     h(
       'div',
       { class: 'field field-check' },

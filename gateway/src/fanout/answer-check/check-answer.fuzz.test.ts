@@ -20,7 +20,16 @@ const document = parse(planOperation(QUERY, contract).probedText);
 const run = (data: unknown) =>
   checkAnswer(data as Record<string, unknown>, { schema: contract.schema, rules, document, variables: {}, sender: 'alpha', isMember: (id) => ['alpha', 'beta'].includes(id), maxListItems: 50 });
 
-const junk = fc.oneof(fc.constant(null), fc.constant(undefined), fc.integer(), fc.double(), fc.string({ maxLength: 5 }), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }));
+const junk = fc.oneof(
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.integer(),
+  fc.double(),
+  fc.string({ maxLength: 5 }),
+  fc.boolean(),
+  fc.array(fc.integer(), { maxLength: 2 }),
+  fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }),
+);
 const maybe = <T>(valid: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: junk });
 const globalId = fc.tuple(fc.constantFrom('alpha', 'alpha', 'alpha', 'beta', 'mallory'), fc.constantFrom('a', 'b', 'c')).map(([m, l]) => `${m}:${l}`);
 const memberRef = fc.record({ id: maybe(fc.constantFrom('alpha', 'alpha', 'beta', 'mallory')), [ID_PROBE]: maybe(fc.constantFrom('alpha', 'alpha', 'beta')) });

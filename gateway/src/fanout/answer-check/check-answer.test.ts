@@ -34,7 +34,12 @@ describe('checkAnswer: an honest answer', () => {
     const checked = await check(SERVICES, data);
     expect(checked.problems).toEqual([]);
     expect(checked.dropped).toBe(0);
-    expect(checked.data).toEqual({ services: [{ id: 'alpha:a', name: 'n-alpha:a', member: { id: 'alpha' } }, { id: 'alpha:b', name: 'n-alpha:b', member: { id: 'alpha' } }] });
+    expect(checked.data).toEqual({
+      services: [
+        { id: 'alpha:a', name: 'n-alpha:a', member: { id: 'alpha' } },
+        { id: 'alpha:b', name: 'n-alpha:b', member: { id: 'alpha' } },
+      ],
+    });
     expect(checked.data!.services).not.toBe(data.services);
   });
 
@@ -105,7 +110,7 @@ describe('checkAnswer: ownership', () => {
     expect(codes(checked.problems)).toEqual([FOREIGN_RECORD, FOREIGN_RECORD]);
   });
 
-  it('lets joinProject answer with the lead\'s project (another registry member), never an unknown one', async () => {
+  it("lets joinProject answer with the lead's project (another registry member), never an unknown one", async () => {
     const mutation = 'mutation { joinProject(projectId: "beta:p") { id } }';
     const ok = await check(mutation, { joinProject: { id: 'beta:p', [ID_PROBE]: 'beta:p' } });
     expect(ok.data).toEqual({ joinProject: { id: 'beta:p' } });
@@ -161,7 +166,14 @@ describe('checkAnswer: the contract', () => {
   it('sets a bad nullable number to null: non-finite, out of range, negative, a string', async () => {
     const cap = (id: string, total: unknown) => ({ id, total, [ID_PROBE]: id });
     const checked = await check('{ capacity { id total } }', { capacity: [cap('alpha:a', 10), cap('alpha:b', 1e308), cap('alpha:c', -5), cap('alpha:d', '12abc')] });
-    expect(checked.data).toEqual({ capacity: [{ id: 'alpha:a', total: 10 }, { id: 'alpha:b', total: null }, { id: 'alpha:c', total: null }, { id: 'alpha:d', total: null }] });
+    expect(checked.data).toEqual({
+      capacity: [
+        { id: 'alpha:a', total: 10 },
+        { id: 'alpha:b', total: null },
+        { id: 'alpha:c', total: null },
+        { id: 'alpha:d', total: null },
+      ],
+    });
     expect(codes(checked.problems)).toEqual([INVALID_ANSWER, INVALID_ANSWER, INVALID_ANSWER]);
   });
 

@@ -1,12 +1,4 @@
-import {
-  Kind,
-  isObjectType,
-  type DocumentNode,
-  type FieldNode,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { Kind, isObjectType, type DocumentNode, type FieldNode, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ownerOf } from '../../../../common/ids';
 import type { SubgraphError } from '../merge';
 import type { AnswerRules } from './answer-rules';
@@ -184,7 +176,15 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
     (place.parent.out as Record<string | number, unknown>)[place.key] = value;
   };
 
-  const pushFields = (value: Record<string, unknown>, type: GraphQLObjectType, nodes: readonly FieldNode[] | null, owner: object, holder: Holder, naming: Task['naming'], entityIndex?: number): [Code, string] | undefined => {
+  const pushFields = (
+    value: Record<string, unknown>,
+    type: GraphQLObjectType,
+    nodes: readonly FieldNode[] | null,
+    owner: object,
+    holder: Holder,
+    naming: Task['naming'],
+    entityIndex?: number,
+  ): [Code, string] | undefined => {
     const selections = () => (nodes ? nodes.map((n) => n.selectionSet?.selections ?? []) : [operation.selectionSet.selections]);
     const fields = collectFields(schema, fragments, owner, selections, type, variables);
     const out = holder.out as Record<string, unknown>;

@@ -1,14 +1,4 @@
-import {
-  Kind,
-  isAbstractType,
-  type DocumentNode,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLField,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  type SelectionNode,
-} from 'graphql';
+import { Kind, isAbstractType, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLObjectType, type GraphQLSchema, type SelectionNode } from 'graphql';
 import { ID_PROBE } from '../operation-plan';
 
 /** One response key of an object, with every field node that asked for it (their sub-selections merge). */

@@ -6,7 +6,7 @@ describe('memberErrors', () => {
     expect(e).toEqual({ message: 'm', extensions: { code: 'FORBIDDEN', member: 'alpha' } });
   });
 
-  it('keeps only codes from the allow-list: a member cannot claim the gateway\'s codes', () => {
+  it("keeps only codes from the allow-list: a member cannot claim the gateway's codes", () => {
     const out = memberErrors(
       [
         { message: 'a', extensions: { code: 'MEMBER_UNAVAILABLE', member: 'beta', reason: 'timeout' } },

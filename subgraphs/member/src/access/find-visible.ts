@@ -14,16 +14,13 @@ export type VisibleReadOptions<T> = Pick<FindOptions<T, never>, 'limit'> & { ord
  * names, without entity hydration, identity map or unit of work. Rows are read-only snapshots;
  * writes load their own managed entities.
  */
-export function findVisible<T extends object>(
-  em: EntityManager,
-  entity: EntityName<T>,
-  scope: AccessScope,
-  where: FilterQuery<T>,
-  options: VisibleReadOptions<T> = {},
-): Promise<T[]> {
+export function findVisible<T extends object>(em: EntityManager, entity: EntityName<T>, scope: AccessScope, where: FilterQuery<T>, options: VisibleReadOptions<T> = {}): Promise<T[]> {
   const visible = visibilityWhere(scope);
   const filter = (Object.keys(visible).length === 0 ? where : { $and: [where, visible] }) as FilterQuery<T>;
-  const qb = em.createQueryBuilder(entity).select('*').where(filter as never);
+  const qb = em
+    .createQueryBuilder(entity)
+    .select('*')
+    .where(filter as never);
   if (options.orderBy) qb.orderBy(options.orderBy as never);
   if (options.limit !== undefined && options.limit !== null) qb.limit(options.limit);
   // As `em.find` does: driver errors become MikroORM exceptions (a lost database stays recognisable).

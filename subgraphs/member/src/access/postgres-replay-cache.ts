@@ -15,7 +15,11 @@ export class PostgresReplayCache implements ReplayCache {
   private readonly table: string;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly orm: MikroORM, private readonly logger: Logger, cleanupEveryMs = 60_000) {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly logger: Logger,
+    cleanupEveryMs = 60_000,
+  ) {
     this.table = `"${orm.config.get('schema')}"."assertion_replay"`;
     this.timer = setInterval(() => void this.cleanup(), cleanupEveryMs);
     this.timer.unref();
@@ -23,11 +27,13 @@ export class PostgresReplayCache implements ReplayCache {
 
   async remember(id: string, expiresAtMs: number): Promise<boolean> {
     // the same 5 s of grace as the in-memory cache, matching the verifier's clock tolerance
-    const rows = await this.orm.em.getConnection().execute<{ id: string }[]>(
-      `insert into ${this.table} ("id", "expires_at") values (?, to_timestamp(?::double precision / 1000)) on conflict ("id") do nothing returning "id"`,
-      [id.slice(0, 300), expiresAtMs + 5_000],
-      'all',
-    );
+    const rows = await this.orm.em
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `insert into ${this.table} ("id", "expires_at") values (?, to_timestamp(?::double precision / 1000)) on conflict ("id") do nothing returning "id"`,
+        [id.slice(0, 300), expiresAtMs + 5_000],
+        'all',
+      );
     return rows.length === 1;
   }
 

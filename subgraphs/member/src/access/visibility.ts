@@ -23,10 +23,7 @@ export function visibilityWhere(scope: AccessScope): Record<string, unknown> {
   if (caller.anonymous || !caller.member) return { visibility: 'PUBLIC' };
   if (isOwnerCaller(scope)) return {};
   return {
-    $or: [
-      { visibility: { $in: ['PUBLIC', 'NETWORK'] } },
-      { visibility: 'MEMBERS', sharedWith: { $contains: [caller.member] } },
-    ],
+    $or: [{ visibility: { $in: ['PUBLIC', 'NETWORK'] } }, { visibility: 'MEMBERS', sharedWith: { $contains: [caller.member] } }],
   };
 }
 

@@ -16,7 +16,7 @@ export const ProjectStatusEnum = enumObject(PROJECT_STATUSES);
 
 registerEnumType(VisibilityEnum, {
   name: 'Visibility',
-  description: 'Who may see a record. Enforced by the owning member\'s subgraph. TLP 2.0: PUBLIC=CLEAR, NETWORK=GREEN, MEMBERS=AMBER, OWNER=RED.',
+  description: "Who may see a record. Enforced by the owning member's subgraph. TLP 2.0: PUBLIC=CLEAR, NETWORK=GREEN, MEMBERS=AMBER, OWNER=RED.",
 });
 registerEnumType(ServiceKindEnum, { name: 'ServiceKind' });
 registerEnumType(ServiceStatusEnum, { name: 'ServiceStatus' });

@@ -8,7 +8,13 @@ const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EP
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e = error as { code?: unknown; cause?: unknown; message?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) {
     if (typeof e.code === 'string' && CONNECTION_CODES.has(e.code)) return true;
-    if (typeof e.message === 'string' && /Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection|terminating connection|Query read timeout|^timeout expired$|canceling statement due to statement timeout/i.test(e.message)) return true;
+    if (
+      typeof e.message === 'string' &&
+      /Connection terminated|connect ECONNREFUSED|Knex: Timeout acquiring a connection|terminating connection|Query read timeout|^timeout expired$|canceling statement due to statement timeout/i.test(
+        e.message,
+      )
+    )
+      return true;
   }
   return false;
 }

@@ -13,9 +13,7 @@ export interface OperationCacheOptions {
 }
 
 /** A checked operation text: its document, or why it was refused (with the code Apollo uses). */
-export type CheckedOperation =
-  | { document: DocumentNode; errors?: undefined }
-  | { document?: undefined; code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'; errors: readonly GraphQLError[] };
+export type CheckedOperation = { document: DocumentNode; errors?: undefined } | { document?: undefined; code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'; errors: readonly GraphQLError[] };
 
 /**
  * Parsed and validated documents by exact operation text. A member is asked the same few

@@ -7,7 +7,13 @@ export function createMemberMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'infrared_member_' });
   const requests = new Counter({ name: 'infrared_member_requests_total', help: 'GraphQL requests by operation name and status', labelNames: ['operation', 'status'], registers: [registry] });
-  const seconds = new Histogram({ name: 'infrared_member_request_seconds', help: 'GraphQL request latency by operation name', labelNames: ['operation'], buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] });
+  const seconds = new Histogram({
+    name: 'infrared_member_request_seconds',
+    help: 'GraphQL request latency by operation name',
+    labelNames: ['operation'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
   const labels = new OperationLabels();
   const route: RouteHandler = async (_req, res) => {
     const text = await registry.metrics();

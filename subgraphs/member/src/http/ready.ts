@@ -31,14 +31,18 @@ export function readyRoute(opts: {
     if (!opts.probeGateway) return { gateway: 'unverified' };
     const answer = await opts.probeGateway(req);
     if (answer.gateway === 'unknown') return {};
-    if (answer.gateway === 'refused' && answer.reason !== lastRefusal) opts.logger.warn({ reason: answer.reason }, "a gateway's health probe was refused: its callers' sub-requests will be refused too");
+    if (answer.gateway === 'refused' && answer.reason !== lastRefusal)
+      opts.logger.warn({ reason: answer.reason }, "a gateway's health probe was refused: its callers' sub-requests will be refused too");
     lastRefusal = answer.gateway === 'refused' ? answer.reason : undefined;
     return { gateway: answer.gateway };
   };
   return async (req, res) => {
     // both bounded by the same timeout, side by side: the probe's replay check uses the database too
     const [ready, verdict] = await Promise.all([
-      withinTimeout(opts.orm.em.getConnection().execute('select 1'), opts.timeoutMs).then(() => true, () => false),
+      withinTimeout(opts.orm.em.getConnection().execute('select 1'), opts.timeoutMs).then(
+        () => true,
+        () => false,
+      ),
       withinTimeout(gatewayVerdict(req), opts.timeoutMs).catch(() => ({})),
     ]);
     const registry = opts.registry ? { registry: opts.registry() } : {};

@@ -1,7 +1,10 @@
 /** The database refused an import; the message names a constraint, table or column at most. */
 export class ImportDatabaseError extends Error {
   readonly code = 'IMPORT_FAILED';
-  constructor(message: string, readonly sqlState?: string) {
+  constructor(
+    message: string,
+    readonly sqlState?: string,
+  ) {
     super(`the import was rolled back, nothing was written: ${message}`);
     this.name = 'ImportDatabaseError';
   }
@@ -41,7 +44,11 @@ export function describeDatabaseError(err: unknown): ImportDatabaseError {
   if (code === '40001' || code === '40P01') return new ImportDatabaseError('it conflicted with a concurrent change; run it again', code);
   if (code === '57014') return new ImportDatabaseError("a statement ran past the database's statement timeout", code);
   if (code === '55P03') return new ImportDatabaseError('a lock was not granted in time', code);
-  if (code?.startsWith('08') || code?.startsWith('57P') || /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|Query read timeout|timeout expired|Timeout acquiring a connection/.test(`${code ?? ''} ${message}`)) {
+  if (
+    code?.startsWith('08') ||
+    code?.startsWith('57P') ||
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|Query read timeout|timeout expired|Timeout acquiring a connection/.test(`${code ?? ''} ${message}`)
+  ) {
     return new ImportDatabaseError('the database is unavailable or does not answer', code);
   }
   return new ImportDatabaseError(`the database refused it${code && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : ''}${at}`, code);

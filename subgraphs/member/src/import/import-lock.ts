@@ -6,7 +6,10 @@ export const IMPORT_LOCK_CLASS = 0x1f1ed;
 /** A second import of the same member did not get its turn within the wait. */
 export class ImportBusyError extends Error {
   readonly code = 'IMPORT_BUSY';
-  constructor(readonly schema: string, readonly waitedMs: number) {
+  constructor(
+    readonly schema: string,
+    readonly waitedMs: number,
+  ) {
     super(`another import into this member's database (schema "${schema}") is still running after ${Math.round(waitedMs / 1000)} s; nothing was written. Run the import again once it has finished.`);
     this.name = 'ImportBusyError';
   }
@@ -22,11 +25,7 @@ export const TRY_IMPORT_LOCK_SQL = 'select pg_try_advisory_xact_lock(?, hashtext
  * It polls rather than blocks, so the wait is bounded, reported, and no statement outlives the
  * database's statement timeout. Released by PostgreSQL at commit or rollback, even if the process dies.
  */
-export async function lockMemberImport(
-  em: EntityManager,
-  schema: string,
-  opts: { waitMs: number; onProgress: (message: string) => void; pollMs?: number },
-): Promise<void> {
+export async function lockMemberImport(em: EntityManager, schema: string, opts: { waitMs: number; onProgress: (message: string) => void; pollMs?: number }): Promise<void> {
   const started = Date.now();
   let reported = -Infinity;
   for (;;) {

@@ -21,7 +21,13 @@ export class DataFileError extends Error {
   }
 }
 
-export interface Counts { created: number; updated: number; unchanged: number; removed: number; kept: number }
+export interface Counts {
+  created: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+  kept: number;
+}
 export type ImportSummary = Record<'services' | 'capacity' | 'projects' | 'incidents' | 'supportOffers' | 'supportNeeds' | 'participations', Counts>;
 
 /**
@@ -70,12 +76,7 @@ export interface ImportOptions {
  * @example
  * const summary = await importMemberData(orm, 'kafshata', readFileSync('kafshata.yaml', 'utf8'), { prune: true });
  */
-export async function importMemberData(
-  orm: MikroORM,
-  memberId: string,
-  source: string | z.input<typeof memberDataSchema>,
-  opts: ImportOptions = {},
-): Promise<ImportSummary> {
+export async function importMemberData(orm: MikroORM, memberId: string, source: string | z.input<typeof memberDataSchema>, opts: ImportOptions = {}): Promise<ImportSummary> {
   const data = typeof source === 'string' ? parseMemberData(source, memberId) : validateMemberData(source, memberId);
   return writeMemberData(orm, data, opts);
 }
@@ -90,32 +91,35 @@ export async function importMemberData(
 export async function writeMemberData(orm: MikroORM, data: MemberData, opts: ImportOptions = {}): Promise<ImportSummary> {
   const progress = opts.onProgress ?? (() => undefined);
   const schema = orm.config.get('schema') ?? 'public';
-  return orm.em.fork().transactional(async (em) => {
-    await lockMemberImport(em, schema, { waitMs: opts.lockWaitMs ?? 60_000, onProgress: progress });
-    // Every listed kind is written in list order (a service before the capacity under it), then
-    // pruned in reverse order: capacity before the services it hangs on, whose removal would
-    // otherwise cascade to it uncounted.
-    const written: { name: string; counts: Counts; leftovers: object[] }[] = [];
-    for (const { name, dataFile } of RECORD_KINDS) {
-      const rows = dataFile.rows(data);
-      progress(`${name}: ${rows.length} in file`);
-      written.push({ name, ...(await upsertAll(em, dataFile.entity, rows, dataFile.key)) });
-      await dataFile.afterImport?.(em, data);
-    }
-    for (const { counts, leftovers } of [...written].reverse()) {
-      if (opts.prune) {
-        em.remove(leftovers);
-        await em.flush();
-        counts.removed = leftovers.length;
-      } else {
-        counts.kept = leftovers.length;
+  return orm.em
+    .fork()
+    .transactional(async (em) => {
+      await lockMemberImport(em, schema, { waitMs: opts.lockWaitMs ?? 60_000, onProgress: progress });
+      // Every listed kind is written in list order (a service before the capacity under it), then
+      // pruned in reverse order: capacity before the services it hangs on, whose removal would
+      // otherwise cascade to it uncounted.
+      const written: { name: string; counts: Counts; leftovers: object[] }[] = [];
+      for (const { name, dataFile } of RECORD_KINDS) {
+        const rows = dataFile.rows(data);
+        progress(`${name}: ${rows.length} in file`);
+        written.push({ name, ...(await upsertAll(em, dataFile.entity, rows, dataFile.key)) });
+        await dataFile.afterImport?.(em, data);
       }
-    }
-    return Object.fromEntries(written.map(({ name, counts }) => [name, counts])) as ImportSummary;
-  }).catch((err: unknown) => {
-    // the driver's own message holds the SQL and every value of the batch: never pass it on
-    throw err instanceof ImportBusyError ? err : describeDatabaseError(err);
-  });
+      for (const { counts, leftovers } of [...written].reverse()) {
+        if (opts.prune) {
+          em.remove(leftovers);
+          await em.flush();
+          counts.removed = leftovers.length;
+        } else {
+          counts.kept = leftovers.length;
+        }
+      }
+      return Object.fromEntries(written.map(({ name, counts }) => [name, counts])) as ImportSummary;
+    })
+    .catch((err: unknown) => {
+      // the driver's own message holds the SQL and every value of the batch: never pass it on
+      throw err instanceof ImportBusyError ? err : describeDatabaseError(err);
+    });
 }
 
 type Row = Record<string, unknown>;

@@ -6,7 +6,11 @@ import { attest } from '../../../../common/provenance/attestation';
 export class Attestor {
   private readonly cache = new Map<string, Promise<string>>();
 
-  constructor(private readonly key: PrivateJwk, private readonly memberId: string, private readonly maxEntries = 10_000) {}
+  constructor(
+    private readonly key: PrivateJwk,
+    private readonly memberId: string,
+    private readonly maxEntries = 10_000,
+  ) {}
 
   sign(fields: Record<string, unknown>): Promise<string> {
     const cacheKey = canonicalize(fields) ?? '';

@@ -30,7 +30,7 @@ export class CapacityType {
   @Field(() => VisibilityEnum)
   visibility!: Visibility;
 
-  @Field(() => VisibilityEnum, { description: 'The level that applies to the numbers: the stricter of `visibility` and the member\'s numbers rule.' })
+  @Field(() => VisibilityEnum, { description: "The level that applies to the numbers: the stricter of `visibility` and the member's numbers rule." })
   numbersVisibility!: Visibility;
 
   @Field(() => [ID], { nullable: true, description: 'Shown to the owner only.' })

@@ -26,7 +26,15 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 /** The public fields of an incident that an attestation covers. */
 export function signedIncidentFields(i: IncidentType): Record<string, unknown> {
   return {
-    id: i.id, member: i.member.id, kind: i.kind, severity: i.severity, status: i.status, observedAt: iso(i.observedAt),
-    summary: i.summaryTexts, mitigation: i.mitigation ?? null, indicators: i.indicators, visibility: i.visibility,
+    id: i.id,
+    member: i.member.id,
+    kind: i.kind,
+    severity: i.severity,
+    status: i.status,
+    observedAt: iso(i.observedAt),
+    summary: i.summaryTexts,
+    mitigation: i.mitigation ?? null,
+    indicators: i.indicators,
+    visibility: i.visibility,
   };
 }

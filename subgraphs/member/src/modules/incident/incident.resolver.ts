@@ -25,7 +25,10 @@ export class IncidentResolver {
     return localize(incident.summaryTexts, { lang, acceptLanguage: ctx.acceptLanguage, memberLanguages: ctx.member.languages });
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The member's signature over this record's public fields (compact JWS over RFC 8785 canonical JSON), or null when the member signs nothing. Check it with `infrared verify`." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The member's signature over this record's public fields (compact JWS over RFC 8785 canonical JSON), or null when the member signs nothing. Check it with `infrared verify`.",
+  })
   attestation(@Root() record: IncidentType, @Ctx() ctx: MemberContext): Promise<string> | null {
     return ctx.attestor ? ctx.attestor.sign(signedIncidentFields(record)) : null;
   }

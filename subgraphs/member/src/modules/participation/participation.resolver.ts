@@ -43,7 +43,7 @@ export class ParticipationResolver {
     return Object.assign(new ProjectType(), { id: projectId });
   }
 
-  @Mutation(() => Boolean, { description: 'Withdraws the caller\'s own member from a project. False when it had not joined.' })
+  @Mutation(() => Boolean, { description: "Withdraws the caller's own member from a project. False when it had not joined." })
   async leaveProject(@Ctx() ctx: MemberContext, @Arg('projectId', () => ID) projectId: string): Promise<boolean> {
     requireOwnWrite(ctx);
     return ctx.em.transactional(async (em) => (await em.nativeDelete(ParticipationRecord, { projectId })) > 0);

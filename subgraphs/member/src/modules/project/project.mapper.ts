@@ -26,7 +26,15 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 /** The public fields of a project that an attestation covers. */
 export function signedProjectFields(p: ProjectType): Record<string, unknown> {
   return {
-    id: p.id, lead: p.lead.id, name: p.name, area: p.area, status: p.status, summary: p.summaryTexts, needs: p.needs,
-    invited: p.invited.map((m) => m.id), startedAt: iso(p.startedAt), visibility: p.visibility,
+    id: p.id,
+    lead: p.lead.id,
+    name: p.name,
+    area: p.area,
+    status: p.status,
+    summary: p.summaryTexts,
+    needs: p.needs,
+    invited: p.invited.map((m) => m.id),
+    startedAt: iso(p.startedAt),
+    visibility: p.visibility,
   };
 }

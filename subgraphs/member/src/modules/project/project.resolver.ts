@@ -31,7 +31,10 @@ export class ProjectResolver {
     return localize(project.summaryTexts, { lang, acceptLanguage: ctx.acceptLanguage, memberLanguages: ctx.member.languages });
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The member's signature over this record's public fields (compact JWS over RFC 8785 canonical JSON), or null when the member signs nothing. Check it with `infrared verify`." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The member's signature over this record's public fields (compact JWS over RFC 8785 canonical JSON), or null when the member signs nothing. Check it with `infrared verify`.",
+  })
   attestation(@Root() record: ProjectType, @Ctx() ctx: MemberContext): Promise<string> | null {
     return ctx.attestor ? ctx.attestor.sign(signedProjectFields(record)) : null;
   }

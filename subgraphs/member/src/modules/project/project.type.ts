@@ -12,7 +12,7 @@ export class ProjectType {
   @Field(() => MemberRef)
   lead!: MemberRef;
 
-  @Field(() => [MemberRef], { description: "Members the lead invited. They appear in `participants` once they confirm on their own subgraph." })
+  @Field(() => [MemberRef], { description: 'Members the lead invited. They appear in `participants` once they confirm on their own subgraph.' })
   invited!: MemberRef[];
 
   @Field(() => String)

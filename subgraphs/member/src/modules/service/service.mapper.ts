@@ -30,7 +30,18 @@ const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : nul
 /** The public fields of a service that an attestation covers. */
 export function signedServiceFields(s: ServiceType): Record<string, unknown> {
   return {
-    id: s.id, member: s.member.id, name: s.name, kind: s.kind, description: s.descriptionTexts, languages: s.languages, regions: s.regions,
-    url: s.url ?? null, software: s.software ?? null, status: s.status, acceptingUsers: s.acceptingUsers, visibility: s.visibility, updatedAt: iso(s.updatedAt),
+    id: s.id,
+    member: s.member.id,
+    name: s.name,
+    kind: s.kind,
+    description: s.descriptionTexts,
+    languages: s.languages,
+    regions: s.regions,
+    url: s.url ?? null,
+    software: s.software ?? null,
+    status: s.status,
+    acceptingUsers: s.acceptingUsers,
+    visibility: s.visibility,
+    updatedAt: iso(s.updatedAt),
   };
 }

@@ -18,11 +18,7 @@ export function listServices(em: EntityManager, scope: AccessScope, filter: Serv
   if (filter.text) {
     const pattern = likePattern(filter.text.slice(0, 200));
     where.push({
-      $or: [
-        { name: { $ilike: pattern } },
-        { software: { $ilike: pattern } },
-        { [raw('description::text')]: { $ilike: pattern } },
-      ],
+      $or: [{ name: { $ilike: pattern } }, { software: { $ilike: pattern } }, { [raw('description::text')]: { $ilike: pattern } }],
     } as FilterQuery<ServiceRecord>);
   }
   const max = Math.min(Math.max(limit ?? MAX_LIST, 0), MAX_LIST);

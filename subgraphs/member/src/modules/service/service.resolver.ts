@@ -43,7 +43,10 @@ export class ServiceResolver {
     return translationsList(service.descriptionTexts);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The member's signature over this record's public fields (compact JWS over RFC 8785 canonical JSON), or null when the member signs nothing. Check it with `infrared verify`." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The member's signature over this record's public fields (compact JWS over RFC 8785 canonical JSON), or null when the member signs nothing. Check it with `infrared verify`.",
+  })
   attestation(@Root() record: ServiceType, @Ctx() ctx: MemberContext): Promise<string> | null {
     return ctx.attestor ? ctx.attestor.sign(signedServiceFields(record)) : null;
   }
