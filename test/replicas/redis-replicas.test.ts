@@ -15,11 +15,9 @@ describe('gateway replicas on Redis', () => {
   let a: Gateway;
   let b: Gateway;
   const prefix = `t${Date.now().toString(36)}`;
+  // a gateway group of this run's own: its keys (infrared:<network>:<group>:…) meet no other run's,
+  // and the machine's Redis is never flushed
   beforeAll(async () => {
-    const redis = new Redis(REDIS_URL, { lazyConnect: true });
-    await redis.connect();
-    await redis.flushdb();
-    redis.disconnect();
     net = await TestNetwork.start(ringMembers());
     const replica = () =>
       createGateway({
@@ -29,6 +27,7 @@ describe('gateway replicas on Redis', () => {
         signingKey: net.gatewayKey,
         logger: quietLogger(),
         redisUrl: REDIS_URL,
+        gatewayGroup: prefix,
         responseCacheTtlSeconds: 60,
         rateLimitPoints: 6,
         rateLimitWindowSeconds: 60,
@@ -41,6 +40,11 @@ describe('gateway replicas on Redis', () => {
     await a?.stop();
     await b?.stop();
     await net.stop();
+    const redis = new Redis(REDIS_URL, { lazyConnect: true });
+    await redis.connect();
+    const keys = await redis.keys(`infrared:*:${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
   });
 
   it('applies one rate limit across both replicas', async () => {
