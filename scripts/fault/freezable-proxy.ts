@@ -1,30 +1,32 @@
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
 export interface FreezableProxy {
-  /** host:port that forwards to the target. */
+  /** `127.0.0.1:port` of the proxy, to put in a connection URL instead of the real host. */
+  host: string;
   port: number;
-  /** Stops forwarding in both directions and holds new connections, without closing anything (a hung peer). */
+  /** Stops moving bytes both ways and holds new connections unanswered: a hung server, connection still open. */
   freeze(): void;
+  /** Moves bytes again and serves the held connections. */
   thaw(): void;
   close(): Promise<void>;
 }
 
 /**
- * A loopback TCP proxy that can freeze: connections stay open while no byte moves, the way a
- * stopped (SIGSTOP) database or a dead network path looks to a client. Used to hang one
- * member's database without touching the PostgreSQL that others share.
+ * A TCP proxy in front of a real server (PostgreSQL, Redis) that can be frozen like SIGSTOP freezes a
+ * process, without touching the shared server itself: open connections stay open but nothing moves,
+ * and new connections are accepted but never answered.
  */
 export async function freezableProxy(target: { host: string; port: number }): Promise<FreezableProxy> {
   let frozen = false;
   const pairs = new Set<[Socket, Socket]>();
-  const server: Server = createServer((client) => {
-    const upstream = createConnection(target);
+  const held: Socket[] = [];
+  const link = (client: Socket) => {
+    const upstream = connect(target.port, target.host);
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
-    // paused sockets emit no data: freezing is pausing both sides of every pair
-    client.on('data', (d) => upstream.write(d));
-    upstream.on('data', (d) => client.write(d));
-    if (frozen) for (const s of pair) s.pause();
+    client.pipe(upstream);
+    upstream.pipe(client);
     const end = () => {
       pairs.delete(pair);
       client.destroy();
@@ -32,32 +34,44 @@ export async function freezableProxy(target: { host: string; port: number }): Pr
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
+  };
+  const server: Server = createServer((client) => {
+    if (frozen) {
+      client.pause();
+      client.on('error', () => client.destroy());
+      held.push(client);
+    } else link(client);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const pause = (on: boolean) => {
-    for (const pair of pairs)
-      for (const s of pair)
-        if (on) s.pause();
-        else s.resume();
-  };
+  const port = (server.address() as AddressInfo).port;
   return {
-    port: (server.address() as { port: number }).port,
+    host: '127.0.0.1',
+    port,
     freeze() {
-      if (frozen) return;
       frozen = true;
-      pause(true);
+      for (const pair of pairs) for (const s of pair) s.pause();
     },
     thaw() {
-      if (!frozen) return;
       frozen = false;
-      pause(false);
+      for (const pair of pairs) for (const s of pair) s.resume();
+      for (const client of held.splice(0)) {
+        if (client.destroyed) continue;
+        link(client);
+        client.resume();
+      }
     },
     async close() {
-      for (const [a, b] of pairs) {
-        a.destroy();
-        b.destroy();
-      }
+      for (const pair of pairs) for (const s of pair) s.destroy();
+      for (const c of held) c.destroy();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** The same URL, through the proxy. */
+export function viaProxy(url: string, proxy: FreezableProxy): string {
+  const u = new URL(url);
+  u.hostname = proxy.host;
+  u.port = String(proxy.port);
+  return u.toString();
 }
