@@ -4,10 +4,10 @@ import gql from 'graphql-tag';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { DateTimeResolver } from 'graphql-scalars';
-import { buildSchemaSync, createResolversMap, type ClassType } from 'type-graphql';
+import { buildSchemaSync, createResolversMap, type ClassType, type NonEmptyArray } from 'type-graphql';
 import type { MemberContext } from '../context';
 import { RECORD_KINDS } from '../modules';
-import { MemberResolver } from '../modules/member/member.resolver';
+import { memberFieldResolver } from '../modules/member/member.resolver';
 import { memberRef } from '../modules/member/member.type';
 import './enums';
 
@@ -26,7 +26,7 @@ let cached: MemberSchema | undefined;
 export function buildMemberSchema(): MemberSchema {
   if (cached) return cached;
   const typeSchema = buildSchemaSync({
-    resolvers: [MemberResolver, ...RECORD_KINDS.flatMap((kind): ClassType[] => [...kind.resolvers])],
+    resolvers: RECORD_KINDS.flatMap((kind): ClassType[] => [...kind.resolvers, ...(kind.memberField ? [memberFieldResolver(kind.memberField)] : [])]) as NonEmptyArray<ClassType>,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     skipCheck: true,
     validate: false,

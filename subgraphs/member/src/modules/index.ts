@@ -7,8 +7,8 @@ import { serviceKind } from './service';
 import { supportNeedKind, supportOfferKind } from './support';
 
 /**
- * Every kind of record a member serves, in data-file order. The ORM setup, the schema build and
- * the reference resolution iterate this list: a kind that is not here is not served.
+ * Every kind of record a member serves, in data-file order. The ORM setup, the schema build, the
+ * reference resolution and the `Member` fields iterate this list: a kind that is not here is not served.
  */
 export const RECORD_KINDS: readonly RecordKind[] = [serviceKind, capacityKind, projectKind, incidentKind, supportOfferKind, supportNeedKind, participationKind];
 

@@ -7,6 +7,19 @@ import type { DataFilePart } from './shared/data-file';
 export type ReferenceResolver = (ctx: MemberContext, id: string) => Promise<unknown>;
 
 /**
+ * A list a kind contributes to the registry's `Member` (`Member.services`): the member's whole
+ * visible list of that kind. The field is nullable, and a member answers only for itself.
+ */
+export interface MemberField {
+  /** The field's name on `Member`. */
+  readonly name: string;
+  /** The kind's GraphQL type (the list's item type). */
+  readonly type: ClassType;
+  /** Every record of the kind this member holds that the request's caller may see. */
+  list(ctx: MemberContext): Promise<unknown[]>;
+}
+
+/**
  * Everything the member subgraph needs to know about one kind of record. Every part is required,
  * so a kind cannot be listed in `modules/index.ts` without all of them, and nothing outside the
  * list serves a kind: the ORM setup, the schema build and the reference resolution iterate it.
@@ -20,6 +33,8 @@ export interface RecordKind {
   readonly resolvers: NonEmptyArray<ClassType>;
   /** `__resolveReference` per federated type name it owns (empty when it has no `@key` type). */
   readonly references: Readonly<Record<string, ReferenceResolver>>;
+  /** Its list on `Member` (`Member.<name>`), or null when the kind adds none. */
+  readonly memberField: MemberField | null;
   /** The fields an attestation covers, per type name it signs (empty when it signs nothing). */
   readonly signedFields: Readonly<Record<string, (view: never) => Record<string, unknown>>>;
   /** Its part of the member data file: its records there (for duplicate checks) and its export rows. */

@@ -56,3 +56,8 @@ export async function loadCapacity(ctx: MemberContext, id: string): Promise<Capa
   const row = await loadByGlobalId(ctx, CapacityRecord, id);
   return row ? toCapacity(row, ctx.scope) : null;
 }
+
+/** `Member.capacity`: the member's whole visible list. */
+export async function listMemberCapacity(ctx: MemberContext): Promise<CapacityType[]> {
+  return (await listCapacity(ctx.em, ctx.scope)).map((r) => toCapacity(r, ctx.scope));
+}

@@ -1,7 +1,8 @@
 import { recordKind } from '../record-kind';
 import { capacityDataFile } from './capacity.data-file';
 import { CapacityRecord } from './capacity.entity';
-import { CapacityResolver, loadCapacity } from './capacity.resolver';
+import { CapacityResolver, listMemberCapacity, loadCapacity } from './capacity.resolver';
+import { CapacityType } from './capacity.type';
 
 /** Capacity figures (disk, bandwidth, seats …), on their own or under one of the member's services. */
 export const capacityKind = recordKind({
@@ -9,6 +10,7 @@ export const capacityKind = recordKind({
   entities: [CapacityRecord],
   resolvers: [CapacityResolver],
   references: { Capacity: loadCapacity },
+  memberField: { name: 'capacity', type: CapacityType, list: listMemberCapacity },
   dataFile: capacityDataFile,
   signedFields: {},
 });

@@ -10,6 +10,7 @@ export const incidentKind = recordKind({
   entities: [IncidentRecord],
   resolvers: [IncidentResolver],
   references: { Incident: loadIncident },
+  memberField: null,
   dataFile: incidentDataFile,
   signedFields: { Incident: signedIncidentFields },
 });

@@ -1,28 +1,25 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root, type ClassType } from 'type-graphql';
 import type { MemberContext } from '../../context';
-import { toCapacity } from '../capacity/capacity.mapper';
-import { listCapacity } from '../capacity/capacity.repository';
-import { CapacityType } from '../capacity/capacity.type';
-import { toService } from '../service/service.mapper';
-import { listServices } from '../service/service.repository';
-import { ServiceType } from '../service/service.type';
+import type { MemberField } from '../record-kind';
 import { MemberRef } from './member.type';
 
 /**
- * What this member contributes to the registry's `Member`. Every field is nullable, so one member
- * down cannot null out a whole response. A member answers only for itself.
+ * What one kind contributes to the registry's `Member` (its `memberField`, e.g. `Member.services`).
+ * Every such field is nullable, so one member down cannot null out a whole response, and a member
+ * answers only for itself.
+ *
+ * The method is named after the field: type-graphql matches a field resolver to its field by
+ * method name, so one shared name would answer every kind's field with the first kind's list.
  */
-@Resolver(() => MemberRef)
-export class MemberResolver {
-  @FieldResolver(() => [ServiceType], { nullable: true })
-  async services(@Root() member: MemberRef, @Ctx() ctx: MemberContext): Promise<ServiceType[] | null> {
-    if (member.id !== ctx.member.id) return null;
-    return (await listServices(ctx.em, ctx.scope)).map((r) => toService(r, ctx.scope));
+export function memberFieldResolver(field: MemberField): ClassType {
+  const name = field.name;
+  @Resolver(() => MemberRef)
+  class MemberFieldResolver {
+    @FieldResolver(() => [field.type], { nullable: true })
+    async [name](@Root() member: MemberRef, @Ctx() ctx: MemberContext): Promise<unknown[] | null> {
+      if (member.id !== ctx.member.id) return null;
+      return field.list(ctx);
+    }
   }
-
-  @FieldResolver(() => [CapacityType], { nullable: true })
-  async capacity(@Root() member: MemberRef, @Ctx() ctx: MemberContext): Promise<CapacityType[] | null> {
-    if (member.id !== ctx.member.id) return null;
-    return (await listCapacity(ctx.em, ctx.scope)).map((r) => toCapacity(r, ctx.scope));
-  }
+  return MemberFieldResolver;
 }

@@ -9,6 +9,7 @@ export const participationKind = recordKind({
   entities: [ParticipationRecord],
   resolvers: [ParticipationResolver],
   references: {},
+  memberField: null,
   dataFile: participationDataFile,
   signedFields: {},
 });

@@ -10,6 +10,7 @@ export const projectKind = recordKind({
   entities: [ProjectRecord],
   resolvers: [ProjectResolver],
   references: { Project: loadProject },
+  memberField: null,
   dataFile: projectDataFile,
   signedFields: { Project: signedProjectFields },
 });

@@ -2,7 +2,8 @@ import { recordKind } from '../record-kind';
 import { serviceDataFile } from './service.data-file';
 import { ServiceRecord } from './service.entity';
 import { signedServiceFields } from './service.mapper';
-import { loadService, ServiceResolver } from './service.resolver';
+import { listMemberServices, loadService, ServiceResolver } from './service.resolver';
+import { ServiceType } from './service.type';
 
 /** Services a member runs (e-mail, VPN, hosting …), with their capacity nested. */
 export const serviceKind = recordKind({
@@ -10,6 +11,7 @@ export const serviceKind = recordKind({
   entities: [ServiceRecord],
   resolvers: [ServiceResolver],
   references: { Service: loadService },
+  memberField: { name: 'services', type: ServiceType, list: listMemberServices },
   dataFile: serviceDataFile,
   signedFields: { Service: signedServiceFields },
 });

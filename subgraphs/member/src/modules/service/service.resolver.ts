@@ -86,3 +86,8 @@ export async function loadService(ctx: MemberContext, id: string): Promise<Servi
   const row = await loadByGlobalId(ctx, ServiceRecord, id);
   return row ? toService(row, ctx.scope) : null;
 }
+
+/** `Member.services`: the member's whole visible list. */
+export async function listMemberServices(ctx: MemberContext): Promise<ServiceType[]> {
+  return (await listServices(ctx.em, ctx.scope)).map((r) => toService(r, ctx.scope));
+}

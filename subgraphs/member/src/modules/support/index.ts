@@ -9,6 +9,7 @@ export const supportOfferKind = recordKind({
   entities: [SupportOfferRecord],
   resolvers: [SupportOfferResolver],
   references: { SupportOffer: loadSupportOffer },
+  memberField: null,
   dataFile: supportOfferDataFile,
   signedFields: {},
 });
@@ -19,6 +20,7 @@ export const supportNeedKind = recordKind({
   entities: [SupportNeedRecord],
   resolvers: [SupportNeedResolver],
   references: { SupportNeed: loadSupportNeed },
+  memberField: null,
   dataFile: supportNeedDataFile,
   signedFields: {},
 });
