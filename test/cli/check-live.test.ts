@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SCHEMA_VERSION } from '../../schema/version';
 import { ringMembers } from '../support/fixtures';
 import { TestNetwork } from '../support/network';
 
@@ -16,14 +17,14 @@ describe('infrared check <live member URL>', () => {
 
   it('reports a running member as healthy and compatible', async () => {
     const { stdout } = await run(process.execPath, [CLI, 'check', net.members.get('alpha')!.url], { timeout: 60_000 });
-    expect(stdout).toContain('health: ok (member "alpha", schema 1.0.0');
+    expect(stdout).toContain(`health: ok (member "alpha", schema ${SCHEMA_VERSION}`);
     expect(stdout).toContain('compatible with the network contract');
   });
 
   it('recognises a gateway: names its network and members, never member "undefined"', async () => {
     const { stdout } = await run(process.execPath, [CLI, 'check', net.gateway.url], { timeout: 60_000 });
     expect(stdout).not.toContain('undefined');
-    expect(stdout).toContain('health: ok (gateway of network "testnet" (Test network), schema 1.0.0');
+    expect(stdout).toContain(`health: ok (gateway of network "testnet" (Test network), schema ${SCHEMA_VERSION}`);
     expect(stdout).toContain(`${net.gateway.url}: gateway with 2 members, 2 reachable`);
   });
 

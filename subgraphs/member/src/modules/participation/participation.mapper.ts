@@ -1,5 +1,6 @@
 import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
+import { sharedWithFor } from '../shared/shared-with';
 import type { ParticipationRecord } from './participation.entity';
 import { ParticipationType } from './participation.type';
 
@@ -10,5 +11,6 @@ export function toParticipation(record: ParticipationRecord, scope: AccessScope)
     role: record.role ?? null,
     confirmedAt: record.confirmedAt,
     visibility: record.visibility,
+    sharedWith: sharedWithFor(scope, record),
   });
 }

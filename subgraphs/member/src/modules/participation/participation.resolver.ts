@@ -9,6 +9,7 @@ import { ProjectType } from '../project/project.type';
 import { ParticipationRecord } from './participation.entity';
 import { toParticipation } from './participation.mapper';
 import { listParticipations } from './participation.repository';
+import { defaultParticipationSharedWith } from './participation.schema';
 import { ParticipationType } from './participation.type';
 
 /**
@@ -37,7 +38,7 @@ export class ParticipationResolver {
     if (role && role.length > 200) throw new GraphQLError('Invalid input: role: at most 200 characters', { extensions: { code: 'BAD_USER_INPUT' } });
     await ctx.em.transactional(async (em) => {
       const existing = await em.findOne(ParticipationRecord, { projectId });
-      const values = { projectId, role: role ?? null, visibility: visibility ?? 'NETWORK', sharedWith: [parsed.memberId] };
+      const values = { projectId, role: role ?? null, visibility: visibility ?? 'NETWORK', sharedWith: defaultParticipationSharedWith(projectId) };
       em.persist(existing ? em.assign(existing, values) : em.create(ParticipationRecord, values));
     });
     return Object.assign(new ProjectType(), { id: projectId });

@@ -10,4 +10,6 @@ export class ParticipationType {
   @Field(() => String, { nullable: true }) role?: string | null;
   @Field(() => Date) confirmedAt!: Date;
   @Field(() => VisibilityEnum) visibility!: Visibility;
+  @Field(() => [ID], { nullable: true, description: "Members a MEMBERS participation is shared with (by default the project's lead). Shown to the owner only; null for everyone else." })
+  sharedWith?: string[] | null;
 }
