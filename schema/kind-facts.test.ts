@@ -41,14 +41,18 @@ describe('kind facts derived from schema/member.graphql', () => {
 
   it('follow the SDL: a new kind is pushed down, prefixed and ranged without a gateway edit', () => {
     const sdl = `${loadMemberContract().sdl}
-      type Training @key(fields: "id") { id: ID! member: Member! seats: Float }
-      input TrainingFilter { members: [ID!] }
-      extend type Query { trainings(filter: TrainingFilter): [Training!]! training(id: ID!): Training }`;
+      type Runbook @key(fields: "id") { id: ID! member: Member! pages: Int hoursSaved: Float tags: [Int!] }
+      input RunbookFilter { members: [ID!] }
+      extend type Query { runbooks(filter: RunbookFilter): [Runbook!]! runbook(id: ID!): Runbook }
+      extend type Member { runbooks: [Runbook!] }`;
     const next = kindFacts(buildSubgraphSchema([{ typeDefs: gql(sdl) }]));
-    expect(next.memberPushdown.has('trainings')).toBe(true);
-    expect(next.rootFields.get('training')).toBe('lookup');
-    expect(next.prefixedIdTypes.has('Training')).toBe(true);
-    expect(next.quantityRanges.get('Training.seats')).toEqual([0, MAX_QUANTITY]);
+    expect(next.memberPushdown.has('runbooks')).toBe(true);
+    expect(next.rootFields.get('runbook')).toBe('lookup');
+    expect(next.prefixedIdTypes.has('Runbook')).toBe(true);
+    expect(next.memberLists.has('Member.runbooks')).toBe(true);
+    expect(next.quantityRanges.get('Runbook.pages')).toEqual([0, MAX_QUANTITY]);
+    expect(next.quantityRanges.get('Runbook.hoursSaved')).toEqual([0, MAX_QUANTITY]);
+    expect(next.quantityRanges.has('Runbook.tags')).toBe(false);
   });
 
   it('does not push filter.members down for records that name other members (a project involving a member lives at its lead)', () => {

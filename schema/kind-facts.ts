@@ -41,7 +41,7 @@ export interface KindFacts {
   memberPushdown: ReadonlySet<string>;
   /** Lists on the member type (`Member.<field>`): each holds one member's whole list of a kind. */
   memberLists: ReadonlySet<string>;
-  /** `Type.field` → [min, max]: records' Float fields are quantities, never negative (contract convention). */
+  /** `Type.field` → [min, max]: records' Float and Int fields are quantities, never negative (contract convention). */
   quantityRanges: ReadonlyMap<string, readonly [number, number]>;
   /**
    * Mutations that answer with another member's record: they return a record kind `T` and take
@@ -51,6 +51,9 @@ export interface KindFacts {
   /** A cheap anonymous read that reaches a member's database: the first root list with a `limit`. */
   probeQuery: string;
 }
+
+/** The scalars of a record's number fields (`Capacity.total`, `Training.seats`): quantities, never negative. */
+const QUANTITY_SCALARS: ReadonlySet<string> = new Set(['Float', 'Int']);
 
 const cache = new WeakMap<GraphQLSchema, KindFacts>();
 
@@ -93,7 +96,7 @@ export function kindFacts(schema: GraphQLSchema): KindFacts {
   const quantityRanges = new Map<string, readonly [number, number]>();
   for (const type of records) {
     for (const field of Object.values(type.getFields())) {
-      if (getNamedType(field.type).name === 'Float' && !isList(field.type)) quantityRanges.set(`${type.name}.${field.name}`, [0, MAX_QUANTITY]);
+      if (QUANTITY_SCALARS.has(getNamedType(field.type).name) && !isList(field.type)) quantityRanges.set(`${type.name}.${field.name}`, [0, MAX_QUANTITY]);
     }
   }
 

@@ -11,7 +11,7 @@ import { kindFacts, MAX_QUANTITY } from '../../../../schema/kind-facts';
  *   record's owner and must be the sender; a list of the member type (`invited`) names others and
  *   must hold members of the registry.
  * - `ID_FIELDS_NAMING_MEMBERS`: scalar id lists that name other members (`sharedWith`).
- * - quantity ranges: a record's Float fields are never negative (schema/kind-facts.ts).
+ * - quantity ranges: a record's Float and Int fields are never negative (schema/kind-facts.ts).
  */
 export interface AnswerRules {
   memberType: string;
