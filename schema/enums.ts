@@ -49,3 +49,6 @@ export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export const SUPPORT_KINDS = ['FUNDING', 'TRAINING', 'MENTORING', 'HOSTING', 'TRANSLATION', 'ORG_DEVELOPMENT', 'SECURITY_AUDIT', 'OTHER'] as const;
 export type SupportKind = (typeof SUPPORT_KINDS)[number];
+
+export const TRAINING_FORMATS = ['ONLINE', 'IN_PERSON'] as const;
+export type TrainingFormat = (typeof TRAINING_FORMATS)[number];

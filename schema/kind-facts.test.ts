@@ -12,18 +12,19 @@ describe('kind facts derived from schema/member.graphql', () => {
   const facts = loadMemberContract().kinds;
 
   it('equal the lists the gateway kept by hand', () => {
-    expect([...facts.memberPushdown].sort()).toEqual(['capacity', 'incidents', 'services']);
+    expect([...facts.memberPushdown].sort()).toEqual(['capacity', 'incidents', 'services', 'trainings']);
     expect(facts.memberType).toBe('Member');
-    expect([...facts.prefixedIdTypes].sort()).toEqual(['Capacity', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer']);
-    expect([...facts.memberLists].sort()).toEqual(['Member.capacity', 'Member.services']);
+    expect([...facts.prefixedIdTypes].sort()).toEqual(['Capacity', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer', 'Training']);
+    expect([...facts.memberLists].sort()).toEqual(['Member.capacity', 'Member.services', 'Member.trainings']);
     expect([...facts.quantityRanges]).toEqual(
       expect.arrayContaining([
         ['Capacity.available', [0, MAX_QUANTITY]],
         ['Capacity.total', [0, MAX_QUANTITY]],
         ['Capacity.used', [0, MAX_QUANTITY]],
+        ['Training.seats', [0, MAX_QUANTITY]],
       ]),
     );
-    expect(facts.quantityRanges.size).toBe(3);
+    expect(facts.quantityRanges.size).toBe(4);
     expect([...facts.foreignRecordMutations]).toEqual(['Mutation.joinProject']);
     expect(facts.probeQuery).toBe('{ services(limit: 1) { id } }');
     expect(Object.fromEntries(facts.rootFields)).toEqual({
@@ -36,6 +37,8 @@ describe('kind facts derived from schema/member.graphql', () => {
       services: 'list',
       supportNeeds: 'list',
       supportOffers: 'list',
+      training: 'lookup',
+      trainings: 'list',
     });
   });
 

@@ -213,6 +213,37 @@ describe('web dashboard and explorer in a browser', () => {
     await shots('projects');
   });
 
+  /** The trainings a member page lists, in order, as `data-training` ids. */
+  const trainingsShown = () => page.locator('#m-trainings + .cards article.training').evaluateAll((els) => els.map((e) => e.getAttribute('data-training')));
+  /** At phone width nothing on the page is wider than the screen. */
+  const fitsPhone = async () => {
+    await page.setViewportSize(PHONE);
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+    await page.setViewportSize(DESKTOP);
+    return widths.page <= widths.screen;
+  };
+
+  it("a member page lists the member's trainings an anonymous visitor may see, at desktop and phone width", async () => {
+    await goto('#/members/kafshata');
+    await page.locator('#m-trainings').waitFor();
+    await expect(page.locator('#m-trainings').textContent()).resolves.toBe('Trainings and mentoring');
+    // the NETWORK mentoring is hidden from anonymous visitors: only the PUBLIC clinic
+    await expect(trainingsShown()).resolves.toEqual(['kafshata:safety-clinic-tirana-2027-01']);
+    const clinic = page.locator('[data-training="kafshata:safety-clinic-tirana-2027-01"]');
+    await expect(clinic.locator('h3').textContent()).resolves.toBe('Digital safety clinic in Tirana');
+    await expect(clinic.locator('.badges').textContent()).resolves.toContain('In person');
+    await expect(clinic.locator('[data-seats]').textContent()).resolves.toBe('12');
+    await expect(clinic.locator('[data-when]').textContent()).resolves.toMatch(/2027.*–.*2027/);
+    await expect(clinic.textContent()).resolves.toContain('Balkans');
+    await expect(clinic.textContent()).resolves.toContain('Half-day clinic for women');
+    expect(await fitsPhone()).toBe(true);
+    await shots('member-trainings');
+    // nodo-sur's MEMBERS workshop (shared with kafshata) is not there for anonymous visitors either
+    await goto('#/members/nodo-sur');
+    await page.locator('#m-trainings').waitFor();
+    await expect(trainingsShown()).resolves.toEqual(['nodo-sur:taller-matrix-2026-12']);
+  });
+
   it('takes a pasted token into sessionStorage only, and shows what that identity may see', async () => {
     await goto('#/token');
     await page.getByLabel('Caller token (JWT)').fill(`Bearer ${demo.tokens.kafshata}`);
@@ -236,6 +267,20 @@ describe('web dashboard and explorer in a browser', () => {
     await page.getByLabel('Search').fill('wireguard');
     await expect(page.locator('.view-services article.service h2').allTextContents()).resolves.toEqual(['WireGuard VPN for network sysadmins']);
     await page.getByLabel('Search').fill('');
+  });
+
+  it("with kafshata's token, member pages list the trainings it may see, soonest first", async () => {
+    await goto('#/members/kafshata');
+    await page.locator('#m-trainings').waitFor();
+    await expect(trainingsShown()).resolves.toEqual(['kafshata:mail-admin-mentoring', 'kafshata:safety-clinic-tirana-2027-01']);
+    await expect(page.locator('[data-training="kafshata:mail-admin-mentoring"] .badges').textContent()).resolves.toContain('Online');
+    // the MEMBERS workshop nodo-sur shares with kafshata
+    await goto('#/members/nodo-sur');
+    await page.locator('#m-trainings').waitFor();
+    await expect(trainingsShown()).resolves.toEqual(['nodo-sur:taller-matrix-2026-12', 'nodo-sur:restic-montevideo']);
+    await expect(page.locator('[data-training="nodo-sur:restic-montevideo"] .badges').textContent()).resolves.toContain('Shared members');
+    expect(await fitsPhone()).toBe(true);
+    await shots('member-trainings-token');
   });
 
   it('switches the interface and the data text to Albanian and Spanish', async () => {

@@ -49,6 +49,7 @@ describe('member import: --check and the import accept the same files', () => {
         'supportOffers: 1 created, 0 updated, 0 unchanged, 0 removed',
         'supportNeeds: 1 created, 0 updated, 0 unchanged, 0 removed',
         'incidents: 1 created, 0 updated, 0 unchanged, 0 removed',
+        'trainings: 1 created, 0 updated, 0 unchanged, 0 removed',
       ]),
     );
     expect(out[out.length - 1]).toBe(`${file}: imported (1 services, 1 projects)`);

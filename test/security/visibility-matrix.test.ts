@@ -3,7 +3,8 @@
  * visible records come back; a hidden one is absent (lists) or null (lookups, nested fields),
  * never an error that reveals it exists. Services, capacity and projects are also read through
  * their nested and lookup paths; every record kind the member serves (`RECORD_KINDS`) is read
- * through its lists and `_entities` by one fixture row per kind (`KIND_ROWS`).
+ * through its lists, `_entities` and its `Member` field (when it has one) by one fixture row per
+ * kind (`KIND_ROWS`).
  */
 import type { Visibility } from '../../schema/enums';
 import { RECORD_KINDS } from '../../subgraphs/member/src/modules';
@@ -126,6 +127,22 @@ const KIND_ROWS: Record<string, KindRow> = {
     membersSharedWith: ['beta'],
     storedSharedWith: () => ['beta'],
     add: (data, level) => push(data, 'participations', { projectId: `beta:${vm(level)}`, visibility: level }),
+  },
+  trainings: {
+    ...byId,
+    field: 'trainings',
+    typename: 'Training',
+    add: (data, level) =>
+      push(data, 'trainings', {
+        id: vm(level),
+        title: `Kind row ${vm(level)}`,
+        format: 'IN_PERSON',
+        region: 'Balkans',
+        startsAt: '2027-01-16T09:00:00Z',
+        seats: 12,
+        visibility: level,
+        sharedWith: sharedFor(level),
+      }),
   },
 };
 
@@ -361,7 +378,15 @@ describe('visibility matrix', () => {
     });
 
     const kinds = RECORD_KINDS.map((kind) => kind.name).filter((name) => KIND_ROWS[name]);
-    const via = (name: string) => (KIND_ROWS[name].typename ? (['gateway list', 'direct list', 'direct _entities'] as const) : (['gateway list', 'direct list'] as const));
+    /** The kind's field on `Member` (`Member.services`), when its descriptor contributes one. */
+    const memberFieldOf = (name: string) => RECORD_KINDS.find((kind) => kind.name === name)?.memberField?.name;
+    type Path = 'gateway list' | 'direct list' | 'direct _entities' | 'gateway member(id) field';
+    const via = (name: string): Path[] => [
+      'gateway list',
+      'direct list',
+      ...(KIND_ROWS[name].typename ? (['direct _entities'] as const) : []),
+      ...(memberFieldOf(name) ? (['gateway member(id) field'] as const) : []),
+    ];
     const cases = kinds.flatMap((name) =>
       via(name).flatMap((path) =>
         LEVELS.flatMap(([level]) => CALLERS.map((who) => [name, path, level, who, visibleTo('alpha', level, who, KIND_ROWS[name].membersSharedWith) ? 'visible' : 'hidden'] as const)),
@@ -374,6 +399,11 @@ describe('visibility matrix', () => {
       if (path === 'direct _entities') {
         const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${row.typename} { ${row.selection} } } }`;
         found = present((await direct(who, q, { r: [{ __typename: row.typename, id: row.key(level) }] }))._entities[0], row.key(level));
+      } else if (path === 'gateway member(id) field') {
+        const field = memberFieldOf(name)!;
+        const list = (await gw(who, `{ member(id: "alpha") { ${field} { ${row.selection} } } }`)).member[field];
+        expect(Array.isArray(list)).toBe(true);
+        found = list.some((r: Record<string, any>) => row.keyOf(r) === row.key(level));
       } else {
         const q = `{ ${row.field} { ${row.selection} } }`;
         const data = path === 'gateway list' ? await gw(who, q) : await direct(who, q);

@@ -10,6 +10,8 @@ const UPSERT_SERVICE = `mutation($input: ServiceInput!) { upsertService(input: $
 const REPORT_CAPACITY = `mutation($input: CapacityInput!) { reportCapacity(input: $input) { id total used available } }`;
 const UPSERT_PROJECT = `mutation($input: ProjectInput!) { upsertProject(input: $input) { id name } }`;
 const REMOVE_SERVICE = `mutation($id: ID!) { removeService(id: $id) }`;
+const UPSERT_TRAINING = `mutation($input: TrainingInput!) { upsertTraining(input: $input) { id title format region startsAt endsAt seats visibility sharedWith } }`;
+const REMOVE_TRAINING = `mutation($id: ID!) { removeTraining(id: $id) }`;
 
 const serviceInput = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -22,6 +24,18 @@ const serviceInput = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 const capacityInput = (id: string, extra: Record<string, unknown> = {}) => ({ id, resource: 'ACCOUNTS', total: 10, used: 5, visibility: 'OWNER', ...extra });
 const projectInput = (id: string) => ({ id, name: `Written ${id}`, area: 'SOLIDARITY', status: 'ACTIVE', visibility: 'OWNER' });
+const trainingInput = (id: string, extra: Record<string, unknown> = {}) => ({ id, title: `Written ${id}`, format: 'ONLINE', startsAt: '2027-01-16T09:00:00.000Z', visibility: 'OWNER', ...extra });
+
+/** The ring, where every member also offers one PUBLIC training (`clinic`), so that a refused removal has something to remove. */
+function members() {
+  const ring = ringMembers();
+  for (const m of ring) {
+    (m.data as Record<string, unknown>).trainings = [
+      { id: 'clinic', title: `Clinic of ${m.id}`, format: 'IN_PERSON', region: 'Test region', startsAt: '2027-01-16T09:00:00Z', seats: 10, visibility: 'PUBLIC' },
+    ];
+  }
+  return ring;
+}
 
 describe('writes', () => {
   let net: TestNetwork;
@@ -29,14 +43,14 @@ describe('writes', () => {
   const fresh = (prefix: string) => `${prefix}-${++counter}`;
 
   beforeAll(async () => {
-    net = await TestNetwork.start(ringMembers());
+    net = await TestNetwork.start(members());
   });
   afterAll(() => net?.stop());
 
   /** Everything a member holds, read directly by its owner (with a valid gateway assertion). */
   async function snapshot(member: string): Promise<unknown> {
     const body = gqlBody(
-      '{ services { id name kind status visibility sharedWith updatedAt capacity { id total used } } capacity { id total used visibility sharedWith } projects { id name visibility } }',
+      '{ services { id name kind status visibility sharedWith updatedAt capacity { id total used } } capacity { id total used visibility sharedWith } projects { id name visibility } trainings { id title format region startsAt endsAt seats visibility sharedWith updatedAt } }',
     );
     const res = await postRaw(net.members.get(member)!.url, body, { 'infrared-assertion': await net.assertion(member, callerOf(member as CallerName), body) });
     expect(res.status).toBe(200);
@@ -76,6 +90,8 @@ describe('writes', () => {
       ['reportCapacity', REPORT_CAPACITY, (id) => ({ input: capacityInput(id) })],
       ['upsertProject', UPSERT_PROJECT, (id) => ({ input: projectInput(id) })],
       ['removeService', REMOVE_SERVICE, () => ({ id: 'alpha:pub' })],
+      ['upsertTraining', UPSERT_TRAINING, (id) => ({ input: trainingInput(id) })],
+      ['removeTraining', REMOVE_TRAINING, () => ({ id: 'alpha:clinic' })],
     ];
     const table = refusals.flatMap(([who, token, code]) => mutations.map(([name, query, vars]) => [name, who, code, token, query, vars] as const));
 
@@ -86,6 +102,54 @@ describe('writes', () => {
       expect(body.errors).toHaveLength(1);
       expect(body.errors![0].extensions!.code).toBe(code);
       expect(await Promise.all(['alpha', 'beta', 'gamma'].map(snapshot))).toEqual(before);
+    });
+
+    it('a write-scoped caller upserts, replaces and removes a training at its own member; visibility holds at once', async () => {
+      const id = fresh('training');
+      const token = await net.token('alpha', { scopes: ['read', 'write'] });
+      const input = trainingInput(id, {
+        format: 'IN_PERSON',
+        region: 'Balkans',
+        endsAt: '2027-01-16T13:00:00.000Z',
+        seats: 12,
+        visibility: 'MEMBERS',
+        sharedWith: ['beta'],
+        description: [{ lang: 'en', text: 'Bring your phone' }],
+        languages: ['sq'],
+      });
+      const { body } = await net.query(UPSERT_TRAINING, { token, variables: { input } });
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.upsertTraining).toEqual({
+        id: `alpha:${id}`,
+        title: `Written ${id}`,
+        format: 'IN_PERSON',
+        region: 'Balkans',
+        startsAt: '2027-01-16T09:00:00.000Z',
+        endsAt: '2027-01-16T13:00:00.000Z',
+        seats: 12,
+        visibility: 'MEMBERS',
+        sharedWith: ['beta'],
+      });
+      const as = async (member?: string) =>
+        (
+          await net.query('query($id: ID!) { training(id: $id) { id seats description(lang: "en") sharedWith } }', {
+            token: member ? await net.token(member) : undefined,
+            variables: { id: `alpha:${id}` },
+          })
+        ).body.data!.training;
+      expect(await as('alpha')).toEqual({ id: `alpha:${id}`, seats: 12, description: 'Bring your phone', sharedWith: ['beta'] });
+      expect(await as('beta')).toEqual({ id: `alpha:${id}`, seats: 12, description: 'Bring your phone', sharedWith: null });
+      expect(await as('gamma')).toBeNull();
+      expect(await as()).toBeNull();
+      // a second upsert replaces it: fields left out are cleared, not kept
+      const replaced = await net.query(UPSERT_TRAINING, { token, variables: { input: trainingInput(id, { visibility: 'PUBLIC' }) } });
+      expect(replaced.body.data!.upsertTraining).toMatchObject({ format: 'ONLINE', region: null, endsAt: null, seats: null, visibility: 'PUBLIC', sharedWith: [] });
+      expect(await as()).toEqual({ id: `alpha:${id}`, seats: null, description: null, sharedWith: null });
+      for (const other of ['beta', 'gamma']) expect(JSON.stringify(await snapshot(other))).not.toContain(id);
+      // removal: true once, then false; the record is gone for its owner too
+      expect((await net.query(REMOVE_TRAINING, { token, variables: { id: `alpha:${id}` } })).body.data).toEqual({ removeTraining: true });
+      expect((await net.query(REMOVE_TRAINING, { token, variables: { id } })).body.data).toEqual({ removeTraining: false });
+      expect(await as('alpha')).toBeNull();
     });
 
     it("a write-scoped caller cannot address another member's record through the gateway", async () => {
@@ -123,6 +187,9 @@ describe('writes', () => {
       ['upsertProject', UPSERT_PROJECT, { input: projectInput('proj-own') }],
       ['removeService', REMOVE_SERVICE, { id: 'beta:pub' }],
       ['removeService (local id)', REMOVE_SERVICE, { id: 'own' }],
+      ['upsertTraining (overwrite beta:clinic)', UPSERT_TRAINING, { input: trainingInput('clinic', { title: 'Hijacked', visibility: 'PUBLIC' }) }],
+      ['removeTraining', REMOVE_TRAINING, { id: 'beta:clinic' }],
+      ['removeTraining (local id)', REMOVE_TRAINING, { id: 'clinic' }],
     ];
 
     it.each(foreign)('an alpha caller with read+write cannot %s at beta: FORBIDDEN, beta unchanged', async (_name, query, variables) => {
@@ -172,6 +239,12 @@ describe('writes', () => {
       ['upsertService with a non-http url', UPSERT_SERVICE, (id) => ({ input: serviceInput(id, { url: 'javascript:alert(1)' }) }), /^url: expected an http\(s\) URL$/],
       ['upsertService shared with a malformed member id', UPSERT_SERVICE, (id) => ({ input: serviceInput(id, { visibility: 'MEMBERS', sharedWith: ['Not A Member'] }) }), /^sharedWith\[0\]: /],
       ['upsertProject with a bad local id', UPSERT_PROJECT, () => ({ input: projectInput('../etc') }), /^id: expected a local id/],
+      ['upsertTraining IN_PERSON without a region', UPSERT_TRAINING, (id) => ({ input: trainingInput(id, { format: 'IN_PERSON' }) }), /^region: an IN_PERSON training needs a region/],
+      ['upsertTraining ending before it starts', UPSERT_TRAINING, (id) => ({ input: trainingInput(id, { endsAt: '2027-01-16T08:00:00Z' }) }), /^endsAt: must not be before startsAt$/],
+      ['upsertTraining with 0 seats', UPSERT_TRAINING, (id) => ({ input: trainingInput(id, { seats: 0 }) }), /^seats: must be at least 1$/],
+      ['upsertTraining with an empty title', UPSERT_TRAINING, (id) => ({ input: trainingInput(id, { title: ' ' }) }), /^title: must not be empty$/],
+      ["upsertTraining with another member's prefix", UPSERT_TRAINING, () => ({ input: trainingInput('beta:planted') }), /^id: expected a local id/],
+      ['upsertTraining with a bad language tag', UPSERT_TRAINING, (id) => ({ input: trainingInput(id, { languages: ['not a tag'] }) }), /^languages\[0\]: expected a BCP 47/],
     ];
 
     it.each(bad)('%s → BAD_USER_INPUT with field messages, nothing written', async (_name, query, vars, field) => {

@@ -22,6 +22,10 @@ query Dashboard($lang: String) {
     id name area status summary(lang: $lang) visibility needs
     participants { id } lead { id }
   }
+  trainings {
+    id title format region languages startsAt endsAt seats visibility description(lang: $lang)
+    member { id }
+  }
 }`;
 
 export type Visibility = 'PUBLIC' | 'NETWORK' | 'MEMBERS' | 'OWNER';
@@ -68,6 +72,19 @@ export interface Project {
   participants: MemberRef[];
   lead: MemberRef;
 }
+export interface Training {
+  id: string;
+  title: string;
+  format: 'ONLINE' | 'IN_PERSON';
+  region: string | null;
+  languages: string[];
+  startsAt: string;
+  endsAt: string | null;
+  seats: number | null;
+  visibility: Visibility;
+  description: string | null;
+  member: { id: string };
+}
 /** The gateway's one-word view of a member (see Member.status.state in the network schema). */
 export type MemberState = 'OK' | 'UNAVAILABLE' | 'UNTRUSTED' | 'INCOMPATIBLE' | 'UNKNOWN';
 export interface MemberStatus {
@@ -97,6 +114,7 @@ export interface Member {
   services: Service[] | null;
   capacity: Capacity[] | null;
   projects: Project[] | null;
+  trainings: Training[] | null;
 }
 export interface Viewer {
   anonymous: boolean;
@@ -111,9 +129,10 @@ export interface NetworkData {
   services: Service[];
   capacity: Capacity[];
   projects: Project[];
+  trainings: Training[];
 }
 
-type RawMember = Omit<Member, 'services' | 'capacity' | 'projects'>;
+type RawMember = Omit<Member, 'services' | 'capacity' | 'projects' | 'trainings'>;
 type RawData = Omit<NetworkData, 'members' | 'projects'> & {
   members: RawMember[];
   projects: (Omit<Project, 'lead' | 'participants'> & { lead: { id: string }; participants: { id: string }[] })[];
@@ -191,6 +210,7 @@ function assemble(raw: RawData, outages: Map<string, string>): NetworkData {
   const projects: Project[] = (raw.projects ?? []).map((p) => ({ ...p, lead: ref(p.lead), participants: p.participants.map(ref) }));
   const services = raw.services ?? [];
   const capacity = raw.capacity ?? [];
+  const trainings = raw.trainings ?? [];
   const members: Member[] = raw.members.map((m) => {
     const answered = !outages.has(m.id);
     return {
@@ -198,7 +218,8 @@ function assemble(raw: RawData, outages: Map<string, string>): NetworkData {
       services: answered ? services.filter((s) => s.member.id === m.id) : null,
       capacity: answered ? capacity.filter((c) => c.member.id === m.id) : null,
       projects: answered ? projects.filter((p) => p.lead.id === m.id) : null,
+      trainings: answered ? trainings.filter((x) => x.member.id === m.id) : null,
     };
   });
-  return { ...raw, members, services, capacity, projects };
+  return { ...raw, members, services, capacity, projects, trainings };
 }

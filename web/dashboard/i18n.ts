@@ -65,6 +65,11 @@ const en = {
   backToMembers: 'All members',
   ledProjects: 'Projects it leads',
   takesPartIn: 'Projects it takes part in',
+  trainings: 'Trainings and mentoring',
+  when: 'When',
+  seats: 'Seats',
+  'format.ONLINE': 'Online',
+  'format.IN_PERSON': 'In person',
   none: 'None visible.',
   notAnswered: 'This member did not answer, so its records cannot be shown right now.',
   // services
@@ -222,6 +227,11 @@ const es: Messages = {
   backToMembers: 'Todos los miembros',
   ledProjects: 'Proyectos que coordina',
   takesPartIn: 'Proyectos en los que participa',
+  trainings: 'Formaciones y mentorías',
+  when: 'Cuándo',
+  seats: 'Plazas',
+  'format.ONLINE': 'En línea',
+  'format.IN_PERSON': 'Presencial',
   none: 'Nada visible.',
   notAnswered: 'Este miembro no respondió, así que ahora mismo no se pueden mostrar sus registros.',
   serviceCatalogue: 'Catálogo de servicios',
@@ -373,6 +383,11 @@ const sq: Messages = {
   backToMembers: 'Të gjithë anëtarët',
   ledProjects: 'Projektet që drejton',
   takesPartIn: 'Projektet ku merr pjesë',
+  trainings: 'Trajnime dhe mentorim',
+  when: 'Kur',
+  seats: 'Vende',
+  'format.ONLINE': 'Në internet',
+  'format.IN_PERSON': 'Me prani fizike',
   none: 'Asgjë e dukshme.',
   notAnswered: 'Ky anëtar nuk u përgjigj, prandaj të dhënat e tij nuk mund të shfaqen tani.',
   serviceCatalogue: 'Katalogu i shërbimeve',
@@ -506,7 +521,7 @@ export function t(key: MessageKey, vars: Record<string, string | number> = {}): 
 }
 
 /** An enum value's label (`kind`, `status`, …); unknown values show as they are. */
-export function label(prefix: 'kind' | 'status' | 'area' | 'project' | 'resource' | 'vis' | 'breaker' | 'state', value: string): string {
+export function label(prefix: 'kind' | 'status' | 'area' | 'project' | 'resource' | 'vis' | 'breaker' | 'state' | 'format', value: string): string {
   const key = `${prefix}.${value}` as MessageKey;
   return key in en ? t(key) : value;
 }

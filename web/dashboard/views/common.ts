@@ -1,6 +1,6 @@
-import type { Capacity, Member, NetworkData, Project, Resource, Service } from '../api';
+import type { Capacity, Member, NetworkData, Project, Resource, Service, Training } from '../api';
 import { h, externalLink, svg } from '../dom';
-import { formatList, formatNumber } from '../format';
+import { formatDateTime, formatList, formatNumber } from '../format';
 import { label, languageName, t, tNodes } from '../i18n';
 
 /** What a view gets: the data of the last answer and the names of the members that did not answer. */
@@ -90,6 +90,28 @@ export function projectCard(project: Project, level: 'h2' | 'h3' = 'h3'): HTMLEl
           : t('none'),
       ),
       project.needs.length ? [h('dt', {}, t('needs')), h('dd', {}, formatList(project.needs))] : null,
+    ),
+  );
+}
+
+/** A training or mentoring session: format, dates, languages, region and seats. */
+export function trainingCard(training: Training, level: 'h2' | 'h3' = 'h3'): HTMLElement {
+  const when = training.endsAt ? `${formatDateTime(training.startsAt)} – ${formatDateTime(training.endsAt)}` : formatDateTime(training.startsAt);
+  return h(
+    'article',
+    { class: 'card training', 'data-training': training.id },
+    h(level, { class: 'card-title' }, training.title),
+    h('p', { class: 'badges' }, badge(label('format', training.format), training.format === 'ONLINE' ? 'info' : 'neutral'), visibilityBadge(training.visibility)),
+    training.description ? h('p', {}, training.description) : null,
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, t('when')),
+      h('dd', { 'data-when': '' }, when),
+      h('dt', {}, t('languages')),
+      h('dd', {}, formatList(training.languages.map(languageName))),
+      training.region ? [h('dt', {}, t('region')), h('dd', {}, training.region)] : null,
+      training.seats !== null ? [h('dt', {}, t('seats')), h('dd', { 'data-seats': '' }, formatNumber(training.seats))] : null,
     ),
   );
 }

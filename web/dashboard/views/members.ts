@@ -1,7 +1,7 @@
 import { h, externalLink, scrollTable } from '../dom';
 import { formatList, formatNumber } from '../format';
 import { label, languageName, regionName, t } from '../i18n';
-import { allProjects, badge, capacityBar, heading, memberLink, projectCard, serviceCard, sumCapacity, type ViewContext } from './common';
+import { allProjects, badge, capacityBar, heading, memberLink, projectCard, serviceCard, sumCapacity, trainingCard, type ViewContext } from './common';
 import { RESOURCES } from '../api';
 
 /** Unavailable (in this answer, or per the gateway's health view), refusing this gateway, or reachable. */
@@ -39,7 +39,7 @@ export function memberView({ data, unavailable }: ViewContext, id: string): HTML
   const answered = !unavailable.has(m.id) && m.services !== null;
   const partOf = allProjects(data).filter((p) => p.lead.id !== m.id && p.participants.some((x) => x.id === m.id));
   const capacity = m.capacity ?? [];
-  const section = (key: 'services' | 'capacityTotals' | 'ledProjects' | 'takesPartIn', content: Node | Node[]) =>
+  const section = (key: 'services' | 'capacityTotals' | 'ledProjects' | 'takesPartIn' | 'trainings', content: Node | Node[]) =>
     h('section', { class: 'panel', 'aria-labelledby': `m-${key}` }, h('h2', { id: `m-${key}` }, t(key)), content);
   return h(
     'div',
@@ -100,6 +100,16 @@ export function memberView({ data, unavailable }: ViewContext, id: string): HTML
             'div',
             { class: 'cards' },
             partOf.map((p) => projectCard(p)),
+          )
+        : h('p', {}, t('none')),
+    ),
+    section(
+      'trainings',
+      (m.trainings ?? []).length
+        ? h(
+            'div',
+            { class: 'cards' },
+            [...(m.trainings ?? [])].sort((a, b) => a.startsAt.localeCompare(b.startsAt)).map((x) => trainingCard(x)),
           )
         : h('p', {}, t('none')),
     ),

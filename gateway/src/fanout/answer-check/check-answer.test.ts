@@ -177,6 +177,20 @@ describe('checkAnswer: the contract', () => {
     expect(codes(checked.problems)).toEqual([INVALID_ANSWER, INVALID_ANSWER, INVALID_ANSWER]);
   });
 
+  it("sets a record's negative or fractional Int to null (Training.seats: a quantity, never negative)", async () => {
+    const training = (id: string, seats: unknown) => ({ id, seats, [ID_PROBE]: id });
+    const checked = await check('{ trainings { id seats } }', { trainings: [training('alpha:a', 12), training('alpha:b', -3), training('alpha:c', 2.5), training('alpha:d', null)] });
+    expect(checked.data).toEqual({
+      trainings: [
+        { id: 'alpha:a', seats: 12 },
+        { id: 'alpha:b', seats: null },
+        { id: 'alpha:c', seats: null },
+        { id: 'alpha:d', seats: null },
+      ],
+    });
+    expect(codes(checked.problems)).toEqual([INVALID_ANSWER, INVALID_ANSWER]);
+  });
+
   it('a root list that is not a list contributes nothing, with an error', async () => {
     const checked = await check(SERVICES, { services: { not: 'a list' } });
     expect(checked.data).toEqual({ services: [] });

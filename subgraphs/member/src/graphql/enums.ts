@@ -1,5 +1,17 @@
 import { registerEnumType } from 'type-graphql';
-import { AREAS, INCIDENT_KINDS, INCIDENT_STATUSES, PROJECT_STATUSES, RESOURCES, SERVICE_KINDS, SERVICE_STATUSES, SEVERITIES, SUPPORT_KINDS, VISIBILITIES } from '../../../../schema/enums';
+import {
+  AREAS,
+  INCIDENT_KINDS,
+  INCIDENT_STATUSES,
+  PROJECT_STATUSES,
+  RESOURCES,
+  SERVICE_KINDS,
+  SERVICE_STATUSES,
+  SEVERITIES,
+  SUPPORT_KINDS,
+  TRAINING_FORMATS,
+  VISIBILITIES,
+} from '../../../../schema/enums';
 import { INDICATOR_TYPES } from '../../../../common/indicators';
 
 /** Turns a contract value list into the `{ VALUE: 'VALUE' }` object type-graphql registers. */
@@ -35,3 +47,7 @@ registerEnumType(SeverityEnum, { name: 'Severity' });
 registerEnumType(IncidentStatusEnum, { name: 'IncidentStatus' });
 registerEnumType(IndicatorTypeEnum, { name: 'IndicatorType' });
 registerEnumType(SupportKindEnum, { name: 'SupportKind' });
+
+export const TrainingFormatEnum = enumObject(TRAINING_FORMATS);
+
+registerEnumType(TrainingFormatEnum, { name: 'TrainingFormat', description: 'Where a training or mentoring session happens: online, or in person (in its `region`).' });

@@ -28,7 +28,8 @@ export interface Counts {
   removed: number;
   kept: number;
 }
-export type ImportSummary = Record<'services' | 'capacity' | 'projects' | 'incidents' | 'supportOffers' | 'supportNeeds' | 'participations', Counts>;
+/** Counts per listed kind (the data file's keys besides `member`). */
+export type ImportSummary = Record<Exclude<keyof MemberData, 'member'>, Counts>;
 
 /**
  * Parses and validates a member data file (YAML or JSON). Throws DataFileError listing every

@@ -7,9 +7,10 @@ import { participationSchema } from '../modules/participation/participation.sche
 import { projectSchema } from '../modules/project/project.schema';
 import { serviceSchema } from '../modules/service/service.schema';
 import { supportSchema } from '../modules/support/support.schema';
+import { trainingSchema } from '../modules/training/training.schema';
 import { memberId } from './data-file-fields';
 
-export { capacitySchema, incidentSchema, participationSchema, projectSchema, serviceSchema, supportSchema };
+export { capacitySchema, incidentSchema, participationSchema, projectSchema, serviceSchema, supportSchema, trainingSchema };
 export { indicatorSchema } from '../modules/incident/incident.schema';
 
 /** A member's data file: `member` and one key per listed record kind (each kind's own schema). */
@@ -23,6 +24,7 @@ const memberDataFile = z.strictObject({
   supportNeeds: z.array(supportSchema).max(10_000).default([]),
   /** This member's confirmations of other members' projects (what joinProject records). */
   participations: z.array(participationSchema).max(10_000).default([]),
+  trainings: z.array(trainingSchema).max(10_000).default([]),
 });
 
 const fileKeys = Object.keys(memberDataFile.shape).filter((key) => key !== 'member');

@@ -1,0 +1,17 @@
+import { recordKind } from '../record-kind';
+import { trainingDataFile } from './training.data-file';
+import { TrainingRecord } from './training.entity';
+import { signedTrainingFields } from './training.mapper';
+import { listMemberTrainings, loadTraining, TrainingResolver } from './training.resolver';
+import { TrainingType } from './training.type';
+
+/** Training and mentoring sessions a member offers (online or in person, with dates and seats). */
+export const trainingKind = recordKind({
+  name: 'trainings',
+  entities: [TrainingRecord],
+  resolvers: [TrainingResolver],
+  references: { Training: loadTraining },
+  memberField: { name: 'trainings', type: TrainingType, list: listMemberTrainings },
+  dataFile: trainingDataFile,
+  signedFields: { Training: signedTrainingFields },
+});

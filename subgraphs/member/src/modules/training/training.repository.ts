@@ -1,0 +1,25 @@
+import { raw, type FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { findVisible, likePattern } from '../../access/find-visible';
+import type { AccessScope } from '../../access/visibility';
+import { MAX_LIST } from '../shared/list-limit';
+import { TrainingRecord } from './training.entity';
+import type { TrainingFilter } from './training.filter';
+
+/** The trainings the caller may see, filtered, soonest first (then by local id). */
+export function listTrainings(em: EntityManager, scope: AccessScope, filter: TrainingFilter = {}, limit?: number | null): Promise<TrainingRecord[]> {
+  if (filter.members && !filter.members.includes(scope.owner)) return Promise.resolve([]);
+  const where: FilterQuery<TrainingRecord>[] = [];
+  if (filter.formats?.length) where.push({ format: { $in: filter.formats } });
+  if (filter.languages?.length) where.push({ languages: { $overlap: filter.languages } });
+  if (filter.regions?.length) where.push({ region: { $in: filter.regions } });
+  if (filter.startsAfter) where.push({ startsAt: { $gte: filter.startsAfter } });
+  if (filter.startsBefore) where.push({ startsAt: { $lt: filter.startsBefore } });
+  if (filter.text) {
+    const pattern = likePattern(filter.text.slice(0, 200));
+    where.push({ $or: [{ title: { $ilike: pattern } }, { [raw('description::text')]: { $ilike: pattern } }] } as FilterQuery<TrainingRecord>);
+  }
+  const max = Math.min(Math.max(limit ?? MAX_LIST, 0), MAX_LIST);
+  if (max === 0) return Promise.resolve([]);
+  return findVisible(em, TrainingRecord, scope, where.length ? { $and: where } : {}, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: max });
+}
