@@ -63,6 +63,10 @@ const DATA = {
     { id: 'need-pub', kind: 'FUNDING', title: 'Money', ...pub },
     { id: 'need-hidden', kind: 'MENTORING', title: 'Mentor', ...hidden },
   ],
+  trainings: [
+    { id: 'train-pub', title: 'Open clinic', format: 'ONLINE', startsAt: '2027-01-10T10:00:00Z', ...pub },
+    { id: 'train-hidden', title: 'Zebrafish drills', format: 'IN_PERSON', region: 'Secretland', startsAt: '2027-01-11T10:00:00Z', seats: 5, ...hidden },
+  ],
 };
 
 const entities = (typename: string, id: string) => ({
@@ -104,7 +108,13 @@ const PROBES: Probe[] = [
   { path: 'project(id)', hidden: q(`{ project(id: "${M}:proj-hidden") { id } }`), nothing: q(`{ project(id: "${M}:proj-missing") { id } }`) },
   { path: 'supportOffers(kind)', hidden: q('{ supportOffers(kind: SECURITY_AUDIT) { id } }'), nothing: q('{ supportOffers(kind: HOSTING) { id } }') },
   { path: 'supportNeeds(kind)', hidden: q('{ supportNeeds(kind: MENTORING) { id } }'), nothing: q('{ supportNeeds(kind: HOSTING) { id } }') },
-  ...['Service:svc-hidden', 'Capacity:cap-hidden', 'Project:proj-hidden', 'Incident:inc-hidden', 'SupportOffer:off-hidden', 'SupportNeed:need-hidden'].map((spec) => {
+  {
+    path: 'trainings(text, formats, regions)',
+    hidden: q('{ trainings(filter: { text: "Zebrafish", formats: [IN_PERSON], regions: ["Secretland"] }) { id } }'),
+    nothing: q('{ trainings(filter: { text: "Unicornfish", formats: [IN_PERSON], regions: ["Nowhere"] }) { id } }'),
+  },
+  { path: 'training(id)', hidden: q(`{ training(id: "${M}:train-hidden") { id } }`), nothing: q(`{ training(id: "${M}:train-missing") { id } }`) },
+  ...['Service:svc-hidden', 'Capacity:cap-hidden', 'Project:proj-hidden', 'Incident:inc-hidden', 'SupportOffer:off-hidden', 'SupportNeed:need-hidden', 'Training:train-hidden'].map((spec) => {
     const [type, id] = spec.split(':');
     return { path: `_entities(${type})`, hidden: entities(type, `${M}:${id}`), nothing: entities(type, `${M}:${id.replace('hidden', 'missing')}`) };
   }),
