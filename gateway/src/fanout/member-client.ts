@@ -1,6 +1,6 @@
 import { request, type Agent } from 'undici';
 import { createMemberAgent, DEFAULT_MEMBER_POOLS, type MemberPoolOptions } from './member-pools';
-import { deadlineSignal } from './deadline';
+import { deadline } from './deadline';
 import { BodyTooLargeError, readCappedBody } from '../http/read-capped-body';
 
 /** How one call to a member ended (`untrusted`: the member refused this gateway's assertion). */
@@ -38,7 +38,8 @@ export class MemberClient {
   async post(url: string, body: string, headers: Record<string, string>, deadlineMs: number): Promise<MemberCallResult> {
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
-    const signal = deadlineSignal(deadlineMs);
+    const timer = deadline(deadlineMs);
+    const signal = timer.signal;
     try {
       const res = await request(url, {
         method: 'POST',
@@ -83,6 +84,8 @@ export class MemberClient {
         return { outcome: 'timeout', reason: `no answer within ${deadlineMs} ms`, durationMs: elapsed() };
       }
       return { outcome: 'error', reason: e.code ? `connection failed (${e.code})` : 'connection failed', durationMs: elapsed() };
+    } finally {
+      timer.clear();
     }
   }
 
