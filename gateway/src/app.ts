@@ -23,6 +23,7 @@ import { startMemberHealth } from './health/start-member-health';
 import { healthRoute, readyRoute, schemaRoute } from './http/gateway-routes';
 import { graphqlRoute } from './http/graphql-route';
 import { PublicIndex } from './index/public-index';
+import { limitHeapGrowth } from './limits/heap-growth';
 import { createCallerBudget, createRateLimiter } from './limits/rate-limit';
 import { NETWORK_MUTATIONS } from './network/join-project';
 import { createMemberQuery } from './network/member-queries';
@@ -68,6 +69,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const { logger: givenLogger, signingKey: givenKey, webDir, ...settings } = opts;
   const config = resolveGatewayConfig(settings);
   const logger = givenLogger ?? createLogger('gateway');
+  limitHeapGrowth(config.heapGrowthPercent);
   const signingKey = givenKey ?? (config.signingKeyFile ? readPrivateJwk(config.signingKeyFile) : undefined);
   if (!signingKey) logger.warn('no gateway signing key: members will treat every sub-request as anonymous (PUBLIC data only)');
   const registry = await RegistryWatcher.start(config.registryFile, logger, config.registryPollMs, registryWatchOptions(config));
@@ -86,6 +88,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     logger,
     maxListItems: config.maxMemberListItems,
     mutations: NETWORK_MUTATIONS,
+    planCacheBytes: (config.planCacheMiB * 2 ** 20) / 2,
   });
 
   // shared state: Redis (optional) under this network's namespace, fixed at start

@@ -61,8 +61,10 @@ export const gatewayConfigSchema = z.strictObject({
   admissionQueue: z.coerce.number().int().min(0).default(256),
   /** The longest a request or a member call waits for a slot before it is shed (503 OVERLOADED, Retry-After). */
   admissionWaitMs: z.coerce.number().int().min(0).max(30_000).default(1000),
-  /** Memory for parsed operations and for query plans (each), in MiB. */
+  /** Heap for parsed operations and for query plans (each, as they really take it), in MiB; the fan-out's own plans get half as much each. */
   planCacheMiB: z.coerce.number().int().positive().max(1024).default(16),
+  /** How far the heap may grow past what is live before a full collection, in percent (0: V8's default, up to 300). */
+  heapGrowthPercent: z.coerce.number().int().min(0).max(300).default(50),
   /** A JSON file of known operations (an Apollo persisted query manifest, or { sha256: query }). */
   persistedOperationsFile: z.string().optional(),
   /** Accept only the operations in persistedOperationsFile (and refuse every other text or hash). */
@@ -146,6 +148,7 @@ export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_ADMISSION_QUEUE: 'admissionQueue',
   INFRARED_ADMISSION_WAIT_MS: 'admissionWaitMs',
   INFRARED_PLAN_CACHE_MIB: 'planCacheMiB',
+  INFRARED_HEAP_GROWTH_PERCENT: 'heapGrowthPercent',
   INFRARED_PERSISTED_OPERATIONS: 'persistedOperationsFile',
   INFRARED_ONLY_PERSISTED_OPERATIONS: 'onlyPersistedOperations',
   REDIS_URL: 'redisUrl',

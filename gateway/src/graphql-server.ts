@@ -18,6 +18,7 @@ import { overloadPlugin } from './limits/overload';
 import type { CallerBudget } from './limits/rate-limit';
 import { networkCostModel } from './network/fanout-cost';
 import { PersistedOperationCache } from './planning/persisted-operations';
+import { heapSizedCache } from './planning/heap-size';
 
 export interface GraphQLServerParts {
   config: GatewayConfig;
@@ -52,8 +53,8 @@ export function createGraphQLServer({ config, gateway, contract, budget, knownOp
     allowBatchedHttpRequests: false,
     parseOptions: armor.parseOptions,
     validationRules: armor.validationRules,
-    // parsed and validated operations: bounded by memory, not by count
-    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: planCacheBytes, sizeCalculation: InMemoryLRUCache.sizeCalculation }),
+    // parsed and validated operations: bounded by the heap they take, not by count
+    documentStore: heapSizedCache<DocumentNode>('locatedDocument', planCacheBytes),
     // automatic persisted queries: the known operations first, then (unless only those are accepted) a bounded LRU of registered ones
     persistedQueries: {
       cache: new PersistedOperationCache(knownOperations, config.onlyPersistedOperations ? undefined : new InMemoryLRUCache<string>({ maxSize: planCacheBytes / 4 })),

@@ -11,6 +11,8 @@ import { mergeRootFields, type MemberAnswer, type SubgraphError } from './merge'
 import { argumentValue, planOperation, subsetOperation, type OperationPlan } from './operation-plan';
 import { routeMutation, type MutationHandler } from './route-mutation';
 import { parse, type DocumentNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import { heapBytes } from '../planning/heap-size';
 import type { Registry } from '../../../common/registry/registry.schema';
 import { answerRules, type AnswerRules } from './answer-check/answer-rules';
 import { checkAnswer, INVALID_ANSWER } from './answer-check/check-answer';
@@ -19,8 +21,8 @@ import { memberErrors } from './answer-check/member-errors';
 /** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
 export type MemberCall = (member: RegistryMember, body: string, context: GatewayContext) => Promise<MemberCallResult>;
 
-const PLAN_CACHE_SIZE = 500;
-const SENT_CACHE_SIZE = 1000;
+/** Default heap for the fan-out's operation plans, and as much again for the parsed operations sent. */
+const DEFAULT_PLAN_BYTES = 8 * 2 ** 20;
 
 export interface FanoutOptions {
   contract: MemberContract;
@@ -32,6 +34,8 @@ export interface FanoutOptions {
   maxListItems?: number;
   /** Mutations composed from several member calls (network/), by root field; others go to the caller's own member. */
   mutations?: ReadonlyMap<string, MutationHandler>;
+  /** Heap for operation plans, and as much again for the parsed operations sent (LRU, by `heapBytes`; default 8 MiB). */
+  planCacheBytes?: number;
 }
 
 /**
@@ -43,14 +47,19 @@ export interface FanoutOptions {
  * - mutations go to the caller's own member only.
  */
 export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
-  private readonly plans = new Map<string, OperationPlan>();
+  /** Plans by subgraph operation text, bounded by the heap they take (every new text is a new plan). */
+  private readonly plans: LRUCache<string, OperationPlan>;
   /** Parsed operations as sent to members, for the answer check. */
-  private readonly sent = new Map<string, DocumentNode>();
+  private readonly sent: LRUCache<string, DocumentNode>;
   private readonly registryMembers = new WeakMap<Registry, Set<string>>();
   private readonly rules: AnswerRules;
 
   constructor(private readonly opts: FanoutOptions) {
     this.rules = answerRules(opts.contract.schema);
+    const maxSize = Math.max(1, Math.floor(opts.planCacheBytes ?? DEFAULT_PLAN_BYTES));
+    // a plan's subsets are rendered later, for member pushdown: count its text twice more for them
+    this.plans = new LRUCache({ maxSize, sizeCalculation: (plan) => heapBytes('operationPlan', plan.probed) + 3 * plan.probedText.length });
+    this.sent = new LRUCache({ maxSize, sizeCalculation: (document) => heapBytes('document', document) });
   }
 
   async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -69,7 +78,6 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     let plan = this.plans.get(query);
     if (!plan) {
       plan = planOperation(query, this.opts.contract);
-      if (this.plans.size >= PLAN_CACHE_SIZE) this.plans.delete(this.plans.keys().next().value as string);
       this.plans.set(query, plan);
     }
     return plan;
@@ -192,7 +200,6 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     let document = this.sent.get(query);
     if (!document) {
       document = parse(query, { noLocation: true });
-      if (this.sent.size >= SENT_CACHE_SIZE) this.sent.delete(this.sent.keys().next().value as string);
       this.sent.set(query, document);
     }
     return document;

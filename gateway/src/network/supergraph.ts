@@ -1,9 +1,13 @@
-import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, type GatewayConfig, type GraphQLDataSource } from '@apollo/gateway';
 import { composeServices } from '@apollo/composition';
 import { parse, printSchema } from 'graphql';
 import type { Logger } from '../../../common/logger';
 import type { GatewayContext } from '../context';
 import { NETWORK_SDL } from './network-subgraph';
+import { heapSizedCache } from '../planning/heap-size';
+
+/** A query plan, as the gateway's plan cache holds it. */
+type QueryPlan = Parameters<NonNullable<NonNullable<GatewayConfig['queryPlannerConfig']>['cache']>['set']>[1];
 
 /** Composes the supergraph once: the in-process `network` subgraph and the logical `members` one. */
 export function composeSupergraph(memberSdl: string): string {
@@ -27,7 +31,8 @@ export function createSupergraphGateway(opts: { memberSdl: string; network: Grap
   const gateway = new ApolloGateway({
     supergraphSdl: composeSupergraph(opts.memberSdl),
     buildService: ({ name }) => (name === 'network' ? opts.network : opts.members),
-    experimental_approximateQueryPlanStoreMiB: opts.planCacheMiB,
+    // query plans by the heap they really take (Apollo's own store counts their JSON, a third of it)
+    queryPlannerConfig: { cache: heapSizedCache<QueryPlan>('queryPlan', opts.planCacheMiB * 2 ** 20) },
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   let published = '';
