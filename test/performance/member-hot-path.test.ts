@@ -4,6 +4,9 @@ import { findVisible } from '../../subgraphs/member/src/access/find-visible';
 import { buildMemberSchema } from '../../subgraphs/member/src/graphql/schema';
 import { OperationCache } from '../../subgraphs/member/src/graphql/operation-cache';
 import { ServiceRecord } from '../../subgraphs/member/src/modules/service/service.entity';
+import { listServices } from '../../subgraphs/member/src/modules/service/service.repository';
+import type { Caller } from '../../common/caller';
+import type { FilterQuery } from '@mikro-orm/core';
 import { ringMembers } from '../support/fixtures';
 import { TestNetwork } from '../support/network';
 
@@ -138,5 +141,64 @@ describe('lean reads', () => {
     expect(rows[0].description).toEqual(expect.objectContaining({ en: 'English text of pub' }));
     expect(rows[0].updatedAt).toBeInstanceOf(Date);
     expect(em.getUnitOfWork().getIdentityMap().values()).toHaveLength(0);
+  });
+
+  const member = (id: string): Caller => ({ anonymous: false, member: id, subject: 'someone', scopes: ['read'] });
+  const ids = async (em: ReturnType<typeof net.orms.get> & object, caller: Caller, where = {}) =>
+    (await findVisible(em.em.fork(), ServiceRecord, { owner: 'alpha', caller }, where, { orderBy: { id: 'asc' } })).map((r) => r.id);
+
+  it('builds a read once, then sends the same statement again', async () => {
+    const orm = net.orms.get('alpha')!;
+    const em = orm.em.fork();
+    const build = jest.spyOn(em, 'createQueryBuilder');
+    const where: FilterQuery<ServiceRecord> = { kind: { $in: ['EMAIL', 'WEB_HOSTING'] } };
+    const first = await findVisible(em, ServiceRecord, { owner: 'alpha', caller: member('beta') }, where, { orderBy: { id: 'asc' }, limit: 7 });
+    const again = await findVisible(em, ServiceRecord, { owner: 'alpha', caller: member('beta') }, { kind: { $in: ['EMAIL', 'WEB_HOSTING'] } } as FilterQuery<ServiceRecord>, {
+      orderBy: { id: 'asc' },
+      limit: 7,
+    });
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(again).toEqual(first);
+    expect(first.map((r) => r.id)).toEqual(['mem', 'net', 'pub']);
+    // another limit is another statement
+    const two = await findVisible(em, ServiceRecord, { owner: 'alpha', caller: member('beta') }, where, { orderBy: { id: 'asc' }, limit: 2 });
+    expect(build).toHaveBeenCalledTimes(2);
+    expect(two.map((r) => r.id)).toEqual(['mem', 'net']);
+  });
+
+  it("never serves one caller's visibility to another from a kept statement", async () => {
+    const orm = net.orms.get('alpha')!;
+    for (let round = 0; round < 2; round++) {
+      expect(await ids(orm, member('alpha'))).toEqual(['mem', 'net', 'own', 'pub']); // the owner
+      expect(await ids(orm, ANONYMOUS)).toEqual(['pub']);
+      expect(await ids(orm, member('beta'))).toEqual(['mem', 'net', 'pub']); // shared with beta
+      expect(await ids(orm, member('gamma'))).toEqual(['net', 'pub']);
+      expect(await ids(orm, ANONYMOUS, { id: 'own' })).toEqual([]);
+      expect(await ids(orm, member('gamma'), { id: 'mem' })).toEqual([]);
+    }
+  });
+
+  it("keeps statements per database: another member's schema gets its own SQL", async () => {
+    const alpha = net.orms.get('alpha')!;
+    const beta = net.orms.get('beta')!;
+    await ids(alpha, ANONYMOUS, { id: 'pub' });
+    const em = beta.em.fork();
+    const execute = jest.spyOn(em.getConnection('read'), 'execute');
+    const rows = await findVisible(em, ServiceRecord, { owner: 'alpha', caller: ANONYMOUS }, { id: 'pub' }, { orderBy: { id: 'asc' } });
+    expect(rows.map((r) => r.id)).toEqual(['pub']);
+    expect(String(execute.mock.calls[0][0])).toContain(`"${beta.config.get('schema')}"`);
+    expect(String(execute.mock.calls[0][0])).not.toContain(`"${alpha.config.get('schema')}"`);
+    execute.mockRestore();
+  });
+
+  it('builds reads with raw SQL fragments (text search) every time, and still finds the right rows', async () => {
+    const em = net.orms.get('alpha')!.em.fork();
+    const build = jest.spyOn(em, 'createQueryBuilder');
+    for (let i = 0; i < 2; i++) {
+      const rows = await listServices(em, { owner: 'alpha', caller: ANONYMOUS }, { text: 'English text of pub' });
+      expect(rows.map((r) => r.id)).toEqual(['pub']);
+      expect(await listServices(em, { owner: 'alpha', caller: ANONYMOUS }, { text: 'English text of own' })).toEqual([]);
+    }
+    expect(build).toHaveBeenCalledTimes(4);
   });
 });
