@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 interface MemberProcessConfig {
@@ -27,9 +29,22 @@ async function main(): Promise<void> {
   const { createLogger } = require(join(root, 'dist/common/logger')) as typeof import('../../common/logger');
   const { openDatabase } = require(join(root, 'dist/subgraphs/member/src/db/orm')) as typeof import('../../subgraphs/member/src/db/orm');
   const logger = createLogger(`bench-member:${config.memberId}`, 'error');
+  // Builds with registry trust (pinned versions, rollback protection) start from a pin of the file
+  // the harness wrote, and keep the accepted version in a fresh place; older builds know neither.
+  const { memberConfigSchema } = require(join(root, 'dist/subgraphs/member/src/config')) as { memberConfigSchema?: { shape?: Record<string, unknown> } };
+  const trust =
+    config.registryFile && memberConfigSchema?.shape && 'registryPin' in memberConfigSchema.shape
+      ? {
+          registryPin: (require(join(root, 'dist/common/registry/signed-registry')) as typeof import('../../common/registry/signed-registry')).readRegistryVersion(
+            readFileSync(config.registryFile, 'utf8'),
+            config.registryFile,
+          ).hash,
+          registryStateFile: join(mkdtempSync(join(tmpdir(), 'infrared-bench-member-registry-')), 'accepted.json'),
+        }
+      : {};
   const orm = await openDatabase({ url: config.databaseUrl, schema: config.schema, poolMax: config.poolMax ?? 5 }, logger);
   const member = await serveMember(
-    resolveMemberConfig({ memberId: config.memberId, databaseUrl: config.databaseUrl, databaseSchema: config.schema, port: 0, registryFile: config.registryFile, keyFile: config.keyFile }),
+    resolveMemberConfig({ memberId: config.memberId, databaseUrl: config.databaseUrl, databaseSchema: config.schema, port: 0, registryFile: config.registryFile, keyFile: config.keyFile, ...trust }),
     { logger, orm },
   );
   process.stdout.write(`${JSON.stringify({ url: member.url })}\n`);
