@@ -62,6 +62,27 @@ describe("a member's replicas share one replay cache", () => {
     expect(statuses.filter((s) => s === 401)).toHaveLength(7);
   });
 
+  it('ids checked together share one statement; a second copy of one among them is a replay', async () => {
+    const cache = new PostgresReplayCache(replicaOrm, quietLogger(), 3_600_000);
+    try {
+      const ids = Array.from({ length: 20 }, (_, i) => `test:batch-${Date.now()}-${i}`);
+      const first = await Promise.all([...ids, ids[3]].map((id) => cache.remember(id, Date.now() + 60_000)));
+      expect(first.slice(0, 20)).toEqual(ids.map(() => true));
+      expect(first[20]).toBe(false);
+      expect(cache.stats).toEqual({ statements: 1, ids: 20 });
+      // every one of them again, one at a time and together: all replays
+      expect(await cache.remember(ids[0], Date.now() + 60_000)).toBe(false);
+      expect(await Promise.all(ids.map((id) => cache.remember(id, Date.now() + 60_000)))).toEqual(ids.map(() => false));
+      expect(cache.stats.statements).toBe(3);
+      // and the other replica's process sees them as used too
+      const other = new PostgresReplayCache(net.orms.get('alpha')!, quietLogger(), 3_600_000);
+      expect(await other.remember(ids[7], Date.now() + 60_000)).toBe(false);
+      other.stop();
+    } finally {
+      cache.stop();
+    }
+  });
+
   it('expired ids are cleaned up', async () => {
     const cache = new PostgresReplayCache(replicaOrm, quietLogger(), 3_600_000);
     try {
