@@ -249,7 +249,9 @@ export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
     healthIntervalMs: 600_000,
     dedupeRequests: false,
   };
-  const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', settings, 60_000, ctx.nodeArgs)) };
+  // admission sized for two requests of n member calls each (the base build has no admission control)
+  const admission = { maxMemberCalls: 4 * n, admissionQueue: 4 * n };
+  const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', { ...settings, ...admission }, 60_000, ctx.nodeArgs)) };
   if (ctx.baseRoot) builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), settings, 60_000, ctx.nodeArgs));
   // A fixed number of requests, 2 at a time, all finished inside the measurement: the gateway's
   // CPU time over them, divided by the member calls they made.
