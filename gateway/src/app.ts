@@ -23,7 +23,6 @@ import { startMemberHealth } from './health/start-member-health';
 import { healthRoute, readyRoute, schemaRoute } from './http/gateway-routes';
 import { graphqlRoute } from './http/graphql-route';
 import { PublicIndex } from './index/public-index';
-import { limitHeapGrowth } from './limits/heap-growth';
 import { createCallerBudget, createRateLimiter } from './limits/rate-limit';
 import { NETWORK_MUTATIONS } from './network/join-project';
 import { createMemberQuery } from './network/member-queries';
@@ -69,7 +68,6 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const { logger: givenLogger, signingKey: givenKey, webDir, ...settings } = opts;
   const config = resolveGatewayConfig(settings);
   const logger = givenLogger ?? createLogger('gateway');
-  limitHeapGrowth(config.heapGrowthPercent);
   const signingKey = givenKey ?? (config.signingKeyFile ? readPrivateJwk(config.signingKeyFile) : undefined);
   if (!signingKey) logger.warn('no gateway signing key: members will treat every sub-request as anonymous (PUBLIC data only)');
   const registry = await RegistryWatcher.start(config.registryFile, logger, config.registryPollMs, registryWatchOptions(config));

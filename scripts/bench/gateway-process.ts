@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../common/logger';
 import { readRegistryVersion } from '../../common/registry/signed-registry';
 import { createGateway } from '../../gateway/src/app';
+import { limitHeapGrowth } from '../../gateway/src/limits/heap-growth';
 
 /** A benchmark process running one gateway from a registry file and settings given as JSON. */
 async function main(): Promise<void> {
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     registryStateFile: join(mkdtempSync(join(tmpdir(), 'infrared-bench-registry-')), 'accepted.json'),
   };
   const gateway = await createGateway({ port: 0, logger: createLogger('bench-gateway', 'error'), rateLimitPoints: 1_000_000_000, ...trust, ...settings } as Parameters<typeof createGateway>[0]);
+  limitHeapGrowth(gateway.config.heapGrowthPercent); // as `infrared gateway start` does
   process.stdout.write(`${JSON.stringify({ url: gateway.url })}\n`);
   process.on('SIGTERM', async () => {
     await gateway.stop({ drainTimeoutMs: 1000 });

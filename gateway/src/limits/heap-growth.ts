@@ -9,8 +9,10 @@ import { setFlagsFromString } from 'node:v8';
  * mostly concurrently), in a heap that stays close to what is live.
  *
  * V8 reads this flag each time it sets a new limit, so setting it once the process runs takes
- * effect at the next collection. It applies to the whole process (the gateway runs alone in it).
- * 0 leaves V8's own heuristics in place.
+ * effect at the next collection. It applies to the whole process, so `infrared gateway start`
+ * (and the benchmarks' gateway process) call it, not `createGateway`: a program that embeds a
+ * gateway next to other work (the demo, the tests) keeps V8's defaults unless it decides
+ * otherwise. 0 leaves V8's own heuristics in place.
  */
 export function limitHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${Math.round(percent)}`);

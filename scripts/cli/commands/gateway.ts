@@ -27,6 +27,7 @@ What each setting does: README.md, section Configuration.`,
     )
     .action(async (flags: { registry?: string; port?: string; host?: string; id?: string; key?: string; dev?: boolean }) => {
       const { createGateway } = await import('../../../gateway/src/app');
+      const { limitHeapGrowth } = await import('../../../gateway/src/limits/heap-growth');
       const gateway = await createGateway({
         registryFile: flags.registry,
         port: flags.port as never,
@@ -35,6 +36,8 @@ What each setting does: README.md, section Configuration.`,
         signingKeyFile: flags.key,
         production: flags.dev ? false : undefined,
       });
+      // this process is the gateway's alone: bound its heap growth (an embedding program decides for its own process)
+      limitHeapGrowth(gateway.config.heapGrowthPercent);
       process.stdout.write(`gateway listening on ${gateway.url} (${gateway.registry.registry.members.length} members, ${gateway.config.production ? 'production' : 'development'} mode)\n`);
       stopOnSignal(() => gateway.stop({ drainDelayMs: gateway.config.shutdownDelayMs }));
     });
