@@ -152,6 +152,19 @@ describe('partial updates', () => {
     expect(cross.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('a kind added later (trainings) gets its partial update through the generic path, with its own checks', async () => {
+    const created = await net.query(`mutation($input: TrainingInput!) { upsertTraining(input: $input) { id version } }`, {
+      token: writer,
+      variables: { input: { id: 'clinic', title: 'Phone safety clinic', format: 'IN_PERSON', region: 'Tirana', startsAt: '2027-01-16T08:00:00Z', seats: 12, visibility: 'PUBLIC' } },
+    });
+    expect(created.body.errors).toBeUndefined();
+    const patched = await net.query(`mutation { updateTraining(id: "alpha:clinic", patch: { seats: 20 }, expectedVersion: 1) { seats region title version } }`, { token: writer });
+    expect(patched.body.data!.updateTraining).toEqual({ seats: 20, region: 'Tirana', title: 'Phone safety clinic', version: 2 });
+    // an IN_PERSON session needs a region: clearing it is refused by the kind's own rule
+    const refused = await net.query(`mutation { updateTraining(id: "alpha:clinic", patch: { region: null }) { version } }`, { token: writer });
+    expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: [expect.stringContaining('region')] });
+  });
+
   it('visibility rules apply to a patched visibility at once', async () => {
     const { id } = await reportIncident(fresh('inc'));
     const seenBy = async (member?: string) =>
