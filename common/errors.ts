@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'INVALID_REGISTRY',
   /** A member data file that does not parse or validate. */
   'INVALID_DATA_FILE',
+  /** A write based on a version of a record that is no longer the stored one (`extensions.currentVersion`). */
+  'CONFLICT',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -22,9 +22,11 @@ describe('kind facts derived from schema/member.graphql', () => {
         ['Capacity.total', [0, MAX_QUANTITY]],
         ['Capacity.used', [0, MAX_QUANTITY]],
         ['Training.seats', [0, MAX_QUANTITY]],
+        // every owned record's version (an Int): never negative
+        ...['Capacity', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer', 'Training'].map((type) => [`${type}.version`, [0, MAX_QUANTITY]]),
       ]),
     );
-    expect(facts.quantityRanges.size).toBe(4);
+    expect(facts.quantityRanges.size).toBe(4 + 7);
     expect([...facts.foreignRecordMutations]).toEqual(['Mutation.joinProject']);
     expect(facts.probeQuery).toBe('{ services(limit: 1) { id } }');
     expect(Object.fromEntries(facts.rootFields)).toEqual({

@@ -4,6 +4,7 @@ import { readBody, BodyTooLargeError } from './read-body';
 import { graphqlContentType, passesCsrfPrevention } from './negotiate';
 import { sendGraphQLError } from './send';
 import { AuthError, GENERIC_AUTH_MESSAGE, type AuthRefusal } from '../auth/errors';
+import { ifNoneMatchHits, type CachingHeaders } from './conditional';
 
 export interface GraphQLRequestInfo<TAuth = unknown> {
   req: IncomingMessage;
@@ -29,6 +30,12 @@ export interface ApolloHandlerOptions<TContext extends BaseContext, TAuth> {
   intercept?: (request: ParsedRequest<TAuth>) => Promise<{ status: number; body: string; headers?: Record<string, string> } | undefined>;
   /** After a complete response: metrics, caching, invalidation. */
   observe?: (request: ParsedRequest<TAuth>, response: { status: number; body: string; intercepted?: boolean }, startedAt: number) => void;
+  /**
+   * The caching headers of a complete answer (its `cache-control`, and for a cacheable one its
+   * `etag`), or undefined to keep Apollo's. A request whose `If-None-Match` holds the answer's tag
+   * gets 304 without a body.
+   */
+  caching?: (request: ParsedRequest<TAuth>, response: { status: number; body: string; intercepted?: boolean }) => CachingHeaders | undefined;
 }
 
 export interface ParsedRequest<TAuth> {
@@ -81,8 +88,11 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
     const contentType = opts.intercept && passesCsrfPrevention(req) ? graphqlContentType(req) : undefined;
     const early = contentType ? await opts.intercept!(parsed) : undefined;
     if (early) {
-      res.writeHead(early.status, { 'content-type': contentType!, 'content-length': String(Buffer.byteLength(early.body)), ...early.headers });
-      res.end(early.body);
+      const caching = opts.caching?.(parsed, { ...early, intercepted: true });
+      if (!notModified(req, res, caching)) {
+        res.writeHead(early.status, { 'content-type': contentType!, 'content-length': String(Buffer.byteLength(early.body)), ...early.headers, ...caching });
+        res.end(early.body);
+      }
       opts.observe?.(parsed, { ...early, intercepted: true }, startedAt);
       return;
     }
@@ -99,8 +109,13 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of result.headers) outHeaders[key] = value;
     if (result.body.kind === 'complete') {
+      const caching = opts.caching?.(parsed, { status: result.status ?? 200, body: result.body.string });
+      if (notModified(req, res, caching)) {
+        opts.observe?.(parsed, { status: result.status ?? 200, body: result.body.string }, startedAt);
+        return;
+      }
       outHeaders['content-length'] = String(Buffer.byteLength(result.body.string));
-      res.writeHead(result.status ?? 200, outHeaders);
+      res.writeHead(result.status ?? 200, { ...outHeaders, ...caching });
       res.end(result.body.string);
       opts.observe?.(parsed, { status: result.status ?? 200, body: result.body.string }, startedAt);
       return;
@@ -109,4 +124,12 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/** Answers 304 (no body, the same caching headers) when the request already holds the answer's tag. */
+function notModified(req: IncomingMessage, res: ServerResponse, caching: CachingHeaders | undefined): boolean {
+  if (!caching?.etag || !ifNoneMatchHits(req.headers['if-none-match'], caching.etag)) return false;
+  res.writeHead(304, { ...caching });
+  res.end();
+  return true;
 }

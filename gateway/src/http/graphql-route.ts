@@ -6,6 +6,7 @@ import type { Logger } from '../../../common/logger';
 import type { RegistryWatcher } from '../../../common/registry/registry-watcher';
 import { authenticate } from '../auth/authenticate';
 import type { HttpResponseCache } from '../cache/http-response-cache';
+import { PublicAnswerCaching } from '../cache/public-answer-caching';
 import type { GatewayConfig } from '../config';
 import { createRequestContext, type GatewayContext } from '../context';
 import { withAdmission } from '../limits/admission';
@@ -18,7 +19,7 @@ import { operationGate } from '../planning/operation-gate';
  * `/graphql` at the HTTP edge, in order: the caller's token (one generic 401, the refusal code
  * in the log), one rate-limit point, the persisted-operation gate and text normalization, the
  * response cache, then admission (a bounded number execute, a bounded queue waits briefly, the
- * rest is shed with 503) and GraphQL. Draining at shutdown is the HTTP server's (common/http/server.ts).
+ * rest is shed with 503) and GraphQL; public GET answers get an ETag (PublicAnswerCaching). Draining at shutdown is the HTTP server's (common/http/server.ts).
  */
 export function graphqlRoute(parts: {
   apollo: ApolloServer<GatewayContext>;
@@ -31,6 +32,7 @@ export function graphqlRoute(parts: {
   logger: Logger;
 }): RouteHandler {
   const { apollo, config, registry, httpCache, metrics, logger } = parts;
+  const caching = new PublicAnswerCaching();
   const admission = new ConcurrencyLimiter(config.maxConcurrentRequests, config.admissionQueue);
   const gate = operationGate({ onlyPersisted: config.onlyPersistedOperations, known: parts.knownOperations, maxTokens: config.maxTokens });
   const apolloHandler: RouteHandler = createApolloHandler<GatewayContext, Caller>({
@@ -41,6 +43,7 @@ export function graphqlRoute(parts: {
     async context({ req, auth }) {
       const context = createRequestContext(req, auth, registry.registry, config.requestBudgetMs);
       httpCache?.track(req, context);
+      caching.track(req, context);
       return context;
     },
     async intercept(request) {
@@ -52,6 +55,7 @@ export function graphqlRoute(parts: {
       metrics.requestSeconds.observe({ operation }, (performance.now() - startedAt) / 1000);
       httpCache?.observe(request, response);
     },
+    caching: (request, response) => caching.headers(request, response),
     admit: admitByBudget(parts.budget),
   });
   return apolloHandler;

@@ -100,7 +100,7 @@ What each setting does: README.md, section Configuration.`,
   memberOptions(member.command('import'))
     .description('Load a member data file (YAML): validated first, written in one transaction, idempotent.')
     .argument('<file>', 'the member data file')
-    .option('--prune', 'remove records that are not in the file')
+    .option('--prune', 'remove records from the data file that it no longer lists (records written through the API are kept, and listed)')
     .option('--check', 'validate only; write nothing')
     .addHelpText(
       'after',

@@ -27,6 +27,27 @@ describe('memberErrors', () => {
     ]);
   });
 
+  it("passes on a CONFLICT's current version only when it is a positive integer or null", () => {
+    const out = memberErrors(
+      [
+        { message: 'a', extensions: { code: 'CONFLICT', currentVersion: 7 } },
+        { message: 'b', extensions: { code: 'CONFLICT', currentVersion: null } },
+        { message: 'c', extensions: { code: 'CONFLICT', currentVersion: '<script>' } },
+        { message: 'd', extensions: { code: 'CONFLICT', currentVersion: -1 } },
+        { message: 'e', extensions: { code: 'FORBIDDEN', currentVersion: 3 } },
+      ],
+      'alpha',
+      new Map(),
+    );
+    expect(out.map((e) => e.extensions)).toEqual([
+      { code: 'CONFLICT', member: 'alpha', currentVersion: 7 },
+      { code: 'CONFLICT', member: 'alpha', currentVersion: null },
+      { code: 'CONFLICT', member: 'alpha' },
+      { code: 'CONFLICT', member: 'alpha' },
+      { code: 'FORBIDDEN', member: 'alpha' },
+    ]);
+  });
+
   it('bounds messages and the number of errors, and drops malformed paths', () => {
     const many = Array.from({ length: 50 }, () => ({ message: 'x'.repeat(10_000), path: [{ evil: 1 }] }));
     const out = memberErrors(many, 'alpha', new Map());

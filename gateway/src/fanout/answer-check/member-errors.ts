@@ -6,6 +6,7 @@ export const MEMBER_ERROR_CODES: ReadonlySet<string> = new Set([
   'FORBIDDEN',
   'UNAUTHENTICATED',
   'NOT_FOUND',
+  'CONFLICT',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'DATABASE_UNAVAILABLE',
@@ -23,7 +24,7 @@ const MAX_PATH = 32;
 /**
  * A member's errors as the gateway passes them on: `extensions.member` is always the member that
  * answered (a member cannot name, or blame, another), the code is kept only from
- * `MEMBER_ERROR_CODES`, other extensions are left out (but a BAD_USER_INPUT's `fields`), messages are bounded, and a path into a
+ * `MEMBER_ERROR_CODES`, other extensions are left out (but a BAD_USER_INPUT's `fields` and a CONFLICT's `currentVersion`), messages are bounded, and a path into a
  * root list follows the items the answer check removed (it stops at the list when its item went).
  *
  * @example
@@ -33,10 +34,14 @@ const MAX_PATH = 32;
 export function memberErrors(errors: readonly unknown[], sender: string, rootIndex: ReadonlyMap<string, Int32Array>): SubgraphError[] {
   const out: SubgraphError[] = [];
   for (const raw of errors.slice(0, MAX_ERRORS)) {
-    const error = (raw ?? {}) as { message?: unknown; path?: unknown; extensions?: { code?: unknown; fields?: unknown } };
+    const error = (raw ?? {}) as { message?: unknown; path?: unknown; extensions?: { code?: unknown; fields?: unknown; currentVersion?: unknown } };
     const code = typeof error.extensions?.code === 'string' && MEMBER_ERROR_CODES.has(error.extensions.code) ? error.extensions.code : GENERIC_MEMBER_ERROR;
     const message = typeof error.message === 'string' ? error.message.slice(0, MAX_MESSAGE) : 'member error';
     const clean: SubgraphError = { message, extensions: { code, member: sender } };
+    const currentVersion = error.extensions?.currentVersion;
+    if (code === 'CONFLICT' && (currentVersion === null || (Number.isSafeInteger(currentVersion) && (currentVersion as number) > 0))) {
+      clean.extensions!.currentVersion = currentVersion;
+    }
     const fields = error.extensions?.fields;
     if (code === 'BAD_USER_INPUT' && Array.isArray(fields) && fields.every((f) => typeof f === 'string')) {
       clean.extensions!.fields = (fields as string[]).slice(0, MAX_FIELDS).map((f) => f.slice(0, MAX_MESSAGE));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VISIBILITIES } from '../../../../schema/enums';
 import { LOCAL_ID_PATTERN, MEMBER_ID_PATTERN } from '../../../../common/ids';
+import { RECORD_SOURCES } from '../modules/shared/shared-record.entity';
 
 /** The field types every kind's part of the member data file is built from. */
 export const localId = z.string().regex(LOCAL_ID_PATTERN, 'expected a local id: lowercase letters, digits, ".", "_" or "-", without the member prefix');
@@ -26,3 +27,9 @@ export const httpsUrl = z
   }, 'expected an http(s) URL');
 export const date = z.union([z.date(), z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'expected a date such as 2025-03-01')]).transform((v) => new Date(v));
 export const RANK = Object.fromEntries(VISIBILITIES.map((v, i) => [v, i])) as Record<string, number>;
+/**
+ * Where a record in the file came from. Absent means FILE (the member's own data file); `member
+ * export` writes `source: API` on records written through the API, and an import keeps them API,
+ * so re-importing an export does not turn them into file records that a later `--prune` removes.
+ */
+export const recordSource = z.enum(RECORD_SOURCES).optional();

@@ -2,9 +2,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import { yamlLocator } from '../../../../common/yaml-locator';
 import type { IssueLocator } from '../../../../common/zod-issues';
 import type { z } from 'zod';
-import type { EntityClass } from '@mikro-orm/core';
+import { LockMode, type EntityClass } from '@mikro-orm/core';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import { RECORD_KINDS } from '../modules';
+import type { DataFilePart } from '../modules/shared/data-file';
 import { formatIssues, memberDataSchema, type MemberData } from './member-data.schema';
 import { ImportBusyError, lockMemberImport } from './import-lock';
 import { describeDatabaseError } from './import-errors';
@@ -27,6 +28,8 @@ export interface Counts {
   unchanged: number;
   removed: number;
   kept: number;
+  /** With `prune`: the records not in the file that were left alone because they were written through the API (their ids). */
+  keptFromApi?: string[];
 }
 /** Counts per listed kind (the data file's keys besides `member`). */
 export type ImportSummary = Record<Exclude<keyof MemberData, 'member'>, Counts>;
@@ -68,7 +71,9 @@ export interface ImportOptions {
 
 /**
  * Loads a member's data in one transaction: a bad file changes nothing. Records are upserted by
- * local id, so a re-import is idempotent; with `prune`, records absent from the file are removed.
+ * local id, so a re-import is idempotent, and marked FILE (or API where the file says so); with
+ * `prune`, FILE records absent from the file are removed, and API records absent from it are kept
+ * and listed (`keptFromApi`).
  * The source is validated once, by the same function `member import --check` runs
  * (`parseMemberData` for text, `validateMemberData` for an object).
  * Imports of one member run one at a time (an advisory lock on its schema): a second one waits up
@@ -99,18 +104,31 @@ export async function writeMemberData(orm: MikroORM, data: MemberData, opts: Imp
       // Every listed kind is written in list order (a service before the capacity under it), then
       // pruned in reverse order: capacity before the services it hangs on, whose removal would
       // otherwise cascade to it uncounted.
-      const written: { name: string; counts: Counts; leftovers: object[] }[] = [];
+      const written: { name: string; key: string; dataFile: DataFilePart; counts: Counts; leftovers: Row[] }[] = [];
       for (const { name, dataFile } of RECORD_KINDS) {
-        const rows = dataFile.rows(data);
+        const rows = withSources(dataFile.rows(data), dataFile.records(data as never), dataFile.key);
         progress(`${name}: ${rows.length} in file`);
-        written.push({ name, ...(await upsertAll(em, dataFile.entity, rows, dataFile.key)) });
+        written.push({ name, key: dataFile.key, dataFile, ...(await upsertAll(em, dataFile.entity, rows, dataFile.key)) });
         await dataFile.afterImport?.(em, data);
       }
-      for (const { counts, leftovers } of [...written].reverse()) {
+      // --prune removes only records that came from the file: what was written through the API
+      // (a bot's capacity, an incident reported by a script) is left alone and listed
+      for (const { name, key, dataFile, counts, leftovers } of [...written].reverse()) {
         if (opts.prune) {
-          em.remove(leftovers);
+          const fromFile = leftovers.filter((r) => r.source !== 'API');
+          const fromApi = leftovers.filter((r) => r.source === 'API');
+          await dataFile.beforePrune?.(
+            em,
+            fromFile.map((r) => String(r[key])),
+          );
+          em.remove(fromFile);
           await em.flush();
-          counts.removed = leftovers.length;
+          counts.removed = fromFile.length;
+          counts.kept = fromApi.length;
+          if (fromApi.length) {
+            counts.keptFromApi = fromApi.map((r) => String(r[key])).sort();
+            progress(`${name}: ${fromApi.length} not in the file but written through the API, left alone`);
+          }
         } else {
           counts.kept = leftovers.length;
         }
@@ -125,10 +143,22 @@ export async function writeMemberData(orm: MikroORM, data: MemberData, opts: Imp
 
 type Row = Record<string, unknown>;
 
+/**
+ * Every row the file holds is a FILE record, unless the file marks it `source: API` (what
+ * `member export` writes for records written through the API, so that an export re-imported stays
+ * what it was). The mark is read from the file's records of the kind (nested ones too).
+ */
+function withSources(rows: Row[], records: { record: Row }[], key: string): Row[] {
+  const api = new Set(records.filter(({ record }) => record.source === 'API').map(({ record }) => String(record[key])));
+  return rows.map((row) => ({ ...row, source: api.has(String(row[key])) ? 'API' : 'FILE' }));
+}
+
 /** Upserts rows by their primary key (`id`, or another column such as `projectId`); returns the records not in the file. */
-async function upsertAll(em: EntityManager, entity: EntityClass<object>, rows: Row[], key: string): Promise<{ counts: Counts; leftovers: object[] }> {
+async function upsertAll(em: EntityManager, entity: EntityClass<object>, rows: Row[], key: string): Promise<{ counts: Counts; leftovers: Row[] }> {
   const counts: Counts = { created: 0, updated: 0, unchanged: 0, removed: 0, kept: 0 };
-  const existing = new Map((await em.find(entity, {} as never)).map((e) => [String((e as Row)[key]), e]));
+  // the kind's rows stay locked until the import commits: a write through the API to one of them
+  // waits for the import and then builds on what it wrote (and the import never overwrites one)
+  const existing = new Map((await em.find(entity, {} as never, { lockMode: LockMode.PESSIMISTIC_WRITE })).map((e) => [String((e as Row)[key]), e]));
   for (const row of rows) {
     const current = existing.get(String(row[key]));
     existing.delete(String(row[key]));
@@ -145,7 +175,7 @@ async function upsertAll(em: EntityManager, entity: EntityClass<object>, rows: R
     }
   }
   await em.flush();
-  return { counts, leftovers: [...existing.values()] };
+  return { counts, leftovers: [...existing.values()] as Row[] };
 }
 
 function differs(current: Row, next: Row): boolean {
@@ -166,7 +196,13 @@ function normalise(value: unknown): string {
 export function formatSummary(summary: ImportSummary): string[] {
   return Object.entries(summary).map(([kind, c]) => {
     const parts = [`${c.created} created`, `${c.updated} updated`, `${c.unchanged} unchanged`, `${c.removed} removed`];
-    if (c.kept) parts.push(`${c.kept} kept (not in file; use --prune to remove)`);
+    if (c.keptFromApi?.length) parts.push(`${c.kept} kept (written through the API, not from the file: ${listIds(c.keptFromApi)})`);
+    else if (c.kept) parts.push(`${c.kept} kept (not in file; use --prune to remove)`);
     return `${kind}: ${parts.join(', ')}`;
   });
+}
+
+/** At most 20 ids, then how many more. */
+function listIds(ids: string[]): string {
+  return ids.length <= 20 ? ids.join(', ') : `${ids.slice(0, 20).join(', ')} and ${ids.length - 20} more`;
 }

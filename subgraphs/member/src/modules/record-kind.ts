@@ -2,6 +2,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { ClassType, NonEmptyArray } from 'type-graphql';
 import type { MemberContext } from '../context';
 import type { DataFilePart } from './shared/data-file';
+import type { RecordWrites } from './shared/record-writes';
 
 /** Resolves a `_entities` representation of this kind: the record, or null when missing or hidden. */
 export type ReferenceResolver = (ctx: MemberContext, id: string) => Promise<unknown>;
@@ -39,6 +40,11 @@ export interface RecordKind {
   readonly signedFields: Readonly<Record<string, (view: never) => Record<string, unknown>>>;
   /** Its part of the member data file: its records there (for duplicate checks) and its export rows. */
   readonly dataFile: DataFilePart;
+  /**
+   * How it is written through the API (its full write and the generic partial update
+   * `update<Type>(id, patch, expectedVersion)`), or null when the API does not write it.
+   */
+  readonly writes: RecordWrites | null;
 }
 
 /** Declares a kind with its type checked against `RecordKind`. */

@@ -20,6 +20,7 @@ export function toCapacity(record: CapacityRecord, scope: AccessScope): Capacity
     available: showNumbers ? Math.max(total - used, 0) : null,
     measuredAt: record.measuredAt,
     visibility: record.visibility,
+    version: record.version,
     numbersVisibility,
     sharedWith: sharedWithFor(scope, record),
     localServiceId: record.serviceId ?? null,

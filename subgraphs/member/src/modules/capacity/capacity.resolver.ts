@@ -1,13 +1,11 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requireOwnWrite } from '../../access/require-write';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { MemberContext } from '../../context';
-import { capacitySchema } from './capacity.schema';
 import { ServiceRecord } from '../service/service.entity';
 import { toService } from '../service/service.mapper';
 import { ServiceType } from '../service/service.type';
 import { loadByGlobalId } from '../shared/load-by-global-id';
-import { localIdOf, stripNulls, validateInput } from '../shared/write-input';
+import { replaceRecord } from '../shared/record-writes';
+import { capacityWrites } from './capacity.writes';
 import { CapacityRecord } from './capacity.entity';
 import { CapacityFilter } from './capacity.filter';
 import { CapacityInput } from './capacity.input';
@@ -30,24 +28,16 @@ export class CapacityResolver {
     return row ? toService(row, ctx.scope) : null;
   }
 
-  @Mutation(() => CapacityType)
-  async reportCapacity(@Ctx() ctx: MemberContext, @Arg('input', () => CapacityInput) input: CapacityInput): Promise<CapacityType> {
-    requireOwnWrite(ctx);
-    const { serviceId: rawServiceId, ...rest } = stripNulls(input);
-    const data = validateInput(capacitySchema, rest);
-    const serviceId = rawServiceId ? localIdOf(rawServiceId, ctx.member.id) : null;
-    const row = await ctx.em.transactional(async (em) => {
-      if (serviceId && !(await em.findOne(ServiceRecord, { id: serviceId }))) {
-        throw new GraphQLError(`Invalid input: serviceId: no service "${serviceId}"`, { extensions: { code: 'BAD_USER_INPUT', fields: [`serviceId: no service "${serviceId}"`] } });
-      }
-      const existing = await em.findOne(CapacityRecord, { id: data.id });
-      const values = { ...data, serviceId: serviceId ?? existing?.serviceId ?? null, numbersVisibility: data.numbersVisibility ?? null, measuredAt: data.measuredAt ?? new Date() };
-      if (existing) return em.assign(existing, values);
-      const created = em.create(CapacityRecord, values);
-      em.persist(created);
-      return created;
-    });
-    return toCapacity(row, ctx.scope);
+  @Mutation(() => CapacityType, {
+    description:
+      'Reports a capacity figure (write scope), replacing the whole record when its id exists; without serviceId it stays attached where it was. To change some fields only (such as `used`), use updateCapacity.',
+  })
+  async reportCapacity(
+    @Ctx() ctx: MemberContext,
+    @Arg('input', () => CapacityInput) input: CapacityInput,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The version this replacement is based on (CONFLICT when another write came first).' }) expectedVersion?: number,
+  ): Promise<CapacityType> {
+    return (await replaceRecord(ctx, capacityWrites, input, expectedVersion)) as CapacityType;
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RESOURCES } from '../../../../../schema/enums';
-import { date, localId, memberId, RANK, visibility } from '../../import/data-file-fields';
+import { date, localId, memberId, RANK, visibility, recordSource } from '../../import/data-file-fields';
 
 /** A capacity figure in the data file (and the checks `reportCapacity` shares). */
 export const capacitySchema = z
@@ -13,6 +13,7 @@ export const capacitySchema = z
     visibility,
     numbersVisibility: visibility.optional(),
     sharedWith: z.array(memberId).max(500).default([]),
+    source: recordSource,
   })
   .superRefine((c, ctx) => {
     if (c.used > c.total) ctx.addIssue({ code: 'custom', path: ['used'], message: `must not exceed total (${c.total})` });

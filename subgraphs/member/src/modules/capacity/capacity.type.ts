@@ -2,10 +2,11 @@ import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
 import type { Resource, Visibility } from '../../../../../schema/enums';
 import { ResourceEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
+import { VersionedRecordType } from '../shared/versioned.type';
 
 @ObjectType('Capacity')
 @Directive('@key(fields: "id")')
-export class CapacityType {
+export class CapacityType extends VersionedRecordType {
   @Field(() => ID)
   id!: string;
 

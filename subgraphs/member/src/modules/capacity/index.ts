@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { capacityWrites } from './capacity.writes';
 import { capacityDataFile } from './capacity.data-file';
 import { CapacityRecord } from './capacity.entity';
 import { CapacityResolver, listMemberCapacity, loadCapacity } from './capacity.resolver';
@@ -11,6 +12,7 @@ export const capacityKind = recordKind({
   resolvers: [CapacityResolver],
   references: { Capacity: loadCapacity },
   memberField: { name: 'capacity', type: CapacityType, list: listMemberCapacity },
+  writes: capacityWrites,
   dataFile: capacityDataFile,
   signedFields: {},
 });

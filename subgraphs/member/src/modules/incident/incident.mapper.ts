@@ -16,6 +16,7 @@ export function toIncident(record: IncidentRecord, scope: AccessScope): Incident
     mitigation: record.mitigation ?? null,
     indicators: record.indicators,
     visibility: record.visibility,
+    version: record.version,
     sharedWith: sharedWithFor(scope, record),
     summaryTexts: record.summary,
   });

@@ -1,15 +1,14 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { localize, translationsList } from '../../../../../common/i18n';
-import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';
 import { LocalizedText } from '../../graphql/localized-text.type';
-import { incidentSchema } from './incident.schema';
 import { loadByGlobalId } from '../shared/load-by-global-id';
-import { stripNulls, toTranslations, validateInput } from '../shared/write-input';
+import { replaceRecord } from '../shared/record-writes';
 import { IncidentRecord } from './incident.entity';
 import { IncidentInput } from './incident.input';
 import { signedIncidentFields, toIncident } from './incident.mapper';
-import { indexIndicators, listIncidents } from './incident.repository';
+import { listIncidents } from './incident.repository';
+import { incidentWrites } from './incident.writes';
 import { IncidentFilter } from './incident.filter';
 import { IncidentType } from './incident.type';
 
@@ -38,23 +37,16 @@ export class IncidentResolver {
     return translationsList(incident.summaryTexts);
   }
 
-  @Mutation(() => IncidentType, { description: "Reports an attack on the caller's own member (write scope). Indicators are validated and normalised." })
-  async reportIncident(@Ctx() ctx: MemberContext, @Arg('input', () => IncidentInput) input: IncidentInput): Promise<IncidentType> {
-    requireOwnWrite(ctx);
-    const data = validateInput(incidentSchema, {
-      ...stripNulls(input),
-      summary: toTranslations(input.summary),
-    });
-    const row = await ctx.em.transactional(async (em) => {
-      const existing = await em.findOne(IncidentRecord, { id: data.id });
-      const values = { ...data, mitigation: data.mitigation ?? null };
-      const record = existing ? em.assign(existing, values) : em.create(IncidentRecord, values);
-      em.persist(record);
-      await em.flush();
-      await indexIndicators(em, record.id, record.indicators);
-      return record;
-    });
-    return toIncident(row, ctx.scope);
+  @Mutation(() => IncidentType, {
+    description:
+      "Reports an attack on the caller's own member (write scope), replacing the whole incident when its id exists: fields left out take their defaults. Indicators are validated and normalised. To change some fields only, use updateIncident.",
+  })
+  async reportIncident(
+    @Ctx() ctx: MemberContext,
+    @Arg('input', () => IncidentInput) input: IncidentInput,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The version this replacement is based on (CONFLICT when another write came first).' }) expectedVersion?: number,
+  ): Promise<IncidentType> {
+    return (await replaceRecord(ctx, incidentWrites, input, expectedVersion)) as IncidentType;
   }
 }
 

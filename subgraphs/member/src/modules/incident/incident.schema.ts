@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INCIDENT_KINDS, INCIDENT_STATUSES, SEVERITIES } from '../../../../../schema/enums';
 import { INDICATOR_TYPES, IndicatorError, normalizeIndicator } from '../../../../../common/indicators';
-import { date, localId, memberId, text, translations, visibility } from '../../import/data-file-fields';
+import { date, localId, memberId, text, translations, visibility, recordSource } from '../../import/data-file-fields';
 
 export const indicatorSchema = z.strictObject({ type: z.enum(INDICATOR_TYPES), value: z.string().max(2048) }).transform((indicator, ctx) => {
   try {
@@ -24,4 +24,5 @@ export const incidentSchema = z.strictObject({
   indicators: z.array(indicatorSchema).max(1000).default([]),
   visibility: visibility.default('NETWORK'),
   sharedWith: z.array(memberId).max(500).default([]),
+  source: recordSource,
 });

@@ -3,6 +3,7 @@ import type { IncidentKind, IncidentStatus, Severity, Translations, Visibility }
 import type { IndicatorType } from '../../../../../common/indicators';
 import { IncidentKindEnum, IncidentStatusEnum, IndicatorTypeEnum, SeverityEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
+import { VersionedRecordType } from '../shared/versioned.type';
 
 @ObjectType('Indicator', { description: 'An indicator of compromise, normalised (canonical IPs and CIDRs, punycode domains, lower-case hashes, AS numbers as ASn).' })
 export class IndicatorType_ {
@@ -12,7 +13,7 @@ export class IndicatorType_ {
 
 @ObjectType('Incident', { description: 'An attack report. Default visibility NETWORK (TLP:GREEN).' })
 @Directive('@key(fields: "id")')
-export class IncidentType {
+export class IncidentType extends VersionedRecordType {
   @Field(() => ID) id!: string;
   @Field(() => MemberRef) member!: MemberRef;
   @Field(() => IncidentKindEnum) kind!: IncidentKind;

@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { incidentWrites } from './incident.writes';
 import { incidentDataFile } from './incident.data-file';
 import { IncidentRecord } from './incident.entity';
 import { signedIncidentFields } from './incident.mapper';
@@ -11,6 +12,7 @@ export const incidentKind = recordKind({
   resolvers: [IncidentResolver],
   references: { Incident: loadIncident },
   memberField: null,
+  writes: incidentWrites,
   dataFile: incidentDataFile,
   signedFields: { Incident: signedIncidentFields },
 });

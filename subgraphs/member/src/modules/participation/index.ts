@@ -10,6 +10,7 @@ export const participationKind = recordKind({
   resolvers: [ParticipationResolver],
   references: {},
   memberField: null,
+  writes: null,
   dataFile: participationDataFile,
   signedFields: {},
 });

@@ -12,5 +12,6 @@ export function toParticipation(record: ParticipationRecord, scope: AccessScope)
     confirmedAt: record.confirmedAt,
     visibility: record.visibility,
     sharedWith: sharedWithFor(scope, record),
+    version: record.version,
   });
 }

@@ -38,7 +38,7 @@ export class ParticipationResolver {
     if (role && role.length > 200) throw new GraphQLError('Invalid input: role: at most 200 characters', { extensions: { code: 'BAD_USER_INPUT' } });
     await ctx.em.transactional(async (em) => {
       const existing = await em.findOne(ParticipationRecord, { projectId });
-      const values = { projectId, role: role ?? null, visibility: visibility ?? 'NETWORK', sharedWith: defaultParticipationSharedWith(projectId) };
+      const values = { projectId, role: role ?? null, visibility: visibility ?? 'NETWORK', sharedWith: defaultParticipationSharedWith(projectId), source: 'API' as const };
       em.persist(existing ? em.assign(existing, values) : em.create(ParticipationRecord, values));
     });
     return Object.assign(new ProjectType(), { id: projectId });

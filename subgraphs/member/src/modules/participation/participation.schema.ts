@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { memberId, text, visibility } from '../../import/data-file-fields';
+import { memberId, recordSource, text, visibility } from '../../import/data-file-fields';
 
 /**
  * One of this member's confirmations of another member's project (what joinProject records).
@@ -12,6 +12,7 @@ export const participationSchema = z.strictObject({
   role: text(200).optional(),
   visibility: visibility.default('NETWORK'),
   sharedWith: z.array(memberId).max(500).optional(),
+  source: recordSource,
 });
 
 /** Whom a participation is shared with when its data file or joinProject does not say: the project's lead. */

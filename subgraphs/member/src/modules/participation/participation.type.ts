@@ -2,9 +2,10 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { Visibility } from '../../../../../schema/enums';
 import { VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
+import { VersionedRecordType } from '../shared/versioned.type';
 
 @ObjectType('Participation', { description: "This member's own confirmation that it takes part in another member's project." })
-export class ParticipationType {
+export class ParticipationType extends VersionedRecordType {
   @Field(() => ID, { description: "The project's global id." }) projectId!: string;
   @Field(() => MemberRef, { description: 'The member that confirmed.' }) member!: MemberRef;
   @Field(() => String, { nullable: true }) role?: string | null;

@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { projectWrites } from './project.writes';
 import { projectDataFile } from './project.data-file';
 import { ProjectRecord } from './project.entity';
 import { signedProjectFields } from './project.mapper';
@@ -11,6 +12,7 @@ export const projectKind = recordKind({
   resolvers: [ProjectResolver],
   references: { Project: loadProject },
   memberField: null,
+  writes: projectWrites,
   dataFile: projectDataFile,
   signedFields: { Project: signedProjectFields },
 });

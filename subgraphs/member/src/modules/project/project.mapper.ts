@@ -16,6 +16,7 @@ export function toProject(record: ProjectRecord, scope: AccessScope): ProjectTyp
     needs: record.needs,
     startedAt: record.startedAt ?? null,
     visibility: record.visibility,
+    version: record.version,
     sharedWith: sharedWithFor(scope, record),
     summaryTexts: record.summary,
   });

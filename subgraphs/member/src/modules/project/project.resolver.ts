@@ -1,11 +1,10 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { requireOwnWrite } from '../../access/require-write';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { MemberContext } from '../../context';
-import { projectSchema } from './project.schema';
 import { localize, translationsList } from '../../../../../common/i18n';
 import { LocalizedText } from '../../graphql/localized-text.type';
 import { loadByGlobalId } from '../shared/load-by-global-id';
-import { stripNulls, toTranslations, validateInput } from '../shared/write-input';
+import { replaceRecord } from '../shared/record-writes';
+import { projectWrites } from './project.writes';
 import { ProjectRecord } from './project.entity';
 import { ProjectFilter } from './project.filter';
 import { ProjectInput } from './project.input';
@@ -44,19 +43,13 @@ export class ProjectResolver {
     return translationsList(project.summaryTexts);
   }
 
-  @Mutation(() => ProjectType)
-  async upsertProject(@Ctx() ctx: MemberContext, @Arg('input', () => ProjectInput) input: ProjectInput): Promise<ProjectType> {
-    requireOwnWrite(ctx);
-    const { participants, ...data } = validateInput(projectSchema, { ...stripNulls(input), summary: toTranslations(input.summary) });
-    const row = await ctx.em.transactional(async (em) => {
-      const existing = await em.findOne(ProjectRecord, { id: data.id });
-      const values = { ...data, invited: participants, startedAt: data.startedAt ?? null };
-      if (existing) return em.assign(existing, values);
-      const created = em.create(ProjectRecord, values);
-      em.persist(created);
-      return created;
-    });
-    return toProject(row, ctx.scope);
+  @Mutation(() => ProjectType, { description: 'Creates or replaces one of your projects (write scope): fields left out take their defaults. To change some fields only, use updateProject.' })
+  async upsertProject(
+    @Ctx() ctx: MemberContext,
+    @Arg('input', () => ProjectInput) input: ProjectInput,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The version this replacement is based on (CONFLICT when another write came first).' }) expectedVersion?: number,
+  ): Promise<ProjectType> {
+    return (await replaceRecord(ctx, projectWrites, input, expectedVersion)) as ProjectType;
   }
 }
 

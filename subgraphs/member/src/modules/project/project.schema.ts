@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AREAS, PROJECT_STATUSES } from '../../../../../schema/enums';
-import { date, localId, memberId, text, translations, visibility } from '../../import/data-file-fields';
+import { date, localId, memberId, text, translations, visibility, recordSource } from '../../import/data-file-fields';
 
 /** A project in the data file (and the checks `upsertProject` shares). */
 export const projectSchema = z.strictObject({
@@ -14,4 +14,5 @@ export const projectSchema = z.strictObject({
   startedAt: date.optional(),
   visibility,
   sharedWith: z.array(memberId).max(500).default([]),
+  source: recordSource,
 });

@@ -2,10 +2,11 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { Area, ProjectStatus, Translations, Visibility } from '../../../../../schema/enums';
 import { AreaEnum, ProjectStatusEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
+import { VersionedRecordType } from '../shared/versioned.type';
 
 @ObjectType('Project')
 @Directive('@key(fields: "id")')
-export class ProjectType {
+export class ProjectType extends VersionedRecordType {
   @Field(() => ID)
   id!: string;
 

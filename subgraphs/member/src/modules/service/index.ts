@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { serviceWrites } from './service.writes';
 import { serviceDataFile } from './service.data-file';
 import { ServiceRecord } from './service.entity';
 import { signedServiceFields } from './service.mapper';
@@ -12,6 +13,7 @@ export const serviceKind = recordKind({
   resolvers: [ServiceResolver],
   references: { Service: loadService },
   memberField: { name: 'services', type: ServiceType, list: listMemberServices },
+  writes: serviceWrites,
   dataFile: serviceDataFile,
   signedFields: { Service: signedServiceFields },
 });

@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { capacityRow } from '../capacity/capacity.data-file';
 import { CapacityRecord } from '../capacity/capacity.entity';
@@ -25,6 +26,11 @@ export const serviceDataFile: DataFilePart = {
       visibility: s.visibility,
       sharedWith: s.sharedWith,
     })),
+  async beforePrune(em, keys) {
+    // capacity written through the API under a service the file no longer lists stays, unattached
+    // (the capacity the file listed under it was pruned first)
+    if (keys.length) await em.nativeUpdate(CapacityRecord, { serviceId: { $in: keys }, source: 'API' }, { serviceId: null, version: raw('version + 1') });
+  },
   async export(em: EntityManager) {
     const [services, capacity] = await Promise.all([em.find(ServiceRecord, {}, { orderBy: { id: 'asc' } }), em.find(CapacityRecord, { serviceId: { $ne: null } }, { orderBy: { id: 'asc' } })]);
     return services.map((s) =>

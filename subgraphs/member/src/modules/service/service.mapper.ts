@@ -19,6 +19,7 @@ export function toService(record: ServiceRecord, scope: AccessScope): ServiceTyp
     status: record.status,
     acceptingUsers: record.acceptingUsers,
     visibility: record.visibility,
+    version: record.version,
     sharedWith: sharedWithFor(scope, record),
     updatedAt: record.updatedAt,
     descriptionTexts: record.description,

@@ -4,11 +4,12 @@ import { localize, translationsList } from '../../../../../common/i18n';
 import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';
 import { LocalizedText } from '../../graphql/localized-text.type';
-import { serviceSchema } from './service.schema';
 import { CapacityType } from '../capacity/capacity.type';
 import { toCapacity } from '../capacity/capacity.mapper';
 import { loadByGlobalId } from '../shared/load-by-global-id';
-import { localIdOf, stripNulls, toTranslations, validateInput } from '../shared/write-input';
+import { replaceRecord } from '../shared/record-writes';
+import { localIdOf } from '../shared/write-input';
+import { serviceWrites } from './service.writes';
 import { ServiceRecord } from './service.entity';
 import { ServiceFilter } from './service.filter';
 import { ServiceInput } from './service.input';
@@ -57,19 +58,13 @@ export class ServiceResolver {
     return rows.map((r) => toCapacity(r, ctx.scope));
   }
 
-  @Mutation(() => ServiceType)
-  async upsertService(@Ctx() ctx: MemberContext, @Arg('input', () => ServiceInput) input: ServiceInput): Promise<ServiceType> {
-    requireOwnWrite(ctx);
-    const { capacity: _none, ...data } = validateInput(serviceSchema, { ...stripNulls(input), description: toTranslations(input.description), capacity: [] });
-    const row = await ctx.em.transactional(async (em) => {
-      const existing = await em.findOne(ServiceRecord, { id: data.id });
-      const values = { ...data, url: data.url ?? null, software: data.software ?? null };
-      if (existing) return em.assign(existing, values);
-      const created = em.create(ServiceRecord, values);
-      em.persist(created);
-      return created;
-    });
-    return toService(row, ctx.scope);
+  @Mutation(() => ServiceType, { description: 'Creates or replaces one of your services (write scope): fields left out take their defaults. To change some fields only, use updateService.' })
+  async upsertService(
+    @Ctx() ctx: MemberContext,
+    @Arg('input', () => ServiceInput) input: ServiceInput,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The version this replacement is based on (CONFLICT when another write came first).' }) expectedVersion?: number,
+  ): Promise<ServiceType> {
+    return (await replaceRecord(ctx, serviceWrites, input, expectedVersion)) as ServiceType;
   }
 
   @Mutation(() => Boolean, { description: 'Removes one of your services (and its capacity). False when there was none.' })

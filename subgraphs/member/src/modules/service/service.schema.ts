@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SERVICE_KINDS, SERVICE_STATUSES } from '../../../../../schema/enums';
-import { httpsUrl, langTag, localId, memberId, text, translations, visibility } from '../../import/data-file-fields';
+import { httpsUrl, langTag, localId, memberId, text, translations, visibility, recordSource } from '../../import/data-file-fields';
 import { capacitySchema } from '../capacity/capacity.schema';
 
 /** A service in the data file, with its capacity (and the checks `upsertService` shares). */
@@ -17,5 +17,6 @@ export const serviceSchema = z.strictObject({
   acceptingUsers: z.boolean(),
   visibility,
   sharedWith: z.array(memberId).max(500).default([]),
+  source: recordSource,
   capacity: z.array(capacitySchema).max(100).default([]),
 });

@@ -2,11 +2,12 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { ServiceKind, ServiceStatus, Translations, Visibility } from '../../../../../schema/enums';
 import { ServiceKindEnum, ServiceStatusEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
+import { VersionedRecordType } from '../shared/versioned.type';
 
 /** The public contract's `Service`. It is built from a ServiceRecord, never the entity itself. */
 @ObjectType('Service')
 @Directive('@key(fields: "id")')
-export class ServiceType {
+export class ServiceType extends VersionedRecordType {
   @Field(() => ID, { description: 'Global id: `<memberId>:<localId>`.' })
   id!: string;
 

@@ -27,6 +27,11 @@ export interface DataFilePart {
   readonly entity: EntityClass<object>;
   /** This kind's rows in a validated file, as entity values. */
   rows(data: MemberData): Record<string, unknown>[];
+  /**
+   * Runs before `--prune` removes these records (their keys), in the import's transaction: what
+   * other records hang on them and must survive (records written through the API) is detached.
+   */
+  beforePrune?(em: EntityManager, keys: string[]): Promise<void>;
   /** Runs once its rows are written, in the import's transaction (e.g. an index of its own). */
   afterImport?(em: EntityManager, data: MemberData): Promise<void>;
 }

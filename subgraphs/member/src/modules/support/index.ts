@@ -10,6 +10,7 @@ export const supportOfferKind = recordKind({
   resolvers: [SupportOfferResolver],
   references: { SupportOffer: loadSupportOffer },
   memberField: null,
+  writes: null,
   dataFile: supportOfferDataFile,
   signedFields: {},
 });
@@ -21,6 +22,7 @@ export const supportNeedKind = recordKind({
   resolvers: [SupportNeedResolver],
   references: { SupportNeed: loadSupportNeed },
   memberField: null,
+  writes: null,
   dataFile: supportNeedDataFile,
   signedFields: {},
 });

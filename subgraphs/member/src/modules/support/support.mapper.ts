@@ -15,6 +15,7 @@ export function toSupport<T extends SupportView>(type: new () => T, record: Supp
     languages: record.languages,
     open: record.open,
     visibility: record.visibility,
+    version: record.version,
     sharedWith: sharedWithFor(scope, record),
     descriptionTexts: record.description,
   });

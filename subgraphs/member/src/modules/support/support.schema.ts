@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SUPPORT_KINDS } from '../../../../../schema/enums';
-import { langTag, localId, memberId, text, translations, visibility } from '../../import/data-file-fields';
+import { langTag, localId, memberId, text, translations, visibility, recordSource } from '../../import/data-file-fields';
 
 /** An offer or a need in the data file. */
 export const supportSchema = z.strictObject({
@@ -12,4 +12,5 @@ export const supportSchema = z.strictObject({
   open: z.boolean().default(true),
   visibility,
   sharedWith: z.array(memberId).max(500).default([]),
+  source: recordSource,
 });

@@ -2,11 +2,12 @@ import { ClassType, Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { SupportKind, Translations, Visibility } from '../../../../../schema/enums';
 import { SupportKindEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
+import { VersionedRecordType } from '../shared/versioned.type';
 
 function supportType(name: 'SupportOffer' | 'SupportNeed'): ClassType {
   @ObjectType(name)
   @Directive('@key(fields: "id")')
-  class Support {
+  class Support extends VersionedRecordType {
     @Field(() => ID) id!: string;
     @Field(() => MemberRef) member!: MemberRef;
     @Field(() => SupportKindEnum) kind!: SupportKind;

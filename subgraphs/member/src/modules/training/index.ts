@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { trainingWrites } from './training.writes';
 import { trainingDataFile } from './training.data-file';
 import { TrainingRecord } from './training.entity';
 import { signedTrainingFields } from './training.mapper';
@@ -12,6 +13,7 @@ export const trainingKind = recordKind({
   resolvers: [TrainingResolver],
   references: { Training: loadTraining },
   memberField: { name: 'trainings', type: TrainingType, list: listMemberTrainings },
+  writes: trainingWrites,
   dataFile: trainingDataFile,
   signedFields: { Training: signedTrainingFields },
 });

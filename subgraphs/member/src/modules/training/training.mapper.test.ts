@@ -16,6 +16,8 @@ const record = {
   visibility: 'MEMBERS',
   sharedWith: ['beta'],
   updatedAt: new Date('2026-11-30T12:00:00Z'),
+  version: 1,
+  source: 'FILE',
 } as TrainingRecord;
 
 const callers: Record<string, Caller> = {

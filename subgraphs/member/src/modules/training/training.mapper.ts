@@ -18,6 +18,7 @@ export function toTraining(record: TrainingRecord, scope: AccessScope): Training
     endsAt: record.endsAt ?? null,
     seats: record.seats ?? null,
     visibility: record.visibility,
+    version: record.version,
     sharedWith: sharedWithFor(scope, record),
     updatedAt: record.updatedAt,
     descriptionTexts: record.description,

@@ -5,13 +5,14 @@ import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';
 import { LocalizedText } from '../../graphql/localized-text.type';
 import { loadByGlobalId } from '../shared/load-by-global-id';
-import { localIdOf, stripNulls, toTranslations, validateInput } from '../shared/write-input';
+import { replaceRecord } from '../shared/record-writes';
+import { localIdOf } from '../shared/write-input';
+import { trainingWrites } from './training.writes';
 import { TrainingRecord } from './training.entity';
 import { TrainingFilter } from './training.filter';
 import { TrainingInput } from './training.input';
 import { signedTrainingFields, toTraining } from './training.mapper';
 import { listTrainings } from './training.repository';
-import { trainingSchema } from './training.schema';
 import { TrainingType } from './training.type';
 
 @Resolver(() => TrainingType)
@@ -48,19 +49,13 @@ export class TrainingResolver {
     return ctx.attestor ? ctx.attestor.sign(signedTrainingFields(record)) : null;
   }
 
-  @Mutation(() => TrainingType, { description: 'Adds or replaces one of your training sessions (write scope).' })
-  async upsertTraining(@Ctx() ctx: MemberContext, @Arg('input', () => TrainingInput) input: TrainingInput): Promise<TrainingType> {
-    requireOwnWrite(ctx);
-    const data = validateInput(trainingSchema, { ...stripNulls(input), description: toTranslations(input.description) });
-    const row = await ctx.em.transactional(async (em) => {
-      const existing = await em.findOne(TrainingRecord, { id: data.id });
-      const values = { ...data, region: data.region ?? null, endsAt: data.endsAt ?? null, seats: data.seats ?? null };
-      if (existing) return em.assign(existing, values);
-      const created = em.create(TrainingRecord, values);
-      em.persist(created);
-      return created;
-    });
-    return toTraining(row, ctx.scope);
+  @Mutation(() => TrainingType, { description: 'Adds or replaces one of your training sessions (write scope): fields left out take their defaults. To change some fields only, use updateTraining.' })
+  async upsertTraining(
+    @Ctx() ctx: MemberContext,
+    @Arg('input', () => TrainingInput) input: TrainingInput,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The version this replacement is based on (CONFLICT when another write came first).' }) expectedVersion?: number,
+  ): Promise<TrainingType> {
+    return (await replaceRecord(ctx, trainingWrites, input, expectedVersion)) as TrainingType;
   }
 
   @Mutation(() => Boolean, { description: 'Removes one of your training sessions. False when there was none.' })

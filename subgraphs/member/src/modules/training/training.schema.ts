@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRAINING_FORMATS } from '../../../../../schema/enums';
-import { date, langTag, localId, memberId, text, translations, visibility } from '../../import/data-file-fields';
+import { date, langTag, localId, memberId, recordSource, text, translations, visibility } from '../../import/data-file-fields';
 
 /** The most seats one session may offer. */
 export const MAX_SEATS = 100_000;
@@ -27,6 +27,7 @@ export const trainingSchema = z
       .optional(),
     visibility,
     sharedWith: z.array(memberId).max(500).default([]),
+    source: recordSource,
   })
   .superRefine((t, ctx) => {
     if (t.format === 'IN_PERSON' && !t.region) ctx.addIssue({ code: 'custom', path: ['region'], message: 'an IN_PERSON training needs a region (where it happens)' });

@@ -2,11 +2,12 @@ import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import type { TrainingFormat, Translations, Visibility } from '../../../../../schema/enums';
 import { TrainingFormatEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
+import { VersionedRecordType } from '../shared/versioned.type';
 
 /** The public contract's `Training`. It is built from a TrainingRecord, never the entity itself. */
 @ObjectType('Training', { description: 'A training or mentoring session a member offers.' })
 @Directive('@key(fields: "id")')
-export class TrainingType {
+export class TrainingType extends VersionedRecordType {
   @Field(() => ID, { description: 'Global id: `<memberId>:<localId>`.' }) id!: string;
   @Field(() => MemberRef, { description: 'The member that offers it.' }) member!: MemberRef;
   @Field(() => String) title!: string;
