@@ -2,6 +2,7 @@ import type { EntityClass } from '@mikro-orm/core';
 import type { ClassType, NonEmptyArray } from 'type-graphql';
 import type { MemberContext } from '../context';
 import type { DataFilePart } from './shared/data-file';
+import type { FeedPart } from './shared/feed-part';
 
 /** Resolves a `_entities` representation of this kind: the record, or null when missing or hidden. */
 export type ReferenceResolver = (ctx: MemberContext, id: string) => Promise<unknown>;
@@ -39,6 +40,8 @@ export interface RecordKind {
   readonly signedFields: Readonly<Record<string, (view: never) => Record<string, unknown>>>;
   /** Its part of the member data file: its records there (for duplicate checks) and its export rows. */
   readonly dataFile: DataFilePart;
+  /** Its place in the change feed: its `RecordKind` value and GraphQL type (changes/). */
+  readonly feed: FeedPart;
 }
 
 /** Declares a kind with its type checked against `RecordKind`. */

@@ -1,4 +1,5 @@
 import { Directive, Field, Float, ID, ObjectType } from 'type-graphql';
+import { CREATED_AT, UPDATED_AT } from '../shared/record-times.type';
 import type { Resource, Visibility } from '../../../../../schema/enums';
 import { ResourceEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
@@ -6,6 +7,8 @@ import { MemberRef } from '../member/member.type';
 @ObjectType('Capacity')
 @Directive('@key(fields: "id")')
 export class CapacityType {
+  @Field(() => Date, { description: CREATED_AT }) createdAt!: Date;
+  @Field(() => Date, { description: UPDATED_AT }) updatedAt!: Date;
   @Field(() => ID)
   id!: string;
 

@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { CREATED_AT, UPDATED_AT } from '../shared/record-times.type';
 import type { IncidentKind, IncidentStatus, Severity, Translations, Visibility } from '../../../../../schema/enums';
 import type { IndicatorType } from '../../../../../common/indicators';
 import { IncidentKindEnum, IncidentStatusEnum, IndicatorTypeEnum, SeverityEnum, VisibilityEnum } from '../../graphql/enums';
@@ -13,6 +14,8 @@ export class IndicatorType_ {
 @ObjectType('Incident', { description: 'An attack report. Default visibility NETWORK (TLP:GREEN).' })
 @Directive('@key(fields: "id")')
 export class IncidentType {
+  @Field(() => Date, { description: CREATED_AT }) createdAt!: Date;
+  @Field(() => Date, { description: UPDATED_AT }) updatedAt!: Date;
   @Field(() => ID) id!: string;
   @Field(() => MemberRef) member!: MemberRef;
   @Field(() => IncidentKindEnum) kind!: IncidentKind;

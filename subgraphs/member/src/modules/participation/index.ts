@@ -1,6 +1,8 @@
 import { recordKind } from '../record-kind';
 import { participationDataFile } from './participation.data-file';
 import { ParticipationRecord } from './participation.entity';
+import { toParticipation } from './participation.mapper';
+import { ParticipationType } from './participation.type';
 import { ParticipationResolver } from './participation.resolver';
 
 /** This member's confirmations that it takes part in other members' projects (not a federated type). */
@@ -12,4 +14,5 @@ export const participationKind = recordKind({
   memberField: null,
   dataFile: participationDataFile,
   signedFields: {},
+  feed: { kind: 'PARTICIPATION', type: ParticipationType, toRecord: toParticipation },
 });

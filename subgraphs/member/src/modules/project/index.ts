@@ -1,7 +1,8 @@
 import { recordKind } from '../record-kind';
 import { projectDataFile } from './project.data-file';
 import { ProjectRecord } from './project.entity';
-import { signedProjectFields } from './project.mapper';
+import { signedProjectFields, toProject } from './project.mapper';
+import { ProjectType } from './project.type';
 import { loadProject, ProjectResolver } from './project.resolver';
 
 /** Projects a member leads, with the members it invited. */
@@ -13,4 +14,5 @@ export const projectKind = recordKind({
   memberField: null,
   dataFile: projectDataFile,
   signedFields: { Project: signedProjectFields },
+  feed: { kind: 'PROJECT', type: ProjectType, toRecord: toProject },
 });

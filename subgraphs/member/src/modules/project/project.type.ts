@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { CREATED_AT, UPDATED_AT } from '../shared/record-times.type';
 import type { Area, ProjectStatus, Translations, Visibility } from '../../../../../schema/enums';
 import { AreaEnum, ProjectStatusEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
@@ -6,6 +7,8 @@ import { MemberRef } from '../member/member.type';
 @ObjectType('Project')
 @Directive('@key(fields: "id")')
 export class ProjectType {
+  @Field(() => Date, { description: CREATED_AT }) createdAt!: Date;
+  @Field(() => Date, { description: UPDATED_AT }) updatedAt!: Date;
   @Field(() => ID)
   id!: string;
 

@@ -1,7 +1,7 @@
 import { recordKind } from '../record-kind';
 import { serviceDataFile } from './service.data-file';
 import { ServiceRecord } from './service.entity';
-import { signedServiceFields } from './service.mapper';
+import { signedServiceFields, toService } from './service.mapper';
 import { listMemberServices, loadService, ServiceResolver } from './service.resolver';
 import { ServiceType } from './service.type';
 
@@ -14,4 +14,5 @@ export const serviceKind = recordKind({
   memberField: { name: 'services', type: ServiceType, list: listMemberServices },
   dataFile: serviceDataFile,
   signedFields: { Service: signedServiceFields },
+  feed: { kind: 'SERVICE', type: ServiceType, toRecord: toService },
 });

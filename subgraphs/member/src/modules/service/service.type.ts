@@ -1,4 +1,5 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { CREATED_AT, UPDATED_AT } from '../shared/record-times.type';
 import type { ServiceKind, ServiceStatus, Translations, Visibility } from '../../../../../schema/enums';
 import { ServiceKindEnum, ServiceStatusEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
@@ -7,6 +8,8 @@ import { MemberRef } from '../member/member.type';
 @ObjectType('Service')
 @Directive('@key(fields: "id")')
 export class ServiceType {
+  @Field(() => Date, { description: CREATED_AT }) createdAt!: Date;
+  @Field(() => Date, { description: UPDATED_AT }) updatedAt!: Date;
   @Field(() => ID, { description: 'Global id: `<memberId>:<localId>`.' })
   id!: string;
 
@@ -42,9 +45,6 @@ export class ServiceType {
 
   @Field(() => [ID], { nullable: true, description: 'Members a MEMBERS record is shared with. Shown to the owner only; null for everyone else.' })
   sharedWith?: string[] | null;
-
-  @Field(() => Date)
-  updatedAt!: Date;
 
   /** Local id, for nested loads. Not part of the contract. */
   localId!: string;

@@ -2,11 +2,14 @@ import { ClassType, Directive, Field, ID, ObjectType } from 'type-graphql';
 import type { SupportKind, Translations, Visibility } from '../../../../../schema/enums';
 import { SupportKindEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
+import { CREATED_AT, UPDATED_AT } from '../shared/record-times.type';
 
 function supportType(name: 'SupportOffer' | 'SupportNeed'): ClassType {
   @ObjectType(name)
   @Directive('@key(fields: "id")')
   class Support {
+    @Field(() => Date, { description: CREATED_AT }) createdAt!: Date;
+    @Field(() => Date, { description: UPDATED_AT }) updatedAt!: Date;
     @Field(() => ID) id!: string;
     @Field(() => MemberRef) member!: MemberRef;
     @Field(() => SupportKindEnum) kind!: SupportKind;

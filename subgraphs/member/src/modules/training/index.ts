@@ -1,7 +1,7 @@
 import { recordKind } from '../record-kind';
 import { trainingDataFile } from './training.data-file';
 import { TrainingRecord } from './training.entity';
-import { signedTrainingFields } from './training.mapper';
+import { signedTrainingFields, toTraining } from './training.mapper';
 import { listMemberTrainings, loadTraining, TrainingResolver } from './training.resolver';
 import { TrainingType } from './training.type';
 
@@ -14,4 +14,5 @@ export const trainingKind = recordKind({
   memberField: { name: 'trainings', type: TrainingType, list: listMemberTrainings },
   dataFile: trainingDataFile,
   signedFields: { Training: signedTrainingFields },
+  feed: { kind: 'TRAINING', type: TrainingType, toRecord: toTraining },
 });

@@ -2,6 +2,7 @@ import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 import type { TrainingFormat, Translations, Visibility } from '../../../../../schema/enums';
 import { TrainingFormatEnum, VisibilityEnum } from '../../graphql/enums';
 import { MemberRef } from '../member/member.type';
+import { CREATED_AT, UPDATED_AT } from '../shared/record-times.type';
 
 /** The public contract's `Training`. It is built from a TrainingRecord, never the entity itself. */
 @ObjectType('Training', { description: 'A training or mentoring session a member offers.' })
@@ -18,7 +19,8 @@ export class TrainingType {
   @Field(() => Int, { nullable: true, description: 'How many people can take part; null when not limited or not said.' }) seats?: number | null;
   @Field(() => VisibilityEnum) visibility!: Visibility;
   @Field(() => [ID], { nullable: true, description: 'Members a MEMBERS record is shared with. Shown to the owner only; null for everyone else.' }) sharedWith?: string[] | null;
-  @Field(() => Date) updatedAt!: Date;
+  @Field(() => Date, { description: CREATED_AT }) createdAt!: Date;
+  @Field(() => Date, { description: UPDATED_AT }) updatedAt!: Date;
 
   /** Local id. Not part of the contract. */
   localId!: string;
