@@ -16,6 +16,10 @@ export const ERROR_CODES = [
   'INVALID_DATA_FILE',
   /** A write based on a version of a record that is no longer the stored one (`extensions.currentVersion`). */
   'CONFLICT',
+  /** A change-feed cursor that is not one this member or gateway issued, or was issued to another caller: start again without `since`. */
+  'INVALID_CURSOR',
+  /** A change-feed cursor older than the changes a member keeps (its tombstone retention): resync from scratch. */
+  'CURSOR_EXPIRED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -14,7 +14,8 @@ describe('kind facts derived from schema/member.graphql', () => {
   it('equal the lists the gateway kept by hand', () => {
     expect([...facts.memberPushdown].sort()).toEqual(['capacity', 'incidents', 'services', 'trainings']);
     expect(facts.memberType).toBe('Member');
-    expect([...facts.prefixedIdTypes].sort()).toEqual(['Capacity', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer', 'Training']);
+    // Change: a change-feed entry's id is its record's global id, so the answer check holds it to the sender's prefix too
+    expect([...facts.prefixedIdTypes].sort()).toEqual(['Capacity', 'Change', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer', 'Training']);
     expect([...facts.memberLists].sort()).toEqual(['Member.capacity', 'Member.services', 'Member.trainings']);
     expect([...facts.quantityRanges]).toEqual(
       expect.arrayContaining([
@@ -31,6 +32,8 @@ describe('kind facts derived from schema/member.graphql', () => {
     expect(facts.probeQuery).toBe('{ services(limit: 1) { id } }');
     expect(Object.fromEntries(facts.rootFields)).toEqual({
       capacity: 'list',
+      // the member's change feed: only the gateway asks it (networkChanges); it is not in the supergraph
+      changes: 'list',
       incidents: 'list',
       participations: 'list',
       project: 'lookup',

@@ -28,6 +28,7 @@ import { NETWORK_MUTATIONS } from './network/join-project';
 import { createMemberQuery } from './network/member-queries';
 import { buildNetworkSubgraph } from './network/network-subgraph';
 import { createSupergraphGateway } from './network/supergraph';
+import { createNetworkChanges, feedFacts, type FetchNetworkChanges } from './changes';
 import { metricsRoute, observedMemberCalls } from './observability/member-call-metrics';
 import { createGatewayMetrics } from './observability/metrics';
 import { readPersistedOperations } from './planning/persisted-operations';
@@ -49,6 +50,8 @@ export interface Gateway {
   registry: RegistryWatcher;
   health: MemberHealth;
   caller: MemberCaller;
+  /** The network change feed (`networkChanges`), for in-process consumers such as the shared upstream feed of subscriptions. */
+  fetchNetworkChanges: FetchNetworkChanges;
   /**
    * Graceful shutdown (see docs/operate-gateway.md): `drainDelayMs` defaults to 0 here; the CLI
    * passes `config.shutdownDelayMs` on SIGTERM. Calling it again returns the same promise.
@@ -105,7 +108,16 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
           logger,
         })
       : undefined;
-  const network = new LocalGraphQLDataSource(buildNetworkSubgraph(health, (id) => caller.breakerState(id), memberQuery, publicIndex, { maxSupportMatches: config.maxSupportMatches }));
+  const feedKinds = feedFacts(contract.sdl);
+  const fetchNetworkChanges = createNetworkChanges({
+    members: (context) => fanout.reachableMembers(context),
+    ask: (member, query, variables, context) => fanout.askMember(member, query, variables, context),
+    kinds: feedKinds.kinds,
+    typeOfKind: feedKinds.typeOfKind,
+  });
+  const network = new LocalGraphQLDataSource(
+    buildNetworkSubgraph(health, (id) => caller.breakerState(id), memberQuery, publicIndex, { maxSupportMatches: config.maxSupportMatches }, { memberSdl: contract.sdl, fetch: fetchNetworkChanges }),
+  );
   const { gateway, published } = createSupergraphGateway({ memberSdl: contract.sdl, network, members: fanout, planCacheMiB: config.planCacheMiB, logger });
 
   // GraphQL: limits, rate budgets, persisted operations, the response cache
@@ -153,6 +165,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     registry,
     health,
     caller,
+    fetchNetworkChanges,
     stop(shutdown: ShutdownOptions = {}) {
       stopping ??= (async () => {
         await http.close({ drainTimeoutMs: config.shutdownTimeoutMs, ...shutdown });

@@ -74,6 +74,20 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     return this.root(plan, variables, options.request.operationName, members, context);
   }
 
+  /** The members this request may reach (compatible ones, from its registry snapshot). */
+  reachableMembers(context: GatewayContext): RegistryMember[] {
+    return this.opts.members(context);
+  }
+
+  /**
+   * Asks one member a query of the member contract, for the gateway's own per-member calls (the
+   * network change feed): same deadlines, assertions and breakers, and the answer is checked
+   * against the contract and the sender's identity like any other.
+   */
+  askMember(member: RegistryMember, query: string, variables: Record<string, unknown>, context: GatewayContext): ReturnType<AskMember> {
+    return this.ask(member, query, variables, undefined, context);
+  }
+
   private plan(query: string): OperationPlan {
     let plan = this.plans.get(query);
     if (!plan) {

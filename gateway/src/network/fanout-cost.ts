@@ -13,6 +13,7 @@ export const NETWORK_AGGREGATES: ReadonlyMap<string, number> = new Map([
   ['Query.supportMatches', 1],
   ['Member.projects', 2],
   ['Project.participants', 1],
+  ['Query.networkChanges', 1],
 ]);
 
 /** Mutations the gateway composes from several member calls (join-project.ts), with their calls. */

@@ -1,4 +1,7 @@
 import gql from 'graphql-tag';
+import { parse } from 'graphql';
+import { networkFeedSdl } from '../changes/feed-sdl';
+import type { FetchNetworkChanges } from '../changes/network-changes';
 import type { GraphQLSchema } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { DateTimeResolver } from 'graphql-scalars';
@@ -166,18 +169,31 @@ type MemberStatus {
 }
 `;
 
+/** The `network` subgraph's whole SDL: the registry part, and the network change feed derived from the member contract. */
+export function networkSdl(memberSdl: string): string {
+  const declared = new Set(parse(NETWORK_SDL).definitions.flatMap((d) => ('name' in d && d.name ? [d.name.value] : [])));
+  return NETWORK_SDL + networkFeedSdl(memberSdl, declared);
+}
+
+/** The network change feed, for `networkChanges`: the member contract's SDL and the feed over the members. */
+export interface NetworkFeed {
+  memberSdl: string;
+  fetch: FetchNetworkChanges;
+}
+
 /** Builds the in-process `network` subgraph over the live registry and health checks. */
 export function buildNetworkSubgraph(
   health: MemberHealth,
   breakerState: (member: string) => string,
   query: MemberQuery,
-  publicIndex?: PublicIndex,
-  limits: { maxSupportMatches?: number } = {},
+  publicIndex: PublicIndex | undefined,
+  limits: { maxSupportMatches?: number },
+  feed: NetworkFeed,
 ): GraphQLSchema {
   const find = (ctx: GatewayContext, id: string) => ctx.registry.members.find((m) => m.id === id) ?? null;
   return buildSubgraphSchema([
     {
-      typeDefs: gql(NETWORK_SDL),
+      typeDefs: gql(networkSdl(feed.memberSdl)),
       resolvers: {
         DateTime: DateTimeResolver,
         Query: {
@@ -206,6 +222,8 @@ export function buildNetworkSubgraph(
             ),
           member: (_: unknown, args: { id: string }, ctx: GatewayContext) => find(ctx, args.id),
           supportMatches: (_: unknown, args: { kind?: string | null }, ctx: GatewayContext) => supportMatches(query, ctx, args.kind, limits.maxSupportMatches),
+          networkChanges: (_: unknown, args: { since?: string | null; kinds?: string[] | null; members?: string[] | null; first?: number | null }, ctx: GatewayContext) =>
+            feed.fetch({ context: ctx, ...args }),
           publicCatalogue: async (_: unknown, args: { filter?: Parameters<typeof filterCatalogue>[1]; limit?: number | null }, ctx: GatewayContext) => {
             const snapshot = await publicIndex?.snapshot();
             if (!snapshot) return null;
@@ -214,6 +232,7 @@ export function buildNetworkSubgraph(
             return { ...snapshot, entries: filterCatalogue(registered, args.filter ?? {}, args.limit).map((e) => ({ ...e, member: find(ctx, e.member) })) };
           },
         },
+        ChangeRecord: { __resolveType: (record: { __typename: string }) => record.__typename },
         Network: {
           totals: (_: unknown, args: { resource: string }, ctx: GatewayContext) => capacityTotals(query, ctx, args.resource),
           summary: (_: unknown, __: unknown, ctx: GatewayContext) => networkSummary(query, ctx),

@@ -3,8 +3,9 @@ import { composeServices } from '@apollo/composition';
 import { parse, printSchema } from 'graphql';
 import type { Logger } from '../../../common/logger';
 import type { GatewayContext } from '../context';
-import { NETWORK_SDL } from './network-subgraph';
 import { heapSizedCache } from '../planning/heap-size';
+import { withoutMemberFeed } from '../changes/feed-sdl';
+import { networkSdl } from './network-subgraph';
 
 /** A query plan, as the gateway's plan cache holds it. */
 type QueryPlan = Parameters<NonNullable<NonNullable<GatewayConfig['queryPlannerConfig']>['cache']>['set']>[1];
@@ -12,8 +13,9 @@ type QueryPlan = Parameters<NonNullable<NonNullable<GatewayConfig['queryPlannerC
 /** Composes the supergraph once: the in-process `network` subgraph and the logical `members` one. */
 export function composeSupergraph(memberSdl: string): string {
   const result = composeServices([
-    { name: 'network', url: 'in-process://network', typeDefs: parse(NETWORK_SDL) },
-    { name: 'members', url: 'fanout://members', typeDefs: parse(memberSdl) },
+    { name: 'network', url: 'in-process://network', typeDefs: parse(networkSdl(memberSdl)) },
+    // the per-member feed is the gateway's to ask: callers get networkChanges
+    { name: 'members', url: 'fanout://members', typeDefs: parse(withoutMemberFeed(memberSdl)) },
   ]);
   if (result.errors) throw new Error(`the network schema does not compose: ${result.errors.map((e) => e.message).join('; ')}`);
   return result.supergraphSdl;

@@ -47,6 +47,8 @@ export const memberConfigSchema = z.strictObject({
   acceptDirectTokens: bool.default(false),
   /** This member's private JWK; its public half is served at /.well-known/jwks.json. */
   keyFile: z.string().optional(),
+  /** How long the change feed keeps removals (tombstones) and other changes; an older cursor gets CURSOR_EXPIRED. */
+  changeRetentionDays: z.coerce.number().min(1, 'expected at least 1 day').max(3650).default(30),
   /** On SIGTERM/SIGINT, how long /ready answers 503 while requests are still served. */
   shutdownDelayMs: z.coerce.number().int().min(0).max(300_000).default(5_000),
   /** Then, how long requests in flight may take to finish before their connections are closed. */
@@ -62,7 +64,7 @@ export type MemberConfig = z.infer<typeof memberConfigSchema>;
 
 export type DatabaseTimeoutKeys = 'databaseStatementTimeoutMs' | 'databaseConnectTimeoutMs' | 'databaseIdleInTransactionTimeoutMs';
 /** A member's settings as code may give them: production mode, shutdown and database timeouts, registry signatures may be left to their defaults. */
-type DefaultedKeys = DatabaseTimeoutKeys | 'production' | 'shutdownDelayMs' | 'shutdownTimeoutMs' | 'registrySignatures';
+type DefaultedKeys = DatabaseTimeoutKeys | 'changeRetentionDays' | 'production' | 'shutdownDelayMs' | 'shutdownTimeoutMs' | 'registrySignatures';
 export type MemberSettings = Omit<MemberConfig, DefaultedKeys> & Partial<Pick<MemberConfig, DefaultedKeys>>;
 
 export const ENV: Record<string, keyof MemberConfig> = {
@@ -83,6 +85,7 @@ export const ENV: Record<string, keyof MemberConfig> = {
   INFRARED_TRUSTED_GATEWAYS: 'trustedGateways',
   INFRARED_ACCEPT_DIRECT_TOKENS: 'acceptDirectTokens',
   INFRARED_MEMBER_KEY: 'keyFile',
+  INFRARED_CHANGE_RETENTION_DAYS: 'changeRetentionDays',
   INFRARED_SHUTDOWN_DELAY_MS: 'shutdownDelayMs',
   INFRARED_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   NODE_ENV: 'production',

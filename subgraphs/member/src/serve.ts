@@ -7,6 +7,7 @@ import { RegistryWatcher } from '../../../common/registry/registry-watcher';
 import { registryWatchOptions } from '../../../common/registry/trust-settings';
 import type { Registry } from '../../../common/registry/registry.schema';
 import { PostgresReplayCache } from './access/postgres-replay-cache';
+import { TombstonePurge } from './changes/tombstone-purge';
 import { createCallerResolver, createGatewayProbe } from './access/trust';
 import { createMemberSubgraph, type MemberSubgraph } from './app';
 import type { DatabaseTimeoutKeys, MemberConfig, MemberSettings } from './config';
@@ -73,6 +74,8 @@ export async function serveMember(config: MemberSettings, opts: { logger?: Logge
   const database = opts.orm ? { orm: opts.orm } : await connectMemberDatabase(config, logger);
   // shared by every process of this member on this database: an assertion is accepted once
   const replay = new PostgresReplayCache(database.orm, logger);
+  // the change feed's tombstones (and every other change-log row) live this long
+  const purge = new TombstonePurge(database.orm, logger, config.changeRetentionDays ?? 30);
   const trust = { memberId: config.memberId, registry, trustedGateways: config.trustedGateways, acceptDirectTokens: config.acceptDirectTokens, replay };
   const subgraph = await createMemberSubgraph({
     member: { id: config.memberId, languages },
@@ -102,6 +105,7 @@ export async function serveMember(config: MemberSettings, opts: { logger?: Logge
       await subgraph.stop({ drainTimeoutMs: config.shutdownTimeoutMs, ...shutdown });
       watcher?.stop();
       replay.stop();
+      purge.stop();
       if (!opts.orm) await database.orm.close(true);
       if ('embedded' in database) await database.embedded?.stop();
     },

@@ -13,6 +13,9 @@ export const MEMBER_ERROR_CODES: ReadonlySet<string> = new Set([
   'INTERNAL_SERVER_ERROR',
   'OPERATION_RESOLUTION_FAILURE',
   'INTROSPECTION_DISABLED',
+  // the change feed: a position the member no longer keeps, or did not issue to this caller
+  'CURSOR_EXPIRED',
+  'INVALID_CURSOR',
 ]);
 export const GENERIC_MEMBER_ERROR = 'MEMBER_ERROR';
 /** The field-level detail of a BAD_USER_INPUT (`fields: string[]`) is passed on, bounded. */

@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../../../../common/logger';
 import { RECORD_KINDS } from '../modules';
+import { RecordTimesSubscriber } from '../modules/shared/record-times.subscriber';
 import { migrationsList } from './migrations';
 
 /** The entities of every listed record kind (their tables come from the committed migrations). */
@@ -60,6 +61,7 @@ export async function openDatabase(opts: DatabaseOptions, logger: Logger): Promi
     clientUrl: opts.url,
     schema: opts.schema,
     entities: ENTITIES,
+    subscribers: [new RecordTimesSubscriber()],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     extensions: [Migrator],
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false, silent: true },

@@ -8,6 +8,7 @@ import { buildSchemaSync, createResolversMap, type ClassType, type NonEmptyArray
 import type { MemberContext } from '../context';
 import { RECORD_KINDS } from '../modules';
 import { memberFieldResolver } from '../modules/member/member.resolver';
+import { ChangesResolver } from '../changes/changes.resolver';
 import { memberRef } from '../modules/member/member.type';
 import { patchResolverFor } from '../modules/shared/patch-resolver';
 import './enums';
@@ -27,11 +28,10 @@ let cached: MemberSchema | undefined;
 export function buildMemberSchema(): MemberSchema {
   if (cached) return cached;
   const typeSchema = buildSchemaSync({
-    resolvers: RECORD_KINDS.flatMap((kind): ClassType[] => [
-      ...kind.resolvers,
-      ...(kind.memberField ? [memberFieldResolver(kind.memberField)] : []),
-      ...(kind.writes ? [patchResolverFor(kind.writes)] : []),
-    ]) as NonEmptyArray<ClassType>,
+    resolvers: [
+      ChangesResolver,
+      ...RECORD_KINDS.flatMap((kind): ClassType[] => [...kind.resolvers, ...(kind.memberField ? [memberFieldResolver(kind.memberField)] : []), ...(kind.writes ? [patchResolverFor(kind.writes)] : [])]),
+    ] as NonEmptyArray<ClassType>,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     skipCheck: true,
     validate: false,

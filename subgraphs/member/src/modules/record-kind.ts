@@ -3,6 +3,7 @@ import type { ClassType, NonEmptyArray } from 'type-graphql';
 import type { MemberContext } from '../context';
 import type { DataFilePart } from './shared/data-file';
 import type { RecordWrites } from './shared/record-writes';
+import type { FeedPart } from './shared/feed-part';
 
 /** Resolves a `_entities` representation of this kind: the record, or null when missing or hidden. */
 export type ReferenceResolver = (ctx: MemberContext, id: string) => Promise<unknown>;
@@ -45,6 +46,8 @@ export interface RecordKind {
    * `update<Type>(id, patch, expectedVersion)`), or null when the API does not write it.
    */
   readonly writes: RecordWrites | null;
+  /** Its place in the change feed: its `RecordKind` value and GraphQL type (changes/). */
+  readonly feed: FeedPart;
 }
 
 /** Declares a kind with its type checked against `RecordKind`. */

@@ -5,7 +5,7 @@ import { SharedRecord } from '../shared/shared-record.entity';
 /** A capacity figure, optionally attached to one of the member's services. */
 @Entity({ tableName: 'capacity' })
 export class CapacityRecord extends SharedRecord {
-  [OptionalProps]?: 'measuredAt';
+  [OptionalProps]?: 'measuredAt' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'text' })
   id!: string;

@@ -1,3 +1,4 @@
+import { UPDATED_SINCE } from '../shared/record-times.type';
 import { Field, ID, InputType } from 'type-graphql';
 import type { Resource } from '../../../../../schema/enums';
 import { ResourceEnum } from '../../graphql/enums';
@@ -9,4 +10,7 @@ export class CapacityFilter {
 
   @Field(() => [ID], { nullable: true })
   members?: string[];
+
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE })
+  updatedSince?: Date;
 }

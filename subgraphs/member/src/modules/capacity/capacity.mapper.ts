@@ -1,4 +1,5 @@
 import { globalId } from '../../../../../common/ids';
+import { recordTimes } from '../shared/record-times.type';
 import { canSee, stricter, type AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
 import { sharedWithFor } from '../shared/shared-with';
@@ -12,6 +13,7 @@ export function toCapacity(record: CapacityRecord, scope: AccessScope): Capacity
   const total = Number(record.total);
   const used = Number(record.used);
   return Object.assign(new CapacityType(), {
+    ...recordTimes(record),
     id: globalId(scope.owner, record.id),
     member: memberRef(scope.owner),
     resource: record.resource,

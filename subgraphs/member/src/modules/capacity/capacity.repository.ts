@@ -1,3 +1,4 @@
+import { updatedSinceWhere } from '../shared/record-times.type';
 import type { FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findVisible } from '../../access/find-visible';
@@ -8,6 +9,7 @@ import type { CapacityFilter } from './capacity.filter';
 
 export function listCapacity(em: EntityManager, scope: AccessScope, filter: CapacityFilter = {}): Promise<CapacityRecord[]> {
   if (filter.members && !filter.members.includes(scope.owner)) return Promise.resolve([]);
-  const where: FilterQuery<CapacityRecord> = filter.resources?.length ? { resource: { $in: filter.resources } } : {};
+  const conditions: FilterQuery<CapacityRecord>[] = [...(filter.resources?.length ? [{ resource: { $in: filter.resources } }] : []), ...updatedSinceWhere(filter.updatedSince)];
+  const where: FilterQuery<CapacityRecord> = conditions.length ? { $and: conditions } : {};
   return findVisible(em, CapacityRecord, scope, where, { orderBy: { id: 'asc' }, limit: MAX_LIST });
 }

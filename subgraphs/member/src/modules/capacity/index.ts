@@ -4,6 +4,7 @@ import { capacityDataFile } from './capacity.data-file';
 import { CapacityRecord } from './capacity.entity';
 import { CapacityResolver, listMemberCapacity, loadCapacity } from './capacity.resolver';
 import { CapacityType } from './capacity.type';
+import { toCapacity } from './capacity.mapper';
 
 /** Capacity figures (disk, bandwidth, seats …), on their own or under one of the member's services. */
 export const capacityKind = recordKind({
@@ -15,4 +16,5 @@ export const capacityKind = recordKind({
   writes: capacityWrites,
   dataFile: capacityDataFile,
   signedFields: {},
+  feed: { kind: 'CAPACITY', type: CapacityType, toRecord: toCapacity },
 });

@@ -1,12 +1,12 @@
 import { Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { IncidentKind, IncidentStatus, Severity, Translations } from '../../../../../schema/enums';
 import type { Indicator } from '../../../../../common/indicators';
-import { TimestampedSharedRecord } from '../shared/shared-record.entity';
+import { SharedRecord } from '../shared/shared-record.entity';
 
 /** An attack report. Indicators are also kept, normalised, in `incident_indicator` for matching. */
 @Entity({ tableName: 'incident' })
-export class IncidentRecord extends TimestampedSharedRecord {
-  [OptionalProps]?: 'updatedAt';
+export class IncidentRecord extends SharedRecord {
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'text' }) id!: string;
   @Property({ type: 'text' }) kind!: IncidentKind;

@@ -1,4 +1,5 @@
 import { globalId } from '../../../../../common/ids';
+import { recordTimes } from '../shared/record-times.type';
 import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
 import { sharedWithFor } from '../shared/shared-with';
@@ -7,6 +8,7 @@ import { IncidentType } from './incident.type';
 
 export function toIncident(record: IncidentRecord, scope: AccessScope): IncidentType {
   return Object.assign(new IncidentType(), {
+    ...recordTimes(record),
     id: globalId(scope.owner, record.id),
     member: memberRef(scope.owner),
     kind: record.kind,

@@ -1,3 +1,4 @@
+import { updatedSinceWhere } from '../shared/record-times.type';
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SEVERITIES } from '../../../../../schema/enums';
@@ -35,7 +36,7 @@ export function indicatorCondition(schema: string, indicator: Indicator): Filter
 
 export async function listIncidents(em: EntityManager, scope: AccessScope, filter: IncidentFilter = {}): Promise<IncidentRecord[]> {
   if (filter.members && !filter.members.includes(scope.owner)) return [];
-  const where: FilterQuery<IncidentRecord>[] = [];
+  const where: FilterQuery<IncidentRecord>[] = [...updatedSinceWhere(filter.updatedSince)];
   if (filter.kinds?.length) where.push({ kind: { $in: filter.kinds } });
   if (filter.minSeverity) where.push({ severity: { $in: SEVERITIES.slice(SEVERITIES.indexOf(filter.minSeverity)) } });
   if (filter.since) where.push({ observedAt: { $gte: filter.since } });

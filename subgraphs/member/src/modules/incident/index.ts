@@ -2,7 +2,8 @@ import { recordKind } from '../record-kind';
 import { incidentWrites } from './incident.writes';
 import { incidentDataFile } from './incident.data-file';
 import { IncidentRecord } from './incident.entity';
-import { signedIncidentFields } from './incident.mapper';
+import { signedIncidentFields, toIncident } from './incident.mapper';
+import { IncidentType } from './incident.type';
 import { IncidentResolver, loadIncident } from './incident.resolver';
 
 /** Attack reports with their indicators (the TLP data). */
@@ -15,4 +16,5 @@ export const incidentKind = recordKind({
   writes: incidentWrites,
   dataFile: incidentDataFile,
   signedFields: { Incident: signedIncidentFields },
+  feed: { kind: 'INCIDENT', type: IncidentType, toRecord: toIncident, severity: (row: IncidentRecord) => row.severity },
 });

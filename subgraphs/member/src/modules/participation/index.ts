@@ -1,6 +1,8 @@
 import { recordKind } from '../record-kind';
 import { participationDataFile } from './participation.data-file';
 import { ParticipationRecord } from './participation.entity';
+import { toParticipation } from './participation.mapper';
+import { ParticipationType } from './participation.type';
 import { ParticipationResolver } from './participation.resolver';
 
 /** This member's confirmations that it takes part in other members' projects (not a federated type). */
@@ -13,4 +15,5 @@ export const participationKind = recordKind({
   writes: null,
   dataFile: participationDataFile,
   signedFields: {},
+  feed: { kind: 'PARTICIPATION', type: ParticipationType, toRecord: toParticipation },
 });

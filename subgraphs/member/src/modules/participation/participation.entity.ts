@@ -8,7 +8,7 @@ import { SharedRecord } from '../shared/shared-record.entity';
  */
 @Entity({ tableName: 'participation' })
 export class ParticipationRecord extends SharedRecord {
-  [OptionalProps]?: 'confirmedAt' | 'sharedWith';
+  [OptionalProps]?: 'confirmedAt' | 'sharedWith' | 'createdAt' | 'updatedAt';
 
   /** The project's global id, `<lead>:<localId>`. */
   @PrimaryKey({ type: 'text' }) projectId!: string;

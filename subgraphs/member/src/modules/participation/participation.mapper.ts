@@ -1,4 +1,5 @@
 import type { AccessScope } from '../../access/visibility';
+import { recordTimes } from '../shared/record-times.type';
 import { memberRef } from '../member/member.type';
 import { sharedWithFor } from '../shared/shared-with';
 import type { ParticipationRecord } from './participation.entity';
@@ -6,6 +7,7 @@ import { ParticipationType } from './participation.type';
 
 export function toParticipation(record: ParticipationRecord, scope: AccessScope): ParticipationType {
   return Object.assign(new ParticipationType(), {
+    ...recordTimes(record),
     projectId: record.projectId,
     member: memberRef(scope.owner),
     role: record.role ?? null,

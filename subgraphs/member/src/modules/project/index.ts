@@ -2,7 +2,8 @@ import { recordKind } from '../record-kind';
 import { projectWrites } from './project.writes';
 import { projectDataFile } from './project.data-file';
 import { ProjectRecord } from './project.entity';
-import { signedProjectFields } from './project.mapper';
+import { signedProjectFields, toProject } from './project.mapper';
+import { ProjectType } from './project.type';
 import { loadProject, ProjectResolver } from './project.resolver';
 
 /** Projects a member leads, with the members it invited. */
@@ -15,4 +16,5 @@ export const projectKind = recordKind({
   writes: projectWrites,
   dataFile: projectDataFile,
   signedFields: { Project: signedProjectFields },
+  feed: { kind: 'PROJECT', type: ProjectType, toRecord: toProject },
 });

@@ -1,11 +1,11 @@
 import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { Area, ProjectStatus, Translations } from '../../../../../schema/enums';
-import { TimestampedSharedRecord } from '../shared/shared-record.entity';
+import { SharedRecord } from '../shared/shared-record.entity';
 
 /** A project this member leads. `invited` lists the members asked to take part. */
 @Entity({ tableName: 'project' })
-export class ProjectRecord extends TimestampedSharedRecord {
-  [OptionalProps]?: 'updatedAt';
+export class ProjectRecord extends SharedRecord {
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'text' })
   id!: string;

@@ -1,4 +1,5 @@
 import { globalId } from '../../../../../common/ids';
+import { recordTimes } from '../shared/record-times.type';
 import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
 import { sharedWithFor } from '../shared/shared-with';
@@ -7,6 +8,7 @@ import { ProjectType } from './project.type';
 
 export function toProject(record: ProjectRecord, scope: AccessScope): ProjectType {
   return Object.assign(new ProjectType(), {
+    ...recordTimes(record),
     id: globalId(scope.owner, record.id),
     lead: memberRef(scope.owner),
     invited: record.invited.map(memberRef),

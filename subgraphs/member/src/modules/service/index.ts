@@ -2,7 +2,7 @@ import { recordKind } from '../record-kind';
 import { serviceWrites } from './service.writes';
 import { serviceDataFile } from './service.data-file';
 import { ServiceRecord } from './service.entity';
-import { signedServiceFields } from './service.mapper';
+import { signedServiceFields, toService } from './service.mapper';
 import { listMemberServices, loadService, ServiceResolver } from './service.resolver';
 import { ServiceType } from './service.type';
 
@@ -16,4 +16,5 @@ export const serviceKind = recordKind({
   writes: serviceWrites,
   dataFile: serviceDataFile,
   signedFields: { Service: signedServiceFields },
+  feed: { kind: 'SERVICE', type: ServiceType, toRecord: toService },
 });

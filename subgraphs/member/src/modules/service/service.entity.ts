@@ -1,11 +1,11 @@
 import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { ServiceKind, ServiceStatus, Translations } from '../../../../../schema/enums';
-import { TimestampedSharedRecord } from '../shared/shared-record.entity';
+import { SharedRecord } from '../shared/shared-record.entity';
 
 /** A service as the member stores it. Ids are local: the member prefix is added on the way out. */
 @Entity({ tableName: 'service' })
-export class ServiceRecord extends TimestampedSharedRecord {
-  [OptionalProps]?: 'updatedAt';
+export class ServiceRecord extends SharedRecord {
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'text' })
   id!: string;

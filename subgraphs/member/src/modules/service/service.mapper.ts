@@ -1,4 +1,5 @@
 import { globalId } from '../../../../../common/ids';
+import { recordTimes } from '../shared/record-times.type';
 import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
 import { sharedWithFor } from '../shared/shared-with';
@@ -7,6 +8,7 @@ import { ServiceType } from './service.type';
 
 export function toService(record: ServiceRecord, scope: AccessScope): ServiceType {
   return Object.assign(new ServiceType(), {
+    ...recordTimes(record),
     id: globalId(scope.owner, record.id),
     localId: record.id,
     member: memberRef(scope.owner),
@@ -21,7 +23,6 @@ export function toService(record: ServiceRecord, scope: AccessScope): ServiceTyp
     visibility: record.visibility,
     version: record.version,
     sharedWith: sharedWithFor(scope, record),
-    updatedAt: record.updatedAt,
     descriptionTexts: record.description,
   });
 }

@@ -1,3 +1,4 @@
+import { updatedSinceWhere } from '../shared/record-times.type';
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findVisible, likePattern } from '../../access/find-visible';
@@ -9,7 +10,7 @@ import type { ServiceFilter } from './service.filter';
 /** The services the caller may see, filtered, in local id order. */
 export function listServices(em: EntityManager, scope: AccessScope, filter: ServiceFilter = {}, limit?: number | null): Promise<ServiceRecord[]> {
   if (filter.members && !filter.members.includes(scope.owner)) return Promise.resolve([]);
-  const where: FilterQuery<ServiceRecord>[] = [];
+  const where: FilterQuery<ServiceRecord>[] = [...updatedSinceWhere(filter.updatedSince)];
   if (filter.kinds?.length) where.push({ kind: { $in: filter.kinds } });
   if (filter.status?.length) where.push({ status: { $in: filter.status } });
   if (filter.regions?.length) where.push({ regions: { $overlap: filter.regions } });

@@ -44,9 +44,6 @@ export class ServiceType extends VersionedRecordType {
   @Field(() => [ID], { nullable: true, description: 'Members a MEMBERS record is shared with. Shown to the owner only; null for everyone else.' })
   sharedWith?: string[] | null;
 
-  @Field(() => Date)
-  updatedAt!: Date;
-
   /** Local id, for nested loads. Not part of the contract. */
   localId!: string;
   descriptionTexts!: Translations;

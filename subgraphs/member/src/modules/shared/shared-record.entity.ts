@@ -11,8 +11,12 @@ export type RecordSource = (typeof RECORD_SOURCES)[number];
 
 /**
  * What every shared record stores about who may see it: its level and, for MEMBERS, the members
- * it is shared with; its version (optimistic concurrency) and its source. Not an entity itself:
- * each kind's entity extends it.
+ * it is shared with; its version (optimistic concurrency), its source (data file or API), and when
+ * it was created and last changed. Not an entity itself: each kind's entity extends it.
+ *
+ * The timestamps are the database's: the change-tracking trigger (db/change-tracking.ts) sets
+ * them on every insert and real change, and the ORM never writes them (`persist: false`), so they
+ * are never taken from a data file or an input; RecordTimesSubscriber reads them back after a write.
  */
 export abstract class SharedRecord {
   @Property({ type: 'text' }) visibility!: Visibility;
@@ -24,9 +28,9 @@ export abstract class SharedRecord {
    */
   @Property({ type: 'integer', version: true }) version!: number & Opt;
   @Property({ type: 'text' }) source: RecordSource & Opt = 'API';
+  @Property({ type: 'datetime', persist: false }) createdAt: Date = new Date();
+  @Property({ type: 'datetime', persist: false }) updatedAt: Date = new Date();
 }
 
-/** A shared record that keeps the time of its last change. */
-export abstract class TimestampedSharedRecord extends SharedRecord {
-  @Property({ type: 'datetime', onUpdate: () => new Date() }) updatedAt: Date = new Date();
-}
+/** Kept for the kinds that named it: every shared record now keeps its timestamps. */
+export abstract class TimestampedSharedRecord extends SharedRecord {}

@@ -1,6 +1,9 @@
+import type { AccessScope } from '../../access/visibility';
 import { recordKind } from '../record-kind';
 import { supportNeedDataFile, supportOfferDataFile } from './support.data-file';
 import { SupportNeedRecord, SupportOfferRecord } from './support.entity';
+import { toSupport } from './support.mapper';
+import { SupportNeedType, SupportOfferType } from './support.type';
 import { loadSupportNeed, loadSupportOffer, SupportNeedResolver, SupportOfferResolver } from './support.resolver';
 
 /** Solidarity offers (funding, training, hosting …) a member makes to the network. */
@@ -13,6 +16,7 @@ export const supportOfferKind = recordKind({
   writes: null,
   dataFile: supportOfferDataFile,
   signedFields: {},
+  feed: { kind: 'SUPPORT_OFFER', type: SupportOfferType, toRecord: (row: SupportOfferRecord, scope: AccessScope) => toSupport(SupportOfferType as never, row, scope) },
 });
 
 /** Solidarity needs a member asks the network to meet. */
@@ -25,4 +29,5 @@ export const supportNeedKind = recordKind({
   writes: null,
   dataFile: supportNeedDataFile,
   signedFields: {},
+  feed: { kind: 'SUPPORT_NEED', type: SupportNeedType, toRecord: (row: SupportNeedRecord, scope: AccessScope) => toSupport(SupportNeedType as never, row, scope) },
 });

@@ -1,10 +1,10 @@
 import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { SupportKind, Translations } from '../../../../../schema/enums';
-import { TimestampedSharedRecord } from '../shared/shared-record.entity';
+import { SharedRecord } from '../shared/shared-record.entity';
 
 /** What an offer and a need have in common (solidarity: funding, training, hosting …). */
-export abstract class SupportRecord extends TimestampedSharedRecord {
-  [OptionalProps]?: 'updatedAt' | 'open';
+export abstract class SupportRecord extends SharedRecord {
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'open';
 
   @PrimaryKey({ type: 'text' }) id!: string;
   @Property({ type: 'text' }) kind!: SupportKind;

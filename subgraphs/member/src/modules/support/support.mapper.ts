@@ -1,4 +1,5 @@
 import { globalId } from '../../../../../common/ids';
+import { recordTimes } from '../shared/record-times.type';
 import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
 import { sharedWithFor } from '../shared/shared-with';
@@ -8,6 +9,7 @@ import type { SupportView } from './support.type';
 /** Builds an offer or a need (`type`) from its record. */
 export function toSupport<T extends SupportView>(type: new () => T, record: SupportRecord, scope: AccessScope): T {
   return Object.assign(new type(), {
+    ...recordTimes(record),
     id: globalId(scope.owner, record.id),
     member: memberRef(scope.owner),
     kind: record.kind,

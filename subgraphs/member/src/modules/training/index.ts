@@ -2,7 +2,7 @@ import { recordKind } from '../record-kind';
 import { trainingWrites } from './training.writes';
 import { trainingDataFile } from './training.data-file';
 import { TrainingRecord } from './training.entity';
-import { signedTrainingFields } from './training.mapper';
+import { signedTrainingFields, toTraining } from './training.mapper';
 import { listMemberTrainings, loadTraining, TrainingResolver } from './training.resolver';
 import { TrainingType } from './training.type';
 
@@ -16,4 +16,5 @@ export const trainingKind = recordKind({
   writes: trainingWrites,
   dataFile: trainingDataFile,
   signedFields: { Training: signedTrainingFields },
+  feed: { kind: 'TRAINING', type: TrainingType, toRecord: toTraining },
 });

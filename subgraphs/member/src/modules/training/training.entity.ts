@@ -1,11 +1,11 @@
 import { ArrayType, Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { TrainingFormat, Translations } from '../../../../../schema/enums';
-import { TimestampedSharedRecord } from '../shared/shared-record.entity';
+import { SharedRecord } from '../shared/shared-record.entity';
 
 /** A training or mentoring session this member offers. Ids are local: the member prefix is added on the way out. */
 @Entity({ tableName: 'training' })
-export class TrainingRecord extends TimestampedSharedRecord {
-  [OptionalProps]?: 'updatedAt';
+export class TrainingRecord extends SharedRecord {
+  [OptionalProps]?: 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'text' }) id!: string;
   @Property({ type: 'text' }) title!: string;

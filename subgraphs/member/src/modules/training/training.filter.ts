@@ -1,3 +1,4 @@
+import { UPDATED_SINCE } from '../shared/record-times.type';
 import { Field, ID, InputType } from 'type-graphql';
 import type { TrainingFormat } from '../../../../../schema/enums';
 import { TrainingFormatEnum } from '../../graphql/enums';
@@ -24,4 +25,7 @@ export class TrainingFilter {
 
   @Field(() => String, { nullable: true, description: 'Case-insensitive search in title and descriptions.' })
   text?: string;
+
+  @Field(() => Date, { nullable: true, description: UPDATED_SINCE })
+  updatedSince?: Date;
 }

@@ -15,6 +15,7 @@ const record = {
   seats: 12,
   visibility: 'MEMBERS',
   sharedWith: ['beta'],
+  createdAt: new Date('2026-11-29T12:00:00Z'),
   updatedAt: new Date('2026-11-30T12:00:00Z'),
   version: 1,
   source: 'FILE',

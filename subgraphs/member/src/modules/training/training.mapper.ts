@@ -2,11 +2,13 @@ import { globalId } from '../../../../../common/ids';
 import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
 import { sharedWithFor } from '../shared/shared-with';
+import { recordTimes } from '../shared/record-times.type';
 import type { TrainingRecord } from './training.entity';
 import { TrainingType } from './training.type';
 
 export function toTraining(record: TrainingRecord, scope: AccessScope): TrainingType {
   return Object.assign(new TrainingType(), {
+    ...recordTimes(record),
     id: globalId(scope.owner, record.id),
     localId: record.id,
     member: memberRef(scope.owner),
@@ -20,7 +22,6 @@ export function toTraining(record: TrainingRecord, scope: AccessScope): Training
     visibility: record.visibility,
     version: record.version,
     sharedWith: sharedWithFor(scope, record),
-    updatedAt: record.updatedAt,
     descriptionTexts: record.description,
   });
 }

@@ -1,3 +1,4 @@
+import { updatedSinceWhere } from '../shared/record-times.type';
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findVisible, likePattern } from '../../access/find-visible';
@@ -9,7 +10,7 @@ import type { TrainingFilter } from './training.filter';
 /** The trainings the caller may see, filtered, soonest first (then by local id). */
 export function listTrainings(em: EntityManager, scope: AccessScope, filter: TrainingFilter = {}, limit?: number | null): Promise<TrainingRecord[]> {
   if (filter.members && !filter.members.includes(scope.owner)) return Promise.resolve([]);
-  const where: FilterQuery<TrainingRecord>[] = [];
+  const where: FilterQuery<TrainingRecord>[] = [...updatedSinceWhere(filter.updatedSince)];
   if (filter.formats?.length) where.push({ format: { $in: filter.formats } });
   if (filter.languages?.length) where.push({ languages: { $overlap: filter.languages } });
   if (filter.regions?.length) where.push({ region: { $in: filter.regions } });

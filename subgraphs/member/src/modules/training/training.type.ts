@@ -19,7 +19,6 @@ export class TrainingType extends VersionedRecordType {
   @Field(() => Int, { nullable: true, description: 'How many people can take part; null when not limited or not said.' }) seats?: number | null;
   @Field(() => VisibilityEnum) visibility!: Visibility;
   @Field(() => [ID], { nullable: true, description: 'Members a MEMBERS record is shared with. Shown to the owner only; null for everyone else.' }) sharedWith?: string[] | null;
-  @Field(() => Date) updatedAt!: Date;
 
   /** Local id. Not part of the contract. */
   localId!: string;
