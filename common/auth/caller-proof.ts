@@ -149,6 +149,12 @@ export interface CallerProofCheck {
    * accepted. Each verifier (the gateway, each member) keeps its own.
    */
   replay: ReplayCache;
+  /**
+   * What one use is, when it is not the whole proof: a member that gets several sub-requests
+   * for one caller request (a root fetch, then entity fetches) passes a hash of each sub-request,
+   * so each distinct one is accepted once.
+   */
+  replayScope?: string;
   /** Clock in ms since the epoch; default now. */
   now?: number;
 }
@@ -216,7 +222,8 @@ export async function verifyCallerProof(proof: string, check: CallerProofCheck):
   if (ath !== (await sha256b64url(check.token))) throw new AuthError('PROOF_WRONG_REQUEST', 'proof ath does not match the token');
   if (bdh !== (await sha256b64url(check.body))) throw new AuthError('BODY_MISMATCH', 'proof body hash does not match the request body');
   // kept until the proof's iat leaves the window: after that its age refuses it anyway
-  if (!(await check.replay.remember(`proof:${thumbprint}:${jti}`, (iat + PROOF_MAX_AGE_S) * 1000))) throw new AuthError('REPLAYED', 'proof replayed');
+  const id = `proof:${thumbprint}:${jti}${check.replayScope ? `:${check.replayScope}` : ''}`;
+  if (!(await check.replay.remember(id, (iat + PROOF_MAX_AGE_S) * 1000))) throw new AuthError('REPLAYED', 'proof replayed');
   return { jti, iat, htu, jkt: thumbprint };
 }
 
