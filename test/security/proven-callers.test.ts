@@ -24,12 +24,15 @@ describe('proven callers', () => {
   let net: TestNetwork;
   let key: CallerKeyPair;
   const logs = new Map<string, ReturnType<typeof capturingLogger>>();
+  const gatewayLog = capturingLogger('gateway');
+  /** Every token and proof a caller made in this file: none may reach a log. */
+  const secrets: string[] = [];
 
   beforeAll(async () => {
     const members = ringMembers().map((m) => ({ ...m, callerPolicy: m.id === 'gamma' ? ('asserted' as const) : ('proven' as const) }));
     net = await TestNetwork.start(
       members,
-      {},
+      { logger: gatewayLog.logger },
       {
         publishGatewayEndpoint: true,
         memberLogger: (id) => {
@@ -63,6 +66,7 @@ describe('proven callers', () => {
     const token = opts.token ?? (await bound());
     const signer = opts.key ?? key;
     const proof = await createCallerProof({ key: signer.privateKey, publicJwk: signer.publicJwk, htm: 'POST', htu: opts.htu ?? net.gatewayEndpoint!, token, body, now: opts.now });
+    secrets.push(token, proof);
     return { body, token, proof, forwarded: { token, proof, body } satisfies ForwardedProof };
   }
 
@@ -323,5 +327,16 @@ describe('proven callers', () => {
         expect(await readName('alpha:w-4')).toBeUndefined();
       });
     });
+  });
+
+  it('logs refusals with their codes, and never a token or a proof', async () => {
+    await settle();
+    const gatewayRefusals = gatewayLog.lines().filter((l) => l.msg === 'caller token refused');
+    expect(new Set(gatewayRefusals.map((l) => l.refusal))).toEqual(new Set(['PROOF_REQUIRED', 'REPLAYED', 'PROOF_WRONG_REQUEST', 'BODY_MISMATCH', 'PROOF_KEY_MISMATCH', 'REJECTED_BY_VERIFIER']));
+    const texts = [gatewayLog.text(), ...[...logs.values()].map((l) => l.text())];
+    expect(secrets.length).toBeGreaterThan(50);
+    for (const secret of secrets) for (const text of texts) expect(text.includes(secret)).toBe(false);
+    // nor a signature part alone
+    for (const secret of secrets) for (const text of texts) expect(text.includes(secret.split('.')[2])).toBe(false);
   });
 });
