@@ -127,7 +127,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   // HTTP: /graphql (auth, rate budget, gate, cache, admission), the web UI, health, readiness, metrics (draining is the server's)
   // proven callers: the endpoints their proofs may name, and each proof accepted once
   const proofs = {
-    endpoints: () => [...config.publicEndpoints, ...(registry.registry.gateways.find((g) => g.id === config.gatewayId)?.endpoints ?? [])],
+    endpoints: () => [...(config.publicEndpoints ?? []), ...(registry.registry.gateways.find((g) => g.id === config.gatewayId)?.endpoints ?? [])],
     replay: redis ? new RedisReplayCache(redis, `${namespace}proof:`) : new MemoryReplayCache(),
   };
   if (proofs.endpoints().length === 0) logger.warn('no public endpoint (INFRARED_PUBLIC_ENDPOINTS, or endpoints in the registry entry): proven callers are refused');

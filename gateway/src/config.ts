@@ -29,7 +29,7 @@ export const gatewayConfigSchema = z.strictObject({
           : v,
       z.array(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
     )
-    .default([]),
+    .optional(),
   port: z.coerce.number().int().min(0).max(65535).default(4000),
   host: z.string().default('127.0.0.1'),
   /** Default per-member deadline (a member entry's `deadlineMs` overrides it). */

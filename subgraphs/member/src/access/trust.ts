@@ -78,12 +78,13 @@ export function createCallerResolver(opts: MemberTrustOptions): (req: IncomingMe
     if (!opts.acceptDirectTokens) return ANONYMOUS;
     const token = bearerToken(req.headers.authorization);
     if (!token) return ANONYMOUS;
-    return withPolicy(
-      await verifyCallerToken(token, {
-        audience: registry.network.id,
-        issuer: (id) => issuerFromRegistry(registry, id),
-      }),
-    );
+    const direct = await verifyCallerToken(token, {
+      audience: registry.network.id,
+      issuer: (id) => issuerFromRegistry(registry, id),
+    });
+    // a bound token is good only with its caller's proof, never as a bearer token
+    if (direct.boundKey) throw new AuthError('PROOF_REQUIRED', 'a bound token sent as a bearer token');
+    return withPolicy(direct);
   };
 }
 
