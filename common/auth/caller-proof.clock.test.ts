@@ -12,10 +12,12 @@ import {
   verifyCallerProof,
   type CallerKeyPair,
   type CallerProofCheck,
+  WEB_PROOF_CRYPTO,
 } from './caller-proof';
 import { issueCallerToken, verifyCallerToken } from './caller-token';
 import { AuthError, type AuthRefusal } from './errors';
 import { createKeyPair, importKey, type PrivateJwk } from './keys';
+import { NODE_PROOF_CRYPTO } from './node-proof-crypto';
 import { MemoryReplayCache } from './replay-cache';
 
 /**
@@ -202,6 +204,31 @@ describe('refusals', () => {
     expect(await refusal(verifyCallerProof(`${h}.${p}.${sig.slice(0, -1)}${alias}`, check()))).toBe('NOT_CANONICAL');
     expect(await refusal(verifyCallerProof(`${proof}.x`, check()))).toBe('NOT_CANONICAL');
     expect(await refusal(verifyCallerProof('a'.repeat(5000), check()))).toBe('NOT_CANONICAL');
+  });
+});
+
+describe.each([
+  ['WebCrypto (any runtime)', WEB_PROOF_CRYPTO],
+  ["Node's crypto (servers)", NODE_PROOF_CRYPTO],
+])('the same verdicts with %s', (_name, impl) => {
+  const checkWith = (over: Partial<CallerProofCheck> = {}) => check({ crypto: impl, ...over });
+  it('accepts a valid proof once', async () => {
+    const proof = await prove();
+    await expect(verifyCallerProof(proof, checkWith())).resolves.toMatchObject({ jkt: caller.thumbprint });
+    expect(await refusal(verifyCallerProof(proof, checkWith()))).toBe('REPLAYED');
+  });
+  it('refuses a forged signature, a truncated one, another key, another token and another body', async () => {
+    const forged = await rawProof({}, await goodClaims(), other.privateKey as JWK);
+    expect(await refusal(verifyCallerProof(forged, checkWith()))).toBe('REJECTED_BY_VERIFIER');
+    const [h, p, sig] = (await prove()).split('.');
+    expect(await refusal(verifyCallerProof(`${h}.${p}.${sig.slice(0, 40)}`, checkWith()))).toBe('REJECTED_BY_VERIFIER');
+    const flipped = Buffer.from(sig, 'base64url');
+    flipped[10] ^= 1;
+    expect(await refusal(verifyCallerProof(`${h}.${p}.${flipped.toString('base64url')}`, checkWith()))).toBe('REJECTED_BY_VERIFIER');
+    const mine = await createCallerProof({ key: other.privateKey, publicJwk: other.publicJwk, htm: 'POST', htu: HTU, token: TOKEN, body: BODY });
+    expect(await refusal(verifyCallerProof(mine, checkWith()))).toBe('PROOF_KEY_MISMATCH');
+    expect(await refusal(verifyCallerProof(await prove({ token: `${TOKEN}x` }), checkWith()))).toBe('PROOF_WRONG_REQUEST');
+    expect(await refusal(verifyCallerProof(await prove(), checkWith({ body: `${BODY} ` })))).toBe('BODY_MISMATCH');
   });
 });
 

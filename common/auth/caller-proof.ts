@@ -1,4 +1,4 @@
-import { base64url, calculateJwkThumbprint, compactVerify, CompactSign, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
+import { base64url, calculateJwkThumbprint, CompactSign, decodeProtectedHeader, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { isCanonicalBase64url } from './canonical-jws';
 import { AuthError } from './errors';
 import type { ReplayCache } from './replay-cache';
@@ -72,6 +72,63 @@ export function callerPublicJwk(jwk: JWK): JWK {
  */
 export async function callerKeyThumbprint(jwk: JWK): Promise<string> {
   return calculateJwkThumbprint(callerPublicJwk(jwk), 'sha256');
+}
+
+/**
+ * Small memo tables for what every request of one caller repeats (its key, its token): bounded,
+ * cleared when full: thumbprints and imported public keys by key, token hashes by token (held in
+ * memory only, as every request's token is while it runs).
+ */
+class Memo<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly max = 10_000) {}
+  get(key: string, make: () => V): V {
+    let value = this.entries.get(key);
+    if (value === undefined) {
+      if (this.entries.size >= this.max) this.entries.clear();
+      value = make();
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+}
+/**
+ * The two primitives proof verification needs. The default is WebCrypto (any runtime, the
+ * browser included); servers pass Node's synchronous crypto (`common/auth/node-proof-crypto.ts`),
+ * which costs a fraction of WebCrypto's asynchronous calls on every request.
+ */
+export interface ProofCrypto {
+  /** base64url SHA-256 of the bytes (a string as UTF-8). */
+  sha256(data: string | Uint8Array): string | Promise<string>;
+  /** A verifier for one public P-256 key (made once per key): true when `signature` (IEEE P1363, r‖s) signs `input`. */
+  es256Verifier(jwk: JWK): Promise<(input: string, signature: Uint8Array) => boolean | Promise<boolean>>;
+}
+
+export const WEB_PROOF_CRYPTO: ProofCrypto = {
+  sha256: sha256b64url,
+  async es256Verifier(jwk) {
+    const key = await crypto.subtle.importKey('jwk', { ...jwk, ext: true }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+    return (input, signature) => crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, signature as Uint8Array<ArrayBuffer>, new TextEncoder().encode(input));
+  },
+};
+
+type Verifier = Awaited<ReturnType<ProofCrypto['es256Verifier']>>;
+/** Public key (x.y) → [thumbprint, verifier], per crypto implementation. */
+const proofKeys = new WeakMap<ProofCrypto, Memo<Promise<[string, Verifier]>>>();
+/** Token → its SHA-256 (the proofs' `ath`). */
+const tokenHashes = new Memo<string | Promise<string>>();
+
+/** The thumbprint and a signature verifier of a caller's public key, once per key. */
+function proofKey(jwk: JWK, impl: ProofCrypto): Promise<[string, Verifier]> {
+  let memo = proofKeys.get(impl);
+  if (!memo) proofKeys.set(impl, (memo = new Memo()));
+  const id = `${jwk.x}.${jwk.y}`;
+  const made = memo.get(id, async () => [await callerKeyThumbprint(jwk), await impl.es256Verifier(jwk)]);
+  made.catch(() => memo.forget(id));
+  return made;
 }
 
 /** base64url SHA-256 of the bytes (a string is hashed as UTF-8). */
@@ -155,6 +212,8 @@ export interface CallerProofCheck {
    * so each distinct one is accepted once.
    */
   replayScope?: string;
+  /** Hashing and signature verification; default WebCrypto. */
+  crypto?: ProofCrypto;
   /** Clock in ms since the epoch; default now. */
   now?: number;
 }
@@ -187,25 +246,26 @@ export async function verifyCallerProof(proof: string, check: CallerProofCheck):
   if (header.typ !== PROOF_TYP) throw new AuthError('MALFORMED', `proof typ is not ${PROOF_TYP}`);
   if (header.alg !== PROOF_ALG) throw new AuthError('ALGORITHM_NOT_ALLOWED', `proof algorithm ${String(header.alg)} not allowed`);
   if (!header.jwk || typeof header.jwk !== 'object' || 'd' in header.jwk) throw new AuthError('MALFORMED', 'proof header has no public jwk');
-  let jwk: JWK;
+  const impl = check.crypto ?? WEB_PROOF_CRYPTO;
   let thumbprint: string;
+  let verify: Verifier;
   try {
-    jwk = callerPublicJwk(header.jwk);
-    thumbprint = await callerKeyThumbprint(jwk);
+    [thumbprint, verify] = await proofKey(callerPublicJwk(header.jwk), impl);
   } catch (err) {
     throw new AuthError('UNUSABLE_KEY', 'proof key is not a P-256 public key', { cause: err });
   }
   if (thumbprint !== check.jkt) throw new AuthError('PROOF_KEY_MISMATCH', 'proof key is not the key the token is bound to');
-  let payloadBytes: Uint8Array;
+  const signature = base64url.decode(parts[2]);
+  let verified = false;
   try {
-    const key = await importJWK({ ...jwk, alg: PROOF_ALG }, PROOF_ALG);
-    ({ payload: payloadBytes } = await compactVerify(proof, key, { algorithms: [PROOF_ALG] }));
+    verified = signature.length === 64 && (await verify(`${parts[0]}.${parts[1]}`, signature));
   } catch (err) {
     throw new AuthError('REJECTED_BY_VERIFIER', 'proof signature does not verify', { cause: err });
   }
+  if (!verified) throw new AuthError('REJECTED_BY_VERIFIER', 'proof signature does not verify');
   let claims: Record<string, unknown>;
   try {
-    claims = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payloadBytes)) as Record<string, unknown>;
+    claims = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64url.decode(parts[1]))) as Record<string, unknown>;
   } catch (err) {
     throw new AuthError('MALFORMED', 'proof claims are not JSON', { cause: err });
   }
@@ -219,8 +279,8 @@ export async function verifyCallerProof(proof: string, check: CallerProofCheck):
   const now = Math.floor((check.now ?? Date.now()) / 1000);
   if (iat < now - PROOF_MAX_AGE_S) throw new AuthError('PROOF_STALE', 'proof is too old (iat)');
   if (iat > now + PROOF_MAX_FUTURE_S) throw new AuthError('ISSUED_IN_FUTURE', 'proof issued in the future (iat)');
-  if (ath !== (await sha256b64url(check.token))) throw new AuthError('PROOF_WRONG_REQUEST', 'proof ath does not match the token');
-  if (bdh !== (await sha256b64url(check.body))) throw new AuthError('BODY_MISMATCH', 'proof body hash does not match the request body');
+  if (ath !== (await tokenHashes.get(check.token, () => impl.sha256(check.token)))) throw new AuthError('PROOF_WRONG_REQUEST', 'proof ath does not match the token');
+  if (bdh !== (await impl.sha256(check.body))) throw new AuthError('BODY_MISMATCH', 'proof body hash does not match the request body');
   // kept until the proof's iat leaves the window: after that its age refuses it anyway
   const id = `proof:${thumbprint}:${jti}${check.replayScope ? `:${check.replayScope}` : ''}`;
   if (!(await check.replay.remember(id, (iat + PROOF_MAX_AGE_S) * 1000))) throw new AuthError('REPLAYED', 'proof replayed');

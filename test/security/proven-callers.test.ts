@@ -207,6 +207,16 @@ describe('proven callers', () => {
       }
     });
 
+    it('cannot replay a whole sub-request (assertion and proof together)', async () => {
+      const { forwarded } = await callerRequest(SERVICES);
+      const body = JSON.stringify({ query: SERVICES, extensions: { [FORWARDED_PROOF_EXTENSION]: forwarded } });
+      const headers = { 'infrared-assertion': await net.assertion('alpha', callerOf('alpha', ['read', 'write']), body) };
+      expect((await postRaw(net.members.get('alpha')!.url, body, headers)).status).toBe(200);
+      const mark = logMark('alpha');
+      expect((await postRaw(net.members.get('alpha')!.url, body, headers)).status).toBe(401);
+      expect(await refusalsAt('alpha', mark)).toEqual(['REPLAYED']);
+    });
+
     it('without a proof it is only asserting: PUBLIC data at a proven member', async () => {
       const res = await attack('alpha', { query: SERVICES });
       expect(res.status).toBe(200);

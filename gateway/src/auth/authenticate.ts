@@ -4,6 +4,7 @@ import { authorizationToken, PROOF_HEADER, verifyCallerProof } from '../../../co
 import { VerifiedCallerTokens } from '../../../common/auth/verified-caller-tokens';
 import { AuthError } from '../../../common/auth/errors';
 import { originalBodyText, type ForwardedProof } from '../../../common/auth/forwarded-proof';
+import { NODE_PROOF_CRYPTO } from '../../../common/auth/node-proof-crypto';
 import type { ReplayCache } from '../../../common/auth/replay-cache';
 import { issuerFromRegistry } from '../../../common/registry/issuer';
 import type { Registry } from '../../../common/registry/registry.schema';
@@ -50,6 +51,6 @@ export async function authenticate(req: IncomingMessage, rawBody: Buffer, regist
   if (!proofs) throw new AuthError('PROOF_WRONG_REQUEST', 'this gateway has no public endpoint configured for proven callers');
   if (req.method !== 'POST') throw new AuthError('PROOF_WRONG_REQUEST', 'proven requests are POST requests');
   const body = originalBodyText(rawBody);
-  await verifyCallerProof(proof, { jkt: caller.boundKey, token: auth.token, body: rawBody, htm: 'POST', htu: proofs.endpoints(), replay: proofs.replay });
+  await verifyCallerProof(proof, { jkt: caller.boundKey, token: auth.token, body: rawBody, htm: 'POST', htu: proofs.endpoints(), replay: proofs.replay, crypto: NODE_PROOF_CRYPTO });
   return { caller: { ...caller, proven: true }, forward: { token: auth.token, proof, body } };
 }

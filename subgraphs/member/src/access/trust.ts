@@ -6,7 +6,9 @@ import { verifyCallerProof } from '../../../../common/auth/caller-proof';
 import { AuthError } from '../../../../common/auth/errors';
 import { bearerToken, verifyCallerToken } from '../../../../common/auth/caller-token';
 import { readForwardedProof, type ForwardedProof } from '../../../../common/auth/forwarded-proof';
-import type { ReplayCache } from '../../../../common/auth/replay-cache';
+import { VerifiedCallerTokens } from '../../../../common/auth/verified-caller-tokens';
+import { NODE_PROOF_CRYPTO } from '../../../../common/auth/node-proof-crypto';
+import { PendingReplays, type ReplayCache } from '../../../../common/auth/replay-cache';
 import { issuerFromRegistry } from '../../../../common/registry/issuer';
 import type { Registry } from '../../../../common/registry/registry.schema';
 import type { SubsetCheck } from './subset-check';
@@ -59,21 +61,30 @@ export interface MemberTrustOptions {
 export function createCallerResolver(opts: MemberTrustOptions): (req: IncomingMessage, rawBody: Buffer, body?: unknown) => Promise<Caller> {
   const trusted = opts.trustedGateways ? new Set(opts.trustedGateways) : undefined;
   const policy = opts.policy ?? 'proven';
+  // a proven caller's token comes with every sub-request: verified once per registry snapshot
+  const verifiedTokens = new VerifiedCallerTokens();
+  const verifyToken = (token: string, registry: Registry) => verifiedTokens.verify(token, { audience: registry.network.id, issuer: (id) => issuerFromRegistry(registry, id) });
   const withPolicy = (caller: Caller): Caller => (policy === 'proven' && !caller.anonymous && !caller.proven ? { anonymous: true, scopes: [], unproven: true } : caller);
   return async (req, rawBody, body) => {
     const registry = opts.registry();
     const assertion = req.headers[ASSERTION_HEADER];
     if (typeof assertion === 'string' && assertion.length > 0) {
+      const forwarded = readForwardedProof(body ?? parseJson(rawBody));
+      // with a forwarded proof, the assertion's id and the proof's are stored together once both verified
+      const pending = forwarded ? new PendingReplays() : undefined;
       const asserted = await verifyAssertion(assertion, {
         member: opts.memberId,
         body: rawBody,
-        replay: opts.replay,
+        replay: pending ?? opts.replay,
         gateways: gatewayKeys(registry, trusted),
       });
-      const forwarded = readForwardedProof(body ?? parseJson(rawBody));
-      if (!forwarded) return withPolicy(asserted);
+      if (!forwarded || !pending) return withPolicy(asserted);
       const gateway = String(decodeJwt(assertion).iss);
-      return proveCaller(forwarded, { asserted, gateway, registry, subRequest: body ?? parseJson(rawBody), rawBody, opts });
+      const proven = await proveCaller(forwarded, { asserted, gateway, registry, subRequest: body ?? parseJson(rawBody), verifyToken, replay: pending, opts });
+      const [assertionNew, proofNew] = await pending.commit(opts.replay);
+      if (!assertionNew) throw new AuthError('REPLAYED', 'assertion replayed');
+      if (!proofNew) throw new AuthError('REPLAYED', 'proof replayed');
+      return proven;
     }
     if (!opts.acceptDirectTokens) return ANONYMOUS;
     const token = bearerToken(req.headers.authorization);
@@ -89,9 +100,20 @@ export function createCallerResolver(opts: MemberTrustOptions): (req: IncomingMe
 }
 
 /** The checks a member makes, itself, on a caller proof a gateway forwarded. */
-async function proveCaller(forwarded: ForwardedProof, ctx: { asserted: Caller; gateway: string; registry: Registry; subRequest: unknown; rawBody: Buffer; opts: MemberTrustOptions }): Promise<Caller> {
+async function proveCaller(
+  forwarded: ForwardedProof,
+  ctx: {
+    asserted: Caller;
+    gateway: string;
+    registry: Registry;
+    subRequest: unknown;
+    verifyToken: (token: string, registry: Registry) => Promise<Caller>;
+    replay: ReplayCache;
+    opts: MemberTrustOptions;
+  },
+): Promise<Caller> {
   const { registry, opts } = ctx;
-  const caller = await verifyCallerToken(forwarded.token, { audience: registry.network.id, issuer: (id) => issuerFromRegistry(registry, id) });
+  const caller = await ctx.verifyToken(forwarded.token, registry);
   if (!caller.boundKey) throw new AuthError('PROOF_REQUIRED', 'forwarded caller token is not bound to a key');
   if (ctx.asserted.anonymous || ctx.asserted.member !== caller.member || ctx.asserted.subject !== caller.subject) {
     throw new AuthError('PROOF_WRONG_REQUEST', "the gateway's assertion names another caller than the forwarded token");
@@ -114,8 +136,9 @@ async function proveCaller(forwarded: ForwardedProof, ctx: { asserted: Caller; g
     body: forwarded.body,
     htm: 'POST',
     htu: endpoints,
-    replay: opts.replay,
+    replay: ctx.replay,
     replayScope: bodyHash(reads),
+    crypto: NODE_PROOF_CRYPTO,
   });
   return { ...caller, proven: true };
 }
