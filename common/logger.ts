@@ -19,6 +19,13 @@ export const REDACTED_PATHS = [
   '*.privateKey',
   'd',
   '*.d',
+  // caller proofs (the `DPoP` header) and what a gateway forwards with them
+  'proof',
+  '*.proof',
+  'headers.dpop',
+  '*.headers.dpop',
+  'infraredCallerProof',
+  '*.infraredCallerProof',
 ];
 
 /** One pino logger per service, JSON to stdout, with tokens redacted. */

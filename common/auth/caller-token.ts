@@ -16,15 +16,30 @@ export interface IssuerInfo {
   revokedBefore?: Date;
 }
 
+/** An RFC 7638 SHA-256 thumbprint, base64url (43 characters). */
+const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
+
 /**
- * Issues a caller token for a member's person or bot.
+ * Issues a caller token for a member's person or bot. With `boundTo` (the RFC 7638 thumbprint of
+ * the caller's public P-256 key, see `callerKeyThumbprint`), the token carries `cnf.jkt` and is
+ * usable only with a proof signed by that key (`Authorization: DPoP`).
  * @example
  * const jwt = await issueCallerToken({ key, member: 'kafshata', subject: 'ana', scopes: ['read'], audience: 'infrared', ttlSeconds: 3600 });
  */
-export async function issueCallerToken(opts: { key: PrivateJwk; member: string; subject: string; scopes: string[]; audience: string; ttlSeconds: number; now?: number }): Promise<string> {
+export async function issueCallerToken(opts: {
+  key: PrivateJwk;
+  member: string;
+  subject: string;
+  scopes: string[];
+  audience: string;
+  ttlSeconds: number;
+  boundTo?: string;
+  now?: number;
+}): Promise<string> {
   if (opts.ttlSeconds <= 0 || opts.ttlSeconds > MAX_TOKEN_LIFETIME_S) throw new TypeError(`ttl must be between 1 second and 30 days`);
+  if (opts.boundTo !== undefined && !THUMBPRINT.test(opts.boundTo)) throw new TypeError('boundTo must be a base64url SHA-256 JWK thumbprint');
   const now = Math.floor((opts.now ?? Date.now()) / 1000);
-  return new SignJWT({ scope: opts.scopes.join(' ') })
+  return new SignJWT({ scope: opts.scopes.join(' '), ...(opts.boundTo ? { cnf: { jkt: opts.boundTo } } : {}) })
     .setProtectedHeader({ alg: algOf(opts.key), kid: opts.key.kid, typ: 'JWT' })
     .setIssuer(opts.member)
     .setSubject(opts.subject)
@@ -80,7 +95,17 @@ export async function verifyCallerToken(token: string, opts: { audience: string;
   if (issuer.revokedJti.includes(payload.jti as string)) throw new AuthError('REVOKED', 'token revoked (jti)');
   if (issuer.revokedBefore && (payload.iat as number) * 1000 < issuer.revokedBefore.getTime()) throw new AuthError('REVOKED', 'token revoked (issued before)');
   const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter((s) => (KNOWN_SCOPES as readonly string[]).includes(s)) : [];
-  return { anonymous: false, member: claims.iss, subject: String(payload.sub).slice(0, 200), scopes: [...new Set(scopes)] };
+  const caller: Caller = { anonymous: false, member: claims.iss, subject: String(payload.sub).slice(0, 200), scopes: [...new Set(scopes)] };
+  if (payload.cnf !== undefined) caller.boundKey = boundKeyOf(payload.cnf);
+  return caller;
+}
+
+/** A token's `cnf`: exactly `{ jkt: <thumbprint> }`. Any other confirmation method is refused, never ignored. */
+function boundKeyOf(cnf: unknown): string {
+  const entries = cnf && typeof cnf === 'object' && !Array.isArray(cnf) ? Object.entries(cnf) : [];
+  const jkt = (cnf as { jkt?: unknown } | undefined)?.jkt;
+  if (entries.length !== 1 || typeof jkt !== 'string' || !THUMBPRINT.test(jkt)) throw new AuthError('MALFORMED', 'token cnf is not { jkt }');
+  return jkt;
 }
 
 /** The token from `Authorization: Bearer …`, or undefined when there is none. Throws on a malformed header. */

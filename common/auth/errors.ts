@@ -14,6 +14,16 @@ export const AUTH_REFUSALS = [
   'REVOKED',
   'BODY_MISMATCH',
   'REPLAYED',
+  /** A bound token (`cnf.jkt`) without a valid proof, or a proof with an unbound token. */
+  'PROOF_REQUIRED',
+  /** The proof's key is not the key the token is bound to. */
+  'PROOF_KEY_MISMATCH',
+  /** The proof is for another method, endpoint or token. */
+  'PROOF_WRONG_REQUEST',
+  /** The proof's `iat` is outside the freshness window. */
+  'PROOF_STALE',
+  /** A member's sub-request asks for something the caller's proven operation did not. */
+  'NOT_A_SUBSET',
 ] as const;
 export type AuthRefusal = (typeof AUTH_REFUSALS)[number];
 

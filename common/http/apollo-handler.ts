@@ -17,10 +17,11 @@ export interface GraphQLRequestInfo<TAuth = unknown> {
 export interface ApolloHandlerOptions<TContext extends BaseContext, TAuth> {
   server: ApolloServer<TContext>;
   /**
-   * Runs after the body is read and before GraphQL: decides who the caller is. An AuthError
+   * Runs after the body is read (`rawBody`: its exact bytes; `body`: parsed, as GraphQL gets it)
+   * and before GraphQL: decides who the caller is. An AuthError
    * becomes a 401 with one generic message; the reason goes to `onAuthError` (the log) only.
    */
-  authenticate: (req: IncomingMessage, rawBody: Buffer) => Promise<TAuth>;
+  authenticate: (req: IncomingMessage, rawBody: Buffer, body: unknown) => Promise<TAuth>;
   onAuthError: (reason: string, req: IncomingMessage, refusal: AuthRefusal) => void;
   context: (info: GraphQLRequestInfo<TAuth>) => Promise<TContext>;
   /** After authentication: refuse the request (rate limits) with a status, code and headers. */
@@ -73,7 +74,7 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
     }
     let auth: TAuth;
     try {
-      auth = await opts.authenticate(req, rawBody);
+      auth = await opts.authenticate(req, rawBody, body);
     } catch (err) {
       if (!(err instanceof AuthError)) throw err;
       opts.onAuthError(err.reason, req, err.refusal);

@@ -56,6 +56,11 @@ export const registryMemberSchema = z.strictObject({
 export const registryGatewaySchema = z.strictObject({
   id: z.string().regex(MEMBER_ID_PATTERN, 'expected a gateway id: lowercase letters, digits and "-"'),
   keys: z.array(publicJwkSchema).default([]),
+  /**
+   * The gateway's public GraphQL endpoints, as proven callers' proofs name them (`htu`): a
+   * `proven` member accepts a forwarded proof only for an endpoint of the gateway that relays it.
+   */
+  endpoints: z.array(url).max(20).optional(),
 });
 
 /** One member's signature over the registry content: a JWS with a detached payload (signed-registry.ts). */

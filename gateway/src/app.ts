@@ -2,6 +2,8 @@ import '../../common/telemetry';
 import { LocalGraphQLDataSource } from '@apollo/gateway';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { readPrivateJwk, type PrivateJwk } from '../../common/auth/keys';
+import { MemoryReplayCache } from '../../common/auth/replay-cache';
+import { RedisReplayCache } from './auth/redis-replay-cache';
 import { startHttpServer, type ShutdownOptions } from '../../common/http/server';
 import { createLogger, type Logger } from '../../common/logger';
 import { RegistryWatcher } from '../../common/registry/registry-watcher';
@@ -135,7 +137,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   publicIndex?.start();
 
   // HTTP: /graphql (auth, rate budget, gate, cache, admission), the web UI, health, readiness, metrics (draining is the server's)
-  const graphql = graphqlRoute({ apollo, config, registry, budget, knownOperations, httpCache, metrics, logger });
+  // proven callers: the endpoints their proofs may name, and each proof accepted once
+  const proofs = {
+    endpoints: () => [...(config.publicEndpoints ?? []), ...(registry.registry.gateways.find((g) => g.id === config.gatewayId)?.endpoints ?? [])],
+    replay: redis ? new RedisReplayCache(redis, `${namespace}proof:`) : new MemoryReplayCache(),
+  };
+  if (proofs.endpoints().length === 0) logger.warn('no public endpoint (INFRARED_PUBLIC_ENDPOINTS, or endpoints in the registry entry): proven callers are refused');
+  const graphql = graphqlRoute({ apollo, config, registry, budget, knownOperations, httpCache, metrics, logger, proofs });
   const web = createWebSite({ root: webDir });
   const http = await startHttpServer({
     routes: {

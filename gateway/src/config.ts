@@ -13,6 +13,23 @@ export const gatewayConfigSchema = z.strictObject({
     .default('gateway'),
   /** Path of the gateway's private JWK, used to sign sub-request assertions. */
   signingKeyFile: z.string().optional(),
+  /**
+   * This gateway's public GraphQL endpoints (comma-separated URLs), as proven callers name them
+   * in their proofs (`htu`), in addition to the `endpoints` of this gateway's registry entry
+   * (which is what members check). Without either, proven callers are refused.
+   */
+  publicEndpoints: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
+      z.array(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
+    )
+    .optional(),
   port: z.coerce.number().int().min(0).max(65535).default(4000),
   host: z.string().default('127.0.0.1'),
   /** Default per-member deadline (a member entry's `deadlineMs` overrides it). */
@@ -119,6 +136,7 @@ export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_REGISTRY_STATE: 'registryStateFile',
   INFRARED_GATEWAY_ID: 'gatewayId',
   INFRARED_GATEWAY_KEY: 'signingKeyFile',
+  INFRARED_PUBLIC_ENDPOINTS: 'publicEndpoints',
   PORT: 'port',
   HOST: 'host',
   INFRARED_MEMBER_DEADLINE_MS: 'memberDeadlineMs',

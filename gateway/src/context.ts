@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../common/caller';
+import type { ForwardedProof } from '../../common/auth/forwarded-proof';
 import type { MemberOutcome } from './fanout/member-client';
 import type { Registry } from '../../common/registry/registry.schema';
 
@@ -31,6 +32,11 @@ export interface GatewayContext {
   reports: MemberReport[];
   /** The client's address, for anonymous callers' rate limits. */
   ip?: string;
+  /**
+   * A proven caller's token, proof and exact original body: forwarded with every sub-request the
+   * planner makes for this request, so that each member checks the caller itself.
+   */
+  forwardProof?: ForwardedProof;
   /** The operation's estimated cost and the rate-limit points it was charged. */
   cost?: { estimate: number; points: number };
 }

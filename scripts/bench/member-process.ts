@@ -13,6 +13,10 @@ interface MemberProcessConfig {
   keyFile?: string;
   /** Database connections (the shared PostgreSQL has a connection limit). */
   poolMax?: number;
+  /** The member's caller policy (default: asserted, what the benchmarks' unbound tokens need). */
+  callerPolicy?: 'proven' | 'asserted';
+  /** Gateway endpoints accepted in proofs (`htu`). */
+  gatewayEndpoints?: string[];
 }
 
 /**
@@ -42,9 +46,20 @@ async function main(): Promise<void> {
           registryStateFile: join(mkdtempSync(join(tmpdir(), 'infrared-bench-member-registry-')), 'accepted.json'),
         }
       : {};
+  // builds with caller proofs know a caller policy; the benchmarks' callers hold unbound tokens unless they ask
+  const policy = memberConfigSchema?.shape && 'callerPolicy' in memberConfigSchema.shape ? { callerPolicy: config.callerPolicy ?? 'asserted', gatewayEndpoints: config.gatewayEndpoints } : {};
   const orm = await openDatabase({ url: config.databaseUrl, schema: config.schema, poolMax: config.poolMax ?? 5 }, logger);
   const member = await serveMember(
-    resolveMemberConfig({ memberId: config.memberId, databaseUrl: config.databaseUrl, databaseSchema: config.schema, port: 0, registryFile: config.registryFile, keyFile: config.keyFile, ...trust }),
+    resolveMemberConfig({
+      memberId: config.memberId,
+      databaseUrl: config.databaseUrl,
+      databaseSchema: config.schema,
+      port: 0,
+      registryFile: config.registryFile,
+      keyFile: config.keyFile,
+      ...policy,
+      ...trust,
+    }),
     { logger, orm },
   );
   process.stdout.write(`${JSON.stringify({ url: member.url })}\n`);

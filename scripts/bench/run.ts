@@ -11,6 +11,7 @@ import { startChild, type Child } from './child';
 import { alternate, load, measure, type LoadResult } from './load';
 import { benchAggregates } from './aggregates';
 import { authenticatedFanout, gatewayCpuPerMemberCall, memberVsPlainPg, round, strip, type BenchContext } from './comparisons';
+import { provenVsAsserted } from './proven-callers';
 
 /**
  * `npm run bench`: the performance suite, on loopback only. Every comparison is measured side by
@@ -193,6 +194,8 @@ async function main(): Promise<void> {
     if (want(9)) results.authenticatedFanout = await authenticatedFanout(ctx);
     await stopAll();
     if (want(10)) results.gatewayCpu = await gatewayCpuPerMemberCall(ctx);
+    await stopAll();
+    if (want(11)) results.provenCallers = await provenVsAsserted(ctx);
   } finally {
     await stopAll();
     await embedded?.stop();
@@ -324,6 +327,15 @@ function markdown(s: { date: string; cores: number; node: string; smoke: boolean
       r.gatewayCpu.ratio !== undefined ? `base ÷ this = ${r.gatewayCpu.ratio}` : '',
       '≤ 0.1 ms',
     ],
+  ]);
+  add(r.provenCallers, () => [
+    [
+      '11. member throughput, proven ÷ asserted (same query, straight to the member)',
+      `${r.provenCallers.proven.rps} / ${r.provenCallers.asserted.rps} req/s; CPU ${r.provenCallers.cpuMsPerRequest.proven} / ${r.provenCallers.cpuMsPerRequest.asserted} ms per request`,
+      `${r.provenCallers.ratio}`,
+      '≥ 0.8',
+    ],
+    ['   extra bytes per proven sub-request', `+${r.provenCallers.extraBytesPerSubRequest} (${r.provenCallers.subRequestBytes.asserted} → ${r.provenCallers.subRequestBytes.proven} bytes)`, '', ''],
   ]);
   return [
     `Benchmark run ${s.date}: ${s.cores} cores, Node ${s.node}, ${s.rounds} round(s) × ${s.seconds} s, ${s.connections} connections${s.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}. Medians; ratios measured side by side in this run.`,

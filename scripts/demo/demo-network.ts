@@ -147,7 +147,18 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
         );
       } else {
         const member: MemberSubgraph = await serveMember(
-          { memberId: m.id, languages: m.languages, port, host: '127.0.0.1', registryFile, databaseSchema: schema, acceptDirectTokens: false, production: false, ...signed.trust(m.id) },
+          {
+            memberId: m.id,
+            languages: m.languages,
+            port,
+            host: '127.0.0.1',
+            registryFile,
+            databaseSchema: schema,
+            acceptDirectTokens: false,
+            production: false,
+            callerPolicy: 'asserted',
+            ...signed.trust(m.id),
+          },
           { logger, orm, signingKey: memberKeys[m.id] },
         );
         started.push({ name: `member ${m.id}`, stop: () => member.stop() });

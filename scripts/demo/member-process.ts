@@ -66,6 +66,10 @@ export async function startMemberProcess(opts: {
     opts.languages.join(','),
     // the demo runs in development mode, its members too
     '--dev',
+    // the demo hands out unbound tokens (for curl and the dashboard): its members trust the
+    // gateway's word; a real member keeps the default, proven (docs/security-model.md)
+    '--caller-policy',
+    'asserted',
   ];
   const env = { ...process.env, INFRARED_SHUTDOWN_DELAY_MS: '0', INFRARED_SHUTDOWN_TIMEOUT_MS: '5000', LOG_LEVEL: opts.logLevel ?? process.env.LOG_LEVEL ?? 'warn', ...opts.env };
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });

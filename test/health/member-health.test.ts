@@ -116,7 +116,7 @@ describe('honest member health', () => {
   it('reports a member whose database is down as UNAVAILABLE (its /ready says 503), and logs each change once, as a warning', async () => {
     dbDownOrm = await openDatabase({ url: databaseUrl(), schema: uniqueSchema('dbdown'), poolMax: 2 }, quietLogger());
     const member = await serveMember(
-      { memberId: 'dbdown', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: net.registryFile, databaseSchema: 'unused', acceptDirectTokens: false },
+      { memberId: 'dbdown', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: net.registryFile, databaseSchema: 'unused', acceptDirectTokens: false, callerPolicy: 'asserted' },
       { logger: quietLogger(), orm: dbDownOrm },
     );
     extra.push(member);
@@ -142,7 +142,7 @@ describe('honest member health', () => {
     const orm = await openDatabase({ url: viaProxy(databaseUrl(), proxy), schema: uniqueSchema('dbhang'), poolMax: 2, timeouts: { statementMs: 800, connectMs: 800 } }, quietLogger());
     try {
       const member = await serveMember(
-        { memberId: 'dbhang', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: net.registryFile, databaseSchema: 'unused', acceptDirectTokens: false },
+        { memberId: 'dbhang', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: net.registryFile, databaseSchema: 'unused', acceptDirectTokens: false, callerPolicy: 'asserted' },
         { logger: quietLogger(), orm },
       );
       extra.push(member);
@@ -174,6 +174,7 @@ describe('honest member health', () => {
           registryFile: net.registryFile,
           databaseSchema: 'unused',
           acceptDirectTokens: false,
+          callerPolicy: 'asserted',
           trustedGateways: ['another-gateway'],
         },
         { logger: quietLogger(), orm: net.orms.get('alpha')! },
@@ -218,7 +219,7 @@ describe('honest member health', () => {
 
   it('reports a member that cannot verify any gateway (no registry) as UNTRUSTED, distinct from anonymous', async () => {
     const loner = await serveMember(
-      { memberId: 'loner', languages: ['en'], port: 0, host: '127.0.0.1', databaseSchema: 'unused', acceptDirectTokens: false },
+      { memberId: 'loner', languages: ['en'], port: 0, host: '127.0.0.1', databaseSchema: 'unused', acceptDirectTokens: false, callerPolicy: 'asserted' },
       { logger: quietLogger(), orm: net.orms.get('beta')! },
     );
     extra.push(loner);

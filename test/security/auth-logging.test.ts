@@ -116,7 +116,7 @@ describe('member log: reasons yes, assertions never', () => {
     net = await TestNetwork.start(ringMembers(['alpha', 'beta']));
     // a second alpha subgraph over the same database, logging into memory
     member = await serveMember(
-      { memberId: 'alpha', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: net.registryFile, databaseSchema: 'unused', acceptDirectTokens: false },
+      { memberId: 'alpha', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: net.registryFile, databaseSchema: 'unused', acceptDirectTokens: false, callerPolicy: 'asserted' },
       { logger: memberLog.logger, orm: net.orms.get('alpha')! },
     );
   });

@@ -138,7 +138,10 @@ beforeAll(async () => {
   );
   await importMemberData(orm, M, DATA as never);
   // no registry: every request is anonymous, the attacker of issue 13
-  member = await serveMember({ memberId: M, languages: ['en'], port: 0, host: '127.0.0.1', databaseSchema: 'unused', acceptDirectTokens: false }, { logger: createLogger('test', 'silent'), orm });
+  member = await serveMember(
+    { memberId: M, languages: ['en'], port: 0, host: '127.0.0.1', databaseSchema: 'unused', acceptDirectTokens: false, callerPolicy: 'asserted' },
+    { logger: createLogger('test', 'silent'), orm },
+  );
 });
 
 afterAll(async () => {

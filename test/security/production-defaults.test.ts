@@ -43,6 +43,13 @@ describe('settings', () => {
     }
     expect(resolveGatewayConfig({ registryFile: 'x.yaml', production: false }, {}).production).toBe(false);
   });
+
+  it('a new member serves NETWORK+ data and writes to proven callers only, unless it opts for asserted', () => {
+    expect(resolveMemberConfig({ memberId: 'alpha' }, {}).callerPolicy).toBe('proven');
+    expect(resolveMemberConfig({ memberId: 'alpha' }, { NODE_ENV: 'development' }).callerPolicy).toBe('proven');
+    expect(resolveMemberConfig({ memberId: 'alpha' }, { INFRARED_CALLER_POLICY: 'asserted' }).callerPolicy).toBe('asserted');
+    expect(() => resolveMemberConfig({ memberId: 'alpha' }, { INFRARED_CALLER_POLICY: 'trusting' })).toThrow(/callerPolicy|INFRARED_CALLER_POLICY/);
+  });
 });
 
 describe('errors in production', () => {

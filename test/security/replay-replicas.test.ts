@@ -22,7 +22,7 @@ beforeAll(async () => {
   const schema = net.orms.get('alpha')!.config.get('schema') as string;
   replicaOrm = await openDatabase({ url: databaseUrl(), schema, poolMax: 2 }, quietLogger());
   replica = await serveMember(
-    { memberId: 'alpha', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: net.registryFile, databaseSchema: schema, acceptDirectTokens: false },
+    { memberId: 'alpha', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: net.registryFile, databaseSchema: schema, acceptDirectTokens: false, callerPolicy: 'asserted' },
     { logger: quietLogger(), orm: replicaOrm, signingKey: net.keys.get('alpha') },
   );
 });

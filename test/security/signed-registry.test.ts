@@ -82,7 +82,18 @@ beforeAll(async () => {
     ...signed,
   });
   member = await serveMember(
-    { memberId: 'alpha', languages: ['en'], port: 0, host: '127.0.0.1', registryFile: file, registryPin: pin, databaseSchema: 'unused', acceptDirectTokens: false, ...signed },
+    {
+      memberId: 'alpha',
+      languages: ['en'],
+      port: 0,
+      host: '127.0.0.1',
+      registryFile: file,
+      registryPin: pin,
+      databaseSchema: 'unused',
+      acceptDirectTokens: false,
+      callerPolicy: 'asserted',
+      ...signed,
+    },
     { logger: quietLogger(), orm: net.orms.get('alpha'), signingKey: net.keys.get('alpha') },
   );
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { signAssertion } from '../../common/auth/assertion';
 import { issueCallerToken } from '../../common/auth/caller-token';
 import { createKeyPair, publicPart, type PrivateJwk } from '../../common/auth/keys';
 import type { Caller } from '../../common/caller';
-import { createLogger } from '../../common/logger';
+import { createLogger, type Logger } from '../../common/logger';
 import { createGateway, type Gateway, type GatewayOptions } from '../../gateway/src/app';
 import type { MemberSubgraph } from '../../subgraphs/member/src/app';
 import { openDatabase } from '../../subgraphs/member/src/db/orm';
@@ -37,11 +38,35 @@ export interface TestMember {
   languages?: string[];
   /** The member's data file content (without `member:`), validated by the importer. */
   data?: Record<string, unknown>;
+  /** The member's caller policy; the harness default is `asserted` (its callers hold unbound tokens). */
+  callerPolicy?: 'proven' | 'asserted';
+}
+
+export interface TestNetworkOptions {
+  /**
+   * Start the gateway on a port chosen in advance, so that the registry lists its endpoint
+   * (`gateways[].endpoints`) from the start, as proven callers' proofs name it.
+   */
+  publishGatewayEndpoint?: boolean;
+  /** The logger of each member subgraph (default: silent). */
+  memberLogger?: (member: string) => Logger;
 }
 
 export interface GraphQLResult {
   status: number;
   body: { data?: Record<string, any> | null; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[]; extensions?: Record<string, any> };
+}
+
+/** A TCP port that was free a moment ago (for a service whose URL must be known before it starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Posts a GraphQL request over real HTTP. */
@@ -72,16 +97,26 @@ export class TestNetwork {
   gateway!: Gateway;
   gatewayKey!: PrivateJwk;
   private roster: TestMember[] = [];
+  private memberLogger?: (member: string) => Logger;
   private extraMembers: Record<string, unknown>[] = [];
 
-  static async start(members: TestMember[], gatewayOptions: Partial<GatewayOptions> = {}): Promise<TestNetwork> {
+  /** The gateway's endpoint as the registry lists it (with `publishGatewayEndpoint`). */
+  gatewayEndpoint?: string;
+
+  static async start(members: TestMember[], gatewayOptions: Partial<GatewayOptions> = {}, options: TestNetworkOptions = {}): Promise<TestNetwork> {
     const net = new TestNetwork();
-    await net.init(members, gatewayOptions);
+    await net.init(members, gatewayOptions, options);
     return net;
   }
 
-  private async init(members: TestMember[], gatewayOptions: Partial<GatewayOptions>): Promise<void> {
+  private async init(members: TestMember[], gatewayOptions: Partial<GatewayOptions>, options: TestNetworkOptions): Promise<void> {
     this.roster = members;
+    this.memberLogger = options.memberLogger;
+    if (options.publishGatewayEndpoint) {
+      const port = await freePort();
+      gatewayOptions = { port, ...gatewayOptions };
+      this.gatewayEndpoint = `http://127.0.0.1:${port}/graphql`;
+    }
     this.gatewayKey = (await createKeyPair()).privateJwk;
     for (const m of members) this.keys.set(m.id, (await createKeyPair()).privateJwk);
     this.writeRegistry();
@@ -107,8 +142,17 @@ export class TestNetwork {
       await importMemberData(orm, m.id, { member: m.id, ...(m.data ?? {}) } as never);
     }
     const member = await serveMember(
-      { memberId: m.id, languages: m.languages ?? ['en'], port, host: '127.0.0.1', registryFile: this.registryFile, databaseSchema: 'unused', acceptDirectTokens: false },
-      { logger: quietLogger(), orm, signingKey: this.keys.get(m.id) },
+      {
+        memberId: m.id,
+        languages: m.languages ?? ['en'],
+        port,
+        host: '127.0.0.1',
+        registryFile: this.registryFile,
+        databaseSchema: 'unused',
+        acceptDirectTokens: false,
+        callerPolicy: m.callerPolicy ?? 'asserted',
+      },
+      { logger: this.memberLogger?.(m.id) ?? quietLogger(), orm, signingKey: this.keys.get(m.id) },
     );
     this.members.set(m.id, member);
     return member;
@@ -130,7 +174,7 @@ export class TestNetwork {
         })),
         ...this.extraMembers,
       ],
-      gateways: [{ id: GATEWAY_ID, keys: [publicPart(this.gatewayKey)] }],
+      gateways: [{ id: GATEWAY_ID, keys: [publicPart(this.gatewayKey)], ...(this.gatewayEndpoint ? { endpoints: [this.gatewayEndpoint] } : {}) }],
     };
     mutate?.(registry);
     writeFileSync(this.registryFile, stringify(registry));
@@ -150,7 +194,8 @@ export class TestNetwork {
     return readFileSync(this.registryFile, 'utf8');
   }
 
-  async token(member: string, opts: { scopes?: string[]; subject?: string; ttlSeconds?: number } = {}): Promise<string> {
+  /** A caller token issued by `member`; `boundTo` (a key thumbprint) binds it to the caller's key (`cnf.jkt`). */
+  async token(member: string, opts: { scopes?: string[]; subject?: string; ttlSeconds?: number; boundTo?: string } = {}): Promise<string> {
     return issueCallerToken({
       key: this.keys.get(member)!,
       member,
@@ -158,12 +203,13 @@ export class TestNetwork {
       scopes: opts.scopes ?? ['read'],
       audience: NETWORK_ID,
       ttlSeconds: opts.ttlSeconds ?? 600,
+      boundTo: opts.boundTo,
     });
   }
 
   /** Signs an assertion as the gateway would, for direct calls to a member subgraph. */
-  assertion(member: string, caller: Caller, body: string, key: PrivateJwk = this.gatewayKey): Promise<string> {
-    return signAssertion({ key, gatewayId: GATEWAY_ID, member, caller, body });
+  assertion(member: string, caller: Caller, body: string, key: PrivateJwk = this.gatewayKey, gatewayId = GATEWAY_ID): Promise<string> {
+    return signAssertion({ key, gatewayId, member, caller, body });
   }
 
   query(query: string, opts: Parameters<typeof post>[2] = {}): Promise<GraphQLResult> {

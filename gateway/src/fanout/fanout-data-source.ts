@@ -168,7 +168,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     context: GatewayContext,
     representations?: readonly Representation[],
   ): Promise<MemberAnswer & { unavailable?: SubgraphError }> => {
-    const body = requestBody(query, variables, operationName);
+    const body = requestBody(query, variables, operationName, context.forwardProof);
     const result = await this.opts.call(member, body, context);
     if (result.outcome !== 'ok') {
       context.reports.push({ member: member.id, status: result.outcome, durationMs: result.durationMs, reason: result.reason });

@@ -47,7 +47,9 @@ export async function routeMutation(
     return { errors: [{ message: `Member "${caller.member}" is not reachable from this gateway`, extensions: { code: 'MEMBER_UNAVAILABLE', member: caller.member } }] } as GatewayGraphQLResponse;
   }
   const composed = plan.rootFields.find((f) => handlers.has(f.name));
-  if (composed) return handlers.get(composed.name)!(plan, variables, own, members, context, ask);
+  // a composed mutation asks members for what the caller did not literally send: no proof is
+  // forwarded with it (a `proven` member answers such calls as for an asserted caller)
+  if (composed) return handlers.get(composed.name)!(plan, variables, own, members, { ...context, forwardProof: undefined }, ask);
   const answer = await ask(own, plan.probedText, variables, operationName, context);
   const errors = [...(answer.unavailable ? [answer.unavailable] : []), ...answer.errors.map((e) => ({ ...e, extensions: { ...(e.extensions ?? {}), member: e.extensions?.member ?? own.id } }))];
   return { data: answer.data, errors: errors.length ? errors : undefined } as GatewayGraphQLResponse;

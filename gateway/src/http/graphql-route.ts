@@ -1,10 +1,12 @@
 import type { ApolloServer } from '@apollo/server';
+import type { IncomingMessage } from 'node:http';
 import type { Caller } from '../../../common/caller';
+import type { ForwardedProof } from '../../../common/auth/forwarded-proof';
 import { createApolloHandler } from '../../../common/http/apollo-handler';
 import type { RouteHandler } from '../../../common/http/server';
 import type { Logger } from '../../../common/logger';
 import type { RegistryWatcher } from '../../../common/registry/registry-watcher';
-import { authenticate } from '../auth/authenticate';
+import { authenticate, type ProofSettings } from '../auth/authenticate';
 import type { HttpResponseCache } from '../cache/http-response-cache';
 import { PublicAnswerCaching } from '../cache/public-answer-caching';
 import type { GatewayConfig } from '../config';
@@ -30,18 +32,27 @@ export function graphqlRoute(parts: {
   httpCache?: HttpResponseCache;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** Proven callers: this gateway's endpoints and its proof replay cache. */
+  proofs?: ProofSettings;
 }): RouteHandler {
   const { apollo, config, registry, httpCache, metrics, logger } = parts;
   const caching = new PublicAnswerCaching();
   const admission = new ConcurrencyLimiter(config.maxConcurrentRequests, config.admissionQueue);
+  // what a proven caller's request forwards to the members, kept from authentication to the context
+  const forwards = new WeakMap<IncomingMessage, ForwardedProof>();
   const gate = operationGate({ onlyPersisted: config.onlyPersistedOperations, known: parts.knownOperations, maxTokens: config.maxTokens });
   const apolloHandler: RouteHandler = createApolloHandler<GatewayContext, Caller>({
     server: withAdmission(apollo, admission, config.admissionWaitMs, () => metrics.shed.inc({ stage: 'request' })),
     maxBodyBytes: config.maxRequestBodyBytes,
-    authenticate: (req) => authenticate(req, registry.registry),
+    async authenticate(req, rawBody) {
+      const { caller, forward } = await authenticate(req, rawBody, registry.registry, parts.proofs);
+      if (forward) forwards.set(req, forward);
+      return caller;
+    },
     onAuthError: (reason, req, refusal) => logger.warn({ refusal, reason, ip: req.socket.remoteAddress }, 'caller token refused'),
     async context({ req, auth }) {
       const context = createRequestContext(req, auth, registry.registry, config.requestBudgetMs);
+      context.forwardProof = forwards.get(req);
       httpCache?.track(req, context);
       caching.track(req, context);
       return context;

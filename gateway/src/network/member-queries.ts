@@ -19,6 +19,15 @@ type Process = (options: GraphQLDataSourceProcessOptions<GatewayContext>) => Pro
  */
 export function createMemberQuery(process: Process) {
   const perRequest = new WeakMap<GatewayContext, Map<string, Promise<MemberQueryResult>>>();
+  const asserted = new WeakMap<GatewayContext, GatewayContext>();
+  // These are the gateway's own questions, not the caller's operation: a proven caller's proof
+  // is not forwarded with them, and a `proven` member answers them as for an asserted caller.
+  const withoutProof = (ctx: GatewayContext): GatewayContext => {
+    if (!ctx.forwardProof) return ctx;
+    let copy = asserted.get(ctx);
+    if (!copy) asserted.set(ctx, (copy = { ...ctx, forwardProof: undefined }));
+    return copy;
+  };
   return function memberQuery(ctx: GatewayContext, query: string, variables: Record<string, unknown> = {}): Promise<MemberQueryResult> {
     let cache = perRequest.get(ctx);
     if (!cache) perRequest.set(ctx, (cache = new Map()));
@@ -28,7 +37,7 @@ export function createMemberQuery(process: Process) {
       result = process({
         kind: 'incoming operation',
         request: { query, variables },
-        context: ctx,
+        context: withoutProof(ctx),
         incomingRequestContext: undefined,
       } as unknown as GraphQLDataSourceProcessOptions<GatewayContext>).then((response) => ({
         data: (response.data ?? {}) as Record<string, any>,

@@ -16,6 +16,7 @@ interface MemberFlags {
   languages?: string;
   key?: string;
   acceptDirectTokens?: boolean;
+  callerPolicy?: string;
   dev?: boolean;
 }
 
@@ -39,6 +40,7 @@ function config(flags: MemberFlags) {
     languages: flags.languages,
     keyFile: flags.key,
     acceptDirectTokens: flags.acceptDirectTokens,
+    callerPolicy: flags.callerPolicy,
     production: flags.dev ? false : undefined,
   });
 }
@@ -54,6 +56,7 @@ export function registerMember(program: Command): void {
     .option('--languages <tags>', 'comma-separated BCP 47 tags, first = fallback (env INFRARED_MEMBER_LANGUAGES)')
     .option('--key <file>', "this member's private JWK (env INFRARED_MEMBER_KEY)")
     .option('--accept-direct-tokens', 'also accept caller tokens sent straight to this subgraph')
+    .option('--caller-policy <policy>', 'proven (default: NETWORK+ data and writes only for proven callers) or asserted (env INFRARED_CALLER_POLICY)')
     .option('--dev', 'development mode: field suggestions in errors (also NODE_ENV=development); production otherwise')
     .addHelpText(
       'after',
@@ -69,7 +72,7 @@ What each setting does: README.md, section Configuration.`,
       const { serveMember } = await import('../../../subgraphs/member/src/serve');
       const settings = config(flags);
       const running = await serveMember(settings);
-      process.stdout.write(`member ${running.memberId} listening on ${running.url} (${settings.production ? 'production' : 'development'} mode)\n`);
+      process.stdout.write(`member ${running.memberId} listening on ${running.url} (${settings.production ? 'production' : 'development'} mode, caller policy ${settings.callerPolicy})\n`);
       stopOnSignal(() => running.stop({ drainDelayMs: settings.shutdownDelayMs }));
     });
 

@@ -47,7 +47,7 @@ function simulated(handler: RouteHandler, simulate: NonNullable<MemberSubgraphOp
 }
 
 /** Decides who a request is for. The trust module provides the real one (signed assertions). */
-export type CallerResolver = (req: IncomingMessage, rawBody: Buffer) => Promise<Caller>;
+export type CallerResolver = (req: IncomingMessage, rawBody: Buffer, body?: unknown) => Promise<Caller>;
 
 export interface MemberSubgraphOptions {
   member: MemberIdentity;
@@ -174,7 +174,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
     server: apollo,
     maxBodyBytes: opts.maxBodyBytes ?? 1_000_000,
     authenticate: resolveCaller,
-    onAuthError: (reason, req) => logger.warn({ reason, ip: req.socket.remoteAddress }, 'sub-request refused'),
+    onAuthError: (reason, req, refusal) => logger.warn({ refusal, reason, ip: req.socket.remoteAddress }, 'sub-request refused'),
     intercept: ({ req, body, auth }) => executeQuery(req, body, () => context(req, auth)),
     observe: ({ body }, response, startedAt) => metrics.observe(body, response.status, startedAt),
     async context({ req, auth: caller }) {

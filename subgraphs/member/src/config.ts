@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { registryTrustConfig } from '../../../common/registry/trust-settings';
 import { MEMBER_ID_PATTERN } from '../../../common/ids';
 import { envBoolean, productionFlag, resolveConfig } from '../../../common/config';
+import { CALLER_POLICIES } from './access/trust';
 
 const list = z.preprocess(
   (v) =>
@@ -45,6 +46,14 @@ export const memberConfigSchema = z.strictObject({
   trustedGateways: list.optional(),
   /** Accept caller tokens sent straight to this subgraph (verified here). */
   acceptDirectTokens: bool.default(false),
+  /**
+   * `proven` (the default): NETWORK, MEMBERS and OWNER data, and writes, only for callers proven
+   * to this member (a token bound to the caller's key and the caller's proof for the request,
+   * forwarded by the gateway and checked here). `asserted`: a trusted gateway's word suffices.
+   */
+  callerPolicy: z.enum(CALLER_POLICIES).default('proven'),
+  /** Gateway endpoints (proofs' `htu`) accepted besides the registry's `endpoints` of the relaying gateway. */
+  gatewayEndpoints: list.optional(),
   /** This member's private JWK; its public half is served at /.well-known/jwks.json. */
   keyFile: z.string().optional(),
   /** How long the change feed keeps removals (tombstones) and other changes; an older cursor gets CURSOR_EXPIRED. */
@@ -64,7 +73,7 @@ export type MemberConfig = z.infer<typeof memberConfigSchema>;
 
 export type DatabaseTimeoutKeys = 'databaseStatementTimeoutMs' | 'databaseConnectTimeoutMs' | 'databaseIdleInTransactionTimeoutMs';
 /** A member's settings as code may give them: production mode, shutdown and database timeouts, registry signatures may be left to their defaults. */
-type DefaultedKeys = DatabaseTimeoutKeys | 'changeRetentionDays' | 'production' | 'shutdownDelayMs' | 'shutdownTimeoutMs' | 'registrySignatures';
+type DefaultedKeys = DatabaseTimeoutKeys | 'changeRetentionDays' | 'production' | 'shutdownDelayMs' | 'shutdownTimeoutMs' | 'registrySignatures' | 'callerPolicy';
 export type MemberSettings = Omit<MemberConfig, DefaultedKeys> & Partial<Pick<MemberConfig, DefaultedKeys>>;
 
 export const ENV: Record<string, keyof MemberConfig> = {
@@ -84,6 +93,8 @@ export const ENV: Record<string, keyof MemberConfig> = {
   INFRARED_REGISTRY_STATE: 'registryStateFile',
   INFRARED_TRUSTED_GATEWAYS: 'trustedGateways',
   INFRARED_ACCEPT_DIRECT_TOKENS: 'acceptDirectTokens',
+  INFRARED_CALLER_POLICY: 'callerPolicy',
+  INFRARED_GATEWAY_ENDPOINTS: 'gatewayEndpoints',
   INFRARED_MEMBER_KEY: 'keyFile',
   INFRARED_CHANGE_RETENTION_DAYS: 'changeRetentionDays',
   INFRARED_SHUTDOWN_DELAY_MS: 'shutdownDelayMs',

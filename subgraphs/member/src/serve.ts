@@ -8,6 +8,8 @@ import { registryWatchOptions } from '../../../common/registry/trust-settings';
 import type { Registry } from '../../../common/registry/registry.schema';
 import { PostgresReplayCache } from './access/postgres-replay-cache';
 import { TombstonePurge } from './changes/tombstone-purge';
+import { SubsetCheck } from './access/subset-check';
+import { subsetSchemas } from './access/subset-schemas';
 import { createCallerResolver, createGatewayProbe } from './access/trust';
 import { createMemberSubgraph, type MemberSubgraph } from './app';
 import type { DatabaseTimeoutKeys, MemberConfig, MemberSettings } from './config';
@@ -76,7 +78,21 @@ export async function serveMember(config: MemberSettings, opts: { logger?: Logge
   const replay = new PostgresReplayCache(database.orm, logger);
   // the change feed's tombstones (and every other change-log row) live this long
   const purge = new TombstonePurge(database.orm, logger, config.changeRetentionDays ?? 30);
-  const trust = { memberId: config.memberId, registry, trustedGateways: config.trustedGateways, acceptDirectTokens: config.acceptDirectTokens, replay };
+  const policy = config.callerPolicy ?? 'proven';
+  logger.info(
+    { callerPolicy: policy },
+    policy === 'proven' ? 'caller policy: proven (NETWORK+ data and writes only for callers proven here)' : 'caller policy: asserted (a trusted gateway speaks for callers)',
+  );
+  const trust = {
+    memberId: config.memberId,
+    registry,
+    trustedGateways: config.trustedGateways,
+    acceptDirectTokens: config.acceptDirectTokens,
+    replay,
+    policy,
+    subset: new SubsetCheck(subsetSchemas()),
+    gatewayEndpoints: config.gatewayEndpoints,
+  };
   const subgraph = await createMemberSubgraph({
     member: { id: config.memberId, languages },
     database: { orm: database.orm },

@@ -56,6 +56,11 @@ export class PostgresReplayCache implements ReplayCache {
     });
   }
 
+  /** Several ids at once: asked in the same turn, they join one group-commit INSERT. */
+  rememberAll(entries: readonly { id: string; expiresAtMs: number }[]): Promise<boolean[]> {
+    return Promise.all(entries.map((e) => this.remember(e.id, e.expiresAtMs)));
+  }
+
   /** Deletes expired ids; returns how many. */
   async cleanup(): Promise<number> {
     try {

@@ -7,6 +7,11 @@ import type { MemberContext } from '../context';
  */
 export function requireOwnWrite(ctx: MemberContext): void {
   const { caller } = ctx;
+  if (caller.unproven) {
+    throw new GraphQLError(`${ctx.member.id} accepts writes only from proven callers: a token bound to the caller's key, and the caller's proof for the request`, {
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+  }
   if (caller.anonymous || !caller.member) {
     throw new GraphQLError('Writes need a token issued by a member', { extensions: { code: 'UNAUTHENTICATED' } });
   }

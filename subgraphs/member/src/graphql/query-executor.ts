@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { execute, getOperationAST, Kind, type GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { asksForIntrospection } from '../../../../common/graphql-limits/introspection-policy';
 import type { OperationCache } from './operation-cache';
+import { FORWARDED_PROOF_EXTENSION } from '../../../../common/auth/forwarded-proof';
 
 export interface QueryExecutorOptions {
   schema: GraphQLSchema;
@@ -67,7 +68,9 @@ export function createQueryExecutor(opts: QueryExecutorOptions) {
     const type = responseType(req.headers.accept);
     if (!type) return undefined;
     const { query, variables, operationName, extensions } = body;
-    if (typeof query !== 'string' || extensions !== undefined) return undefined;
+    // the one extension this path knows is a gateway's forwarded caller proof, which
+    // authentication has already checked: anything else goes to Apollo
+    if (typeof query !== 'string' || !onlyForwardedProof(extensions)) return undefined;
     if (variables !== undefined && variables !== null && !isPlainObject(variables)) return undefined;
     if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
 
@@ -90,4 +93,12 @@ export function createQueryExecutor(opts: QueryExecutorOptions) {
     const errors = result.errors?.map((e) => enrich(e));
     return answer(200, errors ? { errors, data: result.data } : { data: result.data }, type);
   };
+}
+
+/** No extensions, or only the forwarded caller proof (checked before execution, by the caller resolver). */
+function onlyForwardedProof(extensions: unknown): boolean {
+  if (extensions === undefined) return true;
+  if (!isPlainObject(extensions)) return false;
+  const keys = Object.keys(extensions);
+  return keys.length === 1 && keys[0] === FORWARDED_PROOF_EXTENSION;
 }
