@@ -96,7 +96,8 @@ export const recordsEs: RecordsMessages = {
   indicatorSearch: '¿Alguien ha visto este indicador?',
   indicatorIntro:
     'Pregunta a los miembros si una dirección IP, un rango de red (CIDR), un dominio, una URL, un correo, un hash de archivo o un número de AS aparece en los ataques que informaron. Una dirección IP también coincide con los rangos informados.',
-  indicatorPrivacy: 'Tu pregunta la ve cada miembro al que se pregunta: cada uno recibe el indicador que escribes y responde con sus propios informes. No preguntes por nada que no compartirías con ellos.',
+  indicatorPrivacy:
+    'Tu pregunta la ve cada miembro al que se pregunta: cada uno recibe el indicador que escribes y responde con sus propios informes. No preguntes por nada que no compartirías con ellos.',
   indicator: 'Indicador',
   indicatorHint: '203.0.113.7, 2001:db8::/48, example.org, AS64500…',
   askWhom: 'Preguntar a',

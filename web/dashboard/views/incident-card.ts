@@ -13,13 +13,7 @@ export function incidentCard(incident: Incident, names: ReadonlyMap<string, stri
     'article',
     { class: 'card incident', 'data-incident': incident.id, 'data-severity': incident.severity },
     h(level, { class: 'card-title' }, label('incident', incident.kind)),
-    h(
-      'p',
-      { class: 'byline' },
-      tNodes('reportedBy', { member: memberRef(names, incident.member.id) }),
-      ' · ',
-      h('time', { datetime: incident.observedAt }, formatDateTime(incident.observedAt)),
-    ),
+    h('p', { class: 'byline' }, tNodes('reportedBy', { member: memberRef(names, incident.member.id) }), ' · ', h('time', { datetime: incident.observedAt }, formatDateTime(incident.observedAt))),
     h(
       'p',
       { class: 'badges' },
@@ -49,4 +43,3 @@ export function incidentCard(incident: Incident, names: ReadonlyMap<string, stri
     ),
   );
 }
-

@@ -60,7 +60,13 @@ export function incidentsView({ data, ask }: ViewContext, initial: IncidentFilte
     const before = filters.to ? localDay(filters.to, true).getTime() : Infinity;
     const shown = newestFirst(answer.incidents).filter((i) => Date.parse(i.observedAt) < before);
     count.textContent = t('incidentResults', { count: formatNumber(shown.length) });
-    return shown.length ? h('div', { class: 'cards' }, shown.map((i) => incidentCard(i, names, 'h2'))) : h('p', {}, t('noIncidents'));
+    return shown.length
+      ? h(
+          'div',
+          { class: 'cards' },
+          shown.map((i) => incidentCard(i, names, 'h2')),
+        )
+      : h('p', {}, t('noIncidents'));
   };
   const query = () => ask<IncidentsData>(INCIDENTS_QUERY, { filter: incidentQueryFilter(filters), lang: lang() });
   const results = remoteSection({ ask: query, show, names, attrs: { id: 'incident-results' } });

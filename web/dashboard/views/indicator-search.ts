@@ -62,7 +62,16 @@ export function indicatorSearchView({ data, ask }: ViewContext): HTMLElement {
           h('p', { class: 'result-count', 'data-found': String(found.length) }, found.length ? t('indicatorSeen', { count: formatNumber(found.length) }) : t('indicatorNotSeen')),
           h('p', { class: 'muted' }, t('indicatorAsked', { count: formatNumber(asked.length) })),
         ];
-        return found.length ? [...summary, h('div', { class: 'cards' }, found.map((i) => incidentCard(i, names, 'h3')))] : summary;
+        return found.length
+          ? [
+              ...summary,
+              h(
+                'div',
+                { class: 'cards' },
+                found.map((i) => incidentCard(i, names, 'h3')),
+              ),
+            ]
+          : summary;
       },
     });
     outcome.replaceChildren(h('h2', { id: 'indicator-answer' }, t('indicatorAnswer')), section.element);
@@ -73,7 +82,9 @@ export function indicatorSearchView({ data, ask }: ViewContext): HTMLElement {
     { class: 'view view-indicators' },
     heading('h1', t('indicatorSearch')),
     h('p', {}, t('indicatorIntro')),
-    h('form', { class: 'panel indicator-form', role: 'search', 'aria-label': t('indicatorSearch'), onsubmit: search, novalidate: true },
+    h(
+      'form',
+      { class: 'panel indicator-form', role: 'search', 'aria-label': t('indicatorSearch'), onsubmit: search, novalidate: true },
       h('p', { class: 'notice notice-info privacy-note', id: 'indicator-privacy' }, t('indicatorPrivacy')),
       h('div', { class: 'field field-search' }, h('label', { for: 'indicator' }, t('indicator')), input),
       h('div', { class: 'field' }, h('label', { for: 'indicator-members' }, t('askWhom')), target),

@@ -54,13 +54,7 @@ export function remoteSection<T>(opts: { ask: () => Promise<Answer<T>>; show: (d
         if (mine !== generation) return;
         const message = err instanceof GatewayError || err instanceof Error ? err.message : String(err);
         element.replaceChildren(
-          h(
-            'div',
-            { class: 'notice notice-bad', role: 'alert' },
-            t('gatewayDown', { message }),
-            ' ',
-            h('button', { type: 'button', class: 'button button-small', onclick: () => load() }, t('retry')),
-          ),
+          h('div', { class: 'notice notice-bad', role: 'alert' }, t('gatewayDown', { message }), ' ', h('button', { type: 'button', class: 'button button-small', onclick: () => load() }, t('retry'))),
         );
         element.setAttribute('aria-busy', 'false');
       },

@@ -53,20 +53,43 @@ export function solidarityView({ data, ask }: ViewContext, initial: SolidarityFi
     const matches = filters.language ? supportMatches.filter((m) => speaks(m.languages, filters.language)) : supportMatches;
     const offerById = new Map(supportOffers.map((o) => [o.id, o]));
     const needById = new Map(supportNeeds.map((n) => [n.id, n]));
-    const list = (items: SupportItem[], side: 'offer' | 'need') => (items.length ? h('div', { class: 'cards' }, items.map((i) => supportCard(i, side, names))) : h('p', {}, t('none')));
+    const list = (items: SupportItem[], side: 'offer' | 'need') =>
+      items.length
+        ? h(
+            'div',
+            { class: 'cards' },
+            items.map((i) => supportCard(i, side, names)),
+          )
+        : h('p', {}, t('none'));
     return [
       h(
         'section',
         { class: 'panel', 'aria-labelledby': 's-matches', 'data-section': 'matches' },
         h('h2', { id: 's-matches' }, t('supportMatches'), ' ', h('span', { class: 'count' }, `(${formatNumber(matches.length)})`)),
         h('p', { class: 'muted' }, t('supportMatchesNote')),
-        matches.length ? h('ul', { class: 'match-list' }, matches.map((m) => matchItem(m, needById.get(m.need.id), offerById.get(m.offer.id), names))) : h('p', {}, t('noMatches')),
+        matches.length
+          ? h(
+              'ul',
+              { class: 'match-list' },
+              matches.map((m) => matchItem(m, needById.get(m.need.id), offerById.get(m.offer.id), names)),
+            )
+          : h('p', {}, t('noMatches')),
       ),
       h(
         'div',
         { class: 'two-col' },
-        h('section', { class: 'panel', 'aria-labelledby': 's-needs', 'data-section': 'needs' }, h('h2', { id: 's-needs' }, t('supportNeeds'), ' ', h('span', { class: 'count' }, `(${formatNumber(needs.length)})`)), list(needs, 'need')),
-        h('section', { class: 'panel', 'aria-labelledby': 's-offers', 'data-section': 'offers' }, h('h2', { id: 's-offers' }, t('supportOffers'), ' ', h('span', { class: 'count' }, `(${formatNumber(offers.length)})`)), list(offers, 'offer')),
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': 's-needs', 'data-section': 'needs' },
+          h('h2', { id: 's-needs' }, t('supportNeeds'), ' ', h('span', { class: 'count' }, `(${formatNumber(needs.length)})`)),
+          list(needs, 'need'),
+        ),
+        h(
+          'section',
+          { class: 'panel', 'aria-labelledby': 's-offers', 'data-section': 'offers' },
+          h('h2', { id: 's-offers' }, t('supportOffers'), ' ', h('span', { class: 'count' }, `(${formatNumber(offers.length)})`)),
+          list(offers, 'offer'),
+        ),
       ),
     ];
   };
@@ -104,7 +127,13 @@ export function solidarityView({ data, ask }: ViewContext, initial: SolidarityFi
 /** One match: the need, the offer, both members and the languages they share. */
 function matchItem(match: SupportMatch, need: SupportItem | undefined, offer: SupportItem | undefined, names: ReadonlyMap<string, string>): HTMLElement {
   const side = (key: 'matchNeed' | 'matchOffer', item: SupportItem | undefined, id: string) =>
-    h('div', { class: 'match-side' }, h('p', { class: 'match-label muted' }, t(key)), h('p', { class: 'match-title' }, item?.title ?? id), item ? h('p', { class: 'byline' }, memberRef(names, item.member.id)) : null);
+    h(
+      'div',
+      { class: 'match-side' },
+      h('p', { class: 'match-label muted' }, t(key)),
+      h('p', { class: 'match-title' }, item?.title ?? id),
+      item ? h('p', { class: 'byline' }, memberRef(names, item.member.id)) : null,
+    );
   return h(
     'li',
     { class: 'card match', 'data-match': `${match.need.id}|${match.offer.id}`, 'data-kind': match.kind },
