@@ -15,20 +15,26 @@ export const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
-/** The demo puts its members on consecutive fixed ports: pick a random block, and another if one is taken. */
-export async function startDemo(stateDir: string): Promise<DemoNetwork> {
+/**
+ * The demo puts its members on consecutive fixed ports: pick a random block, and another if one is
+ * taken. `env` is gateway configuration for this demo only (set while it starts, then restored).
+ */
+export async function startDemo(stateDir: string, env: Record<string, string> = {}): Promise<DemoNetwork> {
+  // no response cache: a refresh right after a member stops must ask the members again
+  const settings: Record<string, string> = { INFRARED_RESPONSE_CACHE_TTL_S: '0', ...env };
   for (let attempt = 1; ; attempt++) {
     const memberBasePort = 20_000 + Math.floor(Math.random() * 20_000);
-    // no response cache: a refresh right after a member stops must ask the members again
-    const ttl = process.env.INFRARED_RESPONSE_CACHE_TTL_S;
-    process.env.INFRARED_RESPONSE_CACHE_TTL_S = '0';
+    const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, settings);
     try {
       return await startDemoNetwork({ stateDir, dataDir: resolve(__dirname, '../../demo'), gatewayPort: 0, memberBasePort, databaseUrl: databaseUrl(), log: () => undefined, logger: quietLogger() });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err;
     } finally {
-      if (ttl === undefined) delete process.env.INFRARED_RESPONSE_CACHE_TTL_S;
-      else process.env.INFRARED_RESPONSE_CACHE_TTL_S = ttl;
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   }
 }

@@ -156,6 +156,8 @@ export class GatewayError extends Error {
     message: string,
     readonly status: number,
     readonly code?: string,
+    /** Seconds to wait before asking again (Retry-After of a 429). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -200,7 +202,8 @@ export async function askGateway<T>(query: string, variables: Record<string, unk
   }
   if (!res.ok || !body.data) {
     const first = body.errors?.[0];
-    throw new GatewayError(first?.message ?? `HTTP ${res.status}`, res.status, first?.extensions?.code);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new GatewayError(first?.message ?? `HTTP ${res.status}`, res.status, first?.extensions?.code, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
   }
   const outages = new Map<string, string>();
   for (const [member, report] of Object.entries(body.extensions?.members ?? {})) {

@@ -4,6 +4,7 @@
  */
 export const recordsEn = {
   incidents: 'Incidents',
+  rateLimited: 'The gateway asks to slow down: too many requests from this identity. Try again in {seconds} s.',
   indicatorNav: 'Has anyone seen this?',
   solidarity: 'Solidarity',
   reportedBy: 'reported by {member}',
@@ -80,6 +81,7 @@ type RecordsMessages = Record<keyof typeof recordsEn, string>;
 
 export const recordsEs: RecordsMessages = {
   incidents: 'Incidentes',
+  rateLimited: 'La pasarela pide ir más despacio: demasiadas peticiones de esta identidad. Inténtalo de nuevo en {seconds} s.',
   indicatorNav: '¿Alguien ha visto esto?',
   solidarity: 'Solidaridad',
   reportedBy: 'informado por {member}',
@@ -155,6 +157,7 @@ export const recordsEs: RecordsMessages = {
 
 export const recordsSq: RecordsMessages = {
   incidents: 'Incidentet',
+  rateLimited: 'Porta kërkon të ngadalësosh: shumë kërkesa nga ky identitet. Provo përsëri pas {seconds} s.',
   indicatorNav: 'A e ka parë dikush këtë?',
   solidarity: 'Solidariteti',
   reportedBy: 'raportuar nga {member}',

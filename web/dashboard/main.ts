@@ -13,7 +13,7 @@ import { projectsView } from './views/projects';
 import { parseFilters, servicesView } from './views/services';
 import { incidentsView, parseIncidentFilters } from './views/incidents';
 import { indicatorSearchView } from './views/indicator-search';
-import type { Ask } from './views/remote';
+import { describeError, type Ask } from './views/remote';
 import { parseSolidarityFilters, solidarityView } from './views/solidarity';
 
 interface State {
@@ -96,7 +96,7 @@ async function load(): Promise<void> {
       state.loading = false;
       return load();
     }
-    state.error = (err as Error).message;
+    state.error = describeError(err);
   }
   state.loading = false;
   render();
@@ -133,15 +133,7 @@ function forget(): void {
 function notices(snapshot: Snapshot | undefined): HTMLElement {
   const box = h('div', { class: 'notices', id: 'notices' });
   if (state.error) {
-    box.append(
-      h(
-        'div',
-        { class: 'notice notice-bad', role: 'alert' },
-        t('gatewayDown', { message: state.error }),
-        ' ',
-        h('button', { type: 'button', class: 'button button-small', onclick: () => void load() }, t('retry')),
-      ),
-    );
+    box.append(h('div', { class: 'notice notice-bad', role: 'alert' }, state.error, ' ', h('button', { type: 'button', class: 'button button-small', onclick: () => void load() }, t('retry'))));
   }
   // feedback about the token belongs next to its form; elsewhere (a stored token refused on load) it shows here
   if (state.message && route().name !== 'token') box.append(h('div', { class: `notice notice-${state.message.tone}`, role: 'status' }, state.message.text));

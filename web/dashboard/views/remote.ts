@@ -8,6 +8,12 @@ import { t } from '../i18n';
  */
 export type Ask = <T>(query: string, variables?: Record<string, unknown>, opts?: { fresh?: boolean; signal?: AbortSignal }) => Promise<Answer<T>>;
 
+/** What to tell a person about a failed request: a rate limit says how long to wait. */
+export function describeError(err: unknown): string {
+  if (err instanceof GatewayError && err.status === 429) return t('rateLimited', { seconds: err.retryAfter ?? 60 });
+  return t('gatewayDown', { message: err instanceof Error ? err.message : String(err) });
+}
+
 /** Notices for the members that did not answer: their records are missing from what follows. */
 export function outageNotices(outages: Outage[], names: ReadonlyMap<string, string>): HTMLElement[] {
   return outages.map((o) => {
