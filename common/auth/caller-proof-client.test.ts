@@ -13,7 +13,11 @@ const URL_ = 'https://gw.example/graphql';
 /** A token carrying `cnf` as given (signed with a throwaway key: the client never verifies tokens). */
 async function tokenWith(cnf?: unknown): Promise<string> {
   const { privateKey } = await createCallerKeyPair({ extractable: false });
-  return new SignJWT(cnf === undefined ? { scope: 'read' } : { scope: 'read', cnf }).setProtectedHeader({ alg: 'ES256' }).setIssuer('alpha').setSubject('bot').sign(privateKey as CryptoKey);
+  return new SignJWT(cnf === undefined ? { scope: 'read' } : { scope: 'read', cnf })
+    .setProtectedHeader({ alg: 'ES256' })
+    .setIssuer('alpha')
+    .setSubject('bot')
+    .sign(privateKey as CryptoKey);
 }
 
 interface Sent {

@@ -169,8 +169,11 @@ describe('proven-caller clients against a real gateway and proven members', () =
 
     it('is exported as infrared-network-graph/client (package.json exports), for bots outside this repository', async () => {
       const loaded = await new Promise<Run>((resolve) =>
-        execFile(process.execPath, ['-e', "const c = require('infrared-network-graph/client'); console.log(typeof c.createProvenFetch, typeof c.readCallerKeyFile)"], { cwd: ROOT }, (error, stdout, stderr) =>
-          resolve({ code: error ? 1 : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          ['-e', "const c = require('infrared-network-graph/client'); console.log(typeof c.createProvenFetch, typeof c.readCallerKeyFile)"],
+          { cwd: ROOT },
+          (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
         ),
       );
       expect(loaded).toMatchObject({ code: 0, stdout: 'function function\n' });
@@ -178,6 +181,15 @@ describe('proven-caller clients against a real gateway and proven members', () =
   });
 
   describe('the example bot (scripts/examples/proven-bot)', () => {
+    it('is the code docs/query-the-network.md shows, with the package import path', () => {
+      const docs = readFileSync(join(ROOT, 'docs/query-the-network.md'), 'utf8').split('### Bots with a bound token')[1];
+      const shown = /```ts\n([\s\S]*?)```/.exec(docs)![1];
+      const source = readFileSync(join(ROOT, 'scripts/examples/proven-bot.ts'), 'utf8');
+      const body = (text: string) => text.slice(text.indexOf('const SERVICES'), text.includes('if (require.main') ? text.indexOf('if (require.main') : undefined).trim();
+      expect(shown.startsWith("import { createProvenFetch, readCallerKeyFile } from 'infrared-network-graph/client';\n")).toBe(true);
+      expect(body(shown)).toBe(body(source));
+    });
+
     it("lists its member's services that are not operational, OWNER ones included, through the gateway", async () => {
       const token = await net.token('alpha', { subject: 'status-bot', boundTo: thumbprint });
       const env = { INFRARED_TOKEN: token, INFRARED_CALLER_KEY: callerKeyFile, INFRARED_GATEWAY_URL: net.gatewayEndpoint! };

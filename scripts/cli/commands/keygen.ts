@@ -13,7 +13,7 @@ export function registerKeygen(program: Command): void {
     .description('Create an Ed25519 key pair for a member (or a gateway), or with --caller a P-256 caller key for bound tokens. The private key never leaves your machine.')
     .option('--member <id>', 'the member (or gateway) id')
     .option('--caller', 'a caller key (ES256, P-256) for a person or bot: tokens bound to it are usable only with proofs it signs')
-    .option('--name <name>', 'with --caller: the key files\' name', 'caller')
+    .option('--name <name>', "with --caller: the key files' name", 'caller')
     .requiredOption('--out <dir>', 'directory for the key files')
     .option('--force', 'overwrite an existing private key')
     .addHelpText(

@@ -13,7 +13,11 @@ export function registerQuery(program: Command): void {
     .option('-e, --execute <query>', 'the query text')
     .option('--url <url>', 'the gateway endpoint (env INFRARED_GATEWAY_URL)', process.env.INFRARED_GATEWAY_URL || 'http://127.0.0.1:4000/graphql')
     .option('--token <jwt>', 'a caller token (env INFRARED_TOKEN)', process.env.INFRARED_TOKEN)
-    .option('--caller-key <file>', 'your private caller key (`infrared keygen --caller`): signs a proof for the request, for a bound token (env INFRARED_CALLER_KEY)', process.env.INFRARED_CALLER_KEY || undefined)
+    .option(
+      '--caller-key <file>',
+      'your private caller key (`infrared keygen --caller`): signs a proof for the request, for a bound token (env INFRARED_CALLER_KEY)',
+      process.env.INFRARED_CALLER_KEY || undefined,
+    )
     .option('--variables <json>', 'variables as JSON')
     .option('--table', 'print the first list in the answer as a table')
     .addHelpText(
@@ -46,7 +50,8 @@ export function registerQuery(program: Command): void {
         } catch (err) {
           throw new CliError(`--caller-key: ${(err as Error).message}`, 2);
         }
-        if (!isBoundToken(flags.token)) throw new CliError('--caller-key: the token is not bound to a caller key (no cnf.jkt); drop --caller-key, or ask your member for a bound token (infrared token --bind)', 2);
+        if (!isBoundToken(flags.token))
+          throw new CliError('--caller-key: the token is not bound to a caller key (no cnf.jkt); drop --caller-key, or ask your member for a bound token (infrared token --bind)', 2);
         try {
           await checkTokenBinding(flags.token, publicJwkOf({ token: flags.token, key }));
           Object.assign(headers, await provenRequestHeaders({ token: flags.token, key }, { method: 'POST', url: flags.url, body: requestBody }));
