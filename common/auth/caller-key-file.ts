@@ -43,8 +43,8 @@ export function readCallerKeyFile(file: string): JWK {
 
 /**
  * A caller's public key to bind a token to: a file or inline JSON, holding a JWK or a JWKS with
- * one key (a private JWK is accepted too: only its public half is used). Returns the public JWK
- * and its thumbprint (the token's `cnf.jkt`).
+ * one key. A private JWK is refused: the caller keeps it, and sends only the public half.
+ * Returns the public JWK and its thumbprint (the token's `cnf.jkt`).
  */
 export async function readCallerPublicKey(fileOrJson: string): Promise<{ publicJwk: JWK; thumbprint: string }> {
   let parsed: unknown;
@@ -57,6 +57,7 @@ export async function readCallerPublicKey(fileOrJson: string): Promise<{ publicJ
   const keys = (parsed as { keys?: unknown })?.keys;
   if (Array.isArray(keys) && keys.length !== 1) throw new TypeError(`the caller JWKS holds ${keys.length} keys; give one`);
   const jwk = (Array.isArray(keys) ? keys[0] : parsed) as JWK;
+  if (jwk && typeof jwk === 'object' && 'd' in jwk) throw new TypeError('this is a private key: the caller keeps it and sends only the public key (<name>.caller.pub.json)');
   let publicJwk: JWK;
   try {
     publicJwk = callerPublicJwk(jwk);

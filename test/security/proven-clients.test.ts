@@ -99,6 +99,9 @@ describe('proven-caller clients against a real gateway and proven members', () =
       const ed = await cli(['token', '--key', memberKeyFile, '--member', 'alpha', '--sub', 'ana', '--bind', JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'abc' })]);
       expect(ed).toMatchObject({ code: 2, stdout: '' });
       expect(ed.stderr).toMatch(/--bind: the caller key is not a P-256 \(ES256\) public JWK/);
+      const secret = await cli(['token', '--key', memberKeyFile, '--member', 'alpha', '--sub', 'ana', '--bind', callerKeyFile]);
+      expect(secret).toMatchObject({ code: 2, stdout: '' });
+      expect(secret.stderr).toMatch(/--bind: this is a private key: .*sends only the public key/);
       const missing = await cli(['token', '--key', memberKeyFile, '--member', 'alpha', '--sub', 'ana', '--bind', join(dir, 'nope.json')]);
       expect(missing).toMatchObject({ code: 2, stdout: '' });
       expect(missing.stderr).toMatch(/--bind: cannot read caller key .*ENOENT/);
