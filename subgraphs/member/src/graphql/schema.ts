@@ -30,7 +30,11 @@ export function buildMemberSchema(): MemberSchema {
   const typeSchema = buildSchemaSync({
     resolvers: [
       ChangesResolver,
-      ...RECORD_KINDS.flatMap((kind): ClassType[] => [...kind.resolvers, ...(kind.memberField ? [memberFieldResolver(kind.memberField)] : []), ...(kind.writes ? [patchResolverFor(kind.writes)] : [])]),
+      ...RECORD_KINDS.flatMap((kind): ClassType[] => [
+        ...kind.resolvers,
+        ...(kind.memberField ? [memberFieldResolver(kind.memberField)] : []),
+        ...(kind.writes ? [patchResolverFor(kind.writes)] : []),
+      ]),
     ] as NonEmptyArray<ClassType>,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     skipCheck: true,
