@@ -18,19 +18,27 @@ const texts = (n: number, offset = 0) =>
       : `query Big${i}($f: ServiceFilter) { services(filter: $f) { ...S${i} capacity { id total used resource } member { id name } } a${i}: incidents { id severity } } fragment S${i} on Service { id name kind }`;
   });
 
-/** Heap retained by the values `make` builds for 1,500 texts, and the sum of their estimates. */
+/**
+ * Heap retained by the values `make` builds for 1,500 texts, and the sum of their estimates.
+ * Measured as the heap released when those values are dropped (both sides after full
+ * collections), so garbage that other suites in this worker left behind does not count.
+ */
 function measure(kind: HeapSized, make: (text: string) => unknown, estimateOf: (value: unknown) => number = (v) => heapBytes(kind, v)) {
   const batch = texts(1500, Math.floor(Math.random() * 1e6));
   for (const t of texts(50, 9e6)) make(t); // warm up the code paths first
   gc();
   gc();
-  const before = process.memoryUsage().heapUsed;
-  const kept = batch.map(make);
-  gc();
-  gc();
-  const retained = process.memoryUsage().heapUsed - before;
+  let kept: unknown[] = batch.map(make);
   const estimated = kept.reduce((sum: number, v) => sum + estimateOf(v), 0);
-  return { retained, estimated, kept: kept.length };
+  const count = kept.length;
+  gc();
+  gc();
+  const withValues = process.memoryUsage().heapUsed;
+  kept = [];
+  gc();
+  gc();
+  const retained = withValues - process.memoryUsage().heapUsed;
+  return { retained, estimated, kept: count + kept.length };
 }
 
 describe('heapBytes: estimates of what cached values take on the heap', () => {
