@@ -20,6 +20,14 @@ export const ERROR_CODES = [
   'INVALID_CURSOR',
   /** A change-feed cursor older than the changes a member keeps (its tombstone retention): resync from scratch. */
   'CURSOR_EXPIRED',
+  /** A caller (or the gateway as a whole) already holds the most live subscriptions allowed. */
+  'TOO_MANY_SUBSCRIPTIONS',
+  /** A live subscriber that did not read fast enough: its stream ends, it resumes from its last event id. */
+  'SUBSCRIBER_TOO_SLOW',
+  /** The network change feed could not be read (every retry failed). */
+  'FEED_UNAVAILABLE',
+  /** A stream request that is not a subscription, or not one the stream route serves. */
+  'BAD_SUBSCRIPTION',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

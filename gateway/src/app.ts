@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../common/logger';
 import { RegistryWatcher } from '../../common/registry/registry-watcher';
 import { registryWatchOptions } from '../../common/registry/trust-settings';
 import { loadMemberContract } from '../../schema/contract';
+import { authenticate } from './auth/authenticate';
 import { connectRedis } from './cache/connect-redis';
 import { HttpResponseCache } from './cache/http-response-cache';
 import { RedisKeyValueCache } from './cache/redis-key-value-cache';
@@ -25,11 +26,14 @@ import { startMemberHealth } from './health/start-member-health';
 import { healthRoute, readyRoute, schemaRoute } from './http/gateway-routes';
 import { graphqlRoute } from './http/graphql-route';
 import { PublicIndex } from './index/public-index';
-import { createCallerBudget, createRateLimiter } from './limits/rate-limit';
+import { admitByBudget, createCallerBudget, createRateLimiter } from './limits/rate-limit';
 import { NETWORK_MUTATIONS } from './network/join-project';
 import { createMemberQuery } from './network/member-queries';
 import { buildNetworkSubgraph } from './network/network-subgraph';
 import { createSupergraphGateway } from './network/supergraph';
+import { queryArmor } from './limits/armor';
+import { createSubscriptions } from './subscriptions';
+import { feedOverNetworkChanges } from './subscriptions/network-feed';
 import { createNetworkChanges, feedFacts, type FetchNetworkChanges } from './changes';
 import { metricsRoute, observedMemberCalls } from './observability/member-call-metrics';
 import { createGatewayMetrics } from './observability/metrics';
@@ -54,6 +58,8 @@ export interface Gateway {
   caller: MemberCaller;
   /** The network change feed (`networkChanges`), for in-process consumers such as the shared upstream feed of subscriptions. */
   fetchNetworkChanges: FetchNetworkChanges;
+  /** Live subscriptions (/graphql/stream): the shared feeds' state, for metrics and tests. */
+  subscriptions: { stats(): { feeds: number; subscribers: number }; positions(): number };
   /**
    * Graceful shutdown (see docs/operate-gateway.md): `drainDelayMs` defaults to 0 here; the CLI
    * passes `config.shutdownDelayMs` on SIGTERM. Calling it again returns the same promise.
@@ -120,7 +126,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const network = new LocalGraphQLDataSource(
     buildNetworkSubgraph(health, (id) => caller.breakerState(id), memberQuery, publicIndex, { maxSupportMatches: config.maxSupportMatches }, { memberSdl: contract.sdl, fetch: fetchNetworkChanges }),
   );
-  const { gateway, published } = createSupergraphGateway({ memberSdl: contract.sdl, network, members: fanout, planCacheMiB: config.planCacheMiB, logger });
+  const { gateway, published, apiSchema } = createSupergraphGateway({ memberSdl: contract.sdl, network, members: fanout, planCacheMiB: config.planCacheMiB, logger });
 
   // GraphQL: limits, rate budgets, persisted operations, the response cache
   const responseCache = config.responseCacheTtlSeconds > 0 ? new ResponseCache({ ttlSeconds: config.responseCacheTtlSeconds, redis, logger, namespace }) : undefined;
@@ -144,10 +150,27 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   };
   if (proofs.endpoints().length === 0) logger.warn('no public endpoint (INFRARED_PUBLIC_ENDPOINTS, or endpoints in the registry entry): proven callers are refused');
   const graphql = graphqlRoute({ apollo, config, registry, budget, knownOperations, httpCache, metrics, logger, proofs });
+  const streamProofs = { endpoints: () => proofs.endpoints().map(streamEndpoint), replay: proofs.replay };
+  // /graphql/stream: live subscriptions over SSE, one shared upstream feed per caller class
+  const subscriptions = createSubscriptions({
+    config,
+    fetch: feedOverNetworkChanges(fetchNetworkChanges, () => registry.registry, config.requestBudgetMs),
+    apiSchema,
+    // the same authentication as /graphql: a bound token needs a proof of this very request, whose htu is the stream endpoint
+    authenticate: async (req, rawBody) => (await authenticate(req, rawBody, registry.registry, streamProofs)).caller,
+    onAuthError: (reason, req, refusal) => logger.warn({ refusal, reason, ip: req.socket.remoteAddress }, 'caller token refused'),
+    admit: admitByBudget(budget),
+    validationRules: queryArmor(
+      { maxDepth: config.maxQueryDepth, maxAliases: config.maxAliases, maxTokens: config.maxTokens, maxDirectives: config.maxDirectives, maxCost: config.maxCost },
+      config.production,
+    ).validationRules,
+    logger,
+  });
   const web = createWebSite({ root: webDir });
   const http = await startHttpServer({
     routes: {
       '/graphql': graphql,
+      '/graphql/stream': subscriptions.route,
       '/explorer': web.explorer,
       '/health': healthRoute,
       '/schema.graphql': schemaRoute(published),
@@ -174,9 +197,13 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     health,
     caller,
     fetchNetworkChanges,
+    subscriptions,
     stop(shutdown: ShutdownOptions = {}) {
       stopping ??= (async () => {
+        // live streams end once the drain delay is over (clients resume elsewhere with their last event id)
+        const streamsEnded = new Promise<void>((resolve) => setTimeout(resolve, shutdown.drainDelayMs ?? 0).unref()).then(() => subscriptions.close());
         await http.close({ drainTimeoutMs: config.shutdownTimeoutMs, ...shutdown });
+        await streamsEnded;
         registry.stop();
         publicIndex?.stop();
         caller.stop();
@@ -188,4 +215,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
       return stopping;
     },
   };
+}
+
+/** The stream endpoint beside a public GraphQL endpoint (`https://gw.example/graphql` → `…/graphql/stream`): the `htu` a proven subscriber's proof names. */
+function streamEndpoint(graphqlEndpoint: string): string {
+  return `${graphqlEndpoint.replace(/\/+$/, '')}/stream`;
 }

@@ -107,6 +107,20 @@ export const gatewayConfigSchema = z.strictObject({
   /** A Redis connection not established after this long fails. */
   redisConnectTimeoutMs: z.coerce.number().int().min(10, 'expected at least 10 ms').max(60_000).default(2_000),
   registryPollMs: z.coerce.number().int().positive().default(2_000),
+  /** Live subscriptions (/graphql/stream): how often each shared feed (one per caller class) asks the members for changes. */
+  streamPollMs: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  /** Comment lines on an idle stream at this interval, so proxies do not cut it. */
+  streamHeartbeatMs: z.coerce.number().int().min(1_000).max(300_000).default(15_000),
+  /** Live subscriptions held at once, in total. */
+  maxSubscriptions: z.coerce.number().int().positive().default(10_000),
+  /** Live subscriptions one caller (token member and subject, or IP address when anonymous) holds at once. */
+  maxSubscriptionsPerCaller: z.coerce.number().int().positive().default(20),
+  /** Changes waiting for one slow subscriber; beyond it, its stream ends with SUBSCRIBER_TOO_SLOW (it resumes from its last event id). */
+  streamBufferSize: z.coerce.number().int().min(10).max(100_000).default(1_000),
+  /** Recent changes each shared feed keeps in memory, so reconnecting subscribers resume without asking the members. */
+  streamHistorySize: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  /** Changes per upstream page of the shared feeds. */
+  streamPageSize: z.coerce.number().int().min(1).max(500).default(500),
   /** On SIGTERM/SIGINT, how long /ready answers 503 while requests are still served (load balancers move away). */
   shutdownDelayMs: z.coerce.number().int().min(0).max(300_000).default(5_000),
   /** Then, how long requests in flight may take to finish before their connections are closed. */
@@ -176,6 +190,13 @@ export const ENV: Record<string, keyof GatewayConfig> = {
   INFRARED_RESPONSE_CACHE_TTL_S: 'responseCacheTtlSeconds',
   INFRARED_PUBLIC_INDEX_REFRESH_S: 'publicIndexRefreshSeconds',
   INFRARED_DEDUPE_REQUESTS: 'dedupeRequests',
+  INFRARED_STREAM_POLL_MS: 'streamPollMs',
+  INFRARED_STREAM_HEARTBEAT_MS: 'streamHeartbeatMs',
+  INFRARED_MAX_SUBSCRIPTIONS: 'maxSubscriptions',
+  INFRARED_MAX_SUBSCRIPTIONS_PER_CALLER: 'maxSubscriptionsPerCaller',
+  INFRARED_STREAM_BUFFER: 'streamBufferSize',
+  INFRARED_STREAM_HISTORY: 'streamHistorySize',
+  INFRARED_STREAM_PAGE_SIZE: 'streamPageSize',
   INFRARED_SHUTDOWN_DELAY_MS: 'shutdownDelayMs',
   INFRARED_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
   NODE_ENV: 'production',

@@ -39,6 +39,9 @@ async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2]) as FarmConfig;
   const logger = createLogger('bench-farm', 'error');
   const sql = new Map<string, number>();
+  /** Reads of each member's change log: one per `changes` call (the upstream feed calls). */
+  const feedReads = new Map<string, number>();
+  const orms = new Map<string, Awaited<ReturnType<typeof openDatabase>>>();
   const running: MemberSubgraph[] = [];
   const out: { id: string; url: string }[] = [];
   for (const m of config.members) {
@@ -56,18 +59,40 @@ async function main(): Promise<void> {
         poolMax: config.poolMax ?? 4,
         onQuery: (line) => {
           if (/\[query\] (select|insert|update|delete)\b/i.test(line)) sql.set(m.id, (sql.get(m.id) ?? 0) + 1);
+          if (/\[query\] (with|select)\b/i.test(line) && line.includes('record_change')) feedReads.set(m.id, (feedReads.get(m.id) ?? 0) + 1);
         },
       },
       logger,
     );
     await importMemberData(orm, m.id, generatedData(m.id, m.services) as never, { prune: true });
+    orms.set(m.id, orm);
     const latency = m.latencyMs ?? 0;
     const member = await createMemberSubgraph({ member: { id: m.id, languages: ['en'] }, database: { orm }, logger, simulate: latency ? { latencyMs: () => latency } : undefined });
     running.push(member);
     out.push({ id: m.id, url: member.url });
   }
-  const control = createServer((req, res) => {
-    if (req.url === '/sql/reset') for (const k of sql.keys()) sql.set(k, 0);
+  const control = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://farm');
+    if (url.pathname === '/touch') {
+      // a change at a member, as an operator's edit: one service's status flips (the change log's trigger records it)
+      const member = url.searchParams.get('member') ?? '';
+      const orm = orms.get(member);
+      if (!orm) {
+        res.writeHead(404).end();
+        return;
+      }
+      const schema = `${config.schemaPrefix}_${member.replace(/-/g, '_')}`;
+      await orm.em.getConnection().execute(`update "${schema}"."service" set "status" = case when "status" = 'OPERATIONAL' then 'DEGRADED' else 'OPERATIONAL' end where "id" = 'svc-0000'`, [], 'run');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ member, id: `${member}:svc-0000` }));
+      return;
+    }
+    if (url.pathname === '/feed') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(Object.fromEntries(feedReads)));
+      return;
+    }
+    if (url.pathname === '/sql/reset') for (const k of sql.keys()) sql.set(k, 0);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(Object.fromEntries(sql)));
   });

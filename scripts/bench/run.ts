@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from '../../subgraphs/member/src/db/embedded';
 import { startChild, type Child } from './child';
 import { alternate, load, measure, type LoadResult } from './load';
 import { benchAggregates } from './aggregates';
+import { benchLiveFeed, liveFeedRows } from './live-feed';
 import { authenticatedFanout, gatewayCpuPerMemberCall, memberVsPlainPg, round, strip, type BenchContext } from './comparisons';
 import { provenVsAsserted } from './proven-callers';
 
@@ -196,6 +197,20 @@ async function main(): Promise<void> {
     if (want(10)) results.gatewayCpu = await gatewayCpuPerMemberCall(ctx);
     await stopAll();
     if (want(11)) results.provenCallers = await provenVsAsserted(ctx);
+    await stopAll();
+    // 13: live subscriptions over SSE (latency, shared upstream feed, memory, restart)
+    if (want(13)) {
+      results.liveFeed = await benchLiveFeed({
+        databaseUrl,
+        prefix,
+        members: smoke ? 4 : 20,
+        subscribers: smoke ? 20 : 1000,
+        seconds: smoke ? 3 : Math.max(20, seconds * 4),
+        rounds,
+        changesPerSecond: 2,
+        log,
+      });
+    }
   } finally {
     await stopAll();
     await embedded?.stop();
@@ -337,6 +352,7 @@ function markdown(s: { date: string; cores: number; node: string; smoke: boolean
     ],
     ['   extra bytes per proven sub-request', `+${r.provenCallers.extraBytesPerSubRequest} (${r.provenCallers.subRequestBytes.asserted} → ${r.provenCallers.subRequestBytes.proven} bytes)`, '', ''],
   ]);
+  add(r.liveFeed, () => liveFeedRows(r.liveFeed));
   return [
     `Benchmark run ${s.date}: ${s.cores} cores, Node ${s.node}, ${s.rounds} round(s) × ${s.seconds} s, ${s.connections} connections${s.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}. Medians; ratios measured side by side in this run.`,
     '',

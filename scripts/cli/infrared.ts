@@ -11,6 +11,7 @@ import { registerQuery } from './commands/query';
 import { registerRegistry } from './commands/registry';
 import { registerToken } from './commands/token';
 import { registerVerify } from './commands/verify';
+import { registerWatch } from './commands/watch';
 import { CliError } from './cli-error';
 import { invocationDir } from './invocation-dir';
 import { versionLine } from './version';
@@ -28,8 +29,8 @@ const program = new Command()
     'after',
     `
 Environment:
-  INFRARED_GATEWAY_URL  the gateway endpoint for \`query\` (default http://127.0.0.1:4000/graphql)
-  INFRARED_TOKEN        a caller token for \`query\`
+  INFRARED_GATEWAY_URL  the gateway endpoint for \`query\` and \`watch\` (default http://127.0.0.1:4000/graphql)
+  INFRARED_TOKEN        a caller token for \`query\` and \`watch\`
   INFRARED_CALLER_KEY   your private caller key file, for \`query\` with a bound token
   INFRARED_REGISTRY     network.yaml, for \`gateway start\`, \`member start\`, \`token\`, \`member export\` and \`registry status\`
   LOG_LEVEL             log level (default info)
@@ -46,6 +47,7 @@ registerKeygen(program);
 registerToken(program);
 registerCheck(program);
 registerQuery(program);
+registerWatch(program);
 registerVerify(program);
 registerRegistry(program);
 

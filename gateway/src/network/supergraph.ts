@@ -1,6 +1,6 @@
 import { ApolloGateway, type GatewayConfig, type GraphQLDataSource } from '@apollo/gateway';
 import { composeServices } from '@apollo/composition';
-import { parse, printSchema } from 'graphql';
+import { parse, printSchema, type GraphQLSchema } from 'graphql';
 import type { Logger } from '../../../common/logger';
 import type { GatewayContext } from '../context';
 import { heapSizedCache } from '../planning/heap-size';
@@ -28,6 +28,8 @@ export function composeSupergraph(memberSdl: string): string {
 export function createSupergraphGateway(opts: { memberSdl: string; network: GraphQLDataSource<GatewayContext>; members: GraphQLDataSource<GatewayContext>; planCacheMiB: number; logger: Logger }): {
   gateway: ApolloGateway;
   published(): string;
+  /** The API schema (what clients query), once loaded. */
+  apiSchema(): GraphQLSchema | undefined;
 } {
   const { logger } = opts;
   const gateway = new ApolloGateway({
@@ -38,8 +40,10 @@ export function createSupergraphGateway(opts: { memberSdl: string; network: Grap
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   let published = '';
+  let api: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
     published = printSchema(apiSchema);
+    api = apiSchema;
   });
-  return { gateway, published: () => published };
+  return { gateway, published: () => published, apiSchema: () => api };
 }
