@@ -15,8 +15,7 @@ export type VisibleReadOptions<T> = Pick<FindOptions<T, never>, 'limit'> & { ord
  * writes load their own managed entities.
  */
 export function findVisible<T extends object>(em: EntityManager, entity: EntityName<T>, scope: AccessScope, where: FilterQuery<T>, options: VisibleReadOptions<T> = {}): Promise<T[]> {
-  const visible = visibilityWhere(scope);
-  const filter = (Object.keys(visible).length === 0 ? where : { $and: [where, visible] }) as FilterQuery<T>;
+  const filter = visibleFilter(scope, where);
   const qb = em
     .createQueryBuilder(entity)
     .select('*')
@@ -27,6 +26,29 @@ export function findVisible<T extends object>(em: EntityManager, entity: EntityN
   return (qb.execute('all', true) as Promise<T[]>).catch((err: unknown) => {
     throw em.getDriver().convertException(err as Error);
   });
+}
+
+/**
+ * How many records the caller may see among those `where` selects: the same filter as
+ * `findVisible` (one visibility path), counted in one statement.
+ */
+export function countVisible<T extends object>(em: EntityManager, entity: EntityName<T>, scope: AccessScope, where: FilterQuery<T>): Promise<number> {
+  const qb = em
+    .createQueryBuilder(entity)
+    .count()
+    .where(visibleFilter(scope, where) as never);
+  return (qb.execute('get', false) as Promise<{ count: number | string }>).then(
+    (row) => Number(row.count),
+    (err: unknown) => {
+      throw em.getDriver().convertException(err as Error);
+    },
+  );
+}
+
+/** The caller's visibility filter ANDed into `where`. */
+function visibleFilter<T>(scope: AccessScope, where: FilterQuery<T>): FilterQuery<T> {
+  const visible = visibilityWhere(scope);
+  return (Object.keys(visible).length === 0 ? where : { $and: [where, visible] }) as FilterQuery<T>;
 }
 
 /** Escapes LIKE wildcards in user text. */

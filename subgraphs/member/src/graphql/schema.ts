@@ -9,6 +9,7 @@ import type { MemberContext } from '../context';
 import { RECORD_KINDS } from '../modules';
 import { memberFieldResolver } from '../modules/member/member.resolver';
 import { memberRef } from '../modules/member/member.type';
+import { connectionResolver } from '../modules/shared/connection.resolver';
 import './enums';
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
@@ -26,7 +27,11 @@ let cached: MemberSchema | undefined;
 export function buildMemberSchema(): MemberSchema {
   if (cached) return cached;
   const typeSchema = buildSchemaSync({
-    resolvers: RECORD_KINDS.flatMap((kind): ClassType[] => [...kind.resolvers, ...(kind.memberField ? [memberFieldResolver(kind.memberField)] : [])]) as NonEmptyArray<ClassType>,
+    resolvers: RECORD_KINDS.flatMap((kind): ClassType[] => [
+      ...kind.resolvers,
+      ...kind.lists.map(connectionResolver),
+      ...(kind.memberField ? [memberFieldResolver(kind.memberField)] : []),
+    ]) as NonEmptyArray<ClassType>,
     scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     skipCheck: true,
     validate: false,

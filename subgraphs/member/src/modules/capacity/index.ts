@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { capacityList } from './capacity.list';
 import { capacityDataFile } from './capacity.data-file';
 import { CapacityRecord } from './capacity.entity';
 import { CapacityResolver, listMemberCapacity, loadCapacity } from './capacity.resolver';
@@ -9,6 +10,7 @@ export const capacityKind = recordKind({
   name: 'capacity',
   entities: [CapacityRecord],
   resolvers: [CapacityResolver],
+  lists: [capacityList],
   references: { Capacity: loadCapacity },
   memberField: { name: 'capacity', type: CapacityType, list: listMemberCapacity },
   dataFile: capacityDataFile,

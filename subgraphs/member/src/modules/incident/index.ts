@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { incidentList } from './incident.list';
 import { incidentDataFile } from './incident.data-file';
 import { IncidentRecord } from './incident.entity';
 import { signedIncidentFields } from './incident.mapper';
@@ -9,6 +10,7 @@ export const incidentKind = recordKind({
   name: 'incidents',
   entities: [IncidentRecord],
   resolvers: [IncidentResolver],
+  lists: [incidentList],
   references: { Incident: loadIncident },
   memberField: null,
   dataFile: incidentDataFile,

@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { participationList } from './participation.list';
 import { participationDataFile } from './participation.data-file';
 import { ParticipationRecord } from './participation.entity';
 import { ParticipationResolver } from './participation.resolver';
@@ -8,6 +9,7 @@ export const participationKind = recordKind({
   name: 'participations',
   entities: [ParticipationRecord],
   resolvers: [ParticipationResolver],
+  lists: [participationList],
   references: {},
   memberField: null,
   dataFile: participationDataFile,

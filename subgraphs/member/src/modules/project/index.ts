@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { projectList } from './project.list';
 import { projectDataFile } from './project.data-file';
 import { ProjectRecord } from './project.entity';
 import { signedProjectFields } from './project.mapper';
@@ -9,6 +10,7 @@ export const projectKind = recordKind({
   name: 'projects',
   entities: [ProjectRecord],
   resolvers: [ProjectResolver],
+  lists: [projectList],
   references: { Project: loadProject },
   memberField: null,
   dataFile: projectDataFile,

@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { serviceList } from './service.list';
 import { serviceDataFile } from './service.data-file';
 import { ServiceRecord } from './service.entity';
 import { signedServiceFields } from './service.mapper';
@@ -10,6 +11,7 @@ export const serviceKind = recordKind({
   name: 'services',
   entities: [ServiceRecord],
   resolvers: [ServiceResolver],
+  lists: [serviceList],
   references: { Service: loadService },
   memberField: { name: 'services', type: ServiceType, list: listMemberServices },
   dataFile: serviceDataFile,

@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { supportNeedList, supportOfferList } from './support.list';
 import { supportNeedDataFile, supportOfferDataFile } from './support.data-file';
 import { SupportNeedRecord, SupportOfferRecord } from './support.entity';
 import { loadSupportNeed, loadSupportOffer, SupportNeedResolver, SupportOfferResolver } from './support.resolver';
@@ -8,6 +9,7 @@ export const supportOfferKind = recordKind({
   name: 'supportOffers',
   entities: [SupportOfferRecord],
   resolvers: [SupportOfferResolver],
+  lists: [supportOfferList],
   references: { SupportOffer: loadSupportOffer },
   memberField: null,
   dataFile: supportOfferDataFile,
@@ -19,6 +21,7 @@ export const supportNeedKind = recordKind({
   name: 'supportNeeds',
   entities: [SupportNeedRecord],
   resolvers: [SupportNeedResolver],
+  lists: [supportNeedList],
   references: { SupportNeed: loadSupportNeed },
   memberField: null,
   dataFile: supportNeedDataFile,

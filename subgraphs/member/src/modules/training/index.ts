@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { trainingList } from './training.list';
 import { trainingDataFile } from './training.data-file';
 import { TrainingRecord } from './training.entity';
 import { signedTrainingFields } from './training.mapper';
@@ -10,6 +11,7 @@ export const trainingKind = recordKind({
   name: 'trainings',
   entities: [TrainingRecord],
   resolvers: [TrainingResolver],
+  lists: [trainingList],
   references: { Training: loadTraining },
   memberField: { name: 'trainings', type: TrainingType, list: listMemberTrainings },
   dataFile: trainingDataFile,
