@@ -12,7 +12,7 @@ describe('kind facts derived from schema/member.graphql', () => {
   const facts = loadMemberContract().kinds;
 
   it('equal the lists the gateway kept by hand', () => {
-    expect([...facts.memberPushdown].sort()).toEqual(['capacity', 'incidents', 'services', 'trainings']);
+    expect([...facts.memberPushdown].sort()).toEqual(['capacity', 'capacityConnection', 'incidents', 'incidentsConnection', 'services', 'servicesConnection', 'trainings', 'trainingsConnection']);
     expect(facts.memberType).toBe('Member');
     expect([...facts.prefixedIdTypes].sort()).toEqual(['Capacity', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer', 'Training']);
     expect([...facts.memberLists].sort()).toEqual(['Member.capacity', 'Member.services', 'Member.trainings']);
@@ -29,17 +29,33 @@ describe('kind facts derived from schema/member.graphql', () => {
     expect(facts.probeQuery).toBe('{ services(limit: 1) { id } }');
     expect(Object.fromEntries(facts.rootFields)).toEqual({
       capacity: 'list',
+      capacityConnection: 'connection',
       incidents: 'list',
+      incidentsConnection: 'connection',
       participations: 'list',
+      participationsConnection: 'connection',
       project: 'lookup',
       projects: 'list',
+      projectsConnection: 'connection',
       service: 'lookup',
       services: 'list',
+      servicesConnection: 'connection',
       supportNeeds: 'list',
+      supportNeedsConnection: 'connection',
       supportOffers: 'list',
+      supportOffersConnection: 'connection',
       training: 'lookup',
       trainings: 'list',
+      trainingsConnection: 'connection',
     });
+  });
+
+  it("know every list's connection by its shape, and push filter.members down by the node type", () => {
+    expect(facts.connections.get('servicesConnection')).toEqual({ type: 'ServiceConnection', edgeType: 'ServiceEdge', nodeType: 'Service' });
+    expect(facts.connections.get('incidentsConnection')).toEqual({ type: 'IncidentConnection', edgeType: 'IncidentEdge', nodeType: 'Incident' });
+    for (const [field, kind] of facts.rootFields) if (kind === 'list') expect(facts.connections.has(`${field}Connection`)).toBe(true);
+    // a project's records name other members (invited): its connection is asked of every member, like its list
+    expect(facts.memberPushdown.has('projectsConnection')).toBe(false);
   });
 
   it('follow the SDL: a new kind is pushed down, prefixed and ranged without a gateway edit', () => {

@@ -102,13 +102,18 @@ export async function readPage<Row extends object, Args extends object, Node>(
     if (hasNextPage) rows.length = size;
   }
   const edges = rows.map((row) => ({ node: list.toNode(row, ctx.scope), cursor: encodeCursor(list.order, row as Record<string, unknown>) }));
+  let counted: Promise<number> | undefined;
   return {
     edges,
     pageInfo: { hasNextPage, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
-    // the conditions again, fresh: a raw SQL fragment (text search, indicators) is spent once used
+    // once per page however many times the query asks (aliases), with the conditions built again:
+    // a raw SQL fragment (text search, indicators) is spent once used
     count: () => {
-      const again = list.where(ctx.scope, args, ctx.em);
-      return again ? countVisible(ctx.em, list.entity, ctx.scope, and(again)) : Promise.resolve(0);
+      if (!counted) {
+        const again = list.where(ctx.scope, args, ctx.em);
+        counted = again ? countVisible(ctx.em, list.entity, ctx.scope, and(again)) : Promise.resolve(0);
+      }
+      return counted;
     },
     unavailableMembers: [],
   };
