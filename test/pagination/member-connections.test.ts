@@ -155,6 +155,18 @@ describe('member connections (keyset pages)', () => {
     expect(whole.extensions?.capped).toBeUndefined();
   });
 
+  it('through the gateway, says which member cut which plain list at its cap, in extensions.members', async () => {
+    const { body } = await net.query('{ services { id } big: services(limit: 5000) { id } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.services).toHaveLength(1000 + 12);
+    expect(body.data!.big).toHaveLength(1000 + 12);
+    expect(body.extensions!.members.big).toEqual(expect.objectContaining({ status: 'ok', capped: ['services', 'big'], limit: 1000 }));
+    expect(body.extensions!.members.alpha.capped).toBeUndefined();
+    // and the connection pages past it
+    const page = await net.query('{ servicesConnection(first: 1, filter: { members: ["big"] }) { totalCount } }');
+    expect(page.body.data!.servicesConnection.totalCount).toBe(MANY);
+  });
+
   it('walks past the cap with the connection: every record once', async () => {
     const { ids, totalCount } = await walk('big', 400);
     expect(ids).toHaveLength(MANY);

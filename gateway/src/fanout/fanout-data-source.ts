@@ -18,6 +18,7 @@ import type { Registry } from '../../../common/registry/registry.schema';
 import { answerRules, type AnswerRules } from './answer-check/answer-rules';
 import { checkAnswer, INVALID_ANSWER } from './answer-check/check-answer';
 import { memberErrors } from './answer-check/member-errors';
+import { cappedLists } from './answer-check/capped-lists';
 
 /** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
 export type MemberCall = (member: RegistryMember, body: string, context: GatewayContext) => Promise<MemberCallResult>;
@@ -233,6 +234,8 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     if (checked.dropped) report.dropped = checked.dropped;
     if (checked.truncated) report.truncated = checked.truncated;
     if (errors.length) report.errors = errors.length;
+    const capped = cappedLists(result.body.extensions?.capped);
+    if (capped) Object.assign(report, capped);
     context.reports.push(report);
     if (checked.dropped || checked.truncated) {
       this.opts.logger.warn(
