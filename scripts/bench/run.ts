@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from '../../subgraphs/member/src/db/embedded';
 import { startChild, type Child } from './child';
 import { alternate, load, measure, type LoadResult } from './load';
 import { benchAggregates } from './aggregates';
+import { benchPagination } from './pagination';
 import { authenticatedFanout, gatewayCpuPerMemberCall, memberVsPlainPg, round, strip, type BenchContext } from './comparisons';
 
 /**
@@ -193,6 +194,8 @@ async function main(): Promise<void> {
     if (want(9)) results.authenticatedFanout = await authenticatedFanout(ctx);
     await stopAll();
     if (want(10)) results.gatewayCpu = await gatewayCpuPerMemberCall(ctx);
+    await stopAll();
+    if (want(11)) results.pagination = await benchPagination(ctx);
   } finally {
     await stopAll();
     await embedded?.stop();
