@@ -48,7 +48,8 @@ const members: TestMember[] = [
 describe('member connections (keyset pages)', () => {
   let net: TestNetwork;
   beforeAll(async () => {
-    net = await TestNetwork.start(members);
+    // lists of 1,000 records through the gateway: a member deadline for a loaded machine, not the 2 s default
+    net = await TestNetwork.start(members, { memberDeadlineMs: 15_000, requestBudgetMs: 30_000 });
   }, 120_000);
   afterAll(() => net?.stop());
 
