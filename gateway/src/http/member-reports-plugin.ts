@@ -30,7 +30,7 @@ export function summariseReports(reports: MemberReport[]): Record<string, Member
     const truncated = (prev?.truncated ?? 0) + (r.truncated ?? 0);
     if (dropped) next.dropped = dropped;
     if (truncated) next.truncated = truncated;
-    const capped = [...new Set([...(prev?.capped ?? []), ...(r.capped ?? [])])];
+    const capped = [...new Set([...(prev?.capped ?? []), ...(r.capped ?? [])])].sort();
     if (capped.length) {
       next.capped = capped;
       next.limit = r.limit ?? prev?.limit;

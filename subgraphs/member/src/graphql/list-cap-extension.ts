@@ -8,7 +8,7 @@ import { MAX_LIST } from '../modules/shared/list-limit';
  */
 export function listCapExtension(context: unknown): Record<string, unknown> | undefined {
   const capped = (context as Partial<MemberContext> | undefined)?.capped;
-  return capped && capped.size > 0 ? { capped: { fields: [...capped], limit: MAX_LIST } } : undefined;
+  return capped && capped.size > 0 ? { capped: { fields: [...capped].sort(), limit: MAX_LIST } } : undefined;
 }
 
 /** The same extension on Apollo Server's path. */
