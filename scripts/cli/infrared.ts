@@ -30,6 +30,7 @@ const program = new Command()
 Environment:
   INFRARED_GATEWAY_URL  the gateway endpoint for \`query\` (default http://127.0.0.1:4000/graphql)
   INFRARED_TOKEN        a caller token for \`query\`
+  INFRARED_CALLER_KEY   your private caller key file, for \`query\` with a bound token
   INFRARED_REGISTRY     network.yaml, for \`gateway start\`, \`member start\`, \`token\`, \`member export\` and \`registry status\`
   LOG_LEVEL             log level (default info)
   \`gateway start --help\` and \`member start --help\` list every setting of those services.

@@ -7,49 +7,25 @@
  * (a request the policy blocked never reaches the network): both must stay on the gateway's own
  * origin. Screenshots of each view, at desktop and phone sizes, go to test-artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startDemoNetwork, type DemoNetwork } from '../../scripts/demo/demo-network';
-import { defaultWebRoot } from '../../gateway/src/web/static-site';
-import { databaseUrl, quietLogger } from '../support/network';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { DemoNetwork } from '../../scripts/demo/demo-network';
+import { ARTIFACTS, assertBrowserPrerequisites, DESKTOP, launchChromium, PHONE, startDemo, watchedContext, type WatchedContext } from './harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
-const DESKTOP = { width: 1280, height: 900 };
-const PHONE = { width: 390, height: 844 };
 const NETWORK_SERVICE = 'Incident response mailing list';
 
 jest.setTimeout(60_000);
-
-/** The demo puts its members on consecutive fixed ports: pick a random block, and another if one is taken. */
-async function startDemo(stateDir: string): Promise<DemoNetwork> {
-  for (let attempt = 1; ; attempt++) {
-    const memberBasePort = 20_000 + Math.floor(Math.random() * 20_000);
-    // no response cache: a refresh right after a member stops must ask the members again
-    const ttl = process.env.INFRARED_RESPONSE_CACHE_TTL_S;
-    process.env.INFRARED_RESPONSE_CACHE_TTL_S = '0';
-    try {
-      return await startDemoNetwork({ stateDir, dataDir: resolve(__dirname, '../../demo'), gatewayPort: 0, memberBasePort, databaseUrl: databaseUrl(), log: () => undefined, logger: quietLogger() });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err;
-    } finally {
-      if (ttl === undefined) delete process.env.INFRARED_RESPONSE_CACHE_TTL_S;
-      else process.env.INFRARED_RESPONSE_CACHE_TTL_S = ttl;
-    }
-  }
-}
 
 describe('web dashboard and explorer in a browser', () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'infrared-web-ui-'));
   let demo: DemoNetwork;
   let origin: string;
   let browser: Browser;
-  let context: BrowserContext;
+  let watched: WatchedContext;
   let page: Page;
-  const requests: string[] = [];
-  const failures: string[] = [];
+  let requests: string[];
 
   const shot = async (name: string, size = DESKTOP) => {
     await page.setViewportSize(size);
@@ -67,33 +43,15 @@ describe('web dashboard and explorer in a browser', () => {
   const loaded = () => page.locator('main[aria-busy="false"]').waitFor();
 
   beforeAll(async () => {
-    if (!existsSync(join(defaultWebRoot(), 'index.html'))) throw new Error(`no web bundle in ${defaultWebRoot()}: run \`npm run build\` first`);
-    if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    [demo, browser] = await Promise.all([
-      startDemo(stateDir),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      }),
-    ]);
+    assertBrowserPrerequisites();
+    [demo, browser] = await Promise.all([startDemo(stateDir), launchChromium()]);
     origin = new URL(demo.gateway.url).origin;
-    // a fresh profile: a new context has its own storage, cache and cookies
-    context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', serviceWorkers: 'block' });
-    context.on('request', (r) => requests.push(r.url()));
-    // leaving a page aborts what it still had in flight (Monaco's workers): not a failure
-    context.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && failures.push(`${r.url()}: ${r.failure()?.errorText}`));
-    context.on('response', (r) => r.status() >= 400 && failures.push(`${r.url()}: HTTP ${r.status()}`));
-    await context.addInitScript(() => {
-      const w = window as unknown as { __cspViolations: string[] };
-      w.__cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-    });
-    page = await context.newPage();
+    watched = await watchedContext(browser);
+    ({ page, requests } = watched);
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
+    await watched?.context.close();
     await browser?.close();
     // the demo's schemas (member_*) are dropped by the global teardown, once no test file runs
     await demo?.stop();
@@ -101,12 +59,8 @@ describe('web dashboard and explorer in a browser', () => {
   });
 
   afterEach(async () => {
-    // after every step: nothing left this origin, and the CSP had nothing to block
-    const foreign = requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
-    expect(foreign).toEqual([]);
-    const violations = page && !page.isClosed() ? await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations) : [];
-    expect(violations).toEqual([]);
-    expect(failures).toEqual([]);
+    // after every step: nothing left this origin, the CSP had nothing to block, nothing failed
+    expect(await watched.problems(origin)).toEqual({ foreign: [], violations: [], failures: [] });
   });
 
   it('shows the network overview: members, services by kind, capacity bars and member health', async () => {

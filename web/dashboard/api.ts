@@ -156,39 +156,54 @@ export class GatewayError extends Error {
     message: string,
     readonly status: number,
     readonly code?: string,
+    /** Seconds to wait before asking again (Retry-After of a 429). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
 }
 
-interface GraphQLResponse {
-  data?: RawData | null;
+interface GraphQLResponse<T> {
+  data?: T | null;
   errors?: { message: string; extensions?: { code?: string; member?: string; reason?: string } }[];
   extensions?: { members?: Record<string, { status: string; durationMs?: number }> };
 }
 
-/** Posts the dashboard query to this origin's /graphql, with the token when one is set. */
-export async function loadNetwork(opts: { lang: string; token?: string; signal?: AbortSignal }): Promise<Snapshot> {
+/** One answer of the gateway: the data, the members that did not answer, and other errors. */
+export interface Answer<T> {
+  data: T;
+  outages: Outage[];
+  /** Errors that are not about one member. */
+  problems: string[];
+}
+
+/**
+ * Posts one operation to this origin's /graphql, with the token when one is set. Answers with
+ * the data and the members that did not answer (from `extensions.members` and MEMBER_UNAVAILABLE
+ * errors); throws GatewayError when there is no data at all.
+ */
+export async function askGateway<T>(query: string, variables: Record<string, unknown>, opts: { token?: string; signal?: AbortSignal }): Promise<Answer<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   const res = await fetch(GRAPHQL_PATH, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ query: NETWORK_QUERY, variables: { lang: opts.lang } }),
+    body: JSON.stringify({ query, variables }),
     credentials: 'omit',
     cache: 'no-store',
     referrerPolicy: 'no-referrer',
     signal: opts.signal,
   });
-  let body: GraphQLResponse;
+  let body: GraphQLResponse<T>;
   try {
-    body = (await res.json()) as GraphQLResponse;
+    body = (await res.json()) as GraphQLResponse<T>;
   } catch {
     throw new GatewayError(`HTTP ${res.status}`, res.status);
   }
   if (!res.ok || !body.data) {
     const first = body.errors?.[0];
-    throw new GatewayError(first?.message ?? `HTTP ${res.status}`, res.status, first?.extensions?.code);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new GatewayError(first?.message ?? `HTTP ${res.status}`, res.status, first?.extensions?.code, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
   }
   const outages = new Map<string, string>();
   for (const [member, report] of Object.entries(body.extensions?.members ?? {})) {
@@ -200,7 +215,14 @@ export async function loadNetwork(opts: { lang: string; token?: string; signal?:
       if (!outages.has(e.extensions.member)) outages.set(e.extensions.member, e.extensions.reason ?? 'error');
     } else problems.push(e.message);
   }
-  return { data: assemble(body.data, outages), outages: [...outages].map(([member, reason]) => ({ member, reason })), problems: [...new Set(problems)] };
+  return { data: body.data, outages: [...outages].map(([member, reason]) => ({ member, reason })), problems: [...new Set(problems)] };
+}
+
+/** The dashboard's registry, caller and records, each member handed its own records. */
+export async function loadNetwork(opts: { lang: string; token?: string; signal?: AbortSignal }): Promise<Snapshot> {
+  const answer = await askGateway<RawData>(NETWORK_QUERY, { lang: opts.lang }, opts);
+  const down = new Map(answer.outages.map((o) => [o.member, o.reason]));
+  return { data: assemble(answer.data, down), outages: answer.outages, problems: answer.problems };
 }
 
 /** Names every member reference from the registry, and hands each member its own records (null when it did not answer). */

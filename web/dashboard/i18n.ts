@@ -1,8 +1,11 @@
 /** The interface in English, Spanish and Albanian. Data text comes translated from the members (`lang`). */
+import { recordsEn, recordsEs, recordsSq } from './i18n-records';
+
 export const LANGUAGES = { en: 'English', es: 'Español', sq: 'Shqip' } as const;
 export type Lang = keyof typeof LANGUAGES;
 
 const en = {
+  ...recordsEn,
   skip: 'Skip to content',
   appName: 'InfraRed network',
   tagline: 'Feminist, cooperative and antifascist tech collectives',
@@ -167,6 +170,7 @@ export type MessageKey = keyof typeof en;
 type Messages = Record<MessageKey, string>;
 
 const es: Messages = {
+  ...recordsEs,
   skip: 'Saltar al contenido',
   appName: 'Red InfraRed',
   tagline: 'Colectivos tecnológicos feministas, cooperativos y antifascistas',
@@ -323,6 +327,7 @@ const es: Messages = {
 };
 
 const sq: Messages = {
+  ...recordsSq,
   skip: 'Kalo te përmbajtja',
   appName: 'Rrjeti InfraRed',
   tagline: 'Kolektiva teknologjike feministe, kooperative dhe antifashiste',
@@ -521,7 +526,10 @@ export function t(key: MessageKey, vars: Record<string, string | number> = {}): 
 }
 
 /** An enum value's label (`kind`, `status`, …); unknown values show as they are. */
-export function label(prefix: 'kind' | 'status' | 'area' | 'project' | 'resource' | 'vis' | 'breaker' | 'state' | 'format', value: string): string {
+export function label(
+  prefix: 'kind' | 'status' | 'area' | 'project' | 'resource' | 'vis' | 'breaker' | 'state' | 'format' | 'severity' | 'istatus' | 'incident' | 'support' | 'ioc',
+  value: string,
+): string {
   const key = `${prefix}.${value}` as MessageKey;
   return key in en ? t(key) : value;
 }

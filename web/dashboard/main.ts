@@ -1,5 +1,6 @@
 import './style.css';
-import { GatewayError, loadNetwork, type Snapshot } from './api';
+import './records.css';
+import { askGateway, GatewayError, loadNetwork, type Answer, type Snapshot } from './api';
 import { h } from './dom';
 import { formatTime } from './format';
 import { initialLang, lang, LANGUAGES, setLang, t, type Lang, type MessageKey } from './i18n';
@@ -10,6 +11,10 @@ import { memberView, membersView } from './views/members';
 import { overviewView } from './views/overview';
 import { projectsView } from './views/projects';
 import { parseFilters, servicesView } from './views/services';
+import { incidentsView, parseIncidentFilters } from './views/incidents';
+import { indicatorSearchView } from './views/indicator-search';
+import { describeError, type Ask } from './views/remote';
+import { parseSolidarityFilters, solidarityView } from './views/solidarity';
 
 interface State {
   token?: string;
@@ -25,7 +30,7 @@ const root = document.getElementById('app')!;
 let inFlight: AbortController | undefined;
 
 interface Route {
-  name: 'overview' | 'members' | 'member' | 'services' | 'projects' | 'token';
+  name: 'overview' | 'members' | 'member' | 'services' | 'projects' | 'incidents' | 'indicators' | 'solidarity' | 'token';
   id?: string;
   params: URLSearchParams;
 }
@@ -35,7 +40,8 @@ function route(): Route {
   const params = new URLSearchParams(query ?? '');
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'members' && parts[1]) return { name: 'member', id: parts[1], params };
-  if (parts[0] === 'members' || parts[0] === 'services' || parts[0] === 'projects' || parts[0] === 'token') return { name: parts[0], params };
+  const pages: Route['name'][] = ['members', 'services', 'projects', 'incidents', 'indicators', 'solidarity', 'token'];
+  if (pages.includes(parts[0] as Route['name'])) return { name: parts[0] as Route['name'], params };
   return { name: 'overview', params };
 }
 
@@ -44,10 +50,34 @@ const NAV: [Route['name'], string, MessageKey][] = [
   ['members', '#/members', 'members'],
   ['services', '#/services', 'services'],
   ['projects', '#/projects', 'projects'],
+  ['incidents', '#/incidents', 'incidents'],
+  ['indicators', '#/indicators', 'indicatorNav'],
+  ['solidarity', '#/solidarity', 'solidarity'],
   ['token', '#/token', 'identity'],
 ];
 
+/**
+ * Answers to the views' own requests, kept until the next refresh, token or language change (so
+ * going back to a view shows it at once); a question asked again on purpose (`fresh`) is sent again.
+ */
+let answers = new Map<string, Promise<Answer<unknown>>>();
+
+const ask: Ask = <T>(query: string, variables: Record<string, unknown> = {}, opts: { fresh?: boolean; signal?: AbortSignal } = {}) => {
+  const key = JSON.stringify([query, variables]);
+  const kept = answers.get(key);
+  if (kept && !opts.fresh) return kept as Promise<Answer<T>>;
+  const token = state.token;
+  const answer = askGateway<T>(query, variables, { token, signal: opts.signal }).catch((err: unknown) => {
+    answers.delete(key); // a failure is not kept: "try again" asks again
+    if (err instanceof GatewayError && err.status === 401 && token && token === state.token) void load();
+    throw err;
+  });
+  answers.set(key, answer);
+  return answer;
+};
+
 async function load(): Promise<void> {
+  answers = new Map();
   inFlight?.abort();
   const controller = (inFlight = new AbortController());
   state.loading = true;
@@ -66,7 +96,7 @@ async function load(): Promise<void> {
       state.loading = false;
       return load();
     }
-    state.error = (err as Error).message;
+    state.error = describeError(err);
   }
   state.loading = false;
   render();
@@ -84,6 +114,7 @@ async function useToken(pasted: string): Promise<void> {
   try {
     const snapshot = await loadNetwork({ lang: lang(), token });
     storeToken(token);
+    answers = new Map(); // what the views asked as the previous identity must not be shown as this one's
     Object.assign(state, { token, snapshot, error: undefined, loadedAt: new Date(), message: { text: t('tokenAccepted'), tone: 'good' } });
   } catch (err) {
     state.message = { text: err instanceof GatewayError && err.status === 401 ? t('tokenRejected') : t('gatewayDown', { message: (err as Error).message }), tone: 'bad' };
@@ -102,15 +133,7 @@ function forget(): void {
 function notices(snapshot: Snapshot | undefined): HTMLElement {
   const box = h('div', { class: 'notices', id: 'notices' });
   if (state.error) {
-    box.append(
-      h(
-        'div',
-        { class: 'notice notice-bad', role: 'alert' },
-        t('gatewayDown', { message: state.error }),
-        ' ',
-        h('button', { type: 'button', class: 'button button-small', onclick: () => void load() }, t('retry')),
-      ),
-    );
+    box.append(h('div', { class: 'notice notice-bad', role: 'alert' }, state.error, ' ', h('button', { type: 'button', class: 'button button-small', onclick: () => void load() }, t('retry'))));
   }
   // feedback about the token belongs next to its form; elsewhere (a stored token refused on load) it shows here
   if (state.message && route().name !== 'token') box.append(h('div', { class: `notice notice-${state.message.tone}`, role: 'status' }, state.message.text));
@@ -187,6 +210,12 @@ function view(current: Route, ctx: ViewContext): HTMLElement {
       return servicesView(ctx, parseFilters(current.params));
     case 'projects':
       return projectsView(ctx);
+    case 'incidents':
+      return incidentsView(ctx, parseIncidentFilters(current.params));
+    case 'indicators':
+      return indicatorSearchView(ctx);
+    case 'solidarity':
+      return solidarityView(ctx, parseSolidarityFilters(current.params));
     case 'token':
       return identityView(ctx, { hasToken: !!state.token, message: state.message, useToken: (tok) => void useToken(tok), forget });
     default:
@@ -198,7 +227,7 @@ function render(focusHeading = false): void {
   const focusedId = document.activeElement?.id;
   const current = route();
   const snapshot = state.snapshot;
-  const ctx: ViewContext | undefined = snapshot && { data: snapshot.data, unavailable: new Set(snapshot.outages.map((o) => o.member)) };
+  const ctx: ViewContext | undefined = snapshot && { data: snapshot.data, unavailable: new Set(snapshot.outages.map((o) => o.member)), ask };
   const content = ctx ? view(current, ctx) : h('div', { class: 'view' }, heading('h1', state.error ? t('appName') : t('loading')));
   root.replaceChildren(
     h(

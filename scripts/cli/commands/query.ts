@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { request } from 'undici';
+import { readCallerKeyFile } from '../../../common/auth/caller-key-file';
+import { checkTokenBinding, isBoundToken, provenRequestHeaders, publicJwkOf } from '../../../common/auth/caller-proof-client';
 import { CliError } from '../cli-error';
 
 export function registerQuery(program: Command): void {
@@ -11,13 +13,18 @@ export function registerQuery(program: Command): void {
     .option('-e, --execute <query>', 'the query text')
     .option('--url <url>', 'the gateway endpoint (env INFRARED_GATEWAY_URL)', process.env.INFRARED_GATEWAY_URL || 'http://127.0.0.1:4000/graphql')
     .option('--token <jwt>', 'a caller token (env INFRARED_TOKEN)', process.env.INFRARED_TOKEN)
+    .option(
+      '--caller-key <file>',
+      'your private caller key (`infrared keygen --caller`): signs a proof for the request, for a bound token (env INFRARED_CALLER_KEY)',
+      process.env.INFRARED_CALLER_KEY || undefined,
+    )
     .option('--variables <json>', 'variables as JSON')
     .option('--table', 'print the first list in the answer as a table')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ infrared query -e "{ services { id name kind } }" --table\n  $ INFRARED_TOKEN=eyJ… infrared query demo/queries/capacity.graphql\n  $ INFRARED_GATEWAY_URL=https://gw.example/graphql infrared query demo/queries/capacity.graphql --table\n\nEnvironment:\n  INFRARED_GATEWAY_URL  the gateway endpoint (default http://127.0.0.1:4000/graphql); --url wins\n  INFRARED_TOKEN        a caller token; --token wins',
+      '\nExamples:\n  $ infrared query -e "{ services { id name kind } }" --table\n  $ INFRARED_TOKEN=eyJ… infrared query demo/queries/capacity.graphql\n  $ INFRARED_GATEWAY_URL=https://gw.example/graphql infrared query demo/queries/capacity.graphql --table\n  $ infrared query --token "$(cat ana.token)" --caller-key ana.caller.jwk.json -e "{ services { id name visibility } }"\n\nEnvironment:\n  INFRARED_GATEWAY_URL  the gateway endpoint (default http://127.0.0.1:4000/graphql); --url wins\n  INFRARED_TOKEN        a caller token; --token wins\n  INFRARED_CALLER_KEY   your private caller key file, for a bound token; --caller-key wins',
     )
-    .action(async (file: string | undefined, flags: { execute?: string; url: string; token?: string; variables?: string; table?: boolean }) => {
+    .action(async (file: string | undefined, flags: { execute?: string; url: string; token?: string; callerKey?: string; variables?: string; table?: boolean }) => {
       let query = flags.execute;
       if (query === undefined && file) {
         try {
@@ -33,11 +40,31 @@ export function registerQuery(program: Command): void {
       } catch {
         throw new CliError('--variables: not valid JSON', 2);
       }
+      const requestBody = JSON.stringify({ query, variables });
       const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (flags.token) headers.authorization = `Bearer ${flags.token}`;
+      if (flags.callerKey) {
+        if (!flags.token) throw new CliError('--caller-key: give the bound token too (--token or INFRARED_TOKEN)', 2);
+        let key;
+        try {
+          key = readCallerKeyFile(flags.callerKey);
+        } catch (err) {
+          throw new CliError(`--caller-key: ${(err as Error).message}`, 2);
+        }
+        if (!isBoundToken(flags.token))
+          throw new CliError('--caller-key: the token is not bound to a caller key (no cnf.jkt); drop --caller-key, or ask your member for a bound token (infrared token --bind)', 2);
+        try {
+          await checkTokenBinding(flags.token, publicJwkOf({ token: flags.token, key }));
+          Object.assign(headers, await provenRequestHeaders({ token: flags.token, key }, { method: 'POST', url: flags.url, body: requestBody }));
+        } catch (err) {
+          throw new CliError(`--caller-key: ${(err as Error).message}`, 2);
+        }
+      } else if (flags.token) {
+        if (isBoundToken(flags.token)) throw new CliError('the token is bound to a caller key (cnf.jkt): give that key with --caller-key or INFRARED_CALLER_KEY', 2);
+        headers.authorization = `Bearer ${flags.token}`;
+      }
       let res;
       try {
-        res = await request(flags.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+        res = await request(flags.url, { method: 'POST', headers, body: requestBody });
       } catch (err) {
         throw new CliError(`cannot reach ${flags.url}: ${(err as { code?: string }).code ?? (err as Error).message}`);
       }

@@ -2,12 +2,21 @@ import type { Capacity, Member, NetworkData, Project, Resource, Service, Trainin
 import { h, externalLink, svg } from '../dom';
 import { formatDateTime, formatList, formatNumber } from '../format';
 import { label, languageName, t, tNodes } from '../i18n';
+import type { Ask } from './remote';
 
 /** What a view gets: the data of the last answer and the names of the members that did not answer. */
 export interface ViewContext {
   data: NetworkData;
   unavailable: ReadonlySet<string>;
+  /** More records for a view, asked when the view needs them (incidents, solidarity…). */
+  ask: Ask;
 }
+
+/** Member id → name, from the registry. */
+export const memberNames = (data: NetworkData): Map<string, string> => new Map(data.members.map((m) => [m.id, m.name]));
+
+/** A member reference named from the registry (the id when the registry does not know it). */
+export const memberRef = (names: ReadonlyMap<string, string>, id: string) => memberLink({ id, name: names.get(id) ?? id });
 
 export const allServices = (data: NetworkData): { service: Service; member: Member }[] => {
   const members = new Map(data.members.map((m) => [m.id, m]));
@@ -32,6 +41,10 @@ export function badge(text: string, tone: 'neutral' | 'good' | 'warn' | 'bad' | 
 const SERVICE_TONE: Record<string, 'good' | 'warn' | 'bad' | 'neutral'> = { OPERATIONAL: 'good', DEGRADED: 'warn', MAINTENANCE: 'warn', DOWN: 'bad', PLANNED: 'neutral' };
 
 export const visibilityBadge = (v: string) => badge(label('vis', v), v === 'PUBLIC' ? 'neutral' : 'info');
+
+/** TLP 2.0 label of a visibility level (PUBLIC=CLEAR, NETWORK=GREEN, MEMBERS=AMBER, OWNER=RED), in its TLP colours. */
+const TLP: Record<string, string> = { PUBLIC: 'CLEAR', NETWORK: 'GREEN', MEMBERS: 'AMBER', OWNER: 'RED' };
+export const tlpBadge = (v: string) => h('span', { class: `badge tlp tlp-${(TLP[v] ?? 'unknown').toLowerCase()}`, title: label('vis', v), 'data-tlp': TLP[v] ?? v }, `TLP:${TLP[v] ?? v}`);
 
 export function heading(level: 'h1' | 'h2', text: string, id?: string): HTMLElement {
   return h(level, { id, tabindex: level === 'h1' ? -1 : undefined }, text);

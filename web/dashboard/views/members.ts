@@ -3,6 +3,7 @@ import { formatList, formatNumber } from '../format';
 import { label, languageName, regionName, t } from '../i18n';
 import { allProjects, badge, capacityBar, heading, memberLink, projectCard, serviceCard, sumCapacity, trainingCard, type ViewContext } from './common';
 import { RESOURCES } from '../api';
+import { memberRecordsSections } from './member-records';
 
 /** Unavailable (in this answer, or per the gateway's health view), refusing this gateway, or reachable. */
 function memberHealthBadge(m: ViewContext['data']['members'][number], unavailable: ReadonlySet<string>): HTMLElement {
@@ -33,7 +34,8 @@ export function membersView({ data, unavailable }: ViewContext): HTMLElement {
   );
 }
 
-export function memberView({ data, unavailable }: ViewContext, id: string): HTMLElement {
+export function memberView(ctx: ViewContext, id: string): HTMLElement {
+  const { data, unavailable } = ctx;
   const m = data.members.find((x) => x.id === id);
   if (!m) return h('div', { class: 'view' }, heading('h1', t('members')), h('p', {}, t('notFound')), h('p', {}, h('a', { href: '#/members' }, t('backToMembers'))));
   const answered = !unavailable.has(m.id) && m.services !== null;
@@ -113,5 +115,6 @@ export function memberView({ data, unavailable }: ViewContext, id: string): HTML
           )
         : h('p', {}, t('none')),
     ),
+    memberRecordsSections(ctx, m.id),
   );
 }

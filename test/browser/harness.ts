@@ -1,0 +1,91 @@
+/**
+ * What the browser suites share: the demo network behind a gateway that serves the built UI,
+ * Debian's chromium, and a watch on every request and Content-Security-Policy violation (both
+ * must stay on the gateway's own origin). Screenshots go to test-artifacts/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startDemoNetwork, type DemoNetwork } from '../../scripts/demo/demo-network';
+import { defaultWebRoot } from '../../gateway/src/web/static-site';
+import { databaseUrl, quietLogger } from '../support/network';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/**
+ * The demo puts its members on consecutive fixed ports: pick a random block, and another if one is
+ * taken. `env` is gateway configuration for this demo only (set while it starts, then restored).
+ */
+export async function startDemo(stateDir: string, env: Record<string, string> = {}): Promise<DemoNetwork> {
+  // no response cache: a refresh right after a member stops must ask the members again
+  const settings: Record<string, string> = { INFRARED_RESPONSE_CACHE_TTL_S: '0', ...env };
+  for (let attempt = 1; ; attempt++) {
+    const memberBasePort = 20_000 + Math.floor(Math.random() * 20_000);
+    const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, settings);
+    try {
+      return await startDemoNetwork({ stateDir, dataDir: resolve(__dirname, '../../demo'), gatewayPort: 0, memberBasePort, databaseUrl: databaseUrl(), log: () => undefined, logger: quietLogger() });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err;
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  }
+}
+
+export function assertBrowserPrerequisites(): void {
+  if (!existsSync(join(defaultWebRoot(), 'index.html'))) throw new Error(`no web bundle in ${defaultWebRoot()}: run \`npm run build\` first`);
+  if (!existsSync(CHROMIUM)) throw new Error(`no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A browser context that records every request, failed request and CSP violation. */
+export interface WatchedContext {
+  context: BrowserContext;
+  page: Page;
+  requests: string[];
+  failures: string[];
+  /** Requests that left `origin`, CSP violations, failures: all must be empty after each step. */
+  problems(origin: string): Promise<{ foreign: string[]; violations: string[]; failures: string[] }>;
+}
+
+export async function watchedContext(browser: Browser, opts: { viewport?: { width: number; height: number } } = {}): Promise<WatchedContext> {
+  const requests: string[] = [];
+  const failures: string[] = [];
+  // a fresh profile: a new context has its own storage, cache and cookies
+  const context = await browser.newContext({ viewport: opts.viewport ?? DESKTOP, locale: 'en-GB', serviceWorkers: 'block' });
+  context.on('request', (r) => requests.push(r.url()));
+  // leaving a page aborts what it still had in flight (Monaco's workers): not a failure
+  context.on('requestfailed', (r) => r.failure()?.errorText !== 'net::ERR_ABORTED' && failures.push(`${r.url()}: ${r.failure()?.errorText}`));
+  context.on('response', (r) => r.status() >= 400 && failures.push(`${r.url()}: HTTP ${r.status()}`));
+  await context.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  return {
+    context,
+    page,
+    requests,
+    failures,
+    async problems(origin: string) {
+      const foreign = requests.filter((url) => !url.startsWith(`${origin}/`) && !/^(data|blob):/.test(url));
+      const violations = !page.isClosed() ? await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations) : [];
+      return { foreign, violations, failures: [...failures] };
+    },
+  };
+}
