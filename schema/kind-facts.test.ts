@@ -12,7 +12,7 @@ describe('kind facts derived from schema/member.graphql', () => {
   const facts = loadMemberContract().kinds;
 
   it('equal the lists the gateway kept by hand', () => {
-    expect([...facts.memberPushdown].sort()).toEqual(['capacity', 'incidents', 'services', 'trainings']);
+    expect([...facts.memberPushdown].sort()).toEqual(['capacity', 'capacityConnection', 'incidents', 'incidentsConnection', 'services', 'servicesConnection', 'trainings', 'trainingsConnection']);
     expect(facts.memberType).toBe('Member');
     // Change: a change-feed entry's id is its record's global id, so the answer check holds it to the sender's prefix too
     expect([...facts.prefixedIdTypes].sort()).toEqual(['Capacity', 'Change', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer', 'Training']);
@@ -32,19 +32,37 @@ describe('kind facts derived from schema/member.graphql', () => {
     expect(facts.probeQuery).toBe('{ services(limit: 1) { id } }');
     expect(Object.fromEntries(facts.rootFields)).toEqual({
       capacity: 'list',
+      capacityConnection: 'connection',
       // the member's change feed: only the gateway asks it (networkChanges); it is not in the supergraph
       changes: 'list',
       incidents: 'list',
+      incidentsConnection: 'connection',
       participations: 'list',
+      participationsConnection: 'connection',
       project: 'lookup',
       projects: 'list',
+      projectsConnection: 'connection',
       service: 'lookup',
       services: 'list',
+      servicesConnection: 'connection',
       supportNeeds: 'list',
+      supportNeedsConnection: 'connection',
       supportOffers: 'list',
+      supportOffersConnection: 'connection',
       training: 'lookup',
       trainings: 'list',
+      trainingsConnection: 'connection',
     });
+  });
+
+  it("know every list's connection by its shape, and push filter.members down by the node type", () => {
+    expect(facts.connections.get('servicesConnection')).toEqual({ type: 'ServiceConnection', edgeType: 'ServiceEdge', nodeType: 'Service' });
+    expect(facts.connections.get('incidentsConnection')).toEqual({ type: 'IncidentConnection', edgeType: 'IncidentEdge', nodeType: 'Incident' });
+    // every record list has one; the change feed (`changes`) pages by its own sealed cursor instead
+    for (const [field, kind] of facts.rootFields) if (kind === 'list' && field !== 'changes') expect(facts.connections.has(`${field}Connection`)).toBe(true);
+    expect(facts.connections.has('changesConnection')).toBe(false);
+    // a project's records name other members (invited): its connection is asked of every member, like its list
+    expect(facts.memberPushdown.has('projectsConnection')).toBe(false);
   });
 
   it('follow the SDL: a new kind is pushed down, prefixed and ranged without a gateway edit', () => {

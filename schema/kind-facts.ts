@@ -16,7 +16,19 @@ export type RootFieldKind =
   /** Asked of every member; lists are concatenated. */
   | 'list'
   /** A lookup by global id (`service(id)`): asked of the owner only. */
-  | 'lookup';
+  | 'lookup'
+  /** A Relay connection (`servicesConnection(first, after)`): a stable merge of the members' pages. */
+  | 'connection';
+
+/** What the gateway needs to know about one connection root field. */
+export interface ConnectionFacts {
+  /** The connection type, e.g. `ServiceConnection`. */
+  type: string;
+  /** The edge type, e.g. `ServiceEdge`. */
+  edgeType: string;
+  /** The node type, e.g. `Service`. */
+  nodeType: string;
+}
 
 /** Largest number a record may report as a quantity: beyond it a sum over the network stops being exact. */
 export const MAX_QUANTITY = 1e12;
@@ -50,6 +62,11 @@ export interface KindFacts {
   foreignRecordMutations: ReadonlySet<string>;
   /** A cheap anonymous read that reaches a member's database: the first root list with a `limit`. */
   probeQuery: string;
+  /**
+   * Root connections: object types with `edges: [<Edge>!]!` (each edge a `node` and a `cursor`),
+   * `pageInfo` and `totalCount`, taking `first` and `after`.
+   */
+  connections: ReadonlyMap<string, ConnectionFacts>;
 }
 
 /** The scalars of a record's number fields (`Capacity.total`, `Training.seats`): quantities, never negative. */
@@ -68,13 +85,16 @@ export function kindFacts(schema: GraphQLSchema): KindFacts {
 
   const rootFields = new Map<string, RootFieldKind>();
   const memberPushdown = new Set<string>();
+  const connections = new Map<string, ConnectionFacts>();
   let probeQuery = '';
   const queryFields = Object.values(schema.getQueryType()?.getFields() ?? {}).filter((f) => !f.name.startsWith('_'));
   for (const field of queryFields.sort((a, b) => a.name.localeCompare(b.name))) {
     const isLookup = !isList(field.type) && field.args.some((a) => a.name === 'id');
-    rootFields.set(field.name, isLookup ? 'lookup' : 'list');
+    const connection = isLookup ? undefined : connectionFacts(field);
+    rootFields.set(field.name, isLookup ? 'lookup' : connection ? 'connection' : 'list');
     if (isLookup) continue;
-    const item = getNamedType(field.type);
+    if (connection) connections.set(field.name, connection);
+    const item = connection ? schema.getType(connection.nodeType)! : getNamedType(field.type);
     const filter = field.args.find((a) => a.name === 'filter');
     const filterType = filter && getNamedType(filter.type);
     const byMembers = filterType && isInputObjectType(filterType) && filterType.getFields().members;
@@ -110,9 +130,20 @@ export function kindFacts(schema: GraphQLSchema): KindFacts {
   }
   if (!probeQuery) throw new TypeError('the member contract has no root list with a `limit`: no cheap probe query');
 
-  const facts: KindFacts = { rootFields, memberType, prefixedIdTypes, memberPushdown, memberLists, quantityRanges, foreignRecordMutations, probeQuery };
+  const facts: KindFacts = { rootFields, memberType, prefixedIdTypes, memberPushdown, memberLists, quantityRanges, foreignRecordMutations, probeQuery, connections };
   cache.set(schema, facts);
   return facts;
+}
+
+/** The connection shape of a root field, or undefined when it is not a connection. */
+function connectionFacts(field: GraphQLField<unknown, unknown>): ConnectionFacts | undefined {
+  const type = getNamedType(field.type);
+  if (isList(field.type) || !isObjectType(type) || !['first', 'after'].every((a) => field.args.some((arg) => arg.name === a))) return undefined;
+  const fields = type.getFields();
+  if (!fields.edges || !fields.pageInfo || !fields.totalCount || !isList(fields.edges.type)) return undefined;
+  const edge = getNamedType(fields.edges.type);
+  if (!isObjectType(edge) || !edge.getFields().cursor || !edge.getFields().node) return undefined;
+  return { type: type.name, edgeType: edge.name, nodeType: getNamedType(edge.getFields().node.type).name };
 }
 
 function findMemberType(objects: GraphQLObjectType[]): string {

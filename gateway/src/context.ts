@@ -17,6 +17,9 @@ export interface MemberReport {
   truncated?: number;
   /** Errors the member reported, or the gateway reported about its answer. */
   errors?: number;
+  /** Root lists the member's own cap cut (`extensions.capped` of its answer), and that cap. */
+  capped?: string[];
+  limit?: number;
 }
 
 /** The per-request context the gateway's resolvers and the fan-out see. */

@@ -10,6 +10,12 @@ interface FarmConfig {
   members: { id: string; services: number; latencyMs?: number; hang?: boolean }[];
   /** Database connections per member (the shared PostgreSQL has a connection limit). */
   poolMax?: number;
+  /**
+   * One database schema for every member (imported once from the first member's data; all members
+   * must hold the same number of services): a hundred members then cost one connection pool,
+   * not a hundred. Each member still answers as itself (its own ids, visibility and queries).
+   */
+  shareDatabase?: boolean;
 }
 
 /** Generated member data: `services` PUBLIC services with one capacity record each. */
@@ -44,6 +50,7 @@ async function main(): Promise<void> {
   const orms = new Map<string, Awaited<ReturnType<typeof openDatabase>>>();
   const running: MemberSubgraph[] = [];
   const out: { id: string; url: string }[] = [];
+  let shared: Awaited<ReturnType<typeof openDatabase>> | undefined;
   for (const m of config.members) {
     if (m.hang) {
       const server = createServer(() => undefined); // accepts, never answers
@@ -52,6 +59,12 @@ async function main(): Promise<void> {
       continue;
     }
     sql.set(m.id, 0);
+    if (config.shareDatabase && shared) {
+      const member = await createMemberSubgraph({ member: { id: m.id, languages: ['en'] }, database: { orm: shared }, logger, simulate: m.latencyMs ? { latencyMs: () => m.latencyMs! } : undefined });
+      running.push(member);
+      out.push({ id: m.id, url: member.url });
+      continue;
+    }
     const orm = await openDatabase(
       {
         url: config.databaseUrl,
@@ -66,6 +79,7 @@ async function main(): Promise<void> {
     );
     await importMemberData(orm, m.id, generatedData(m.id, m.services) as never, { prune: true });
     orms.set(m.id, orm);
+    if (config.shareDatabase) shared = orm;
     const latency = m.latencyMs ?? 0;
     const member = await createMemberSubgraph({ member: { id: m.id, languages: ['en'] }, database: { orm }, logger, simulate: latency ? { latencyMs: () => latency } : undefined });
     running.push(member);

@@ -11,6 +11,7 @@ import { startChild, type Child } from './child';
 import { alternate, load, measure, type LoadResult } from './load';
 import { benchAggregates } from './aggregates';
 import { benchLiveFeed, liveFeedRows } from './live-feed';
+import { benchPagination } from './pagination';
 import { authenticatedFanout, gatewayCpuPerMemberCall, memberVsPlainPg, round, strip, type BenchContext } from './comparisons';
 import { provenVsAsserted } from './proven-callers';
 
@@ -198,6 +199,7 @@ async function main(): Promise<void> {
     await stopAll();
     if (want(11)) results.provenCallers = await provenVsAsserted(ctx);
     await stopAll();
+    if (want(12)) results.pagination = await benchPagination(ctx);
     // 13: live subscriptions over SSE (latency, shared upstream feed, memory, restart)
     if (want(13)) {
       results.liveFeed = await benchLiveFeed({
@@ -352,6 +354,30 @@ function markdown(s: { date: string; cores: number; node: string; smoke: boolean
     ],
     ['   extra bytes per proven sub-request', `+${r.provenCallers.extraBytesPerSubRequest} (${r.provenCallers.subRequestBytes.asserted} → ${r.provenCallers.subRequestBytes.proven} bytes)`, '', ''],
   ]);
+  add(r.pagination, () => {
+    const p = r.pagination;
+    return [
+      [
+        `12. servicesConnection(first: 50), ${p.members} members × ${p.servicesPerMember}: gateway CPU per page, page ${p.pageN} ÷ page 1`,
+        `${p.gatewayCpuMsPerPage.pageN} / ${p.gatewayCpuMsPerPage.page1} ms`,
+        `${p.cpuRatioPageNOverPage1}`,
+        'constant',
+      ],
+      [`    gateway RSS after page-1 · page-${p.pageN} rounds; cursor bytes`, `${p.gatewayRssMb.page1} · ${p.gatewayRssMb.pageN} MB; ${p.cursorBytes.pageN} B`, '', 'constant'],
+      [
+        `    first page p50, ${p.members} ÷ ${p.fewMembers} members, without totalCount`,
+        `${p.firstPage.withoutTotalCount.many.p50} / ${p.firstPage.withoutTotalCount.few.p50} ms`,
+        `${p.firstPage.withoutTotalCount.p50ratio}`,
+        '≤ 1.5',
+      ],
+      [
+        '    with totalCount (every member asked for its count)',
+        `${p.firstPage.withTotalCount.many.p50} / ${p.firstPage.withTotalCount.few.p50} ms`,
+        `${p.firstPage.withTotalCount.p50ratio}`,
+        '≤ 1.5',
+      ],
+    ];
+  });
   add(r.liveFeed, () => liveFeedRows(r.liveFeed));
   return [
     `Benchmark run ${s.date}: ${s.cores} cores, Node ${s.node}, ${s.rounds} round(s) × ${s.seconds} s, ${s.connections} connections${s.smoke ? ' — SMOKE RUN, figures not meaningful' : ''}. Medians; ratios measured side by side in this run.`,

@@ -12,6 +12,7 @@ import { createCallerKeyPair, createCallerProof, type CallerKeyPair } from '../.
 import { FORWARDED_PROOF_EXTENSION, type ForwardedProof } from '../../common/auth/forwarded-proof';
 import { createKeyPair, publicPart, type PrivateJwk } from '../../common/auth/keys';
 import { createGateway, type Gateway } from '../../gateway/src/app';
+import { connectionOperation } from '../../gateway/src/fanout/connections/connection-operation';
 import { ringMembers } from '../support/fixtures';
 import { freePort, quietLogger, TestNetwork } from '../support/network';
 import { callerOf, capturingLogger, GENERIC_401_BODY, postRaw, settle, signClaims, tokenClaims, type RawResult } from './support';
@@ -99,6 +100,26 @@ describe('proven callers', () => {
       expect(mine.map((s: { id: string }) => s.id)).toContain('alpha:own');
       expect(projects.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining(['alpha:proj-own', 'beta:proj-pub', 'gamma:proj-pub']));
       expect(projects.map((p: { id: string }) => p.id)).not.toContain('beta:proj-own');
+    });
+
+    it('walks a connection page by page: the gateway sets first and after per member, and the proven members accept exactly those pages', async () => {
+      const marks = new Map(['alpha', 'beta'].map((m) => [m, logMark(m)]));
+      const query = 'query($after: String) { servicesConnection(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } totalCount } }';
+      const walked: string[] = [];
+      let after: string | null = null;
+      for (let page = 0; page < 20; page++) {
+        const res = await toGateway(await callerRequest(query, { variables: { after } }));
+        expect(res.status).toBe(200);
+        expect(res.json.errors).toBeUndefined();
+        const connection = res.json.data.servicesConnection;
+        expect(connection.totalCount).toBe(9);
+        walked.push(...connection.edges.map((e: { node: { id: string } }) => e.node.id));
+        if (!connection.pageInfo.hasNextPage) break;
+        after = connection.pageInfo.endCursor;
+      }
+      // the same records as the plain list (OWNER, MEMBERS and NETWORK at the proven members), each once
+      expect(walked.sort()).toEqual(['alpha:mem', 'alpha:net', 'alpha:own', 'alpha:pub', 'beta:net', 'beta:pub', 'gamma:mem', 'gamma:net', 'gamma:pub']);
+      for (const [member, mark] of marks) expect(await refusalsAt(member, mark)).toEqual([]);
     });
 
     it('an unbound token gets PUBLIC data only from proven members, and everything it may see from an asserted one', async () => {
@@ -246,6 +267,27 @@ describe('proven callers', () => {
         // the caller's own request still goes through with that proof (a refusal does not spend it)
         expect((await attack('alpha', { query, variables: { filter: { kinds: ['EMAIL'] } } }, forwarded)).status).toBe(200);
       }
+    });
+
+    it("pages a connection only as the caller's cursor allows: not a bigger page, not from another position", async () => {
+      const query = '{ servicesConnection(first: 2) { edges { node { id } } } }';
+      const sub = (first: number, after: string | null) => ({
+        query: connectionOperation(query, 'servicesConnection'),
+        variables: { infrared__first: first, infrared__after: after, infrared__count: true },
+      });
+      const { forwarded } = await callerRequest(query);
+      for (const [what, bad] of [
+        ['a bigger page', sub(1000, null)],
+        ['another position', sub(2, 'WyJ4Il0')],
+      ] as const) {
+        const mark = logMark('alpha');
+        const res = await attack('alpha', bad, forwarded);
+        expect({ what, status: res.status }).toEqual({ what, status: 401 });
+        expect({ what, refusals: await refusalsAt('alpha', mark) }).toEqual({ what, refusals: ['NOT_A_SUBSET'] });
+      }
+      const res = await attack('alpha', sub(2, null), forwarded);
+      expect(res.status).toBe(200);
+      expect(res.json.data.servicesConnection.edges).toHaveLength(2);
     });
 
     it('cannot use a proof later (after its window), nor one made for another endpoint or another gateway', async () => {

@@ -3,8 +3,8 @@
  * visible records come back; a hidden one is absent (lists) or null (lookups, nested fields),
  * never an error that reveals it exists. Services, capacity and projects are also read through
  * their nested and lookup paths; every record kind the member serves (`RECORD_KINDS`) is read
- * through its lists, `_entities` and its `Member` field (when it has one) by one fixture row per
- * kind (`KIND_ROWS`).
+ * through its lists, their connections (with `totalCount`), `_entities` and its `Member` field
+ * (when it has one) by one fixture row per kind (`KIND_ROWS`).
  */
 import type { Visibility } from '../../schema/enums';
 import { RECORD_KINDS } from '../../subgraphs/member/src/modules';
@@ -380,10 +380,12 @@ describe('visibility matrix', () => {
     const kinds = RECORD_KINDS.map((kind) => kind.name).filter((name) => KIND_ROWS[name]);
     /** The kind's field on `Member` (`Member.services`), when its descriptor contributes one. */
     const memberFieldOf = (name: string) => RECORD_KINDS.find((kind) => kind.name === name)?.memberField?.name;
-    type Path = 'gateway list' | 'direct list' | 'direct _entities' | 'gateway member(id) field';
+    type Path = 'gateway list' | 'direct list' | 'gateway connection' | 'direct connection' | 'direct _entities' | 'gateway member(id) field';
     const via = (name: string): Path[] => [
       'gateway list',
       'direct list',
+      'gateway connection',
+      'direct connection',
       ...(KIND_ROWS[name].typename ? (['direct _entities'] as const) : []),
       ...(memberFieldOf(name) ? (['gateway member(id) field'] as const) : []),
     ];
@@ -404,6 +406,14 @@ describe('visibility matrix', () => {
         const list = (await gw(who, `{ member(id: "alpha") { ${field} { ${row.selection} } } }`)).member[field];
         expect(Array.isArray(list)).toBe(true);
         found = list.some((r: Record<string, any>) => row.keyOf(r) === row.key(level));
+      } else if (path.endsWith('connection')) {
+        // the list's connection: the same records, and a totalCount that counts exactly those
+        const field = `${row.field}Connection`;
+        const q = `{ ${field}(first: 100) { edges { node { ${row.selection} } } totalCount } }`;
+        const data = path === 'gateway connection' ? await gw(who, q) : await direct(who, q);
+        const nodes = (data[field].edges as { node: Record<string, any> }[]).map((e) => e.node);
+        expect(data[field].totalCount).toBe(nodes.length);
+        found = nodes.some((r) => row.keyOf(r) === row.key(level));
       } else {
         const q = `{ ${row.field} { ${row.selection} } }`;
         const data = path === 'gateway list' ? await gw(who, q) : await direct(who, q);

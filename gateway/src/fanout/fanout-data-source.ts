@@ -10,13 +10,17 @@ import type { MemberContract } from '../../../schema/contract';
 import { mergeRootFields, type MemberAnswer, type SubgraphError } from './merge';
 import { argumentValue, planOperation, subsetOperation, type OperationPlan } from './operation-plan';
 import { routeMutation, type MutationHandler } from './route-mutation';
-import { parse, type DocumentNode } from 'graphql';
+import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { heapBytes } from '../planning/heap-size';
+import { answerConnection } from './connections/answer-connection';
+import { connectionOperation, VAR_AFTER, VAR_COUNT, VAR_FIRST } from './connections/connection-operation';
+import type { PageAnswer } from './connections/fetch-page';
 import type { Registry } from '../../../common/registry/registry.schema';
 import { answerRules, type AnswerRules } from './answer-check/answer-rules';
 import { checkAnswer, INVALID_ANSWER } from './answer-check/check-answer';
 import { memberErrors } from './answer-check/member-errors';
+import { cappedLists } from './answer-check/capped-lists';
 
 /** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
 export type MemberCall = (member: RegistryMember, body: string, context: GatewayContext) => Promise<MemberCallResult>;
@@ -101,6 +105,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     const byId = new Map(members.map((m) => [m.id, m]));
     const targets = new Map<string, ReadonlySet<string>>();
     const perMember = new Map<string, Set<string>>();
+    const connections: { field: (typeof plan.rootFields)[number]; asked: string[] }[] = [];
     for (const field of plan.rootFields) {
       if (field.kind === 'typename') continue;
       let asked: string[];
@@ -109,7 +114,9 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
         const owner = typeof id === 'string' ? id.slice(0, Math.max(0, id.indexOf(':'))) : '';
         asked = byId.has(owner) ? [owner] : [];
       } else {
-        asked = members.map((m) => m.id);
+        // a connection keeps the place of a member it cannot ask (skipped as incompatible): it is
+        // a target, reported unavailable, never passed over
+        asked = (field.kind === 'connection' ? context.registry.members : members).map((m) => m.id);
         const filter = argumentValue(field.args.get('filter'), variables) as { members?: unknown } | null | undefined;
         if (this.opts.contract.kinds.memberPushdown.has(field.name) && Array.isArray(filter?.members)) {
           const wanted = new Set(filter.members);
@@ -117,15 +124,64 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
         }
       }
       targets.set(field.responseKey, new Set(asked));
+      if (field.kind === 'connection') {
+        connections.push({ field, asked });
+        continue;
+      }
       for (const id of asked) {
         let keys = perMember.get(id);
         if (!keys) perMember.set(id, (keys = new Set()));
         keys.add(field.responseKey);
       }
     }
-    const answers = await Promise.all([...perMember].map(([id, keys]) => this.ask(byId.get(id)!, subsetOperation(plan, keys), variables, operationName, context)));
+    const [answers, pages] = await Promise.all([
+      Promise.all([...perMember].map(([id, keys]) => this.ask(byId.get(id)!, subsetOperation(plan, keys), variables, operationName, context))),
+      Promise.all(connections.map((c) => this.connection(plan, c.field, c.asked, byId, variables, operationName, context))),
+    ]);
     const merged = mergeRootFields(plan, answers, targets, variables);
-    return { data: merged.data, errors: collectErrors(answers, merged.errors) } as GatewayGraphQLResponse;
+    const errors = collectErrors(answers, merged.errors) ?? [];
+    for (let i = 0; i < connections.length; i++) {
+      merged.data[connections[i].field.responseKey] = pages[i].data;
+      errors.push(...pages[i].errors);
+    }
+    return { data: merged.data, errors: errors.length ? errors : undefined } as GatewayGraphQLResponse;
+  }
+
+  /** One connection root field: a page merged from the members' pages (connections/). */
+  private async connection(
+    plan: OperationPlan,
+    field: OperationPlan['rootFields'][number],
+    asked: string[],
+    byId: Map<string, RegistryMember>,
+    variables: Record<string, unknown>,
+    operationName: string | undefined,
+    context: GatewayContext,
+  ): Promise<{ data: unknown; errors: SubgraphError[] }> {
+    const facts = this.opts.contract.kinds.connections.get(field.name)!;
+    const key = field.responseKey;
+    let text = plan.subsets.get(`connection:${key}`);
+    if (!text) plan.subsets.set(`connection:${key}`, (text = connectionOperation(subsetOperation(plan, new Set([key])), key)));
+    const errors: SubgraphError[] = [];
+    const reported = new Set<string>();
+    const ask = async (member: string, first: number, after: string | null, count: boolean): Promise<PageAnswer> => {
+      if (!byId.has(member)) return { unavailable: true, connection: null };
+      const answer = await this.ask(byId.get(member)!, text, { ...variables, [VAR_FIRST]: first, [VAR_AFTER]: after, [VAR_COUNT]: count }, operationName, context);
+      if (answer.unavailable && !reported.has(member)) {
+        reported.add(member);
+        errors.push(answer.unavailable);
+      }
+      // member errors inside the page point into the member's own edges: they are kept without a path
+      for (const e of answer.errors) errors.push({ message: e.message, extensions: e.extensions });
+      const connection = answer.data?.[key];
+      return { unavailable: !!answer.unavailable, connection: connection && typeof connection === 'object' ? (connection as Record<string, unknown>) : null };
+    };
+    try {
+      const page = await answerConnection({ plan, field, facts, schema: this.opts.contract.schema, variables, targets: asked, ask });
+      return { data: page.data, errors: [...errors, ...page.errors] };
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      return { data: null, errors: [{ message: err.message, path: [key], extensions: err.extensions as Record<string, unknown> }] };
+    }
   }
 
   private async entities(
@@ -200,6 +256,8 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     if (checked.dropped) report.dropped = checked.dropped;
     if (checked.truncated) report.truncated = checked.truncated;
     if (errors.length) report.errors = errors.length;
+    const capped = cappedLists(result.body.extensions?.capped);
+    if (capped) Object.assign(report, capped);
     context.reports.push(report);
     if (checked.dropped || checked.truncated) {
       this.opts.logger.warn(

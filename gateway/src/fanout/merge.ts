@@ -47,6 +47,7 @@ export function mergeRootFields(
       data[key] = 'Query';
       continue;
     }
+    if (field.kind === 'connection') continue; // answered by connections/answer-connection.ts
     const askedHere = targets.get(key);
     const relevant = ordered.filter((a) => askedHere?.has(a.member));
     if (field.kind === 'lookup') {

@@ -12,6 +12,10 @@ export interface MemberSummary {
   dropped?: number;
   /** List items beyond the per-member cap, not taken. */
   truncated?: number;
+  /** Root lists (response keys) that the member cut at its own cap: there is more; page with the `…Connection` field. */
+  capped?: string[];
+  /** The member's cap on one list. */
+  limit?: number;
 }
 
 /** One report per member consulted: the worst outcome of its calls, the longest duration, and what was dropped or cut. */
@@ -26,6 +30,11 @@ export function summariseReports(reports: MemberReport[]): Record<string, Member
     const truncated = (prev?.truncated ?? 0) + (r.truncated ?? 0);
     if (dropped) next.dropped = dropped;
     if (truncated) next.truncated = truncated;
+    const capped = [...new Set([...(prev?.capped ?? []), ...(r.capped ?? [])])].sort();
+    if (capped.length) {
+      next.capped = capped;
+      next.limit = r.limit ?? prev?.limit;
+    }
     out[r.member] = next;
   }
   return out;

@@ -37,6 +37,9 @@ export interface CostModel {
   composedMutations?: ReadonlyMap<string, number>;
 }
 
+/** Records in a connection page when `first` is not given (the members' default). */
+export const DEFAULT_PAGE = 50;
+
 /** Items assumed in a nested list that is not a member's whole list. */
 export const NESTED_LIST_SIZE = 10;
 
@@ -75,18 +78,19 @@ export function operationCost(
   let cost = 0;
   const aggregatesSeen = new Set<string>();
 
-  const walk = (selectionSet: SelectionSetNode, type: GraphQLCompositeType, multiplier: number, visiting: Set<string>): void => {
+  /** `pageSize`: the page of the connection whose selection this is (its `edges` hold that many). */
+  const walk = (selectionSet: SelectionSetNode, type: GraphQLCompositeType, multiplier: number, visiting: Set<string>, pageSize?: number): void => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
         const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : type;
-        walk(selection.selectionSet, on && isCompositeType(on) ? on : type, multiplier, visiting);
+        walk(selection.selectionSet, on && isCompositeType(on) ? on : type, multiplier, visiting, pageSize);
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
         if (!fragment || visiting.has(fragment.name.value)) continue;
         const on = schema.getType(fragment.typeCondition.name.value);
-        walk(fragment.selectionSet, on && isCompositeType(on) ? on : type, multiplier, new Set([...visiting, fragment.name.value]));
+        walk(fragment.selectionSet, on && isCompositeType(on) ? on : type, multiplier, new Set([...visiting, fragment.name.value]), pageSize);
         continue;
       }
       const name = selection.name.value;
@@ -100,6 +104,7 @@ export function operationCost(
         // invalid arguments are refused by execution; count the field as unbounded
       }
       let items = 1;
+      let page: number | undefined;
       const kind = type === root ? model.memberFields.get(name) : undefined;
       const aggregate = model.aggregates?.get(`${type.name}.${name}`);
       const aggregateKey = aggregate ? `${type.name}.${name}(${argumentsKey(args)})` : '';
@@ -113,6 +118,12 @@ export function operationCost(
       if (type === root && operation.operation === 'mutation' && model.memberMutations?.has(name)) fanout += model.composedMutations?.get(name) ?? 1;
       if (model.registryLists?.has(`${type.name}.${name}`)) items = Math.min(requestedSize(args) ?? CEILING, registered.size);
       else if (kind === 'lookup') fanout += 1;
+      else if (kind === 'connection') {
+        // a page: every member asked at worst (counts, and waves when the first ones run out);
+        // its edges hold `first` records (default and cap: the members' page size)
+        fanout += targetedMembers(name, args, registered, model);
+        page = Math.min(requestedSize(args) ?? DEFAULT_PAGE, model.listSize);
+      } else if (pageSize !== undefined && name === 'edges' && isList(field.type)) items = pageSize;
       else if (kind === 'list') {
         const targets = targetedMembers(name, args, registered, model);
         fanout += targets;
@@ -124,7 +135,7 @@ export function operationCost(
       const instances = Math.min(CEILING, multiplier * items);
       cost = Math.min(CEILING, cost + instances);
       const named = getNamedType(field.type);
-      if (selection.selectionSet && isCompositeType(named) && instances > 0) walk(selection.selectionSet, named, instances, visiting);
+      if (selection.selectionSet && isCompositeType(named) && instances > 0) walk(selection.selectionSet, named, instances, visiting, page);
     }
   };
   if (root) walk(operation.selectionSet, root, 1, new Set());

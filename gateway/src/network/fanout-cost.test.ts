@@ -46,3 +46,23 @@ describe('the fan-out cost rule counts the network module’s own fan-outs like 
     expect(fanoutOf('{ service(id: "a:s1") { id } }')).toBe(1);
   });
 });
+
+describe('connections in the cost rule', () => {
+  const costOf = (text: string) => {
+    const document = parse(text);
+    const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+    return operationCost(api, document, operation, {}, MEMBERS, model);
+  };
+
+  it('counts every member a page may ask (filter.members narrows it) and `first` edges, not the whole list', () => {
+    expect(costOf('{ servicesConnection(first: 10) { edges { node { id } } } }').fanout).toBe(MEMBERS.length);
+    expect(costOf('{ servicesConnection(first: 10, filter: { members: ["a"] }) { edges { node { id } } } }').fanout).toBe(1);
+    const small = costOf('{ servicesConnection(first: 10) { edges { node { id name } } } }').cost;
+    const large = costOf('{ servicesConnection(first: 1000) { edges { node { id name } } } }').cost;
+    const list = costOf('{ services { id name } }').cost;
+    expect(small).toBeLessThan(60);
+    expect(large).toBeGreaterThan(50 * small);
+    expect(large).toBeLessThan(list); // a page of 1,000 over the network, a list of 1,000 from each member
+    expect(costOf('{ servicesConnection { edges { node { id } } } }').cost).toBe(costOf('{ servicesConnection(first: 50) { edges { node { id } } } }').cost);
+  });
+});

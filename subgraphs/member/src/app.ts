@@ -26,6 +26,7 @@ import { buildMemberSchema } from './graphql/schema';
 import { formatMemberError } from './graphql/format-error';
 import { OperationCache } from './graphql/operation-cache';
 import { createQueryExecutor } from './graphql/query-executor';
+import { listCapExtension, listCapPlugin } from './graphql/list-cap-extension';
 import { parseAcceptLanguage } from '../../../common/i18n';
 import { createLoaders } from './loaders';
 import { createMemberMetrics } from './http/metrics';
@@ -143,6 +144,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
       ApolloServerPluginLandingPageDisabled(),
       // Federated traces would tell a caller how long each field took here: never sent.
       ApolloServerPluginInlineTraceDisabled(),
+      listCapPlugin(),
     ],
     logger: { debug: () => undefined, info: () => undefined, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
   });
@@ -162,6 +164,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
       loaders: createLoaders(em, scope),
       acceptLanguage: parseAcceptLanguage(req.headers['accept-language']),
       attestor,
+      capped: new Set(),
     };
   };
   // Read queries skip Apollo's per-request pipeline: cached documents, graphql-js execution.
@@ -169,6 +172,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
     schema,
     operations: new OperationCache({ schema, validationRules, parseOptions }),
     formatError: formatMemberError,
+    extensions: listCapExtension,
   });
   const graphql = createApolloHandler<MemberContext, Caller>({
     server: apollo,

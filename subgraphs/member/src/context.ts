@@ -20,6 +20,8 @@ export interface MemberContext {
   scope: AccessScope;
   loaders: Loaders;
   acceptLanguage: string[];
+  /** Response keys of root lists that the member's cap cut (reported in `extensions.capped`). */
+  capped: Set<string>;
   /** Signs records when the member has a key (provenance). */
   attestor?: Attestor;
 }

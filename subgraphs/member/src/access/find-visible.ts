@@ -34,8 +34,7 @@ const built = new WeakMap<object, LRUCache<string, BuiltSelect>>();
  * exactly (dates, class instances) are built each time.
  */
 export function findVisible<T extends object>(em: EntityManager, entity: EntityName<T>, scope: AccessScope, where: FilterQuery<T>, options: VisibleReadOptions<T> = {}): Promise<T[]> {
-  const visible = visibilityWhere(scope);
-  const filter = (Object.keys(visible).length === 0 ? where : { $and: [where, visible] }) as FilterQuery<T>;
+  const filter = visibleFilter(scope, where);
   const meta = em.getMetadata().get<T>(entityNameOf(entity));
   const driver = em.getDriver();
   const key = statementKey(meta.className, filter, options);
@@ -82,6 +81,29 @@ function statementKey(entity: string, filter: unknown, options: object): string 
     return value;
   });
   return exact && key.length <= MAX_KEY_LENGTH ? key : undefined;
+}
+
+/**
+ * How many records the caller may see among those `where` selects: the same filter as
+ * `findVisible` (one visibility path), counted in one statement.
+ */
+export function countVisible<T extends object>(em: EntityManager, entity: EntityName<T>, scope: AccessScope, where: FilterQuery<T>): Promise<number> {
+  const qb = em
+    .createQueryBuilder(entity)
+    .count()
+    .where(visibleFilter(scope, where) as never);
+  return (qb.execute('get', false) as Promise<{ count: number | string }>).then(
+    (row) => Number(row.count),
+    (err: unknown) => {
+      throw em.getDriver().convertException(err as Error);
+    },
+  );
+}
+
+/** The caller's visibility filter ANDed into `where`. */
+function visibleFilter<T>(scope: AccessScope, where: FilterQuery<T>): FilterQuery<T> {
+  const visible = visibilityWhere(scope);
+  return (Object.keys(visible).length === 0 ? where : { $and: [where, visible] }) as FilterQuery<T>;
 }
 
 /** Escapes LIKE wildcards in user text. */

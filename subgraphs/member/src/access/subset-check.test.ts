@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { AuthError } from '../../../../common/auth/errors';
 import { SubsetCheck, type GraphQLRequestText } from './subset-check';
 import { subsetSchemas } from './subset-schemas';
+import { connectionOperation } from '../../../../gateway/src/fanout/connections/connection-operation';
+import { encodeWalkCursor } from '../../../../gateway/src/fanout/connections/walk-cursor';
 
 /**
  * The sub-request subset check on its own: what a gateway may ask a member for a proven caller's
@@ -140,5 +142,58 @@ describe('property: nothing beyond the caller operation passes', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('connections: the pages the gateway asks for a proven caller', () => {
+  const field = 'servicesConnection';
+  const caller = (after?: string, first: string = 'first: 2') => ({ query: `{ ${field}(${first}, filter: { kinds: [EMAIL] }${after ? `, after: "${after}"` : ''}) { edges { node { name } } } }` });
+  // the sub-request exactly as the gateway builds it: first and after as variables, its probes added
+  const page = (first: number, after: string | null, filter = '{ kinds: [EMAIL] }') => ({
+    query: connectionOperation(`{ ${field}(first: 2, filter: ${filter}) { edges { node { name } } } }`, field),
+    variables: { infrared__first: first, infrared__after: after, infrared__count: true },
+  });
+  const cursor = encodeWalkCursor({ field, done: 'beta', pending: new Map([['alpha', 'WyJtYWlsIl0']]) });
+  const refusedFor = (sub: GraphQLRequestText, c: GraphQLRequestText, member: string): string => {
+    try {
+      subset.check(sub, c, member);
+    } catch (err) {
+      expect((err as AuthError).refusal).toBe('NOT_A_SUBSET');
+      return (err as AuthError).reason;
+    }
+    throw new Error('expected NOT_A_SUBSET');
+  };
+
+  it('the first page from the start, with the probes, and smaller pages of it', () => {
+    expect(() => subset.check(page(2, null), caller(), 'alpha')).not.toThrow();
+    expect(() => subset.check(page(0, null), caller(), 'alpha')).not.toThrow();
+    // without `first` the caller asks for the default page (50)
+    expect(() => subset.check(page(50, null), caller(undefined, 'first: null'), 'alpha')).not.toThrow();
+    expect(refusedFor(page(51, null), caller(undefined, 'first: null'), 'alpha')).toMatch(/page the caller's operation does not ask for/);
+  });
+
+  it("after a cursor: each member only from the position the caller's cursor holds for it", () => {
+    expect(() => subset.check(page(2, 'WyJtYWlsIl0'), caller(cursor), 'alpha')).not.toThrow();
+    expect(() => subset.check(page(2, null), caller(cursor), 'gamma')).not.toThrow(); // not reached yet: from the start
+    expect(() => subset.check(page(0, null), caller(cursor), 'beta')).not.toThrow(); // finished: a count probe only
+    expect(refusedFor(page(2, 'WyJvdGhlciJd'), caller(cursor), 'alpha')).toMatch(/page/);
+    expect(refusedFor(page(2, null), caller(cursor), 'alpha')).toMatch(/page/);
+    expect(refusedFor(page(2, 'WyJtYWlsIl0'), caller(cursor), 'gamma')).toMatch(/page/);
+    expect(refusedFor(page(2, null), caller(cursor), 'beta')).toMatch(/page/);
+    expect(refusedFor(page(2, 'WyJtYWlsIl0'), caller(), 'alpha')).toMatch(/page/); // no caller cursor: from the start only
+  });
+
+  it('refuses a bigger page, another filter, a cursor of another field or no cursor at all, and probes without the connection', () => {
+    expect(refusedFor(page(3, null), caller(), 'alpha')).toMatch(/page/);
+    expect(refusedFor(page(2, null, '{ kinds: [CHAT] }'), caller(), 'alpha')).toMatch(/page/);
+    expect(refusedFor(page(2, null), caller(encodeWalkCursor({ field: 'trainingsConnection', done: '', pending: new Map() })), 'alpha')).toMatch(/not a cursor of servicesConnection/);
+    expect(refusedFor(page(2, null), caller('not-a-cursor'), 'alpha')).toMatch(/not a walk cursor/);
+    expect(refusedFor(page(2, null), { query: '{ services { name } }' }, 'alpha')).toMatch(/page/);
+    expect(refusedFor({ query: '{ services { name } }' }, caller(), 'alpha')).toMatch(/Query.services/);
+  });
+
+  it('each page is its own read (a proof is accepted once per read)', () => {
+    const reads = new Set([page(2, null), page(1, null), page(0, null)].map((p) => subset.check(p, caller(), 'alpha')));
+    expect(reads.size).toBe(3);
   });
 });

@@ -62,6 +62,15 @@ const refuse = (reason: string): never => {
  * resolved on each side) somewhere in the caller's operation. Exempt: `__typename`, the key
  * field `id` (the planner's keys and the gateway's id probes), and `_entities`, whose
  * representations may name only entity types the caller's operation makes the gateway fetch.
+ *
+ * Connections (`<list>Connection`): the gateway merges the members' pages, so it rewrites
+ * `first` and `after` per member and adds its probes (`edges { cursor }`, `pageInfo
+ * { hasNextPage }`, `totalCount`). A connection field passes with the caller's other arguments
+ * when its `first` is at most the caller's (default page 50) and its `after` is the one the
+ * caller's `after` (the gateway's unsigned walk cursor) holds for this member (see
+ * `memberPosition`); the probes pass under it. So one proof lets the gateway read here at most
+ * the caller's page size of records from the position the caller's own cursor names: records
+ * the caller's operation selects, no others (docs/security-model.md).
  * Throws AuthError (NOT_A_SUBSET) with the first difference, for the log.
  */
 export class SubsetCheck {
@@ -74,7 +83,7 @@ export class SubsetCheck {
    * and `_entities` representations): the same read, however it is spelled (aliases, fragments,
    * variable order, unused variables), gives the same text.
    */
-  check(sub: GraphQLRequestText, caller: GraphQLRequestText): string {
+  check(sub: GraphQLRequestText, caller: GraphQLRequestText, member?: string): string {
     const subShape = this.shape(sub, 'sub');
     const callerShape = this.shape(caller, 'caller');
     if (subShape.operation !== callerShape.operation) refuse(`sub-request is a ${subShape.operation}, the caller's operation a ${callerShape.operation}`);
@@ -94,11 +103,33 @@ export class SubsetCheck {
         continue;
       }
       if (isKeyField(use)) continue;
+      if (this.isConnectionProbe(use)) continue;
+      if (this.isConnection(use.coordinate)) {
+        reads.add(connectionRead(use, subVariables, callerShape, callerVariables, member));
+        continue;
+      }
       const key = useKey(use, subVariables);
       if (!asked.has(key)) refuse(`sub-request asks for ${use.coordinate} with arguments the caller's operation does not have`);
       reads.add(key);
     }
     return `${subShape.operation}\n${[...reads].sort().join('\n')}`;
+  }
+
+  /** A root field whose type is a connection (`edges`, `pageInfo`): pages the gateway merges. */
+  private isConnection(coordinate: string): boolean {
+    const [type, name] = coordinate.split('.');
+    if (type !== 'Query') return false;
+    const field = fieldOf(this.schemas.member, type, name);
+    return !!field && isConnectionType(this.schemas.member, getNamedType(field.type).name);
+  }
+
+  /** The gateway's page probes, without arguments: a connection's edges, pageInfo and totalCount, an edge's cursor, `hasNextPage`. */
+  private isConnectionProbe(use: FieldUse): boolean {
+    if (use.args.length > 0) return false;
+    const [type, name] = use.coordinate.split('.');
+    if (isConnectionType(this.schemas.member, type)) return name === 'edges' || name === 'pageInfo' || name === 'totalCount';
+    if (type === 'PageInfo') return name === 'hasNextPage';
+    return name === 'cursor' && type.endsWith('Edge') && !!fieldOf(this.schemas.member, type, 'node');
   }
 
   private shape(request: GraphQLRequestText, side: 'sub' | 'caller'): OperationShape {
@@ -228,4 +259,63 @@ function argumentValues(args: readonly ArgumentNode[], variables: Record<string,
 function useKey(use: FieldUse, variables: Record<string, unknown>): string {
   if (use.args.length === 0) return use.coordinate;
   return `${use.coordinate}(${canonicalize(argumentValues(use.args, variables)) ?? ''})`;
+}
+
+/** Records in a connection page when the caller gives no `first` (the gateway's and the members' default). */
+const DEFAULT_PAGE = 50;
+
+function isConnectionType(schema: GraphQLSchema, name: string): boolean {
+  const type = schema.getType(name);
+  return isObjectType(type) && name.endsWith('Connection') && 'edges' in type.getFields() && 'pageInfo' in type.getFields();
+}
+
+/**
+ * A connection field of the sub-request against the caller's uses of it: the same arguments but
+ * `first` and `after`, `first` at most the caller's, `after` this member's position in the
+ * caller's cursor. Returns the read (with `first` and `after`, so each page is its own read).
+ */
+function connectionRead(use: FieldUse, subVariables: Record<string, unknown>, callerShape: OperationShape, callerVariables: Record<string, unknown>, member: string | undefined): string {
+  const { first, after, ...rest } = argumentValues(use.args, subVariables);
+  const same = canonicalize(rest);
+  const field = use.coordinate.slice('Query.'.length);
+  const matches = callerShape.uses.filter((u) => {
+    if (u.coordinate !== use.coordinate) return false;
+    const { first: _f, after: _a, ...callerRest } = argumentValues(u.args, callerVariables);
+    return canonicalize(callerRest) === same;
+  });
+  for (const callerUse of matches) {
+    const values = argumentValues(callerUse.args, callerVariables);
+    const callerFirst = values.first ?? DEFAULT_PAGE;
+    if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || typeof callerFirst !== 'number' || first > callerFirst) continue;
+    const position = memberPosition(field, values.after, member);
+    const subAfter = after ?? null;
+    if (position === 'finished' ? first === 0 && subAfter === null : subAfter === position) return `${use.coordinate}(${canonicalize({ ...rest, first, after: subAfter }) ?? ''})`;
+  }
+  return refuse(`sub-request asks for ${use.coordinate} with a page the caller's operation does not ask for (first, after or other arguments)`);
+}
+
+/**
+ * Where the caller's `after` puts this member in the walk: the gateway's walk cursor is
+ * `n1.` + base64url JSON `{ f: field, d: last member reached, p: [[member, position|null], …] }`
+ * (gateway/src/fanout/connections/walk-cursor.ts; unsigned, so readable here). A member in `p`
+ * continues from its position; a member after `d`, or any member when there is no `after`,
+ * from the start (null); any other member is finished ('finished': only a `first: 0` count probe).
+ */
+function memberPosition(field: string, after: unknown, member: string | undefined): string | null | 'finished' {
+  if (after === undefined || after === null) return null;
+  if (member === undefined) return refuse("this member's id is unknown: a connection page after a cursor cannot be checked");
+  if (typeof after !== 'string' || !after.startsWith('n1.') || after.length > 128 * 1024) return refuse("the caller's after is not a walk cursor");
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(after.slice(3), 'base64url').toString('utf8'));
+  } catch {
+    return refuse("the caller's after is not a walk cursor");
+  }
+  const { f, d, p } = (body ?? {}) as { f?: unknown; d?: unknown; p?: unknown };
+  if (f !== field || typeof d !== 'string' || !Array.isArray(p)) return refuse(`the caller's after is not a cursor of ${field}`);
+  for (const entry of p as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || (entry[1] !== null && typeof entry[1] !== 'string')) return refuse("the caller's after is not a walk cursor");
+    if (entry[0] === member) return entry[1] as string | null;
+  }
+  return member > d ? null : 'finished';
 }

@@ -126,7 +126,7 @@ async function proveCaller(
     throw new AuthError('NOT_A_SUBSET', "the caller's original body is not JSON");
   }
   if (!original || typeof original !== 'object' || Array.isArray(original)) throw new AuthError('NOT_A_SUBSET', "the caller's original body is not one GraphQL request");
-  const reads = opts.subset.check(ctx.subRequest as object, original as object);
+  const reads = opts.subset.check(ctx.subRequest as object, original as object, opts.memberId);
   const endpoints = [...(registry.gateways.find((g) => g.id === ctx.gateway)?.endpoints ?? []), ...(opts.gatewayEndpoints ?? [])];
   // one caller request may need several sub-requests here (a root fetch, then entity fetches):
   // each distinct read (however it is spelled) is accepted once for this proof

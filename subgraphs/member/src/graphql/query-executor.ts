@@ -9,6 +9,8 @@ export interface QueryExecutorOptions {
   operations: OperationCache;
   /** The member's error formatter, applied as Apollo Server applies it. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Response extensions from the request's context, as the Apollo path's plugins add them. */
+  extensions?: (context: unknown) => Record<string, unknown> | undefined;
 }
 
 export interface ExecutorAnswer {
@@ -82,16 +84,18 @@ export function createQueryExecutor(opts: QueryExecutorOptions) {
     for (const d of checked.document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
     if (asksForIntrospection(operation.selectionSet, fragments)) return undefined;
 
+    const contextValue = await context();
     const result = await execute({
       schema: opts.schema,
       document: checked.document,
       variableValues: variables ?? undefined,
       operationName: operationName ?? undefined,
-      contextValue: await context(),
+      contextValue,
     });
     if (result.data === undefined) return undefined;
     const errors = result.errors?.map((e) => enrich(e));
-    return answer(200, errors ? { errors, data: result.data } : { data: result.data }, type);
+    const added = opts.extensions?.(contextValue);
+    return answer(200, { ...(errors ? { errors } : {}), data: result.data, ...(added ? { extensions: added } : {}) }, type);
   };
 }
 

@@ -11,6 +11,7 @@ import { memberFieldResolver } from '../modules/member/member.resolver';
 import { ChangesResolver } from '../changes/changes.resolver';
 import { memberRef } from '../modules/member/member.type';
 import { patchResolverFor } from '../modules/shared/patch-resolver';
+import { connectionResolver } from '../modules/shared/connection.resolver';
 import './enums';
 
 const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
@@ -32,6 +33,7 @@ export function buildMemberSchema(): MemberSchema {
       ChangesResolver,
       ...RECORD_KINDS.flatMap((kind): ClassType[] => [
         ...kind.resolvers,
+        ...kind.lists.map(connectionResolver),
         ...(kind.memberField ? [memberFieldResolver(kind.memberField)] : []),
         ...(kind.writes ? [patchResolverFor(kind.writes)] : []),
       ]),

@@ -4,6 +4,7 @@ import type { MemberContext } from '../context';
 import type { DataFilePart } from './shared/data-file';
 import type { RecordWrites } from './shared/record-writes';
 import type { FeedPart } from './shared/feed-part';
+import type { RecordList } from './shared/record-list';
 
 /** Resolves a `_entities` representation of this kind: the record, or null when missing or hidden. */
 export type ReferenceResolver = (ctx: MemberContext, id: string) => Promise<unknown>;
@@ -33,6 +34,11 @@ export interface RecordKind {
   readonly entities: readonly EntityClass<object>[];
   /** Its type-graphql resolvers: queries, writes and field resolvers. */
   readonly resolvers: NonEmptyArray<ClassType>;
+  /**
+   * Its root lists: each is served as the plain list and as its `…Connection` (cursor pages),
+   * both built by modules/shared from this one description.
+   */
+  readonly lists: readonly RecordList[];
   /** `__resolveReference` per federated type name it owns (empty when it has no `@key` type). */
   readonly references: Readonly<Record<string, ReferenceResolver>>;
   /** Its list on `Member` (`Member.<name>`), or null when the kind adds none. */

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { MemberContext } from '../../context';
 import { ServiceRecord } from '../service/service.entity';
 import { toService } from '../service/service.mapper';
@@ -10,15 +11,16 @@ import { CapacityRecord } from './capacity.entity';
 import { CapacityFilter } from './capacity.filter';
 import { CapacityInput } from './capacity.input';
 import { toCapacity } from './capacity.mapper';
+import { capacityList } from './capacity.list';
 import { listCapacity } from './capacity.repository';
+import { readList } from '../shared/record-list';
 import { CapacityType } from './capacity.type';
 
 @Resolver(() => CapacityType)
 export class CapacityResolver {
   @Query(() => [CapacityType])
-  async capacity(@Ctx() ctx: MemberContext, @Arg('filter', () => CapacityFilter, { nullable: true }) filter?: CapacityFilter): Promise<CapacityType[]> {
-    const rows = await listCapacity(ctx.em, ctx.scope, filter ?? {});
-    return rows.map((r) => toCapacity(r, ctx.scope));
+  async capacity(@Ctx() ctx: MemberContext, @Info() info: GraphQLResolveInfo, @Arg('filter', () => CapacityFilter, { nullable: true }) filter?: CapacityFilter): Promise<CapacityType[]> {
+    return readList<CapacityType>(ctx, info, capacityList, { filter });
   }
 
   @FieldResolver(() => ServiceType, { nullable: true, description: 'Null when the capacity is not attached to a service, or the caller may not see the service.' })

@@ -1,5 +1,6 @@
 import { recordKind } from '../record-kind';
 import { capacityWrites } from './capacity.writes';
+import { capacityList } from './capacity.list';
 import { capacityDataFile } from './capacity.data-file';
 import { CapacityRecord } from './capacity.entity';
 import { CapacityResolver, listMemberCapacity, loadCapacity } from './capacity.resolver';
@@ -11,6 +12,7 @@ export const capacityKind = recordKind({
   name: 'capacity',
   entities: [CapacityRecord],
   resolvers: [CapacityResolver],
+  lists: [capacityList],
   references: { Capacity: loadCapacity },
   memberField: { name: 'capacity', type: CapacityType, list: listMemberCapacity },
   writes: capacityWrites,

@@ -3,9 +3,7 @@ import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { SEVERITIES } from '../../../../../schema/enums';
 import { classifyIndicator, type Indicator } from '../../../../../common/indicators';
-import { findVisible } from '../../access/find-visible';
 import type { AccessScope } from '../../access/visibility';
-import { MAX_LIST } from '../shared/list-limit';
 import { IncidentRecord } from './incident.entity';
 import type { IncidentFilter } from './incident.filter';
 
@@ -34,8 +32,9 @@ export function indicatorCondition(schema: string, indicator: Indicator): Filter
   return { [exists]: true } as FilterQuery<IncidentRecord>;
 }
 
-export async function listIncidents(em: EntityManager, scope: AccessScope, filter: IncidentFilter = {}): Promise<IncidentRecord[]> {
-  if (filter.members && !filter.members.includes(scope.owner)) return [];
+/** What an incidents filter selects, as conditions; null when nothing at this member can match. */
+export function incidentWhere(scope: AccessScope, filter: IncidentFilter, em: EntityManager): FilterQuery<IncidentRecord>[] | null {
+  if (filter.members && !filter.members.includes(scope.owner)) return null;
   const where: FilterQuery<IncidentRecord>[] = [...updatedSinceWhere(filter.updatedSince)];
   if (filter.kinds?.length) where.push({ kind: { $in: filter.kinds } });
   if (filter.minSeverity) where.push({ severity: { $in: SEVERITIES.slice(SEVERITIES.indexOf(filter.minSeverity)) } });
@@ -45,11 +44,11 @@ export async function listIncidents(em: EntityManager, scope: AccessScope, filte
     try {
       term = classifyIndicator(filter.indicator);
     } catch {
-      return [];
+      return null;
     }
     where.push(indicatorCondition(em.config.get('schema') as string, term));
   }
-  return findVisible(em, IncidentRecord, scope, where.length ? { $and: where } : {}, { orderBy: { observedAt: 'desc', id: 'asc' }, limit: MAX_LIST });
+  return where;
 }
 
 /** Replaces an incident's rows in the indicator index (inside the caller's transaction). */

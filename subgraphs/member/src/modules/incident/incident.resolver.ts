@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { localize, translationsList } from '../../../../../common/i18n';
 import type { MemberContext } from '../../context';
 import { LocalizedText } from '../../graphql/localized-text.type';
@@ -7,16 +8,17 @@ import { replaceRecord } from '../shared/record-writes';
 import { IncidentRecord } from './incident.entity';
 import { IncidentInput } from './incident.input';
 import { signedIncidentFields, toIncident } from './incident.mapper';
-import { listIncidents } from './incident.repository';
 import { incidentWrites } from './incident.writes';
+import { incidentList } from './incident.list';
+import { readList } from '../shared/record-list';
 import { IncidentFilter } from './incident.filter';
 import { IncidentType } from './incident.type';
 
 @Resolver(() => IncidentType)
 export class IncidentResolver {
   @Query(() => [IncidentType], { description: 'Attack reports, newest first. `filter.indicator` asks every member "has anyone seen this?".' })
-  async incidents(@Ctx() ctx: MemberContext, @Arg('filter', () => IncidentFilter, { nullable: true }) filter?: IncidentFilter): Promise<IncidentType[]> {
-    return (await listIncidents(ctx.em, ctx.scope, filter ?? {})).map((r) => toIncident(r, ctx.scope));
+  async incidents(@Ctx() ctx: MemberContext, @Info() info: GraphQLResolveInfo, @Arg('filter', () => IncidentFilter, { nullable: true }) filter?: IncidentFilter): Promise<IncidentType[]> {
+    return readList<IncidentType>(ctx, info, incidentList, { filter });
   }
 
   @FieldResolver(() => String, { nullable: true })

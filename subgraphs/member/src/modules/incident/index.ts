@@ -1,5 +1,6 @@
 import { recordKind } from '../record-kind';
 import { incidentWrites } from './incident.writes';
+import { incidentList } from './incident.list';
 import { incidentDataFile } from './incident.data-file';
 import { IncidentRecord } from './incident.entity';
 import { signedIncidentFields, toIncident } from './incident.mapper';
@@ -11,6 +12,7 @@ export const incidentKind = recordKind({
   name: 'incidents',
   entities: [IncidentRecord],
   resolvers: [IncidentResolver],
+  lists: [incidentList],
   references: { Incident: loadIncident },
   memberField: null,
   writes: incidentWrites,

@@ -1,4 +1,5 @@
 import { recordKind } from '../record-kind';
+import { participationList } from './participation.list';
 import { participationDataFile } from './participation.data-file';
 import { ParticipationRecord } from './participation.entity';
 import { toParticipation } from './participation.mapper';
@@ -10,6 +11,7 @@ export const participationKind = recordKind({
   name: 'participations',
   entities: [ParticipationRecord],
   resolvers: [ParticipationResolver],
+  lists: [participationList],
   references: {},
   memberField: null,
   writes: null,

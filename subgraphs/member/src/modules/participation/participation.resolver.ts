@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import type { Visibility } from '../../../../../schema/enums';
 import { parseGlobalId } from '../../../../../common/ids';
 import { requireOwnWrite } from '../../access/require-write';
@@ -7,9 +7,9 @@ import type { MemberContext } from '../../context';
 import { VisibilityEnum } from '../../graphql/enums';
 import { ProjectType } from '../project/project.type';
 import { ParticipationRecord } from './participation.entity';
-import { toParticipation } from './participation.mapper';
-import { listParticipations } from './participation.repository';
 import { defaultParticipationSharedWith } from './participation.schema';
+import { participationList } from './participation.list';
+import { readList } from '../shared/record-list';
 import { ParticipationType } from './participation.type';
 
 /**
@@ -19,9 +19,8 @@ import { ParticipationType } from './participation.type';
 @Resolver()
 export class ParticipationResolver {
   @Query(() => [ParticipationType], { description: "This member's confirmed participations in other members' projects." })
-  async participations(@Ctx() ctx: MemberContext): Promise<ParticipationType[]> {
-    const rows = await listParticipations(ctx.em, ctx.scope);
-    return rows.map((r) => toParticipation(r, ctx.scope));
+  async participations(@Ctx() ctx: MemberContext, @Info() info: GraphQLResolveInfo): Promise<ParticipationType[]> {
+    return readList<ParticipationType>(ctx, info, participationList, {});
   }
 
   @Mutation(() => ProjectType, { description: "Confirms the caller's own member takes part in another member's project (write scope). The gateway answers with the project as its lead shows it." })

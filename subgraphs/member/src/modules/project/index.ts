@@ -1,5 +1,6 @@
 import { recordKind } from '../record-kind';
 import { projectWrites } from './project.writes';
+import { projectList } from './project.list';
 import { projectDataFile } from './project.data-file';
 import { ProjectRecord } from './project.entity';
 import { signedProjectFields, toProject } from './project.mapper';
@@ -11,6 +12,7 @@ export const projectKind = recordKind({
   name: 'projects',
   entities: [ProjectRecord],
   resolvers: [ProjectResolver],
+  lists: [projectList],
   references: { Project: loadProject },
   memberField: null,
   writes: projectWrites,

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { MemberContext } from '../../context';
 import { localize, translationsList } from '../../../../../common/i18n';
 import { LocalizedText } from '../../graphql/localized-text.type';
@@ -9,15 +10,15 @@ import { ProjectRecord } from './project.entity';
 import { ProjectFilter } from './project.filter';
 import { ProjectInput } from './project.input';
 import { signedProjectFields, toProject } from './project.mapper';
-import { listProjects } from './project.repository';
+import { projectList } from './project.list';
+import { readList } from '../shared/record-list';
 import { ProjectType } from './project.type';
 
 @Resolver(() => ProjectType)
 export class ProjectResolver {
   @Query(() => [ProjectType])
-  async projects(@Ctx() ctx: MemberContext, @Arg('filter', () => ProjectFilter, { nullable: true }) filter?: ProjectFilter): Promise<ProjectType[]> {
-    const rows = await listProjects(ctx.em, ctx.scope, filter ?? {});
-    return rows.map((r) => toProject(r, ctx.scope));
+  async projects(@Ctx() ctx: MemberContext, @Info() info: GraphQLResolveInfo, @Arg('filter', () => ProjectFilter, { nullable: true }) filter?: ProjectFilter): Promise<ProjectType[]> {
+    return readList<ProjectType>(ctx, info, projectList, { filter });
   }
 
   @Query(() => ProjectType, { nullable: true })

@@ -1,5 +1,6 @@
 import { recordKind } from '../record-kind';
 import { serviceWrites } from './service.writes';
+import { serviceList } from './service.list';
 import { serviceDataFile } from './service.data-file';
 import { ServiceRecord } from './service.entity';
 import { signedServiceFields, toService } from './service.mapper';
@@ -11,6 +12,7 @@ export const serviceKind = recordKind({
   name: 'services',
   entities: [ServiceRecord],
   resolvers: [ServiceResolver],
+  lists: [serviceList],
   references: { Service: loadService },
   memberField: { name: 'services', type: ServiceType, list: listMemberServices },
   writes: serviceWrites,

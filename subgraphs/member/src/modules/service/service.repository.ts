@@ -7,9 +7,9 @@ import { ServiceRecord } from './service.entity';
 import { MAX_LIST } from '../shared/list-limit';
 import type { ServiceFilter } from './service.filter';
 
-/** The services the caller may see, filtered, in local id order. */
-export function listServices(em: EntityManager, scope: AccessScope, filter: ServiceFilter = {}, limit?: number | null): Promise<ServiceRecord[]> {
-  if (filter.members && !filter.members.includes(scope.owner)) return Promise.resolve([]);
+/** What a services filter selects, as conditions; null when nothing at this member can match. */
+export function serviceWhere(scope: AccessScope, filter: ServiceFilter = {}): FilterQuery<ServiceRecord>[] | null {
+  if (filter.members && !filter.members.includes(scope.owner)) return null;
   const where: FilterQuery<ServiceRecord>[] = [...updatedSinceWhere(filter.updatedSince)];
   if (filter.kinds?.length) where.push({ kind: { $in: filter.kinds } });
   if (filter.status?.length) where.push({ status: { $in: filter.status } });
@@ -22,7 +22,10 @@ export function listServices(em: EntityManager, scope: AccessScope, filter: Serv
       $or: [{ name: { $ilike: pattern } }, { software: { $ilike: pattern } }, { [raw('description::text')]: { $ilike: pattern } }],
     } as FilterQuery<ServiceRecord>);
   }
-  const max = Math.min(Math.max(limit ?? MAX_LIST, 0), MAX_LIST);
-  if (max === 0) return Promise.resolve([]);
-  return findVisible(em, ServiceRecord, scope, where.length ? { $and: where } : {}, { orderBy: { id: 'asc' }, limit: max });
+  return where;
+}
+
+/** The services the caller may see (a member's whole list, `Member.services`), in local id order. */
+export function listServices(em: EntityManager, scope: AccessScope): Promise<ServiceRecord[]> {
+  return findVisible(em, ServiceRecord, scope, {}, { orderBy: { id: 'asc' }, limit: MAX_LIST });
 }

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { localize, translationsList } from '../../../../../common/i18n';
 import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';
@@ -14,7 +14,9 @@ import { ServiceRecord } from './service.entity';
 import { ServiceFilter } from './service.filter';
 import { ServiceInput } from './service.input';
 import { signedServiceFields, toService } from './service.mapper';
+import { serviceList } from './service.list';
 import { listServices } from './service.repository';
+import { readList } from '../shared/record-list';
 import { ServiceType } from './service.type';
 
 @Resolver(() => ServiceType)
@@ -22,11 +24,11 @@ export class ServiceResolver {
   @Query(() => [ServiceType], { description: 'Services across the network, ordered by member, then local id. `limit` applies after the merge.' })
   async services(
     @Ctx() ctx: MemberContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('filter', () => ServiceFilter, { nullable: true }) filter?: ServiceFilter,
     @Arg('limit', () => Int, { nullable: true }) limit?: number,
   ): Promise<ServiceType[]> {
-    const rows = await listServices(ctx.em, ctx.scope, filter ?? {}, limit);
-    return rows.map((r) => toService(r, ctx.scope));
+    return readList<ServiceType>(ctx, info, serviceList, { filter }, limit);
   }
 
   @Query(() => ServiceType, { nullable: true })

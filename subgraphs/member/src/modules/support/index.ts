@@ -1,5 +1,6 @@
 import type { AccessScope } from '../../access/visibility';
 import { recordKind } from '../record-kind';
+import { supportNeedList, supportOfferList } from './support.list';
 import { supportNeedDataFile, supportOfferDataFile } from './support.data-file';
 import { SupportNeedRecord, SupportOfferRecord } from './support.entity';
 import { toSupport } from './support.mapper';
@@ -11,6 +12,7 @@ export const supportOfferKind = recordKind({
   name: 'supportOffers',
   entities: [SupportOfferRecord],
   resolvers: [SupportOfferResolver],
+  lists: [supportOfferList],
   references: { SupportOffer: loadSupportOffer },
   memberField: null,
   writes: null,
@@ -24,6 +26,7 @@ export const supportNeedKind = recordKind({
   name: 'supportNeeds',
   entities: [SupportNeedRecord],
   resolvers: [SupportNeedResolver],
+  lists: [supportNeedList],
   references: { SupportNeed: loadSupportNeed },
   memberField: null,
   writes: null,

@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { SupportKind } from '../../../../../schema/enums';
 import { localize, translationsList } from '../../../../../common/i18n';
 import type { MemberContext } from '../../context';
@@ -7,20 +8,22 @@ import { LocalizedText } from '../../graphql/localized-text.type';
 import { loadByGlobalId } from '../shared/load-by-global-id';
 import { SupportNeedRecord, SupportOfferRecord } from './support.entity';
 import { toSupport } from './support.mapper';
-import { listSupport, type SupportEntity } from './support.repository';
+import { readList, type RecordList } from '../shared/record-list';
+import { supportNeedList, supportOfferList } from './support.list';
 import { SupportNeedType, SupportOfferType, type SupportView } from './support.type';
 
 /** Builds the resolver for offers or needs: the two differ only in table and type. */
-function supportResolver(type: typeof SupportOfferType, entity: SupportEntity, listName: 'supportOffers' | 'supportNeeds') {
+function supportResolver(type: typeof SupportOfferType, list: RecordList) {
   @Resolver(() => type)
   class SupportResolver {
-    @Query(() => [type], { name: listName, description: 'Solidarity: open ones unless includeClosed.' })
+    @Query(() => [type], { name: list.field, description: 'Solidarity: open ones unless includeClosed.' })
     async list(
       @Ctx() ctx: MemberContext,
+      @Info() info: GraphQLResolveInfo,
       @Arg('kind', () => SupportKindEnum, { nullable: true }) kind?: SupportKind,
       @Arg('includeClosed', () => Boolean, { nullable: true }) includeClosed?: boolean,
     ) {
-      return (await listSupport(ctx.em, ctx.scope, entity, kind, includeClosed)).map((r) => toSupport(type as never, r, ctx.scope));
+      return readList(ctx, info, list, { kind, includeClosed });
     }
 
     @FieldResolver(() => String, { nullable: true })
@@ -36,8 +39,8 @@ function supportResolver(type: typeof SupportOfferType, entity: SupportEntity, l
   return SupportResolver;
 }
 
-export const SupportOfferResolver = supportResolver(SupportOfferType, SupportOfferRecord, 'supportOffers');
-export const SupportNeedResolver = supportResolver(SupportNeedType, SupportNeedRecord, 'supportNeeds');
+export const SupportOfferResolver = supportResolver(SupportOfferType, supportOfferList);
+export const SupportNeedResolver = supportResolver(SupportNeedType, supportNeedList);
 
 /** An offer by global id, or null when it is not this member's, missing or hidden. */
 export async function loadSupportOffer(ctx: MemberContext, id: string) {

@@ -1,5 +1,6 @@
 import { recordKind } from '../record-kind';
 import { trainingWrites } from './training.writes';
+import { trainingList } from './training.list';
 import { trainingDataFile } from './training.data-file';
 import { TrainingRecord } from './training.entity';
 import { signedTrainingFields, toTraining } from './training.mapper';
@@ -11,6 +12,7 @@ export const trainingKind = recordKind({
   name: 'trainings',
   entities: [TrainingRecord],
   resolvers: [TrainingResolver],
+  lists: [trainingList],
   references: { Training: loadTraining },
   memberField: { name: 'trainings', type: TrainingType, list: listMemberTrainings },
   writes: trainingWrites,

@@ -7,9 +7,9 @@ import { MAX_LIST } from '../shared/list-limit';
 import { TrainingRecord } from './training.entity';
 import type { TrainingFilter } from './training.filter';
 
-/** The trainings the caller may see, filtered, soonest first (then by local id). */
-export function listTrainings(em: EntityManager, scope: AccessScope, filter: TrainingFilter = {}, limit?: number | null): Promise<TrainingRecord[]> {
-  if (filter.members && !filter.members.includes(scope.owner)) return Promise.resolve([]);
+/** What a trainings filter selects, as conditions; null when nothing at this member can match. */
+export function trainingWhere(scope: AccessScope, filter: TrainingFilter = {}): FilterQuery<TrainingRecord>[] | null {
+  if (filter.members && !filter.members.includes(scope.owner)) return null;
   const where: FilterQuery<TrainingRecord>[] = [...updatedSinceWhere(filter.updatedSince)];
   if (filter.formats?.length) where.push({ format: { $in: filter.formats } });
   if (filter.languages?.length) where.push({ languages: { $overlap: filter.languages } });
@@ -20,7 +20,13 @@ export function listTrainings(em: EntityManager, scope: AccessScope, filter: Tra
     const pattern = likePattern(filter.text.slice(0, 200));
     where.push({ $or: [{ title: { $ilike: pattern } }, { [raw('description::text')]: { $ilike: pattern } }] } as FilterQuery<TrainingRecord>);
   }
+  return where;
+}
+
+/** The trainings the caller may see, filtered, soonest first (then by local id). */
+export function listTrainings(em: EntityManager, scope: AccessScope, filter: TrainingFilter = {}, limit?: number | null): Promise<TrainingRecord[]> {
+  const where = trainingWhere(scope, filter);
   const max = Math.min(Math.max(limit ?? MAX_LIST, 0), MAX_LIST);
-  if (max === 0) return Promise.resolve([]);
+  if (!where || max === 0) return Promise.resolve([]);
   return findVisible(em, TrainingRecord, scope, where.length ? { $and: where } : {}, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: max });
 }
