@@ -37,6 +37,13 @@ export interface DemoOptions {
    * every member in this process.
    */
   memberProcesses?: boolean;
+  /**
+   * Members that run with the `proven` caller policy (NETWORK data and above only for callers who
+   * sign proofs with the key their token is bound to). Default: none, every demo member takes the
+   * gateway's word (`asserted`), so the demo's unbound tokens see everything they may. In-process
+   * members only.
+   */
+  provenMembers?: string[];
 }
 
 /** A running demo member, in this process or in its own (then with its `pid`). */
@@ -72,8 +79,14 @@ interface DemoMember {
  * and for the gateway, the members (in this process, or a process each), and the gateway on top.
  * Every fixed port is checked before anything else is done.
  */
+/** The URLs a browser or a bot on this machine names the demo gateway's /graphql by. */
+function gatewayEndpoints(port: number): string[] {
+  return [`http://127.0.0.1:${port}/graphql`, `http://localhost:${port}/graphql`];
+}
+
 export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> {
   const logger = opts.logger ?? createLogger('demo', process.env.LOG_LEVEL ?? 'warn');
+  if (opts.memberProcesses && opts.provenMembers?.length) throw new TypeError('provenMembers applies to in-process members only');
   const stateDir = resolve(opts.stateDir);
   mkdirSync(stateDir, { recursive: true });
   const started: { name: string; stop(): Promise<void> }[] = [];
@@ -99,7 +112,8 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
     const registry = {
       network: { id: 'infrared', name: 'InfraRed' },
       members: roster.map((m, i) => ({ ...m, url: `http://127.0.0.1:${opts.memberBasePort + i}/graphql`, keys: [pinned(memberKeys[m.id])] })),
-      gateways: [{ id: 'demo-gateway', keys: [pinned(gatewayKey)] }],
+      // a fixed gateway port: its /graphql is the endpoint that callers' proofs name (and members check)
+      gateways: [{ id: 'demo-gateway', keys: [pinned(gatewayKey)], ...(opts.gatewayPort > 0 ? { endpoints: gatewayEndpoints(opts.gatewayPort) } : {}) }],
     };
     const signed = await signedDemoRegistry(registry, memberKeys, stateDir);
     writeFileSync(registryFile, signed.text);
@@ -156,7 +170,7 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
             databaseSchema: schema,
             acceptDirectTokens: false,
             production: false,
-            callerPolicy: 'asserted',
+            callerPolicy: opts.provenMembers?.includes(m.id) ? 'proven' : 'asserted',
             ...signed.trust(m.id),
           },
           { logger, orm, signingKey: memberKeys[m.id] },

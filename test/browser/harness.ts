@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startDemoNetwork, type DemoNetwork } from '../../scripts/demo/demo-network';
+import { startDemoNetwork, type DemoNetwork, type DemoOptions } from '../../scripts/demo/demo-network';
 import { defaultWebRoot } from '../../gateway/src/web/static-site';
 import { databaseUrl, quietLogger } from '../support/network';
 
@@ -17,9 +17,10 @@ export const PHONE = { width: 390, height: 844 };
 
 /**
  * The demo puts its members on consecutive fixed ports: pick a random block, and another if one is
- * taken. `env` is gateway configuration for this demo only (set while it starts, then restored).
+ * taken. `env` is gateway configuration for this demo only (set while it starts, then restored);
+ * `demo.provenMembers` run with the `proven` caller policy.
  */
-export async function startDemo(stateDir: string, env: Record<string, string> = {}): Promise<DemoNetwork> {
+export async function startDemo(stateDir: string, env: Record<string, string> = {}, demo: Pick<DemoOptions, 'provenMembers'> = {}): Promise<DemoNetwork> {
   // no response cache: a refresh right after a member stops must ask the members again
   const settings: Record<string, string> = { INFRARED_RESPONSE_CACHE_TTL_S: '0', ...env };
   for (let attempt = 1; ; attempt++) {
@@ -27,7 +28,18 @@ export async function startDemo(stateDir: string, env: Record<string, string> = 
     const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
     Object.assign(process.env, settings);
     try {
-      return await startDemoNetwork({ stateDir, dataDir: resolve(__dirname, '../../demo'), gatewayPort: 0, memberBasePort, databaseUrl: databaseUrl(), log: () => undefined, logger: quietLogger() });
+      // the gateway just below the members: a fixed port, so the registry lists its /graphql (proofs name it)
+      const gatewayPort = memberBasePort - 1;
+      return await startDemoNetwork({
+        stateDir,
+        dataDir: resolve(__dirname, '../../demo'),
+        gatewayPort,
+        memberBasePort,
+        databaseUrl: databaseUrl(),
+        log: () => undefined,
+        logger: quietLogger(),
+        ...demo,
+      });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err;
     } finally {

@@ -1,3 +1,4 @@
+import { fetchWithToken } from '../shared/caller-key';
 import { GRAPHQL_PATH } from '../shared/token';
 
 /**
@@ -178,14 +179,16 @@ export interface Answer<T> {
 }
 
 /**
- * Posts one operation to this origin's /graphql, with the token when one is set. Answers with
+ * Posts one operation to this origin's /graphql, with the token when one is set (signed with
+ * this browser's caller key when the token is bound to it). Answers with
  * the data and the members that did not answer (from `extensions.members` and MEMBER_UNAVAILABLE
  * errors); throws GatewayError when there is no data at all.
  */
 export async function askGateway<T>(query: string, variables: Record<string, unknown>, opts: { token?: string; signal?: AbortSignal }): Promise<Answer<T>> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  const res = await fetch(GRAPHQL_PATH, {
+  // a token bound to this browser's key goes with a proof (Authorization: DPoP); any other as a Bearer token
+  const send = opts.token ? await fetchWithToken(opts.token) : (url: string, init: RequestInit) => fetch(url, init);
+  const res = await send(GRAPHQL_PATH, {
     method: 'POST',
     headers,
     body: JSON.stringify({ query, variables }),

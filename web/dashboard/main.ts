@@ -217,7 +217,7 @@ function view(current: Route, ctx: ViewContext): HTMLElement {
     case 'solidarity':
       return solidarityView(ctx, parseSolidarityFilters(current.params));
     case 'token':
-      return identityView(ctx, { hasToken: !!state.token, message: state.message, useToken: (tok) => void useToken(tok), forget });
+      return identityView(ctx, { hasToken: !!state.token, token: state.token, message: state.message, useToken: (tok) => void useToken(tok), forget });
     default:
       return overviewView(ctx);
   }

@@ -8,6 +8,7 @@ import type { Fetcher } from '@graphiql/toolkit';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initialLang, setLang, t } from '../dashboard/i18n';
+import { fetchWithToken } from '../shared/caller-key';
 import { explorerStorage, GRAPHQL_PATH, readToken } from '../shared/token';
 
 const DEFAULT_QUERY = `# The InfraRed network: one endpoint over every member's subgraph.
@@ -32,7 +33,12 @@ const SCHEMA_PATH = GRAPHQL_PATH.replace(/graphql$/, 'schema.graphql');
 const fetcher: Fetcher = async (params, opts) => {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(opts?.headers ?? {})) if (value !== undefined && value !== null) headers[name] = String(value);
-  const res = await fetch(GRAPHQL_PATH, {
+  // a token in the Authorization header that is bound to this browser's key is sent with a proof
+  const auth = Object.keys(headers).find((name) => name.toLowerCase() === 'authorization');
+  const sentToken = auth ? headers[auth].replace(/^(bearer|dpop)\s+/i, '').trim() : '';
+  if (auth) delete headers[auth];
+  const send = sentToken ? await fetchWithToken(sentToken) : (url: string, init: RequestInit) => fetch(url, init);
+  const res = await send(GRAPHQL_PATH, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify(params),
