@@ -41,6 +41,8 @@ describe('web dashboard and explorer in a browser', () => {
     await page.locator('main h1').first().waitFor();
   };
   const loaded = () => page.locator('main[aria-busy="false"]').waitFor();
+  /** The catalogue asks for its page after each change of filter: wait for that answer. */
+  const catalogue = () => page.locator('#service-results[aria-busy="false"]').waitFor();
 
   beforeAll(async () => {
     assertBrowserPrerequisites();
@@ -113,28 +115,41 @@ describe('web dashboard and explorer in a browser', () => {
 
   it('filters the service catalogue by kind, region, language, new users and text', async () => {
     await goto('#/services');
+    await catalogue();
     const cards = page.locator('.view-services article.service');
     const all = await cards.count();
     expect(all).toBeGreaterThan(8);
     await expect(page.locator('.view-services').textContent()).resolves.not.toContain(NETWORK_SERVICE);
     await page.getByLabel('Kind').selectOption('EMAIL');
+    await catalogue();
     await expect(cards.count()).resolves.toBeLessThan(all);
     for (const text of await cards.locator('.badges .badge:first-child').allTextContents()) expect(text).toBe('Email');
     await page.getByLabel('Region').selectOption('Balkans');
+    await catalogue();
     await expect(cards.locator('h2').allTextContents()).resolves.toEqual(['Kafshata Mail']);
     await page.getByLabel('Kind').selectOption('');
+    await catalogue();
     await page.getByLabel('Only services accepting new users').check();
+    await catalogue();
     await expect(cards.locator('h2').allTextContents()).resolves.not.toContain('Feminist web hosting');
     await page.getByLabel('Only services accepting new users').uncheck();
+    await catalogue();
     await page.getByLabel('Region').selectOption('');
+    await catalogue();
     await page.getByLabel('Languages').selectOption('sq');
+    await catalogue();
     for (const id of await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-service')))) expect(id).toMatch(/^(kafshata|ciberfeminista):/);
     await page.getByLabel('Languages').selectOption('');
+    await catalogue();
     await page.getByLabel('Search').fill('wireguard');
+    await catalogue();
     await expect(cards.count()).resolves.toBe(0); // the sysadmin VPN is NETWORK: anonymous visitors do not see it
     await page.getByLabel('Search').fill('matrix');
+    await catalogue();
     await expect(cards.locator('h2').allTextContents()).resolves.toContain('Matrix Sur');
     await page.getByLabel('Search').fill('');
+    await catalogue();
+    await catalogue();
     // every form control has a label
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('input, select, textarea')].filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label')).map((el) => el.outerHTML),
@@ -217,8 +232,10 @@ describe('web dashboard and explorer in a browser', () => {
     expect(Number(networkCount)).toBeGreaterThan(0);
     await shots('token');
     await goto('#/services');
+    await catalogue();
     await expect(page.locator('.view-services').textContent()).resolves.toContain(NETWORK_SERVICE);
     await page.getByLabel('Search').fill('wireguard');
+    await catalogue();
     await expect(page.locator('.view-services article.service h2').allTextContents()).resolves.toEqual(['WireGuard VPN for network sysadmins']);
     await page.getByLabel('Search').fill('');
   });
@@ -235,6 +252,38 @@ describe('web dashboard and explorer in a browser', () => {
     await expect(page.locator('[data-training="nodo-sur:restic-montevideo"] .badges').textContent()).resolves.toContain('Shared members');
     expect(await fitsPhone()).toBe(true);
     await shots('member-trainings-token');
+  });
+
+  it('pages through the catalogue: every service the gateway lists for this token, once each', async () => {
+    const res = await fetch(demo.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.tokens.kafshata}` },
+      body: JSON.stringify({ query: '{ servicesConnection(first: 1000) { totalCount edges { node { id } } } }' }),
+    });
+    const { data } = (await res.json()) as { data: { servicesConnection: { totalCount: number; edges: { node: { id: string } }[] } } };
+    const expected = data.servicesConnection.edges.map((e) => e.node.id);
+    expect(expected.length).toBe(data.servicesConnection.totalCount);
+    expect(expected.length).toBeGreaterThan(12);
+    await goto('#/services?per=12');
+    await catalogue();
+    const cards = page.locator('.view-services article.service');
+    await expect(cards.count()).resolves.toBe(12);
+    await expect(page.locator('.view-services .result-count').textContent()).resolves.toBe(`Services shown: 12 of ${expected.length}`);
+    await expect(page.getByLabel('Per page').inputValue()).resolves.toBe('12');
+    // the next page with the keyboard: its first card's heading takes the focus
+    const more = page.getByRole('button', { name: 'Show more services' });
+    while (await more.isVisible()) {
+      const before = await cards.count();
+      await more.focus();
+      await page.keyboard.press('Enter');
+      await catalogue();
+      await page.waitForFunction((n) => document.querySelectorAll('.view-services article.service').length > n, before);
+      await expect(page.evaluate(() => document.activeElement?.closest('article')?.getAttribute('data-service'))).resolves.toBe(await cards.nth(before).getAttribute('data-service'));
+    }
+    const shown = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-service')!));
+    expect(shown).toEqual(expected);
+    await expect(page.locator('.view-services .result-count').textContent()).resolves.toBe(`Services shown: ${expected.length} of ${expected.length}`);
+    await shots('services-pages');
   });
 
   it('switches the interface and the data text to Albanian and Spanish', async () => {
@@ -315,6 +364,7 @@ describe('web dashboard and explorer in a browser', () => {
     await expect(page.locator('.kind-bars li').count()).resolves.toBeGreaterThan(2);
     await shots('partial');
     await goto('#/services');
+    await catalogue();
     const names = await page.locator('.view-services article.service h2').allTextContents();
     expect(names).toContain('Kafshata Mail');
     expect(names).not.toContain('Correo Nodo Sur');
