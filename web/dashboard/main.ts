@@ -14,6 +14,8 @@ import { parseFilters, servicesView } from './views/services';
 import { incidentsView, parseIncidentFilters } from './views/incidents';
 import { indicatorSearchView } from './views/indicator-search';
 import { describeError, type Ask } from './views/remote';
+import { followChanges } from './live/live-changes';
+import type { Follow } from './views/live-overview';
 import { parseSolidarityFilters, solidarityView } from './views/solidarity';
 
 interface State {
@@ -74,6 +76,15 @@ const ask: Ask = <T>(query: string, variables: Record<string, unknown> = {}, opt
   });
   answers.set(key, answer);
   return answer;
+};
+
+/** Live streams of the view on screen: stopped when another view (or a re-render) replaces it. */
+const streams: { stop(): void }[] = [];
+
+const follow: Follow = (kinds, handlers) => {
+  const stream = followChanges({ token: state.token, kinds, ...handlers });
+  streams.push(stream);
+  return stream;
 };
 
 async function load(): Promise<void> {
@@ -219,12 +230,13 @@ function view(current: Route, ctx: ViewContext): HTMLElement {
     case 'token':
       return identityView(ctx, { hasToken: !!state.token, token: state.token, message: state.message, useToken: (tok) => void useToken(tok), forget });
     default:
-      return overviewView(ctx);
+      return overviewView(ctx, follow);
   }
 }
 
 function render(focusHeading = false): void {
   const focusedId = document.activeElement?.id;
+  for (const stream of streams.splice(0)) stream.stop();
   const current = route();
   const snapshot = state.snapshot;
   const ctx: ViewContext | undefined = snapshot && { data: snapshot.data, unavailable: new Set(snapshot.outages.map((o) => o.member)), ask };

@@ -1,17 +1,30 @@
-import { RESOURCES } from '../api';
+import { RESOURCES, type Capacity } from '../api';
 import { h, scrollTable, svg } from '../dom';
 import { formatDateTime, formatList, formatNumber } from '../format';
 import { label, t } from '../i18n';
 import { allCapacity, allProjects, allServices, badge, capacityBar, heading, memberLink, sumCapacity, type ViewContext } from './common';
+import { liveOverview, type Follow } from './live-overview';
 
-export function overviewView({ data, unavailable }: ViewContext): HTMLElement {
+/** The capacity bars, one per resource with records. */
+function capacityBars(capacity: Capacity[]): Node[] {
+  const resources = RESOURCES.filter((r) => capacity.some((c) => c.resource === r));
+  return resources.length ? resources.map((r) => capacityBar(sumCapacity(capacity, r), label('resource', r))) : [h('p', {}, t('noCapacity'))];
+}
+
+export function overviewView(ctx: ViewContext, follow: Follow): HTMLElement {
+  const { data, unavailable } = ctx;
   const services = allServices(data);
   const byKind = new Map<string, number>();
   for (const { service } of services) byKind.set(service.kind, (byKind.get(service.kind) ?? 0) + 1);
   const kinds = [...byKind].sort((a, b) => b[1] - a[1] || label('kind', a[0]).localeCompare(label('kind', b[0])));
   const maxKind = Math.max(1, ...byKind.values());
-  const capacity = allCapacity(data);
-  const resources = RESOURCES.filter((r) => capacity.some((c) => c.resource === r));
+  const bars = h('div', { class: 'capacity-bars', id: 'capacity-bars' }, capacityBars(allCapacity(data)));
+  /** A live capacity change: the fresh answer replaces the loaded one (for the other views too) and the bars are redrawn. */
+  const redrawCapacity = (fresh: Capacity[]) => {
+    data.capacity.splice(0, data.capacity.length, ...fresh);
+    for (const m of data.members) if (m.capacity) m.capacity = fresh.filter((c) => c.member.id === m.id);
+    bars.replaceChildren(...capacityBars(fresh));
+  };
 
   const stat = (name: string, value: string | number, detail?: string) =>
     h('div', { class: 'stat' }, h('dt', {}, name), h('dd', {}, h('span', { class: 'stat-value' }, value), detail ? h('span', { class: 'stat-detail' }, detail) : null));
@@ -64,9 +77,10 @@ export function overviewView({ data, unavailable }: ViewContext): HTMLElement {
         h('h2', { id: 'capacity-h' }, t('capacityTotals')),
         h('p', { class: 'muted' }, t('capacityNote')),
         h('p', { class: 'legend', 'aria-hidden': 'true' }, h('span', { class: 'swatch swatch-used' }), t('used'), ' ', h('span', { class: 'swatch swatch-available' }), t('available')),
-        resources.length ? resources.map((r) => capacityBar(sumCapacity(capacity, r), label('resource', r))) : h('p', {}, t('noCapacity')),
+        bars,
       ),
     ),
+    liveOverview(ctx, follow, redrawCapacity),
     h(
       'section',
       { class: 'panel', 'aria-labelledby': 'health-h' },
