@@ -101,9 +101,13 @@ describe('live incidents and capacity on the overview', () => {
       },
       demo.tokens.kafshata,
     );
-    await page.waitForFunction((expected) => Number(document.querySelector('.capacity[data-resource="STORAGE_GB"] [data-value="used"]')?.textContent?.replace(/\D/g, '')) === expected, before + added, {
-      timeout: 20_000,
-    });
+    await page.waitForFunction(
+      (expected) => Number(document.querySelector('.capacity[data-resource="STORAGE_GB"] [data-value="used"]')?.textContent?.replace(/\D/g, '')) === expected,
+      before + added,
+      {
+        timeout: 20_000,
+      },
+    );
     await expect(page.locator('.live-capacity').textContent()).resolves.toContain('Capacity updated live');
     await expect(page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).resolves.toBe(true);
     await page.setViewportSize(PHONE);

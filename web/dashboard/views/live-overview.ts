@@ -1,3 +1,4 @@
+import '../live/live.css';
 import type { Capacity, NetworkData } from '../api';
 import { h } from '../dom';
 import { formatDateTime, formatTime } from '../format';
