@@ -71,9 +71,16 @@ describe('caller key in the browser', () => {
     return p.locator('.token-form .notice');
   };
   const servicesShown = async () => {
-    await page.evaluate(() => (location.hash = '#/services'));
+    await page.evaluate(() => (location.hash = '#/services?per=48'));
     await page.locator('.view-services').waitFor();
     await page.locator('main[aria-busy="false"]').waitFor();
+    // the catalogue comes a page at a time: every page, so the whole list is compared
+    await page.locator('#service-results[aria-busy="false"]').waitFor();
+    const more = page.getByRole('button', { name: 'Show more services' });
+    while (await more.isVisible()) {
+      await more.click();
+      await page.locator('#service-results[aria-busy="false"]').waitFor();
+    }
     return page.locator('.view-services article.service h2').allTextContents();
   };
   /** The kafshata key issues a token the way `infrared token --bind <jwk>` does. */
