@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { MetadataStorage } from '@mikro-orm/core';
 import { getMetadataStorage, type ClassType } from 'type-graphql';
 import type { z } from 'zod';
 import type { Caller } from '../../../../../common/caller';
@@ -8,8 +9,10 @@ import { CapacityRecord } from '../capacity/capacity.entity';
 import { CapacityInput } from '../capacity/capacity.input';
 import { capacitySchema } from '../capacity/capacity.schema';
 import { incidentFields } from '../incident/incident.fields';
+import { IncidentRecord } from '../incident/incident.entity';
 import { IncidentInput } from '../incident/incident.input';
 import { incidentSchema } from '../incident/incident.schema';
+import { ParticipationRecord } from '../participation/participation.entity';
 import { participationFields } from '../participation/participation.fields';
 import { participationSchema } from '../participation/participation.schema';
 import { projectFields } from '../project/project.fields';
@@ -17,8 +20,10 @@ import { ProjectRecord } from '../project/project.entity';
 import { ProjectInput } from '../project/project.input';
 import { projectSchema } from '../project/project.schema';
 import { serviceFields } from '../service/service.fields';
+import { ServiceRecord } from '../service/service.entity';
 import { ServiceInput } from '../service/service.input';
 import { serviceSchema } from '../service/service.schema';
+import { SupportNeedRecord, SupportOfferRecord } from '../support/support.entity';
 import { supportFields } from '../support/support.fields';
 import { supportSchema } from '../support/support.schema';
 import { trainingFields } from '../training/training.fields';
@@ -45,6 +50,17 @@ const graphqlFieldsOf = (input: ClassType): string[] =>
   getMetadataStorage()
     .fields.filter((f) => f.target === input)
     .map((f) => f.name);
+/** An entity's stored properties (its own and its base classes'), each with whether its column is nullable. */
+function storedProperties(entity: abstract new (...args: never[]) => object): Map<string, boolean> {
+  const properties = new Map<string, boolean>();
+  for (let c: unknown = entity; typeof c === 'function' && c !== Object && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    for (const [name, p] of Object.entries(MetadataStorage.getMetadataFromDecorator(c as never).properties))
+      if (!properties.has(name)) properties.set(name, (p as { nullable?: boolean }).nullable === true);
+  }
+  return properties;
+}
+/** What every shared record stores that no kind's table lists: the import's and the database's own. */
+const NOT_IN_TABLES = ['source', 'createdAt', 'updatedAt'];
 const schemaKeys = (schema: z.ZodObject, nested: string[] = []): string[] => Object.keys(schema.shape).filter((key) => key !== 'source' && !nested.includes(key));
 
 describe('the kinds’ field tables agree with what they describe', () => {
@@ -58,6 +74,22 @@ describe('the kinds’ field tables agree with what they describe', () => {
     ['participation', participationFields, participationSchema, []],
   ] as const)('%s: its data-file columns are its zod schema’s keys, in order', (_kind, table, schema, nested) => {
     expect(namesIn(table, 'file')).toEqual(schemaKeys(schema as unknown as z.ZodObject, [...nested]));
+  });
+
+  it.each([
+    ['service', serviceFields, ServiceRecord],
+    ['capacity', capacityFields, CapacityRecord],
+    ['project', projectFields, ProjectRecord],
+    ['incident', incidentFields, IncidentRecord],
+    ['support offer', supportFields, SupportOfferRecord],
+    ['support need', supportFields, SupportNeedRecord],
+    ['training', trainingFields, TrainingRecord],
+    ['participation', participationFields, ParticipationRecord],
+  ] as const)('%s: it lists every stored field, and its optional fields are the nullable columns', (_kind, table, entity) => {
+    const stored = storedProperties(entity);
+    const specs = Object.entries(table as Record<string, FieldSpec<unknown>>);
+    expect(specs.map(([name]) => name).sort()).toEqual([...stored.keys()].filter((name) => !NOT_IN_TABLES.includes(name)).sort());
+    for (const [name, spec] of specs) expect(`${name}: ${spec.optional ? 'optional' : 'required'}`).toBe(`${name}: ${stored.get(name) ? 'optional' : 'required'}`);
   });
 
   it.each([
