@@ -122,22 +122,33 @@ export function fieldTable<R extends object>(_entity: abstract new (...args: nev
   return <const T extends { [K in keyof T]: K extends keyof R ? FieldSpec<NonNullable<R[K]>, unknown, unknown, unknown> : never }>(fields: T): T & DescribesRecord<R> => fields;
 }
 
-function entries(table: object): [string, AnyField][] {
-  return Object.entries(table) as [string, AnyField][];
+/** A field with its names resolved: the derivations below run per record, so a table is read once. */
+interface ResolvedField {
+  readonly key: string;
+  readonly spec: AnyField;
+  readonly file: string | null;
+  readonly input: string | null;
+  readonly type: string | null;
 }
 
-function nameIn(place: 'file' | 'input' | 'type', key: string, spec: AnyField): string | null {
-  const name = spec[place];
-  return name === undefined ? key : name;
+const resolvedTables = new WeakMap<object, readonly ResolvedField[]>();
+
+function fieldsOf(table: object): readonly ResolvedField[] {
+  let fields = resolvedTables.get(table);
+  if (!fields) {
+    const nameIn = (key: string, name: string | null | undefined) => (name === undefined ? key : name);
+    fields = Object.entries(table as Record<string, AnyField>).map(([key, spec]) => ({ key, spec, file: nameIn(key, spec.file), input: nameIn(key, spec.input), type: nameIn(key, spec.type) }));
+    resolvedTables.set(table, fields);
+  }
+  return fields;
 }
 
 /** A stored record as a `member export` row: absent and null values left out, so that the row validates again. */
 export function toFileRow<R extends object, T extends FieldTable<R>>(table: T, record: R): FileRow<T> {
   const row: Record<string, unknown> = {};
-  for (const [key, spec] of entries(table)) {
-    const name = nameIn('file', key, spec);
+  for (const { key, spec, file } of fieldsOf(table)) {
     const value = (record as Record<string, unknown>)[key];
-    if (name !== null) row[name] = value === null || value === undefined ? undefined : spec.codec.toFile(value as never);
+    if (file !== null) row[file] = value === null || value === undefined ? undefined : spec.codec.toFile(value as never);
   }
   return omitEmpty(row) as FileRow<T>;
 }
@@ -153,8 +164,7 @@ export function fromFileRow<R extends object, T extends FieldTable<R>>(table: T 
 /** A stored record in its write input shape: what a client would send to write it again unchanged (absent values are left undefined). */
 export function toInputRow<R extends object, T extends FieldTable<R>>(table: T, record: R): InputRow<T> {
   const input: Record<string, unknown> = {};
-  for (const [key, spec] of entries(table)) {
-    const name = nameIn('input', key, spec);
+  for (const { key, spec, input: name } of fieldsOf(table)) {
     const value = (record as Record<string, unknown>)[key];
     if (name !== null) input[name] = value === null || value === undefined ? undefined : spec.codec.toInput(value as never);
   }
@@ -164,8 +174,7 @@ export function toInputRow<R extends object, T extends FieldTable<R>>(table: T, 
 /** A write input (GraphQL: null means "not given") as the kind's zod schema reads it: nulls left out, values in their stored form. */
 export function inputToValidate<T extends object>(table: T, input: Record<string, unknown>): Record<string, unknown> {
   const value: Record<string, unknown> = stripNulls(input);
-  for (const [key, spec] of entries(table)) {
-    const name = nameIn('input', key, spec);
+  for (const { spec, input: name } of fieldsOf(table)) {
     if (name !== null && spec.codec.fromInput) value[name] = spec.codec.fromInput(input[name] as never);
   }
   return value;
@@ -178,8 +187,9 @@ export function fromValidInput<R extends object, T extends FieldTable<R>>(table:
 
 function storedValues(table: object, place: 'file' | 'input', source: Record<string, unknown>): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const [key, spec] of entries(table)) {
-    const name = nameIn(place, key, spec);
+  for (const field of fieldsOf(table)) {
+    const { key, spec } = field;
+    const name = field[place];
     if (name === null) continue;
     const value = source[name];
     if (spec.optional) values[key] = value ?? null;
@@ -190,13 +200,12 @@ function storedValues(table: object, place: 'file' | 'input', source: Record<str
 
 /**
  * The fields of the GraphQL type that the table shows: each under its type name, null when
- * absent, and owner-only fields null for every caller but the owner. The kind's mapper adds what
- * is not a stored value as it is (ids, references, versions, derived values).
+ * absent, and a field the caller may not see (its `visibility`) null. The kind's mapper adds what
+ * is not a stored value as it is (the `member` reference, derived values).
  */
 export function toTypeFields<R extends object, T extends FieldTable<R>>(table: T, record: R, scope: AccessScope): TypeFields<T> {
   const fields: Record<string, unknown> = {};
-  for (const [key, spec] of entries(table)) {
-    const name = nameIn('type', key, spec);
+  for (const { key, spec, type: name } of fieldsOf(table)) {
     if (name === null) continue;
     const value = (record as Record<string, unknown>)[key];
     if (!mayShow(spec.visibility, record, scope)) fields[name] = null;
