@@ -5,7 +5,7 @@ import { INVALID_ANSWER } from '../answer-check/check-answer';
 import type { SubgraphError } from '../merge';
 import { argumentValue, type OperationPlan, type RootField } from '../operation-plan';
 import { fetchPage, type AskPage, type FetchedPage } from './fetch-page';
-import { decodeWalkCursor, encodeWalkCursor, startState, type WalkState } from './walk-cursor';
+import { decodeWalkCursor, encodeWalkCursor, startState, type WalkState } from '../../../../common/connections/walk-cursor';
 import { walkStates } from './walk-states';
 
 /** Records in a page when `first` is not given (the members' default too). */

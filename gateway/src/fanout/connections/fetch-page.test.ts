@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { fetchPage, PROBE_CURSOR, PROBE_EDGES, PROBE_PAGE, PROBE_TOTAL, type AskPage, type PageAnswer } from './fetch-page';
-import { decodeWalkCursor, encodeWalkCursor, startState, type WalkState } from './walk-cursor';
+import { decodeWalkCursor, encodeWalkCursor, startState, type WalkState } from '../../../../common/connections/walk-cursor';
 import { walkStates } from './walk-states';
 
 const FIELD = 'servicesConnection';

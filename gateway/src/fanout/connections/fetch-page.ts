@@ -1,5 +1,5 @@
 import { compareKeys, memberKey, type MemberKey } from './member-keys';
-import { isMemberCursor, type WalkState } from './walk-cursor';
+import { isMemberCursor, type WalkState } from '../../../../common/connections/walk-cursor';
 
 /** The gateway's own view of a member's page, asked next to the caller's selection. */
 export const PROBE_EDGES = 'infrared__edges';

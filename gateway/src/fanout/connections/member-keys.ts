@@ -1,4 +1,4 @@
-import { isMemberCursor } from './walk-cursor';
+import { isMemberCursor } from '../../../../common/connections/walk-cursor';
 
 /** A member's position as its cursor carries it: the key tuple of its list's order. */
 export type MemberKey = readonly (string | number)[];

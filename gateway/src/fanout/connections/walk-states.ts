@@ -1,5 +1,5 @@
 import type { Visit } from './fetch-page';
-import type { WalkState } from './walk-cursor';
+import type { WalkState } from '../../../../common/connections/walk-cursor';
 
 /**
  * The walk state after each edge taken into a page, and after the whole page: members finished

@@ -3,7 +3,7 @@ import { AuthError } from '../../../../common/auth/errors';
 import { SubsetCheck, type GraphQLRequestText } from './subset-check';
 import { subsetSchemas } from './subset-schemas';
 import { connectionOperation } from '../../../../gateway/src/fanout/connections/connection-operation';
-import { encodeWalkCursor } from '../../../../gateway/src/fanout/connections/walk-cursor';
+import { encodeWalkCursor } from '../../../../common/connections/walk-cursor';
 
 /**
  * The sub-request subset check on its own: what a gateway may ask a member for a proven caller's

@@ -16,6 +16,7 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { AuthError } from '../../../../common/auth/errors';
+import { parseWalkCursor } from '../../../../common/connections/walk-cursor';
 
 /** A GraphQL request as JSON: what the caller sent the gateway, or what the gateway sends here. */
 export interface GraphQLRequestText {
@@ -295,27 +296,19 @@ function connectionRead(use: FieldUse, subVariables: Record<string, unknown>, ca
 }
 
 /**
- * Where the caller's `after` puts this member in the walk: the gateway's walk cursor is
- * `n1.` + base64url JSON `{ f: field, d: last member reached, p: [[member, position|null], …] }`
- * (gateway/src/fanout/connections/walk-cursor.ts; unsigned, so readable here). A member in `p`
- * continues from its position; a member after `d`, or any member when there is no `after`,
- * from the start (null); any other member is finished ('finished': only a `first: 0` count probe).
+ * Where the caller's `after` puts this member in the walk: the gateway's walk cursor (unsigned,
+ * so readable here), read with the gateway's own codec (common/connections/walk-cursor.ts). A
+ * member pending in it continues from its position; a member after the last one reached, or any
+ * member when there is no `after`, from the start (null); any other member is finished
+ * ('finished': only a `first: 0` count probe).
  */
 function memberPosition(field: string, after: unknown, member: string | undefined): string | null | 'finished' {
   if (after === undefined || after === null) return null;
   if (member === undefined) return refuse("this member's id is unknown: a connection page after a cursor cannot be checked");
-  if (typeof after !== 'string' || !after.startsWith('n1.') || after.length > 128 * 1024) return refuse("the caller's after is not a walk cursor");
-  let body: unknown;
-  try {
-    body = JSON.parse(Buffer.from(after.slice(3), 'base64url').toString('utf8'));
-  } catch {
-    return refuse("the caller's after is not a walk cursor");
-  }
-  const { f, d, p } = (body ?? {}) as { f?: unknown; d?: unknown; p?: unknown };
-  if (f !== field || typeof d !== 'string' || !Array.isArray(p)) return refuse(`the caller's after is not a cursor of ${field}`);
-  for (const entry of p as unknown[]) {
-    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || (entry[1] !== null && typeof entry[1] !== 'string')) return refuse("the caller's after is not a walk cursor");
-    if (entry[0] === member) return entry[1] as string | null;
-  }
-  return member > d ? null : 'finished';
+  const walk = parseWalkCursor(after);
+  if (!walk) return refuse("the caller's after is not a walk cursor");
+  if (walk.field !== field) return refuse(`the caller's after is not a cursor of ${field}`);
+  const position = walk.pending.get(member);
+  if (position !== undefined) return position;
+  return member > walk.done ? null : 'finished';
 }

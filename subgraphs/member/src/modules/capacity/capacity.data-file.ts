@@ -1,19 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isoDate, looseList, omitEmpty, type DataFilePart } from '../shared/data-file';
+import { looseList, type DataFilePart } from '../shared/data-file';
+import { fromFileRow, toFileRow } from '../shared/field-table';
 import { CapacityRecord } from './capacity.entity';
+import { capacityFields } from './capacity.fields';
 
 /** One capacity figure as the data file writes it (under its service, or on its own). */
 export function capacityRow(c: CapacityRecord): Record<string, unknown> {
-  return omitEmpty({
-    id: c.id,
-    resource: c.resource,
-    total: Number(c.total),
-    used: Number(c.used),
-    measuredAt: isoDate(c.measuredAt),
-    visibility: c.visibility,
-    numbersVisibility: c.numbersVisibility ?? undefined,
-    sharedWith: c.sharedWith,
-  });
+  return toFileRow(capacityFields, c);
 }
 
 /** `capacity:` holds the figures attached to no service; the others are under `services[].capacity`. Ids are unique across both. */
@@ -22,18 +15,10 @@ export const capacityDataFile: DataFilePart = {
   key: 'id',
   records: (file) => [...looseList(file.services, ['services']).flatMap(({ record, path }) => looseList(record.capacity, [...path, 'capacity'])), ...looseList(file.capacity, ['capacity'])],
   entity: CapacityRecord,
-  rows: (data) =>
-    [...data.services.flatMap((s) => s.capacity.map((c) => ({ ...c, serviceId: s.id }))), ...data.capacity.map((c) => ({ ...c, serviceId: null }))].map((c) => ({
-      id: c.id,
-      serviceId: c.serviceId,
-      resource: c.resource,
-      total: c.total,
-      used: c.used,
-      ...(c.measuredAt ? { measuredAt: c.measuredAt } : {}),
-      visibility: c.visibility,
-      numbersVisibility: c.numbersVisibility ?? null,
-      sharedWith: c.sharedWith,
-    })),
+  rows: (data) => [
+    ...data.services.flatMap((s) => s.capacity.map((c) => ({ ...fromFileRow(capacityFields, c), serviceId: s.id }))),
+    ...data.capacity.map((c) => ({ ...fromFileRow(capacityFields, c), serviceId: null })),
+  ],
   async export(em: EntityManager) {
     return (await em.find(CapacityRecord, { serviceId: null }, { orderBy: { id: 'asc' } })).map(capacityRow);
   },

@@ -1,8 +1,10 @@
 import { GraphQLError } from 'graphql';
 import { ServiceRecord } from '../service/service.entity';
+import { fromValidInput, inputToValidate, toInputRow } from '../shared/field-table';
 import type { RecordWrites } from '../shared/record-writes';
-import { localIdOf, stripNulls, validateInput } from '../shared/write-input';
+import { localIdOf, validateInput } from '../shared/write-input';
 import { CapacityRecord } from './capacity.entity';
+import { capacityFields } from './capacity.fields';
 import { CapacityInput } from './capacity.input';
 import { toCapacity } from './capacity.mapper';
 import { capacitySchema } from './capacity.schema';
@@ -18,25 +20,16 @@ export const capacityWrites: RecordWrites<CapacityRecord> = {
   type: CapacityType,
   input: CapacityInput,
   entity: CapacityRecord,
-  toInput: (c) => ({
-    id: c.id,
-    serviceId: c.serviceId ?? undefined,
-    resource: c.resource,
-    total: c.total,
-    used: c.used,
-    visibility: c.visibility,
-    numbersVisibility: c.numbersVisibility ?? undefined,
-    sharedWith: c.sharedWith,
-  }),
+  toInput: (c) => toInputRow(capacityFields, c),
   async write(ctx, em, input, existing, cleared) {
-    const { serviceId: rawServiceId, ...rest } = stripNulls(input);
+    const { serviceId: rawServiceId, ...rest } = inputToValidate(capacityFields, input);
     const data = validateInput(capacitySchema, rest);
     const serviceId = typeof rawServiceId === 'string' ? localIdOf(rawServiceId, ctx.member.id) : null;
     if (serviceId && !(await em.findOne(ServiceRecord, { id: serviceId }))) {
       throw new GraphQLError(`Invalid input: serviceId: no service "${serviceId}"`, { extensions: { code: 'BAD_USER_INPUT', fields: [`serviceId: no service "${serviceId}"`] } });
     }
     const keptServiceId = cleared.has('serviceId') ? null : (existing?.serviceId ?? null);
-    const values = { ...data, serviceId: serviceId ?? keptServiceId, numbersVisibility: data.numbersVisibility ?? null, measuredAt: data.measuredAt ?? new Date() };
+    const values = { ...fromValidInput(capacityFields, data), serviceId: serviceId ?? keptServiceId, measuredAt: data.measuredAt ?? new Date() };
     if (existing) return em.assign(existing, values);
     const created = em.create(CapacityRecord, values);
     em.persist(created);

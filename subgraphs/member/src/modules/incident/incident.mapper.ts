@@ -1,26 +1,16 @@
-import { globalId } from '../../../../../common/ids';
 import { recordTimes } from '../shared/record-times.type';
 import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
-import { sharedWithFor } from '../shared/shared-with';
+import { toTypeFields } from '../shared/field-table';
 import type { IncidentRecord } from './incident.entity';
+import { incidentFields } from './incident.fields';
 import { IncidentType } from './incident.type';
 
 export function toIncident(record: IncidentRecord, scope: AccessScope): IncidentType {
   return Object.assign(new IncidentType(), {
     ...recordTimes(record),
-    id: globalId(scope.owner, record.id),
+    ...toTypeFields(incidentFields, record, scope),
     member: memberRef(scope.owner),
-    kind: record.kind,
-    severity: record.severity,
-    status: record.status,
-    observedAt: record.observedAt,
-    mitigation: record.mitigation ?? null,
-    indicators: record.indicators,
-    visibility: record.visibility,
-    version: record.version,
-    sharedWith: sharedWithFor(scope, record),
-    summaryTexts: record.summary,
   });
 }
 

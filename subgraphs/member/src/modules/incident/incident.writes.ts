@@ -1,6 +1,8 @@
-import { stripNulls, toTranslations, validateInput } from '../shared/write-input';
+import { validateInput } from '../shared/write-input';
+import { fromValidInput, inputToValidate, toInputRow } from '../shared/field-table';
 import type { RecordWrites } from '../shared/record-writes';
 import { IncidentRecord } from './incident.entity';
+import { incidentFields } from './incident.fields';
 import { IncidentInput } from './incident.input';
 import { toIncident } from './incident.mapper';
 import { indexIndicators } from './incident.repository';
@@ -13,21 +15,9 @@ export const incidentWrites: RecordWrites<IncidentRecord> = {
   type: IncidentType,
   input: IncidentInput,
   entity: IncidentRecord,
-  toInput: (i) => ({
-    id: i.id,
-    kind: i.kind,
-    severity: i.severity,
-    status: i.status,
-    observedAt: i.observedAt,
-    summary: Object.entries(i.summary).map(([lang, text]) => ({ lang, text })),
-    mitigation: i.mitigation ?? undefined,
-    indicators: i.indicators,
-    visibility: i.visibility,
-    sharedWith: i.sharedWith,
-  }),
+  toInput: (i) => toInputRow(incidentFields, i),
   async write(_ctx, em, input, existing) {
-    const data = validateInput(incidentSchema, { ...stripNulls(input), summary: toTranslations(input.summary as never) });
-    const values = { ...data, mitigation: data.mitigation ?? null };
+    const values = fromValidInput(incidentFields, validateInput(incidentSchema, inputToValidate(incidentFields, input)));
     const record = existing ? em.assign(existing, values) : em.create(IncidentRecord, values);
     em.persist(record);
     await em.flush();

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { looseList, omitEmpty, type DataFilePart } from '../shared/data-file';
+import { looseList, type DataFilePart } from '../shared/data-file';
+import { fromFileRow, toFileRow } from '../shared/field-table';
 import { ParticipationRecord } from './participation.entity';
+import { participationFields } from './participation.fields';
 import { defaultParticipationSharedWith } from './participation.schema';
 
 /** `participations:` this member's confirmations, one per project. */
@@ -9,10 +11,8 @@ export const participationDataFile: DataFilePart = {
   key: 'projectId',
   records: (file) => looseList(file.participations, ['participations']),
   entity: ParticipationRecord,
-  rows: (data) => data.participations.map((p) => ({ projectId: p.projectId, role: p.role ?? null, visibility: p.visibility, sharedWith: p.sharedWith ?? defaultParticipationSharedWith(p.projectId) })),
+  rows: (data) => data.participations.map((p) => ({ ...fromFileRow(participationFields, p), sharedWith: p.sharedWith ?? defaultParticipationSharedWith(p.projectId) })),
   async export(em: EntityManager) {
-    return (await em.find(ParticipationRecord, {}, { orderBy: { projectId: 'asc' } })).map((p) =>
-      omitEmpty({ projectId: p.projectId, role: p.role ?? undefined, visibility: p.visibility, sharedWith: p.sharedWith }),
-    );
+    return (await em.find(ParticipationRecord, {}, { orderBy: { projectId: 'asc' } })).map((p) => toFileRow(participationFields, p));
   },
 };

@@ -1,19 +1,15 @@
 import type { AccessScope } from '../../access/visibility';
 import { recordTimes } from '../shared/record-times.type';
 import { memberRef } from '../member/member.type';
-import { sharedWithFor } from '../shared/shared-with';
+import { toTypeFields } from '../shared/field-table';
 import type { ParticipationRecord } from './participation.entity';
+import { participationFields } from './participation.fields';
 import { ParticipationType } from './participation.type';
 
 export function toParticipation(record: ParticipationRecord, scope: AccessScope): ParticipationType {
   return Object.assign(new ParticipationType(), {
     ...recordTimes(record),
-    projectId: record.projectId,
+    ...toTypeFields(participationFields, record, scope),
     member: memberRef(scope.owner),
-    role: record.role ?? null,
-    confirmedAt: record.confirmedAt,
-    visibility: record.visibility,
-    sharedWith: sharedWithFor(scope, record),
-    version: record.version,
   });
 }

@@ -1,26 +1,16 @@
-import { globalId } from '../../../../../common/ids';
 import { recordTimes } from '../shared/record-times.type';
 import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
-import { sharedWithFor } from '../shared/shared-with';
+import { toTypeFields } from '../shared/field-table';
 import type { ProjectRecord } from './project.entity';
+import { projectFields } from './project.fields';
 import { ProjectType } from './project.type';
 
 export function toProject(record: ProjectRecord, scope: AccessScope): ProjectType {
   return Object.assign(new ProjectType(), {
     ...recordTimes(record),
-    id: globalId(scope.owner, record.id),
+    ...toTypeFields(projectFields, record, scope),
     lead: memberRef(scope.owner),
-    invited: record.invited.map(memberRef),
-    name: record.name,
-    area: record.area,
-    status: record.status,
-    needs: record.needs,
-    startedAt: record.startedAt ?? null,
-    visibility: record.visibility,
-    version: record.version,
-    sharedWith: sharedWithFor(scope, record),
-    summaryTexts: record.summary,
   });
 }
 

@@ -1,6 +1,8 @@
-import { stripNulls, toTranslations, validateInput } from '../shared/write-input';
+import { validateInput } from '../shared/write-input';
+import { fromValidInput, inputToValidate, toInputRow } from '../shared/field-table';
 import type { RecordWrites } from '../shared/record-writes';
 import { ProjectRecord } from './project.entity';
+import { projectFields } from './project.fields';
 import { ProjectInput } from './project.input';
 import { toProject } from './project.mapper';
 import { projectSchema } from './project.schema';
@@ -12,21 +14,9 @@ export const projectWrites: RecordWrites<ProjectRecord> = {
   type: ProjectType,
   input: ProjectInput,
   entity: ProjectRecord,
-  toInput: (p) => ({
-    id: p.id,
-    name: p.name,
-    area: p.area,
-    status: p.status,
-    summary: Object.entries(p.summary).map(([lang, text]) => ({ lang, text })),
-    participants: p.invited,
-    needs: p.needs,
-    startedAt: p.startedAt ?? undefined,
-    visibility: p.visibility,
-    sharedWith: p.sharedWith,
-  }),
+  toInput: (p) => toInputRow(projectFields, p),
   async write(_ctx, em, input, existing) {
-    const { participants, ...data } = validateInput(projectSchema, { ...stripNulls(input), summary: toTranslations(input.summary as never) });
-    const values = { ...data, invited: participants, startedAt: data.startedAt ?? null };
+    const values = fromValidInput(projectFields, validateInput(projectSchema, inputToValidate(projectFields, input)));
     if (existing) return em.assign(existing, values);
     const created = em.create(ProjectRecord, values);
     em.persist(created);

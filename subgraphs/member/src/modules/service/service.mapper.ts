@@ -1,29 +1,17 @@
-import { globalId } from '../../../../../common/ids';
 import { recordTimes } from '../shared/record-times.type';
 import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
-import { sharedWithFor } from '../shared/shared-with';
+import { toTypeFields } from '../shared/field-table';
 import type { ServiceRecord } from './service.entity';
+import { serviceFields } from './service.fields';
 import { ServiceType } from './service.type';
 
 export function toService(record: ServiceRecord, scope: AccessScope): ServiceType {
   return Object.assign(new ServiceType(), {
     ...recordTimes(record),
-    id: globalId(scope.owner, record.id),
+    ...toTypeFields(serviceFields, record, scope),
     localId: record.id,
     member: memberRef(scope.owner),
-    name: record.name,
-    kind: record.kind,
-    languages: record.languages,
-    regions: record.regions,
-    url: record.url ?? null,
-    software: record.software ?? null,
-    status: record.status,
-    acceptingUsers: record.acceptingUsers,
-    visibility: record.visibility,
-    version: record.version,
-    sharedWith: sharedWithFor(scope, record),
-    descriptionTexts: record.description,
   });
 }
 

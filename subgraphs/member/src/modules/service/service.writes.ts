@@ -1,6 +1,8 @@
-import { stripNulls, toTranslations, validateInput } from '../shared/write-input';
+import { validateInput } from '../shared/write-input';
+import { fromValidInput, inputToValidate, toInputRow } from '../shared/field-table';
 import type { RecordWrites } from '../shared/record-writes';
 import { ServiceRecord } from './service.entity';
+import { serviceFields } from './service.fields';
 import { ServiceInput } from './service.input';
 import { toService } from './service.mapper';
 import { serviceSchema } from './service.schema';
@@ -12,23 +14,9 @@ export const serviceWrites: RecordWrites<ServiceRecord> = {
   type: ServiceType,
   input: ServiceInput,
   entity: ServiceRecord,
-  toInput: (s) => ({
-    id: s.id,
-    name: s.name,
-    kind: s.kind,
-    description: Object.entries(s.description).map(([lang, text]) => ({ lang, text })),
-    languages: s.languages,
-    regions: s.regions,
-    url: s.url ?? undefined,
-    software: s.software ?? undefined,
-    status: s.status,
-    acceptingUsers: s.acceptingUsers,
-    visibility: s.visibility,
-    sharedWith: s.sharedWith,
-  }),
+  toInput: (s) => toInputRow(serviceFields, s),
   async write(_ctx, em, input, existing) {
-    const { capacity: _none, ...data } = validateInput(serviceSchema, { ...stripNulls(input), description: toTranslations(input.description as never), capacity: [] });
-    const values = { ...data, url: data.url ?? null, software: data.software ?? null };
+    const values = fromValidInput(serviceFields, validateInput(serviceSchema, { ...inputToValidate(serviceFields, input), capacity: [] }));
     if (existing) return em.assign(existing, values);
     const created = em.create(ServiceRecord, values);
     em.persist(created);

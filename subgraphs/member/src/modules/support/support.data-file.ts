@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { looseList, type DataFilePart } from '../shared/data-file';
-import { SupportNeedRecord, SupportOfferRecord, type SupportRecord } from './support.entity';
-
-const row = (o: SupportRecord) => ({ id: o.id, kind: o.kind, title: o.title, description: o.description, languages: o.languages, open: o.open, visibility: o.visibility, sharedWith: o.sharedWith });
+import { fromFileRow, toFileRow } from '../shared/field-table';
+import { SupportNeedRecord, SupportOfferRecord } from './support.entity';
+import { supportFields } from './support.fields';
 
 /** `supportOffers:` */
 export const supportOfferDataFile: DataFilePart = {
@@ -10,9 +10,9 @@ export const supportOfferDataFile: DataFilePart = {
   key: 'id',
   records: (file) => looseList(file.supportOffers, ['supportOffers']),
   entity: SupportOfferRecord,
-  rows: (data) => data.supportOffers,
+  rows: (data) => data.supportOffers.map((o) => fromFileRow(supportFields, o)),
   async export(em: EntityManager) {
-    return (await em.find(SupportOfferRecord, {}, { orderBy: { id: 'asc' } })).map(row);
+    return (await em.find(SupportOfferRecord, {}, { orderBy: { id: 'asc' } })).map((o) => toFileRow(supportFields, o));
   },
 };
 
@@ -22,8 +22,8 @@ export const supportNeedDataFile: DataFilePart = {
   key: 'id',
   records: (file) => looseList(file.supportNeeds, ['supportNeeds']),
   entity: SupportNeedRecord,
-  rows: (data) => data.supportNeeds,
+  rows: (data) => data.supportNeeds.map((n) => fromFileRow(supportFields, n)),
   async export(em: EntityManager) {
-    return (await em.find(SupportNeedRecord, {}, { orderBy: { id: 'asc' } })).map(row);
+    return (await em.find(SupportNeedRecord, {}, { orderBy: { id: 'asc' } })).map((n) => toFileRow(supportFields, n));
   },
 };

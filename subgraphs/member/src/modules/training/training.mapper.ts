@@ -1,28 +1,17 @@
-import { globalId } from '../../../../../common/ids';
 import type { AccessScope } from '../../access/visibility';
 import { memberRef } from '../member/member.type';
-import { sharedWithFor } from '../shared/shared-with';
+import { toTypeFields } from '../shared/field-table';
 import { recordTimes } from '../shared/record-times.type';
 import type { TrainingRecord } from './training.entity';
+import { trainingFields } from './training.fields';
 import { TrainingType } from './training.type';
 
 export function toTraining(record: TrainingRecord, scope: AccessScope): TrainingType {
   return Object.assign(new TrainingType(), {
     ...recordTimes(record),
-    id: globalId(scope.owner, record.id),
+    ...toTypeFields(trainingFields, record, scope),
     localId: record.id,
     member: memberRef(scope.owner),
-    title: record.title,
-    languages: record.languages,
-    format: record.format,
-    region: record.region ?? null,
-    startsAt: record.startsAt,
-    endsAt: record.endsAt ?? null,
-    seats: record.seats ?? null,
-    visibility: record.visibility,
-    version: record.version,
-    sharedWith: sharedWithFor(scope, record),
-    descriptionTexts: record.description,
   });
 }
 

@@ -1,6 +1,8 @@
 import type { RecordWrites } from '../shared/record-writes';
-import { stripNulls, toTranslations, validateInput } from '../shared/write-input';
+import { validateInput } from '../shared/write-input';
+import { fromValidInput, inputToValidate, toInputRow } from '../shared/field-table';
 import { TrainingRecord } from './training.entity';
+import { trainingFields } from './training.fields';
 import { TrainingInput } from './training.input';
 import { toTraining } from './training.mapper';
 import { trainingSchema } from './training.schema';
@@ -12,22 +14,9 @@ export const trainingWrites: RecordWrites<TrainingRecord> = {
   type: TrainingType,
   input: TrainingInput,
   entity: TrainingRecord,
-  toInput: (t) => ({
-    id: t.id,
-    title: t.title,
-    description: Object.entries(t.description).map(([lang, text]) => ({ lang, text })),
-    languages: t.languages,
-    format: t.format,
-    region: t.region ?? undefined,
-    startsAt: t.startsAt,
-    endsAt: t.endsAt ?? undefined,
-    seats: t.seats ?? undefined,
-    visibility: t.visibility,
-    sharedWith: t.sharedWith,
-  }),
+  toInput: (t) => toInputRow(trainingFields, t),
   async write(_ctx, em, input, existing) {
-    const data = validateInput(trainingSchema, { ...stripNulls(input), description: toTranslations(input.description as never) });
-    const values = { ...data, region: data.region ?? null, endsAt: data.endsAt ?? null, seats: data.seats ?? null };
+    const values = fromValidInput(trainingFields, validateInput(trainingSchema, inputToValidate(trainingFields, input)));
     if (existing) return em.assign(existing, values);
     const created = em.create(TrainingRecord, values);
     em.persist(created);

@@ -1,7 +1,11 @@
 import { GraphQLError } from 'graphql';
-import { MEMBER_ID_PATTERN } from '../../../../common/ids';
+import { MEMBER_ID_PATTERN } from '../ids';
 
 /**
+ * The gateway's walk cursor, the one codec of its format: the gateway writes it and reads a
+ * caller's `after` with it, and a member reads the caller's `after` with it to check that a page
+ * the gateway asks for is one the caller's operation asks for (access/subset-check.ts).
+ *
  * Where a walk through a connection stands, across all members. The global order is member id,
  * then each member's own order, so the state is small: every member up to `done` is finished
  * except those in `pending` (a member partly read, or skipped while it was unavailable), each
@@ -42,7 +46,7 @@ export function encodeWalkCursor(state: WalkState): string {
 
 /** A caller's `after`, checked as untrusted input: the walk state, or BAD_USER_INPUT. */
 export function decodeWalkCursor(field: string, cursor: string): WalkState {
-  const state = parse(cursor);
+  const state = parseWalkCursor(cursor);
   if (!state || state.field !== field) {
     throw new GraphQLError(`Invalid input: after: not a cursor of ${field} (use a \`cursor\` or \`endCursor\` it returned)`, {
       extensions: { code: 'BAD_USER_INPUT', fields: ['after: not a cursor of this connection'] },
@@ -51,7 +55,13 @@ export function decodeWalkCursor(field: string, cursor: string): WalkState {
   return state;
 }
 
-function parse(cursor: string): WalkState | undefined {
+/**
+ * A walk cursor checked as untrusted input, for any field: its state, or undefined when it is not
+ * a walk cursor (another prefix, not base64url JSON, a member id or position out of shape, a
+ * pending member after `done` or twice, too long).
+ * @example parseWalkCursor(after)?.pending.get('alpha') // alpha's position, when it is pending
+ */
+export function parseWalkCursor(cursor: unknown): WalkState | undefined {
   if (typeof cursor !== 'string' || cursor.length > MAX_WALK_CURSOR || !cursor.startsWith(PREFIX)) return undefined;
   let body: unknown;
   try {
