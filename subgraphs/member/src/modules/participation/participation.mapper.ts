@@ -1,3 +1,4 @@
+import { globalId } from '../../../../../common/ids';
 import type { AccessScope } from '../../access/visibility';
 import { recordTimes } from '../shared/record-times.type';
 import { memberRef } from '../member/member.type';
@@ -8,6 +9,7 @@ import { ParticipationType } from './participation.type';
 export function toParticipation(record: ParticipationRecord, scope: AccessScope): ParticipationType {
   return Object.assign(new ParticipationType(), {
     ...recordTimes(record),
+    id: globalId(scope.owner, record.projectId),
     projectId: record.projectId,
     member: memberRef(scope.owner),
     role: record.role ?? null,
