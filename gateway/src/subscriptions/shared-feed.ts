@@ -12,6 +12,12 @@ export interface FeedSubscriber {
   /** Just joined from its own pages: changes it already had, to skip in polls up to `throughPoll`. */
   skip?: { changes: RecentChanges; throughPoll: number };
   queue: SubscriberQueue<NetworkChange>;
+  /**
+   * The subscriber's start is fixed: every change committed from now on reaches it. Called once:
+   * at once with a cursor (the cursor is the start), otherwise when the subscriber joins the live
+   * fan-out at a position the feed has read up to (so a stream is acknowledged only then).
+   */
+  positioned(): void;
   /** The feed gives up on this subscriber (a full buffer, a refused cursor): the stream ends with this error. */
   drop(err: InfraredError): void;
 }
@@ -32,6 +38,16 @@ export interface SharedFeedOptions {
   startAt?: string;
   /** The last subscriber left; the feed has stopped and reports the position it reached. */
   onIdle(cursor: string | undefined): void;
+  /** Counts what the feed does (observability/subscription-metrics.ts); optional. */
+  events?: FeedEvents;
+}
+
+/** What a shared feed reports as it works, for metrics. */
+export interface FeedEvents {
+  /** One page asked of the network feed (each asks every member once). */
+  upstreamPage(): void;
+  /** A subscriber dropped because its buffer was full. */
+  slowSubscriberDropped(): void;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -112,14 +128,17 @@ export class SharedFeed {
   join(sub: FeedSubscriber, since?: string): void {
     if (this.stopped) throw new TypeError('join on a stopped feed');
     if (since === undefined) {
-      if (this.cursor !== undefined) this.live.add(sub);
-      else {
+      if (this.cursor !== undefined) {
+        this.live.add(sub);
+        sub.positioned();
+      } else {
         this.waitingForHead.add(sub);
         void this.acquireHead();
       }
       return;
     }
     this.following.add(sub);
+    sub.positioned();
     void this.follow(sub, since);
   }
 
@@ -143,6 +162,7 @@ export class SharedFeed {
     const key = position ?? '';
     let pending = this.pages.get(key);
     if (!pending) {
+      this.opts.events?.upstreamPage();
       pending = this.opts.fetch({ caller: this.opts.caller, since: position, first: this.opts.pageSize });
       this.pages.set(key, pending);
       const forget = () => this.pages.delete(key);
@@ -155,15 +175,21 @@ export class SharedFeed {
     if (this.cursor !== undefined) return;
     this.cursor = cursor;
     this.history.add(cursor);
-    for (const sub of this.waitingForHead) this.live.add(sub);
+    const waiting = [...this.waitingForHead];
     this.waitingForHead.clear();
+    for (const sub of waiting) {
+      this.live.add(sub);
+      sub.positioned();
+    }
     this.schedule(this.opts.pollMs);
   }
 
   /**
    * "Now" for a class without a known position: read the feed to its end, delivering nothing;
    * from the position an earlier feed of this class reached when there is one (only what changed
-   * since is read), else from the start.
+   * since is read), else from the start. The subscribers waiting for it are positioned only when
+   * it is adopted: a change committed after that is after the position, so it reaches them (their
+   * streams are acknowledged then, see `positioned`), and nothing committed before is theirs.
    */
   private async acquireHead(): Promise<void> {
     if (this.acquiringHead) return;
@@ -268,6 +294,7 @@ export class SharedFeed {
   }
 
   private overflow(sub: FeedSubscriber): void {
+    this.opts.events?.slowSubscriberDropped();
     this.leave(sub);
     sub.drop(new InfraredError('SUBSCRIBER_TOO_SLOW', 'the subscriber did not keep up with the changes; reconnect with the last event id to resume'));
   }
