@@ -216,6 +216,24 @@ describe('SubscriptionHub', () => {
     }
   });
 
+  it('subscribers resuming from one cursor at different times (a restarted gateway) read it upstream once and join exactly, while changes keep coming', async () => {
+    const feed = new LogFeed(true);
+    for (let i = 0; i < 10; i++) feed.add('SERVICE', 'alpha');
+    hub = hubOver(feed, { pollMs: 20 });
+    const subs: ReturnType<typeof collect>[] = [];
+    for (let i = 0; i < 30; i++) {
+      subs.push(collect(hub.subscribe(ANONYMOUS, changeFilter({}), 'c5', () => undefined).changes));
+      if (i % 3 === 0) feed.add('INCIDENT', 'beta', 'HIGH');
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    const total = feed.log.length;
+    await waitFor(() => subs.every((s) => s.got.length >= total - 5), 'every change after the cursor');
+    await new Promise((r) => setTimeout(r, 200));
+    const expected = Array.from({ length: total - 5 }, (_, i) => `c${i + 6}`);
+    for (const s of subs) expect(ids(s.got)).toEqual(expected);
+    expect(feed.calls.filter((c) => c.since === 'c5')).toHaveLength(1);
+  });
+
   it('gives live readers time to take a burst of pages larger than their buffer', async () => {
     const feed = new LogFeed();
     hub = hubOver(feed, { pageSize: 20, bufferSize: 20 });
