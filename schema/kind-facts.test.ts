@@ -15,7 +15,7 @@ describe('kind facts derived from schema/member.graphql', () => {
     expect([...facts.memberPushdown].sort()).toEqual(['capacity', 'capacityConnection', 'incidents', 'incidentsConnection', 'services', 'servicesConnection', 'trainings', 'trainingsConnection']);
     expect(facts.memberType).toBe('Member');
     // Change: a change-feed entry's id is its record's global id, so the answer check holds it to the sender's prefix too
-    expect([...facts.prefixedIdTypes].sort()).toEqual(['Capacity', 'Change', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer', 'Training']);
+    expect([...facts.prefixedIdTypes].sort()).toEqual(['Capacity', 'Change', 'Incident', 'Participation', 'Project', 'Service', 'SupportNeed', 'SupportOffer', 'Training']);
     expect([...facts.memberLists].sort()).toEqual(['Member.capacity', 'Member.services', 'Member.trainings']);
     expect([...facts.quantityRanges]).toEqual(
       expect.arrayContaining([
@@ -24,10 +24,10 @@ describe('kind facts derived from schema/member.graphql', () => {
         ['Capacity.used', [0, MAX_QUANTITY]],
         ['Training.seats', [0, MAX_QUANTITY]],
         // every owned record's version (an Int): never negative
-        ...['Capacity', 'Incident', 'Project', 'Service', 'SupportNeed', 'SupportOffer', 'Training'].map((type) => [`${type}.version`, [0, MAX_QUANTITY]]),
+        ...['Capacity', 'Incident', 'Participation', 'Project', 'Service', 'SupportNeed', 'SupportOffer', 'Training'].map((type) => [`${type}.version`, [0, MAX_QUANTITY]]),
       ]),
     );
-    expect(facts.quantityRanges.size).toBe(4 + 7);
+    expect(facts.quantityRanges.size).toBe(4 + 8);
     expect([...facts.foreignRecordMutations]).toEqual(['Mutation.joinProject']);
     expect(facts.probeQuery).toBe('{ services(limit: 1) { id } }');
     expect(Object.fromEntries(facts.rootFields)).toEqual({

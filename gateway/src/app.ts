@@ -33,10 +33,12 @@ import { buildNetworkSubgraph } from './network/network-subgraph';
 import { createSupergraphGateway } from './network/supergraph';
 import { queryArmor } from './limits/armor';
 import { createSubscriptions } from './subscriptions';
+import { callerTokenStillValid } from './auth/token-still-valid';
 import { feedOverNetworkChanges } from './subscriptions/network-feed';
 import { createNetworkChanges, feedFacts, type FetchNetworkChanges } from './changes';
 import { metricsRoute, observedMemberCalls } from './observability/member-call-metrics';
 import { createGatewayMetrics } from './observability/metrics';
+import { createSubscriptionMetrics } from './observability/subscription-metrics';
 import { readPersistedOperations } from './planning/persisted-operations';
 import { createWebSite } from './web/static-site';
 
@@ -158,6 +160,9 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     apiSchema,
     // the same authentication as /graphql: a bound token needs a proof of this very request, whose htu is the stream endpoint
     authenticate: async (req, rawBody) => (await authenticate(req, rawBody, registry.registry, streamProofs)).caller,
+    // a token revoked in the registry (or whose issuer or key left it) ends the streams it opened
+    stillValid: (authorization) => callerTokenStillValid(authorization, registry.registry),
+    metrics: createSubscriptionMetrics(metrics.registry),
     onAuthError: (reason, req, refusal) => logger.warn({ refusal, reason, ip: req.socket.remoteAddress }, 'caller token refused'),
     admit: admitByBudget(budget),
     validationRules: queryArmor(
@@ -166,6 +171,7 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
     ).validationRules,
     logger,
   });
+  registry.onChange(() => void subscriptions.recheckCallers());
   const web = createWebSite({ root: webDir });
   const http = await startHttpServer({
     routes: {

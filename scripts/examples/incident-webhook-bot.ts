@@ -16,6 +16,7 @@
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { followChanges, FollowError } from '../watch/follow-changes';
+import { assertUsableToken, authorizationHeaders, loadProvenCaller, type CallerAuth } from '../watch/caller-auth';
 import { readState, writeStateAtomically } from '../watch/state-file';
 import { streamUrl } from '../cli/commands/watch';
 
@@ -45,6 +46,8 @@ Options:
 Environment:
   INFRARED_WEBHOOK_URL   the incoming-webhook URL; --webhook wins
   INFRARED_TOKEN         a caller token (without one the bot sees PUBLIC incidents only)
+  INFRARED_CALLER_KEY    the private caller key file a bound token is bound to (\`infrared keygen --caller\`):
+                         every request and reconnection then carries a proof
   INFRARED_GATEWAY_URL   the gateway's GraphQL endpoint (default: ${DEFAULT_GATEWAY})
 `;
 
@@ -77,10 +80,10 @@ export function incidentText(change: IncidentChange, details: IncidentDetails): 
 }
 
 /** The incident as the caller may see it now; null when it is gone, hidden or below HIGH. */
-export async function incidentDetails(graphqlUrl: string, token: string | undefined, member: string, id: string): Promise<IncidentDetails | null> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await request(graphqlUrl, { method: 'POST', headers, body: JSON.stringify({ query: INCIDENT_DETAILS, variables: { member } }), headersTimeout: 10_000, bodyTimeout: 10_000 });
+export async function incidentDetails(graphqlUrl: string, auth: CallerAuth, member: string, id: string): Promise<IncidentDetails | null> {
+  const requestBody = JSON.stringify({ query: INCIDENT_DETAILS, variables: { member } });
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(await authorizationHeaders(auth, { url: graphqlUrl, body: requestBody })) };
+  const res = await request(graphqlUrl, { method: 'POST', headers, body: requestBody, headersTimeout: 10_000, bodyTimeout: 10_000 });
   const body = (await res.body.json()) as { data?: { incidents: IncidentDetails[] }; errors?: { message: string }[] };
   if (res.statusCode !== 200 || !body.data) throw new Error(`the gateway did not answer the incident's details (HTTP ${res.statusCode}: ${body.errors?.[0]?.message ?? 'no data'})`);
   return body.data.incidents.find((i) => i.id === id) ?? null;
@@ -133,19 +136,27 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => stop.abort());
   const log = (line: string) => process.stderr.write(`incident-bot: ${line}\n`);
   const gateway = process.env.INFRARED_GATEWAY_URL || DEFAULT_GATEWAY;
-  const token = process.env.INFRARED_TOKEN || undefined;
+  let auth: CallerAuth = { token: process.env.INFRARED_TOKEN || undefined };
+  const keyFile = process.env.INFRARED_CALLER_KEY || undefined;
+  try {
+    if (keyFile) auth = await loadProvenCaller(keyFile, auth.token);
+    else assertUsableToken(auth);
+  } catch (err) {
+    throw new BotError(keyFile ? `INFRARED_CALLER_KEY: ${(err as Error).message}` : (err as Error).message, 2);
+  }
   try {
     await followChanges({
       url: streamUrl(gateway),
       query: INCIDENT_SUBSCRIPTION,
-      token,
+      token: auth.token,
+      callerKey: auth.key,
       since: state.cursor,
       signal: stop.signal,
       onStatus: log,
       async handle(raw, cursor) {
         const change = raw as unknown as IncidentChange;
         if (change.operation === 'UPSERT' && !posted.has(change.id)) {
-          const details = await incidentDetails(gateway, token, change.member, change.id);
+          const details = await incidentDetails(gateway, auth, change.member, change.id);
           // gone or hidden since, or lowered below HIGH: nothing to post (a later change brings it back)
           if (details && (details.severity === 'HIGH' || details.severity === 'CRITICAL')) {
             await postToWebhook(webhook, incidentText(change, details), attempts);

@@ -1,4 +1,6 @@
 import { request } from 'undici';
+import type { JWK } from 'jose';
+import { authorizationHeaders } from './caller-auth';
 import { SseParser } from './sse-parser';
 
 /** A failure that retrying cannot fix (a refused token, a bad subscription): the follower stops with it. */
@@ -18,6 +20,8 @@ export interface FollowOptions {
   query: string;
   variables?: Record<string, unknown>;
   token?: string;
+  /** The private caller key `token` is bound to (cnf.jkt): each connection is then a proven request, signed afresh. */
+  callerKey?: JWK;
   /** The cursor to resume after (the last one handled); without it, changes from now on. */
   since?: string;
   signal?: AbortSignal;
@@ -64,13 +68,17 @@ export async function followChanges(opts: FollowOptions): Promise<void> {
   while (!opts.signal?.aborted) {
     let wait = retry;
     try {
-      const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json' };
-      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+      const body = JSON.stringify({ query: opts.query, variables: opts.variables });
+      const headers: Record<string, string> = {
+        accept: 'text/event-stream',
+        'content-type': 'application/json',
+        ...(await authorizationHeaders({ token: opts.token, key: opts.callerKey }, { url: opts.url, body })),
+      };
       if (since) headers['last-event-id'] = since;
       const res = await request(opts.url, {
         method: 'POST',
         headers,
-        body: JSON.stringify({ query: opts.query, variables: opts.variables }),
+        body,
         signal: opts.signal,
         bodyTimeout: opts.idleTimeoutMs ?? 60_000,
         headersTimeout: 30_000,

@@ -13,7 +13,7 @@ import { ALL_FEED_KINDS, applyStep, Bot, dataFile, globalIdOf, KIND_FIXTURES, ma
 
 const OWNERS = ['alpha', 'beta'];
 const WHO = ['anonymous', 'alpha', 'beta', 'gamma'];
-const RECORD = `record { __typename ... on Service { name } ... on Capacity { used } ... on Project { name } ... on Incident { mitigation } ... on SupportOffer { title } ... on SupportNeed { title } ... on Training { title } }`;
+const RECORD = `record { __typename ... on Service { name } ... on Capacity { used } ... on Project { name } ... on Incident { mitigation } ... on SupportOffer { title } ... on SupportNeed { title } ... on Training { title } ... on Participation { role projectId } }`;
 const FEED = `query($since: String, $first: Int, $kinds: [RecordKind!], $members: [ID!]) {
   networkChanges(since: $since, first: $first, kinds: $kinds, members: $members) { cursor hasMore unavailableMembers changes { cursor kind id operation at member severity ${RECORD} } }
 }`;
@@ -35,14 +35,9 @@ async function page(who: string, since: string | null, variables: Record<string,
   return (await res.json()) as { data?: { networkChanges: any }; errors?: any[] };
 }
 
-/** Applies a network page to a bot; records are read back with their owner's fixture. */
+/** Applies a network page to a bot; records are read back with their owner's fixture (every kind's, participations' too). */
 function applyPage(bot: Bot, changes: any[]): void {
-  bot.apply(
-    changes.map((c) => {
-      if (c.operation === 'UPSERT' && c.kind === 'PARTICIPATION') return { ...c, record: { role: 'v0' } };
-      return c;
-    }),
-  );
+  bot.apply(changes);
 }
 
 async function drain(bot: Bot, who: string, first = 100, url?: string): Promise<void> {
@@ -86,6 +81,17 @@ describe('networkChanges', () => {
     } finally {
       await other.stop();
     }
+  });
+
+  it('a participation change carries its record, fetched from its owner, for a caller who may see it; nothing for one who may not', async () => {
+    await write('alpha', [{ kind: 'PARTICIPATION', local: 'backup', level: 'NETWORK', sharedWith: [], version: 3 }]);
+    const seen = await page('beta', null, { kinds: ['PARTICIPATION'], members: ['alpha'] });
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data!.networkChanges.changes.map((c: any) => [c.id, c.operation, c.record])).toEqual([
+      ['alpha:elsewhere:backup', 'UPSERT', { __typename: 'Participation', role: 'v3', projectId: 'elsewhere:backup' }],
+    ]);
+    const anonymous = await page('anonymous', null, { kinds: ['PARTICIPATION'], members: ['alpha'] });
+    expect(anonymous.data!.networkChanges.changes).toEqual([]);
   });
 
   it('the cursor is untrusted input: garbage, another shape or a member’s foreign position is INVALID_CURSOR', async () => {
@@ -263,7 +269,7 @@ describe('the change feed property through the gateway (two members)', () => {
         for (const [b, who] of WHO.entries()) {
           await drain(bots[b], who, 5);
           const expected = new Map<string, number>();
-          for (const [owner, records] of models) for (const r of records.values()) if (mayCallerSee(owner, r, who)) expected.set(globalIdOf(owner, r), r.kind === 'PARTICIPATION' ? 0 : r.version);
+          for (const [owner, records] of models) for (const r of records.values()) if (mayCallerSee(owner, r, who)) expected.set(globalIdOf(owner, r), r.version);
           expect([who, Object.fromEntries([...bots[b].state].sort())]).toEqual([who, Object.fromEntries([...expected].sort())]);
           for (const id of bots[b].heard) expect([who, id, everVisible.get(who)!.has(id)]).toEqual([who, id, true]);
         }

@@ -153,7 +153,9 @@ describe('a hostile member', () => {
   });
 
   it('cannot forge consent: a participation counts only from the participant itself', async () => {
-    const participation = (member: string) => ({ projectId: 'alpha:proj-pub', member: ref(member), confirmedAt: '2026-01-01T00:00:00Z', role: null, visibility: 'PUBLIC' });
+    // a participation's id is `<participant>:<projectId>`: one claimed under beta's id is not mallory's to send
+    const participation = (member: string) =>
+      own(member, 'alpha:proj-pub', { projectId: 'alpha:proj-pub', member: ref(member), confirmedAt: '2026-01-01T00:00:00Z', role: null, visibility: 'PUBLIC' });
     mallory.play(() => ({ data: { participations: [participation('beta'), participation('mallory')] } }));
     const { body } = await expectContained('{ project(id: "alpha:proj-pub") { id participants { id } } }', { aggregate: true });
     // beta is invited but never confirmed; mallory confirmed but is not invited

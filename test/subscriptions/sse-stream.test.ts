@@ -6,6 +6,7 @@
 import { request } from 'undici';
 import { createGateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
+import { decodeJwt } from 'jose';
 import { issueCallerToken } from '../../common/auth/caller-token';
 import { GATEWAY_ID, NETWORK_ID, quietLogger, TestNetwork } from '../support/network';
 import { changeOf, openStream, type OpenStream } from '../support/sse-client';
@@ -53,8 +54,7 @@ describe('live subscriptions over SSE', () => {
     const s = await subscribe(ALL);
     expect(s.status).toBe(200);
     expect(s.headers['content-type']).toMatch(/^text\/event-stream/);
-    // the feed knows where "now" is before the change is made
-    await waitForFeed(net);
+    // the stream is answered once the gateway's feed stands at the present: a change made at once arrives
     const id = await report('HIGH');
     const [event] = await s.next(1);
     expect(changeOf(event)).toEqual({ kind: 'INCIDENT', id, operation: 'UPSERT', member: 'alpha', at: expect.any(String), severity: 'HIGH' });
@@ -65,7 +65,6 @@ describe('live subscriptions over SSE', () => {
   it('applies visibility: a NETWORK incident reaches a token holder only, and one narrowed to OWNER reaches it as a REMOVE', async () => {
     const anonymous = await subscribe(HIGH_INCIDENTS);
     const beta = await subscribe(HIGH_INCIDENTS, { token: await net.token('beta') });
-    await waitForFeed(net, 2);
     const id = await report('CRITICAL', 'NETWORK');
     const [seen] = await beta.next(1);
     expect(changeOf(seen)).toMatchObject({ id, operation: 'UPSERT', severity: 'CRITICAL' });
@@ -81,7 +80,6 @@ describe('live subscriptions over SSE', () => {
 
   it('filters by minSeverity: LOW incidents do not reach a HIGH subscriber', async () => {
     const s = await subscribe(HIGH_INCIDENTS);
-    await waitForFeed(net);
     const low = await report('LOW');
     const high = await report('HIGH');
     const [event] = await s.next(1);
@@ -91,7 +89,6 @@ describe('live subscriptions over SSE', () => {
 
   it('resumes after Last-Event-ID: the changes made while disconnected, each once', async () => {
     const s = await subscribe(ALL);
-    await waitForFeed(net);
     await report('HIGH');
     const [event] = await s.next(1);
     s.close();
@@ -149,6 +146,51 @@ describe('live subscriptions over SSE', () => {
     await s.ended;
   });
 
+  it('ends a stream whose token is revoked in the registry (a final UNAUTHENTICATED event), and no other', async () => {
+    const revoked = await net.token('beta', { subject: 'revoked' });
+    const kept = await net.token('beta', { subject: 'kept' });
+    const doomed = await subscribe(ALL, { token: revoked });
+    const other = await subscribe(ALL, { token: kept });
+    expect([doomed.status, other.status]).toEqual([200, 200]);
+    const { jti } = decodeJwt(revoked);
+    try {
+      net.writeRegistry((r) => (r.members.find((m: { id: string }) => m.id === 'beta').revocations = { jti: [jti] }));
+      await net.reloadRegistry();
+      const event = await doomed.waitFor((e) => e.event === 'next' && 'errors' in JSON.parse(e.data), 10_000);
+      expect(JSON.parse(event.data).errors).toEqual([{ message: expect.stringMatching(/revoked/), extensions: { code: 'UNAUTHENTICATED' } }]);
+      await doomed.waitFor((e) => e.event === 'complete');
+      await doomed.ended;
+      // nothing after the revocation reaches it; the other token's stream goes on
+      const id = await report('HIGH');
+      const [seen] = await other.next(1);
+      expect(changeOf(seen).id).toBe(id);
+      expect(doomed.events.filter((e) => e.event === 'next' && !('errors' in JSON.parse(e.data)))).toEqual([]);
+      // and the revoked token cannot open a new one
+      expect((await subscribe(ALL, { token: revoked })).status).toBe(401);
+      expect(await metric(net, 'infrared_gateway_stream_subscribers_dropped_total{reason="token_revoked"}')).toBe(1);
+    } finally {
+      net.writeRegistry();
+      await net.reloadRegistry();
+    }
+  });
+
+  it('reports live subscriptions in /metrics: subscribers, shared feeds, upstream polls, events delivered', async () => {
+    const a = await subscribe(ALL);
+    const b = await subscribe(ALL);
+    await subscribe(ALL, { token: await net.token('beta', { subject: 'metrics' }) });
+    // (the streams of earlier tests are being closed: their slots go a moment later)
+    await waitUntil(async () => (await metric(net, 'infrared_gateway_stream_subscribers')) === 3);
+    expect(await metric(net, 'infrared_gateway_stream_shared_feeds')).toBe(2);
+    const delivered = (await metric(net, 'infrared_gateway_stream_events_delivered_total')) ?? 0;
+    const polls = (await metric(net, 'infrared_gateway_stream_upstream_polls_total')) ?? 0;
+    await report('HIGH');
+    await Promise.all([a.next(1), b.next(1)]);
+    await waitUntil(async () => ((await metric(net, 'infrared_gateway_stream_events_delivered_total')) ?? 0) >= delivered + 3);
+    expect(await metric(net, 'infrared_gateway_stream_upstream_polls_total')).toBeGreaterThan(polls);
+    a.close();
+    await waitUntil(async () => (await metric(net, 'infrared_gateway_stream_subscribers')) === 2);
+  });
+
   it('limits live subscriptions per caller (429 TOO_MANY_SUBSCRIPTIONS) and frees a slot when a stream closes', async () => {
     const token = await net.token('beta', { subject: 'greedy' });
     const held = [];
@@ -183,7 +225,6 @@ describe('across a gateway restart', () => {
         expect(body.errors).toBeUndefined();
       };
       const first = await openStream(`${net.gateway.url}/stream`, HIGH_INCIDENTS);
-      await waitForFeed(net);
       await report('before');
       const [event] = await first.next(1);
       const { registryFile } = net;
@@ -218,10 +259,11 @@ describe('across a gateway restart', () => {
   });
 });
 
-/** Waits until the gateway's shared feeds have found the present (so a change made now is "new"). */
-async function waitForFeed(net: TestNetwork, feeds = 1): Promise<void> {
-  const hub = (net.gateway as unknown as { subscriptions: { positions(): number } }).subscriptions;
-  await waitUntil(async () => hub.positions() >= feeds);
+/** One sample of the gateway's /metrics, or undefined when absent. */
+async function metric(net: TestNetwork, line: string): Promise<number | undefined> {
+  const text = await (await fetch(net.gateway.url.replace(/\/graphql$/, '/metrics'))).text();
+  const found = text.split('\n').find((l) => l.startsWith(`${line} `));
+  return found === undefined ? undefined : Number(found.slice(line.length + 1));
 }
 
 async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<void> {

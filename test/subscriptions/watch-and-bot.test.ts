@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { ringMembers } from '../support/fixtures';
 import { TestNetwork } from '../support/network';
 import { CLI, ROOT } from '../support/cli';
+import { writeCallerKeyFiles, type CallerKeyFiles } from '../../common/auth/caller-key-file';
+import { createCallerProof, type CallerKeyPair, createCallerKeyPair } from '../../common/auth/caller-proof';
+import { postRaw } from '../security/support';
 
 jest.setTimeout(180_000);
 
@@ -57,6 +60,9 @@ function start(file: string, args: string[], env: Record<string, string> = {}): 
   return proc;
 }
 
+/** Connected: the gateway answers a stream once its feed stands at the present, so a change made from now on is new. */
+const connected = (p: Proc) => p.until((o) => /connected/.test(o.stderr));
+
 const jsonLines = (text: string) =>
   text
     .split('\n')
@@ -85,18 +91,6 @@ describe('infrared watch and the incident webhook bot', () => {
     procs.push(p);
     return p;
   }
-
-  /** Connected, and the gateway's shared feeds know where the present is (a change made now is new). */
-  const connected = async (p: Proc) => {
-    await p.until((o) => /connected/.test(o.stderr));
-    const until = Date.now() + 30_000;
-    for (;;) {
-      const { feeds } = net.gateway.subscriptions.stats();
-      if (feeds > 0 && net.gateway.subscriptions.positions() === feeds) return;
-      if (Date.now() > until) throw new Error('the shared feeds did not find the present');
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
 
   beforeAll(async () => {
     net = await TestNetwork.start(ringMembers(['alpha', 'beta']), { streamPollMs: 100 });
@@ -235,5 +229,108 @@ describe('infrared watch and the incident webhook bot', () => {
       await again.until(() => posts.length === count + 1, 30_000);
       expect((posts[count] as { text: string }).text).toContain(`id ${id}`);
     });
+  });
+});
+
+describe('infrared watch and the incident webhook bot as proven callers (members with the default caller policy, proven)', () => {
+  let net: TestNetwork;
+  let dir: string;
+  let bot: CallerKeyFiles;
+  let other: CallerKeyFiles;
+  let writerKey: CallerKeyPair;
+  const procs: Proc[] = [];
+  let seq = 0;
+
+  function run(file: string, args: string[], env: Record<string, string> = {}): Proc {
+    const p = start(file, args, env);
+    procs.push(p);
+    return p;
+  }
+
+  /** alpha's writer reports a PUBLIC incident through /graphql as a proven caller (a proven member takes writes only so). */
+  async function report(severity: string): Promise<string> {
+    const id = `p-${++seq}`;
+    const token = await net.token('alpha', { scopes: ['read', 'write'], subject: 'writer', boundTo: writerKey.thumbprint });
+    const body = JSON.stringify({
+      query: REPORT,
+      variables: { i: { id, kind: 'PHISHING', severity, observedAt: '2026-11-02T08:00:00Z', visibility: 'PUBLIC', summary: [{ lang: 'en', text: `proven wave ${id}` }] } },
+    });
+    const proof = await createCallerProof({ key: writerKey.privateKey, publicJwk: writerKey.publicJwk, htm: 'POST', htu: net.gatewayEndpoint!, token, body });
+    const res = await postRaw(net.gatewayEndpoint!, body, { authorization: `DPoP ${token}`, dpop: proof });
+    expect((res.json as { errors?: unknown }).errors).toBeUndefined();
+    return `alpha:${id}`;
+  }
+
+  beforeAll(async () => {
+    const members = ringMembers(['alpha', 'beta']).map((m) => ({ ...m, callerPolicy: 'proven' as const }));
+    net = await TestNetwork.start(members, { streamPollMs: 100 }, { publishGatewayEndpoint: true });
+    dir = mkdtempSync(join(tmpdir(), 'infrared-watch-proven-'));
+    bot = await writeCallerKeyFiles(dir, 'bot');
+    other = await writeCallerKeyFiles(dir, 'other');
+    writerKey = await createCallerKeyPair({ extractable: false });
+  });
+  afterEach(async () => {
+    for (const p of procs.splice(0)) {
+      if (p.child.exitCode === null) p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  });
+  afterAll(() => net.stop());
+
+  it('watch --caller-key follows with a bound token, signing each connection afresh (also after a restart); without the key or with another it refuses clearly', async () => {
+    const token = await net.token('beta', { subject: 'watcher', boundTo: bot.thumbprint });
+    const state = join(dir, 'proven-watch.json');
+    const args = ['watch', '--url', net.gatewayEndpoint!, '--kinds', 'INCIDENT', '--state', state, '--token', token];
+    const first = run(CLI, [...args, '--caller-key', bot.privateFile]);
+    await connected(first);
+    const a = await report('HIGH');
+    await first.until((o) => o.stdout.includes(a));
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const b = await report('CRITICAL');
+    // a new connection needs a new proof (the gateway takes each proof once): it resumes with one
+    const second = run(CLI, [...args], { INFRARED_CALLER_KEY: bot.privateFile });
+    await second.until((o) => o.stdout.includes(b));
+    expect(jsonLines(second.stdout).map((l) => l.id)).toEqual([b]);
+
+    const withoutKey = run(CLI, args);
+    expect(await withoutKey.exited).toBe(2);
+    expect(withoutKey.stderr).toMatch(/bound to a caller key \(cnf\.jkt\): give that key with --caller-key/);
+    const wrongKey = run(CLI, [...args, '--caller-key', other.privateFile]);
+    expect(await wrongKey.exited).toBe(2);
+    expect(wrongKey.stderr).toMatch(/--caller-key: .*bound to another key/);
+    expect(withoutKey.stdout + wrongKey.stdout).toBe('');
+  });
+
+  it('the bot with INFRARED_CALLER_KEY posts a new HIGH incident, its details read from /graphql as a proven caller', async () => {
+    const posts: { text: string }[] = [];
+    const sink = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        posts.push(JSON.parse(body) as { text: string });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
+    try {
+      const env = {
+        INFRARED_GATEWAY_URL: net.gatewayEndpoint!,
+        INFRARED_WEBHOOK_URL: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hooks/proven`,
+        INFRARED_TOKEN: await net.token('beta', { subject: 'incident-bot', boundTo: bot.thumbprint }),
+        INFRARED_CALLER_KEY: bot.privateFile,
+      };
+      const proc = run(BOT, ['--state', join(dir, 'proven-bot.json')], env);
+      await connected(proc);
+      const high = await report('HIGH');
+      await proc.until(() => posts.length >= 1, 30_000);
+      expect(posts).toEqual([{ text: expect.stringContaining(`[HIGH] PHISHING reported by alpha: proven wave ${high.split(':')[1]}`) }]);
+      // the same bound token without its key: the bot refuses to start, saying why
+      const keyless = run(BOT, ['--state', join(dir, 'keyless-bot.json')], { ...env, INFRARED_CALLER_KEY: '' });
+      expect(await keyless.exited).toBe(2);
+      expect(keyless.stderr).toMatch(/bound to a caller key/);
+    } finally {
+      await new Promise<void>((r) => sink.close(() => r()));
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Caller } from '../../../common/caller';
 import type { Logger } from '../../../common/logger';
 import type { GatewayConfig } from '../config';
+import type { SubscriptionMetrics } from '../observability/subscription-metrics';
 import type { FetchNetworkChanges } from './change-source';
 import { buildStreamSchema } from './stream-schema';
 import { StreamLimits } from './stream-limits';
@@ -23,6 +24,9 @@ export function createSubscriptions(opts: {
   onAuthError(reason: string, req: IncomingMessage, refusal: string): void;
   admit(req: IncomingMessage, caller: Caller): Promise<{ status: number; code: string; message: string; headers?: Record<string, string> } | undefined>;
   validationRules: ValidationRule[];
+  /** Whether the Authorization header that opened a stream is still accepted (the registry's revocations): see `recheckCallers`. */
+  stillValid(authorization: string): Promise<boolean>;
+  metrics?: SubscriptionMetrics;
   logger: Logger;
 }) {
   const { config, logger } = opts;
@@ -33,7 +37,9 @@ export function createSubscriptions(opts: {
     bufferSize: config.streamBufferSize,
     historySize: config.streamHistorySize,
     logger,
+    events: opts.metrics && { upstreamPage: opts.metrics.upstreamPoll, slowSubscriberDropped: () => opts.metrics!.dropped('slow_consumer') },
   });
+  opts.metrics?.observe(() => hub.stats());
   let built: { from: GraphQLSchema; schema: GraphQLSchema } | undefined;
   const schema = () => {
     const api = opts.apiSchema();
@@ -53,6 +59,7 @@ export function createSubscriptions(opts: {
     maxBodyBytes: config.maxRequestBodyBytes,
     heartbeatMs: config.streamHeartbeatMs,
     production: config.production,
+    metrics: opts.metrics,
     logger,
   });
   return {
@@ -60,6 +67,8 @@ export function createSubscriptions(opts: {
     stats: () => hub.stats(),
     /** Shared feeds that know where the present is (a change made now reaches their subscribers). */
     positions: () => hub.positions(),
+    /** Ends the open streams whose caller token is no longer accepted (call it when the registry changes); resolves with how many. */
+    recheckCallers: () => route.recheckCallers(opts.stillValid),
     close() {
       route.close();
       hub.close();

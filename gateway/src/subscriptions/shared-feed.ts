@@ -4,6 +4,7 @@ import type { Logger } from '../../../common/logger';
 import type { FetchNetworkChanges, NetworkChange, NetworkChangePage } from './change-source';
 import { matchesFilter, type ChangeFilter } from './change-filter';
 import { FeedHistory } from './feed-history';
+import { LRUCache } from 'lru-cache';
 import type { SubscriberQueue } from './subscriber-queue';
 
 /** One subscription as the feed sees it. */
@@ -12,6 +13,12 @@ export interface FeedSubscriber {
   /** Just joined from its own pages: changes it already had, to skip in polls up to `throughPoll`. */
   skip?: { changes: RecentChanges; throughPoll: number };
   queue: SubscriberQueue<NetworkChange>;
+  /**
+   * The subscriber's start is fixed: every change committed from now on reaches it. Called once:
+   * at once with a cursor (the cursor is the start), otherwise when the subscriber joins the live
+   * fan-out at a position the feed has read up to (so a stream is acknowledged only then).
+   */
+  positioned(): void;
   /** The feed gives up on this subscriber (a full buffer, a refused cursor): the stream ends with this error. */
   drop(err: InfraredError): void;
 }
@@ -32,6 +39,16 @@ export interface SharedFeedOptions {
   startAt?: string;
   /** The last subscriber left; the feed has stopped and reports the position it reached. */
   onIdle(cursor: string | undefined): void;
+  /** Counts what the feed does (observability/subscription-metrics.ts); optional. */
+  events?: FeedEvents;
+}
+
+/** What a shared feed reports as it works, for metrics. */
+export interface FeedEvents {
+  /** One page asked of the network feed (each asks every member once). */
+  upstreamPage(): void;
+  /** A subscriber dropped because its buffer was full. */
+  slowSubscriberDropped(): void;
 }
 
 const MAX_BACKOFF_MS = 30_000;
@@ -39,6 +56,15 @@ const MAX_BACKOFF_MS = 30_000;
 const HEAD_RETRIES = 3;
 /** Upstream failures in a row after which a catching-up subscriber is dropped (it reconnects later). */
 const CATCH_UP_ATTEMPTS = 3;
+/** Catch-up pages kept for other subscribers resuming from the same cursor (after a restart, all of them). */
+const CATCH_UP_PAGES = 256;
+/** Polls a joining subscriber's first read is re-read while members do not answer it, before it joins without them. */
+const RECONCILE_RETRIES = 5;
+/**
+ * Polls after a subscriber's join during which the feed still skips the changes the subscriber
+ * read itself: a member that did not answer the feed then may bring them in a later poll.
+ */
+const SKIP_GRACE_POLLS = 10;
 
 /** A change the feed published while a subscriber was reconciling, and the poll it came from. */
 interface HeldChange {
@@ -85,6 +111,12 @@ export class SharedFeed {
   /** Subscribers joining from their own pages: the feed's events for them wait here (reconcile). */
   private readonly holding = new Map<FeedSubscriber, HeldChange[]>();
   private readonly pages = new Map<string, Promise<NetworkChangePage>>();
+  /**
+   * Pages read for catching-up subscribers, by the position they start at: subscribers resuming
+   * from one cursor (every subscriber of a restarted gateway) read the same page, once, and end
+   * at the same position, which the feed then knows (they join from memory, exactly).
+   */
+  private readonly catchUpPages: LRUCache<string, Promise<NetworkChangePage>>;
   private timer?: NodeJS.Timeout;
   private readonly sleepers = new Set<() => void>();
   private polling = false;
@@ -97,6 +129,7 @@ export class SharedFeed {
 
   constructor(private readonly opts: SharedFeedOptions) {
     this.history = new FeedHistory(opts.historyLimit);
+    this.catchUpPages = new LRUCache({ max: CATCH_UP_PAGES, ttl: Math.max(10_000, 10 * opts.pollMs) });
   }
 
   get subscribers(): number {
@@ -112,14 +145,17 @@ export class SharedFeed {
   join(sub: FeedSubscriber, since?: string): void {
     if (this.stopped) throw new TypeError('join on a stopped feed');
     if (since === undefined) {
-      if (this.cursor !== undefined) this.live.add(sub);
-      else {
+      if (this.cursor !== undefined) {
+        this.live.add(sub);
+        sub.positioned();
+      } else {
         this.waitingForHead.add(sub);
         void this.acquireHead();
       }
       return;
     }
     this.following.add(sub);
+    sub.positioned();
     void this.follow(sub, since);
   }
 
@@ -138,11 +174,23 @@ export class SharedFeed {
     this.opts.onIdle(this.cursor);
   }
 
+  /** A page for a catching-up subscriber: the one read recently for this position, else a new one. */
+  private catchUpPage(position: string): Promise<NetworkChangePage> {
+    let page = this.catchUpPages.get(position);
+    if (!page) {
+      page = this.page(position);
+      this.catchUpPages.set(position, page);
+      page.catch(() => this.catchUpPages.delete(position));
+    }
+    return page;
+  }
+
   /** A page after `position`: requests for the same position in flight at once share one upstream call. */
   private page(position: string | undefined): Promise<NetworkChangePage> {
     const key = position ?? '';
     let pending = this.pages.get(key);
     if (!pending) {
+      this.opts.events?.upstreamPage();
       pending = this.opts.fetch({ caller: this.opts.caller, since: position, first: this.opts.pageSize });
       this.pages.set(key, pending);
       const forget = () => this.pages.delete(key);
@@ -155,15 +203,21 @@ export class SharedFeed {
     if (this.cursor !== undefined) return;
     this.cursor = cursor;
     this.history.add(cursor);
-    for (const sub of this.waitingForHead) this.live.add(sub);
+    const waiting = [...this.waitingForHead];
     this.waitingForHead.clear();
+    for (const sub of waiting) {
+      this.live.add(sub);
+      sub.positioned();
+    }
     this.schedule(this.opts.pollMs);
   }
 
   /**
    * "Now" for a class without a known position: read the feed to its end, delivering nothing;
    * from the position an earlier feed of this class reached when there is one (only what changed
-   * since is read), else from the start.
+   * since is read), else from the start. The subscribers waiting for it are positioned only when
+   * it is adopted: a change committed after that is after the position, so it reaches them (their
+   * streams are acknowledged then, see `positioned`), and nothing committed before is theirs.
    */
   private async acquireHead(): Promise<void> {
     if (this.acquiringHead) return;
@@ -268,6 +322,7 @@ export class SharedFeed {
   }
 
   private overflow(sub: FeedSubscriber): void {
+    this.opts.events?.slowSubscriberDropped();
     this.leave(sub);
     sub.drop(new InfraredError('SUBSCRIBER_TOO_SLOW', 'the subscriber did not keep up with the changes; reconnect with the last event id to resume'));
   }
@@ -292,7 +347,7 @@ export class SharedFeed {
         await sub.queue.room(this.opts.pageSize);
         continue;
       }
-      const page = await this.pageFor(sub, position);
+      const page = await this.pageFor(sub, position, true);
       if (!page || this.stopped || sub.queue.closed) return;
       if (!this.deliver(sub, page.changes)) return;
       position = page.cursor;
@@ -318,21 +373,34 @@ export class SharedFeed {
    * 3. held events from polls up to step 1 are all ≤ F: it had them (≤ E) or got them in R, so
    *    they are dropped; later held events are delivered unless R had them (same record,
    *    operation and time); and it is live, still skipping R's changes in polls that began before
-   *    R ended. Every change after E arrives once, in order.
+   *    R ended (and a few more: a member that did not answer the feed brings them later). Every
+   *    change after E arrives once, in order.
+   * R is read again (up to RECONCILE_RETRIES polls) while a member does not answer it; a member
+   * still silent then is not in R, so its held events are all delivered (some may repeat; none is
+   * lost).
    */
   private async reconcile(sub: FeedSubscriber, position: string): Promise<void> {
     const held: HeldChange[] = [];
     this.holding.set(sub, held);
     const reached = await this.pollStartedAfterNow();
     const fromR = new RecentChanges(Number.MAX_SAFE_INTEGER);
+    /** Members that did not answer R: their held events are delivered whatever their poll (R may lack them). */
+    const unanswered = new Set<string>();
+    let retries = 0;
     let cursor = position;
     for (;;) {
       if (this.stopped || sub.queue.closed || !this.holding.has(sub)) return;
-      const page = await this.pageFor(sub, cursor);
+      const page = await this.pageFor(sub, cursor, false);
       if (!page || this.stopped || sub.queue.closed || !this.holding.has(sub)) {
         this.holding.delete(sub);
         return;
       }
+      // R must hold every member's changes up to F: read the page again while members do not answer
+      if (page.unavailableMembers.length > 0 && retries++ < RECONCILE_RETRIES) {
+        await this.sleep(this.opts.pollMs);
+        continue;
+      }
+      for (const member of page.unavailableMembers) unanswered.add(member);
       if (!this.deliver(sub, page.changes, fromR)) {
         this.holding.delete(sub);
         return;
@@ -343,9 +411,9 @@ export class SharedFeed {
     }
     this.holding.delete(sub);
     this.following.delete(sub);
-    const later = held.filter((h) => h.poll > reached && !fromR.has(h.change)).map((h) => h.change);
+    const later = held.filter((h) => (h.poll > reached || unanswered.has(h.change.member)) && !fromR.has(h.change)).map((h) => h.change);
     if (!this.deliver(sub, later)) return;
-    sub.skip = { changes: fromR, throughPoll: this.pollsStarted };
+    sub.skip = { changes: fromR, throughPoll: this.pollsStarted + SKIP_GRACE_POLLS };
     this.live.add(sub);
   }
 
@@ -364,10 +432,10 @@ export class SharedFeed {
   }
 
   /** A page for one following subscriber; on a refusal or repeated failures the subscriber is dropped (undefined). */
-  private async pageFor(sub: FeedSubscriber, position: string): Promise<NetworkChangePage | undefined> {
+  private async pageFor(sub: FeedSubscriber, position: string, reuse: boolean): Promise<NetworkChangePage | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.page(position);
+        return await (reuse ? this.catchUpPage(position) : this.page(position));
       } catch (err) {
         if (err instanceof InfraredError || attempt >= CATCH_UP_ATTEMPTS) {
           this.holding.delete(sub);

@@ -25,6 +25,8 @@ export class StreamConnection implements StreamContext {
   private wakeWriter?: () => void;
   private subscription?: AsyncIterableIterator<NetworkChange>;
   ended = false;
+  /** The Authorization header that opened the stream (rechecked when the registry changes); undefined for anonymous callers. */
+  readonly authorization: string | undefined;
 
   constructor(
     private readonly res: ServerResponse,
@@ -32,12 +34,22 @@ export class StreamConnection implements StreamContext {
     private readonly lastEventId: string | undefined,
     private readonly hub: SubscriptionHub,
     private readonly onEnd: () => void,
-  ) {}
+  ) {
+    const header = res.req?.headers.authorization;
+    this.authorization = caller.anonymous || typeof header !== 'string' ? undefined : header;
+  }
 
-  open(args: NetworkChangedArgs): AsyncIterableIterator<NetworkChange> {
+  /**
+   * Subscribes on the shared feed and resolves once the subscription's start is fixed, so that
+   * graphql-sse answers (and the client sees the stream open) only then: a stream without a
+   * cursor gets every change committed after its client saw it open.
+   */
+  async open(args: NetworkChangedArgs): Promise<AsyncIterableIterator<NetworkChange>> {
     const since = this.lastEventId ?? args.since ?? undefined;
-    const { changes } = this.hub.subscribe(this.caller, changeFilter(args), since, (err) => this.fail(err));
+    const { changes, ready } = this.hub.subscribe(this.caller, changeFilter(args), since, (err) => this.fail(err));
     this.subscription = changes;
+    if (this.ended) void changes.return!();
+    await ready;
     const track = (r: IteratorResult<NetworkChange>) => {
       if (!r.done) this.current = r.value.cursor;
       return r;
@@ -78,7 +90,11 @@ export class StreamConnection implements StreamContext {
   fail(err: InfraredError): void {
     if (this.ended) return;
     const payload = JSON.stringify({ errors: [{ message: err.message, extensions: { code: err.code } }] });
-    if (this.res.writable) this.res.write(`event: next\ndata: ${payload}\n\nevent: complete\ndata:\n\n`);
+    if (this.res.writable) {
+      // ended while being positioned: the stream's answer has not begun yet
+      if (!this.res.headersSent) this.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+      this.res.write(`event: next\ndata: ${payload}\n\nevent: complete\ndata:\n\n`);
+    }
     this.finish();
     setTimeout(() => this.res.destroy(), DROP_GRACE_MS).unref();
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST, GraphQLError, parse, print, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { createHandler, type ExecutionResult } from 'graphql-sse';
+import { LRUCache } from 'lru-cache';
 import type { Caller } from '../../../common/caller';
 import { AuthError, GENERIC_AUTH_MESSAGE } from '../../../common/auth/errors';
 import { InfraredError } from '../../../common/errors';
@@ -16,6 +17,7 @@ import type { StreamLimits } from './stream-limits';
 import type { StreamContext } from './stream-schema';
 import type { SubscriptionHub } from './subscription-hub';
 import { tokenExpiresAt } from './token-expiry';
+import type { SubscriptionMetrics } from '../observability/subscription-metrics';
 
 export interface StreamRouteOptions {
   hub: SubscriptionHub;
@@ -33,10 +35,14 @@ export interface StreamRouteOptions {
   heartbeatMs: number;
   /** Hides the message of unexpected errors. */
   production: boolean;
+  /** Events written and streams the gateway ended (observability/subscription-metrics.ts); optional. */
+  metrics?: Pick<SubscriptionMetrics, 'delivered' | 'dropped'>;
   logger: Logger;
 }
 
 const MAX_LAST_EVENT_ID = 4096;
+/** Distinct subscription texts kept parsed and validated. */
+const MAX_CHECKED_DOCUMENTS = 256;
 
 interface StreamRequestContext {
   connection: StreamConnection;
@@ -53,10 +59,19 @@ type StreamOperationContext = Record<PropertyKey, unknown> & StreamContext & { c
  * `Last-Event-ID` resumes where it stopped. Comment lines every `heartbeatMs` keep proxies from
  * closing an idle stream. Only subscriptions are served here; queries go to /graphql.
  */
-export function streamRoute(opts: StreamRouteOptions): { handler: RouteHandler; close(): void } {
+export function streamRoute(opts: StreamRouteOptions): {
+  handler: RouteHandler;
+  recheckCallers(stillValid: (authorization: string) => Promise<boolean>): Promise<number>;
+  close(): void;
+} {
   const open = new Set<StreamConnection>();
   /** Each parsed subscription's text, the key its shared results are kept under. */
   const texts = new WeakMap<DocumentNode, string>();
+  /**
+   * Subscription texts already parsed and validated against a schema: subscribers who send the
+   * same text (a dashboard's, a bot's) share one document, parsed and validated once.
+   */
+  const checked = new LRUCache<string, { schema: GraphQLSchema; document: DocumentNode }>({ max: MAX_CHECKED_DOCUMENTS });
   const sse = createHandler<IncomingMessage, StreamRequestContext, StreamOperationContext>({
     authenticate: () => null, // distinct connections only: no per-process stream reservations
     onSubscribe(req, params) {
@@ -66,18 +81,25 @@ export function streamRoute(opts: StreamRouteOptions): { handler: RouteHandler; 
           JSON.stringify({ errors: [{ message: 'the gateway has no schema yet; retry', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }),
           { status: 503, statusText: 'Service Unavailable', headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' } },
         ];
+      const known = checked.get(params.query);
       let document: DocumentNode;
-      try {
-        document = parse(params.query, { maxTokens: opts.maxTokens });
-      } catch (err) {
-        return badRequest((err as Error).message, 'GRAPHQL_PARSE_FAILED');
+      if (known?.schema === schema) document = known.document;
+      else {
+        try {
+          document = parse(params.query, { maxTokens: opts.maxTokens });
+        } catch (err) {
+          return badRequest((err as Error).message, 'GRAPHQL_PARSE_FAILED');
+        }
       }
       const operation = getOperationAST(document, params.operationName);
       if (!operation) return badRequest('name the operation to run (operationName): the document has none or several', 'BAD_SUBSCRIPTION');
       if (operation.operation !== 'subscription') return badRequest(`only subscriptions are served here; send ${operation.operation} operations to /graphql`, 'BAD_SUBSCRIPTION');
-      const errors = validate(schema, document, [...specifiedRules, ...opts.validationRules]);
-      if (errors.length) return badRequest(errors.map((e) => e.message).join('; '), 'GRAPHQL_VALIDATION_FAILED');
-      texts.set(document, params.query);
+      if (known?.schema !== schema) {
+        const errors = validate(schema, document, [...specifiedRules, ...opts.validationRules]);
+        if (errors.length) return badRequest(errors.map((e) => e.message).join('; '), 'GRAPHQL_VALIDATION_FAILED');
+        checked.set(params.query, { schema, document });
+        texts.set(document, params.query);
+      }
       return { schema, document, operationName: params.operationName, variableValues: params.variables, contextValue: operationContext(req.context.connection) };
     },
     subscribe: (args) => subscribeShared(args, texts.get(args.document) ?? print(args.document)),
@@ -135,6 +157,8 @@ export function streamRoute(opts: StreamRouteOptions): { handler: RouteHandler; 
       release();
     });
     open.add(connection);
+    // a client that leaves while its stream is being positioned (before the answer) frees it at once
+    res.once('close', () => connection.finish());
     try {
       await serve(req, res, body, connection);
     } finally {
@@ -157,6 +181,10 @@ export function streamRoute(opts: StreamRouteOptions): { handler: RouteHandler; 
       res.end(out ?? undefined);
       return;
     }
+    if (connection.ended) {
+      await out.return(undefined);
+      return;
+    }
     res.writeHead(init.status, { ...init.headers, 'x-accel-buffering': 'no' });
     let lastWrite = Date.now();
     const heartbeat = setInterval(() => {
@@ -167,7 +195,14 @@ export function streamRoute(opts: StreamRouteOptions): { handler: RouteHandler; 
     const expiry =
       expiresAt === undefined
         ? undefined
-        : setTimeout(() => connection.fail(new InfraredError('UNAUTHENTICATED', 'the caller token expired: reconnect with a fresh token and the last event id')), Math.max(0, expiresAt - Date.now()));
+        : setTimeout(
+            () => {
+              if (connection.ended) return;
+              opts.metrics?.dropped('token_expired');
+              connection.fail(new InfraredError('UNAUTHENTICATED', 'the caller token expired: reconnect with a fresh token and the last event id'));
+            },
+            Math.max(0, expiresAt - Date.now()),
+          );
     expiry?.unref();
     res.once('close', () => {
       connection.finish();
@@ -180,7 +215,10 @@ export function streamRoute(opts: StreamRouteOptions): { handler: RouteHandler; 
         const id = isEvent ? connection.idForNextEvent() : undefined;
         const ok = await write(res, id === undefined ? message : `id: ${id}\n${message}`);
         lastWrite = Date.now();
-        if (isEvent) connection.written();
+        if (isEvent) {
+          connection.written();
+          if (ok) opts.metrics?.delivered();
+        }
         if (!ok) break;
       }
     } catch (err) {
@@ -194,6 +232,34 @@ export function streamRoute(opts: StreamRouteOptions): { handler: RouteHandler; 
 
   return {
     handler,
+    /**
+     * Ends, with a final UNAUTHENTICATED error event, every open stream whose caller token
+     * `stillValid` no longer accepts (revoked, its issuer's key unpinned, its member gone): a
+     * stream does not outlive the token that opened it. Run it when the registry changes.
+     */
+    async recheckCallers(stillValid: (authorization: string) => Promise<boolean>): Promise<number> {
+      let ended = 0;
+      // streams opened with one token are judged once
+      const verdicts = new Map<string, Promise<boolean>>();
+      for (const connection of [...open]) {
+        const authorization = connection.authorization;
+        if (authorization === undefined || connection.ended) continue;
+        let verdict = verdicts.get(authorization);
+        if (!verdict) verdicts.set(authorization, (verdict = stillValid(authorization)));
+        let valid: boolean;
+        try {
+          valid = await verdict;
+        } catch (err) {
+          opts.logger.warn({ err: { message: (err as Error).message } }, 'subscription: cannot recheck a caller token; the stream goes on');
+          continue;
+        }
+        if (valid || connection.ended) continue;
+        opts.metrics?.dropped('token_revoked');
+        connection.fail(new InfraredError('UNAUTHENTICATED', 'the caller token is no longer accepted (revoked): get a new token, then reconnect with the last event id'));
+        ended++;
+      }
+      return ended;
+    },
     /** Ends every open stream without `complete`: clients reconnect (elsewhere) with their last event id. */
     close() {
       for (const connection of [...open]) connection.finish();

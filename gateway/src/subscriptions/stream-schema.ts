@@ -25,7 +25,8 @@ export interface NetworkChangedArgs {
 
 /** What a stream's resolvers need from its connection. */
 export interface StreamContext {
-  open(args: NetworkChangedArgs): AsyncIterableIterator<NetworkChange>;
+  /** The subscription's changes, once its start is fixed (the stream is acknowledged after this resolves). */
+  open(args: NetworkChangedArgs): Promise<AsyncIterableIterator<NetworkChange>>;
 }
 
 /** The network's API schema with the subscription root added. */

@@ -15,6 +15,8 @@ class LogFeed {
   readonly log: NetworkChange[] = [];
   readonly calls: NetworkChangesRequest[] = [];
   failWith?: Error;
+  /** How long each call takes, like a member's answer over the network. */
+  delayMs = 0;
 
   constructor(private readonly sealed = false) {}
 
@@ -31,7 +33,7 @@ class LogFeed {
 
   fetch = async (request: NetworkChangesRequest): Promise<NetworkChangePage> => {
     this.calls.push(request);
-    await Promise.resolve();
+    await (this.delayMs > 0 ? new Promise((r) => setTimeout(r, this.delayMs)) : Promise.resolve());
     if (this.failWith) throw this.failWith;
     const since = request.since;
     const parsed = since === undefined ? undefined : /^c(\d+)(~\w+)?$/.exec(since);
@@ -86,10 +88,59 @@ describe('SubscriptionHub', () => {
     hub = hubOver(feed);
     const sub = hub.subscribe(ANONYMOUS, changeFilter({}), undefined, () => undefined);
     const seen = collect(sub.changes);
-    await waitFor(() => feed.calls.length >= 2, 'the feed to find the present');
+    await sub.ready;
     feed.add('INCIDENT', 'alpha', 'HIGH');
     await waitFor(() => seen.got.length === 1, 'the new change');
     expect(ids(seen.got)).toEqual(['c3']);
+  });
+
+  it('is ready for a subscriber without a cursor only once the feed stands at the present: a change made right then arrives, however long finding it took', async () => {
+    const feed = new LogFeed(true);
+    feed.delayMs = 20;
+    // six pages of history to read before the present: the walk takes over 100 ms
+    for (let i = 0; i < 300; i++) feed.add('SERVICE', 'alpha');
+    hub = hubOver(feed);
+    const first = hub.subscribe(ANONYMOUS, changeFilter({}), undefined, () => undefined);
+    const firstSeen = collect(first.changes);
+    let firstReady = false;
+    void first.ready.then(() => (firstReady = true));
+    await new Promise((r) => setTimeout(r, 40));
+    expect(firstReady).toBe(false);
+    // a second subscriber of the class arrives while the present is still being found
+    const second = hub.subscribe(ANONYMOUS, changeFilter({}), undefined, () => undefined);
+    const secondSeen = collect(second.changes);
+    await first.ready;
+    feed.add('INCIDENT', 'alpha', 'HIGH');
+    await second.ready;
+    await waitFor(() => firstSeen.got.length === 1 && secondSeen.got.length === 1, 'the change made at once');
+    // a subscriber joining the running feed is ready at once, and so gets what is made next
+    const third = hub.subscribe(ANONYMOUS, changeFilter({}), undefined, () => undefined);
+    const thirdSeen = collect(third.changes);
+    await third.ready;
+    feed.add('INCIDENT', 'beta', 'LOW');
+    await waitFor(() => thirdSeen.got.length === 1 && firstSeen.got.length === 2, 'the next change');
+    expect(ids(firstSeen.got)).toEqual(['c301', 'c302']);
+    expect(ids(secondSeen.got)).toEqual(['c301', 'c302']);
+    expect(ids(thirdSeen.got)).toEqual(['c302']);
+  });
+
+  it('is ready at once for a subscriber with a cursor (its cursor is its start), and ready when a subscription ends before it was positioned', async () => {
+    const feed = new LogFeed();
+    feed.delayMs = 20;
+    for (let i = 0; i < 300; i++) feed.add('SERVICE', 'alpha');
+    hub = hubOver(feed);
+    const resuming = hub.subscribe(ANONYMOUS, changeFilter({}), 'c299', () => undefined);
+    let resumingReady = false;
+    void resuming.ready.then(() => (resumingReady = true));
+    await Promise.resolve();
+    expect(resumingReady).toBe(true);
+    const seen = collect(resuming.changes);
+    await waitFor(() => seen.got.length === 1, 'the change after the cursor');
+    expect(ids(seen.got)).toEqual(['c300']);
+    const leaving = hub.subscribe(alphaCaller, changeFilter({}), undefined, () => undefined);
+    await leaving.changes.return!();
+    await leaving.ready;
+    expect(hub.stats().subscribers).toBe(1);
   });
 
   it('polls upstream once per round for every subscriber of one caller class, and separately per class', async () => {
@@ -163,6 +214,24 @@ describe('SubscriptionHub', () => {
       expect(s.error).toBeUndefined();
       expect(ids(s.got)).toEqual(Array.from({ length: 111 }, (_, i) => `c${i + 11}`));
     }
+  });
+
+  it('subscribers resuming from one cursor at different times (a restarted gateway) read it upstream once and join exactly, while changes keep coming', async () => {
+    const feed = new LogFeed(true);
+    for (let i = 0; i < 10; i++) feed.add('SERVICE', 'alpha');
+    hub = hubOver(feed, { pollMs: 20 });
+    const subs: ReturnType<typeof collect>[] = [];
+    for (let i = 0; i < 30; i++) {
+      subs.push(collect(hub.subscribe(ANONYMOUS, changeFilter({}), 'c5', () => undefined).changes));
+      if (i % 3 === 0) feed.add('INCIDENT', 'beta', 'HIGH');
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    const total = feed.log.length;
+    await waitFor(() => subs.every((s) => s.got.length >= total - 5), 'every change after the cursor');
+    await new Promise((r) => setTimeout(r, 200));
+    const expected = Array.from({ length: total - 5 }, (_, i) => `c${i + 6}`);
+    for (const s of subs) expect(ids(s.got)).toEqual(expected);
+    expect(feed.calls.filter((c) => c.since === 'c5')).toHaveLength(1);
   });
 
   it('gives live readers time to take a burst of pages larger than their buffer', async () => {
@@ -248,7 +317,8 @@ describe('SubscriptionHub', () => {
 
   it('drops a subscriber that does not read once its buffer is full, and keeps serving the others', async () => {
     const feed = new LogFeed();
-    hub = hubOver(feed, { bufferSize: 10 });
+    const counted = { pages: 0, slow: 0 };
+    hub = hubOver(feed, { bufferSize: 10, events: { upstreamPage: () => counted.pages++, slowSubscriberDropped: () => counted.slow++ } });
     const dropped: InfraredError[] = [];
     const slow = hub.subscribe(ANONYMOUS, changeFilter({}), undefined, (err) => dropped.push(err)); // never read
     const reader = collect(hub.subscribe(ANONYMOUS, changeFilter({}), undefined, () => undefined).changes);
@@ -256,6 +326,8 @@ describe('SubscriptionHub', () => {
     for (let i = 0; i < 30; i++) feed.add('SERVICE', 'alpha');
     await waitFor(() => reader.got.length === 30, 'the reader to get everything');
     expect(dropped.map((e) => e.code)).toEqual(['SUBSCRIBER_TOO_SLOW']);
+    // what the metrics count: one drop, and every upstream page the feed asked for
+    expect(counted).toEqual({ pages: feed.calls.length, slow: 1 });
     await expect(slow.changes.next()).rejects.toMatchObject({ code: 'SUBSCRIBER_TOO_SLOW' });
     expect(hub.stats().subscribers).toBe(1);
   });

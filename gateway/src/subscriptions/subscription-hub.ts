@@ -5,7 +5,7 @@ import type { Logger } from '../../../common/logger';
 import { callerClass, classCaller } from './caller-class';
 import type { ChangeFilter } from './change-filter';
 import type { FetchNetworkChanges, NetworkChange } from './change-source';
-import { SharedFeed, type FeedSubscriber } from './shared-feed';
+import { SharedFeed, type FeedEvents, type FeedSubscriber } from './shared-feed';
 import { SubscriberQueue } from './subscriber-queue';
 
 export interface SubscriptionHubOptions {
@@ -19,10 +19,18 @@ export interface SubscriptionHubOptions {
   /** Positions each shared feed remembers for resuming subscribers. */
   historySize: number;
   logger: Logger;
+  /** Counts upstream pages and dropped subscribers (metrics); optional. */
+  events?: FeedEvents;
 }
 
 export interface Subscription {
   changes: AsyncIterableIterator<NetworkChange>;
+  /**
+   * Resolves once the subscription's start is fixed (see FeedSubscriber.positioned): from then on
+   * every change committed reaches it. Also resolves when it ends first (then `changes` is done or
+   * fails). Acknowledge the subscription to its client only after this.
+   */
+  ready: Promise<void>;
 }
 
 /**
@@ -53,6 +61,7 @@ export class SubscriptionHub {
         bufferSize: this.opts.bufferSize,
         historyLimit: this.opts.historySize,
         logger: this.opts.logger,
+        events: this.opts.events,
         // a subscriber with its own cursor brings the feed to the present exactly (its end becomes
         // the feed's position); a remembered position may be older than that cursor
         startAt: since === undefined ? this.heads.get(key) : undefined,
@@ -65,16 +74,23 @@ export class SubscriptionHub {
       this.feeds.set(key, feed);
     }
     const owner = feed;
+    let positioned!: () => void;
+    const ready = new Promise<void>((resolve) => (positioned = resolve));
     const subscriber: FeedSubscriber = {
       filter,
-      queue: new SubscriberQueue<NetworkChange>(this.opts.bufferSize, () => owner.leave(subscriber)),
+      queue: new SubscriberQueue<NetworkChange>(this.opts.bufferSize, () => {
+        positioned();
+        owner.leave(subscriber);
+      }),
+      positioned,
       drop(err) {
         subscriber.queue.fail(err);
+        positioned();
         drop(err);
       },
     };
     owner.join(subscriber, since);
-    return { changes: subscriber.queue };
+    return { changes: subscriber.queue, ready };
   }
 
   /** Feeds running and their subscribers (for /metrics and tests). */

@@ -5,6 +5,7 @@ import { SEVERITIES } from '../../../schema/enums';
 import { CliError } from '../cli-error';
 import { FollowError, followChanges } from '../../watch/follow-changes';
 import { readState, writeStateAtomically } from '../../watch/state-file';
+import { assertUsableToken, loadProvenCaller, type CallerAuth } from '../../watch/caller-auth';
 
 /** What `infrared watch` prints for each change when no subscription is given. */
 export const DEFAULT_SELECTION = 'cursor kind id operation member at severity';
@@ -56,6 +57,11 @@ export function registerWatch(program: Command): void {
     .option('--on-exec-failure <policy>', 'when the command exits non-zero: stop (exit 1; the change is not marked handled, so it comes again) or skip (log it, go on)', 'stop')
     .option('--url <url>', 'the gateway GraphQL endpoint (env INFRARED_GATEWAY_URL); the stream is at <url>/stream', process.env.INFRARED_GATEWAY_URL || 'http://127.0.0.1:4000/graphql')
     .option('--token <jwt>', 'a caller token (env INFRARED_TOKEN)', process.env.INFRARED_TOKEN)
+    .option(
+      '--caller-key <file>',
+      'your private caller key (`infrared keygen --caller`): signs a proof for each connection, for a bound token (env INFRARED_CALLER_KEY)',
+      process.env.INFRARED_CALLER_KEY || undefined,
+    )
     .option('--variables <json>', 'variables for the subscription, as JSON')
     .option('-q, --quiet', 'no progress lines on stderr')
     .addHelpText(
@@ -77,10 +83,12 @@ Examples:
   $ infrared watch --kinds INCIDENT --min-severity HIGH
   $ infrared watch --state .infrared/watch.json --exec ./notify.sh
   $ infrared watch -e 'subscription { networkChanged(kinds: [CAPACITY]) { id operation record { ... on Capacity { resource available } } } }'
+  $ infrared watch --token "$(cat bot.token)" --caller-key bot.caller.jwk.json --kinds INCIDENT
 
 Environment:
   INFRARED_GATEWAY_URL  the gateway endpoint (default http://127.0.0.1:4000/graphql); --url wins
-  INFRARED_TOKEN        a caller token; --token wins`,
+  INFRARED_TOKEN        a caller token; --token wins
+  INFRARED_CALLER_KEY   your private caller key file, for a bound token; --caller-key wins`,
     )
     .action(
       async (
@@ -96,6 +104,7 @@ Environment:
           onExecFailure: string;
           url: string;
           token?: string;
+          callerKey?: string;
           variables?: string;
           quiet?: boolean;
         },
@@ -131,6 +140,13 @@ Environment:
         } catch {
           throw new CliError(`--url: not a URL: ${flags.url}`, 2);
         }
+        let auth: CallerAuth = { token: flags.token };
+        try {
+          if (flags.callerKey) auth = await loadProvenCaller(flags.callerKey, flags.token);
+          else assertUsableToken(auth);
+        } catch (err) {
+          throw new CliError(flags.callerKey ? `--caller-key: ${(err as Error).message}` : (err as Error).message, 2);
+        }
         let since = flags.since;
         if (flags.state) {
           try {
@@ -151,7 +167,8 @@ Environment:
             url,
             query,
             variables,
-            token: flags.token,
+            token: auth.token,
+            callerKey: auth.key,
             since,
             signal: stop.signal,
             onStatus: status,

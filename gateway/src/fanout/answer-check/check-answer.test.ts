@@ -94,8 +94,9 @@ describe('checkAnswer: ownership', () => {
     expect(codes([...services.problems, ...projects.problems, ...capacity.problems])).toEqual([FOREIGN_RECORD, FOREIGN_RECORD, FOREIGN_RECORD]);
   });
 
-  it('counts a participation only in the name of the member that answered', async () => {
-    const p = (member: string) => ({ projectId: 'beta:p', member: { id: member, [ID_PROBE]: member } });
+  it('counts a participation only in the name of the member that answered (its id and its member)', async () => {
+    // a participation's id is `<member>:<projectId>`: the sender's prefix, as every record's
+    const p = (member: string) => ({ projectId: 'beta:p', member: { id: member, [ID_PROBE]: member }, [ID_PROBE]: `${member}:beta:p` });
     const checked = await check('{ participations { projectId member { id } } }', { participations: [p('alpha'), p('gamma'), p('beta')] });
     expect(checked.data).toEqual({ participations: [{ projectId: 'beta:p', member: { id: 'alpha' } }] });
     expect(checked.dropped).toBe(2);

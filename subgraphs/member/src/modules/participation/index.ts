@@ -4,15 +4,15 @@ import { participationDataFile } from './participation.data-file';
 import { ParticipationRecord } from './participation.entity';
 import { toParticipation } from './participation.mapper';
 import { ParticipationType } from './participation.type';
-import { ParticipationResolver } from './participation.resolver';
+import { loadParticipation, ParticipationResolver } from './participation.resolver';
 
-/** This member's confirmations that it takes part in other members' projects (not a federated type). */
+/** This member's confirmations that it takes part in other members' projects (federated by id, so a change feed's record resolves). */
 export const participationKind = recordKind({
   name: 'participations',
   entities: [ParticipationRecord],
   resolvers: [ParticipationResolver],
   lists: [participationList],
-  references: {},
+  references: { Participation: loadParticipation },
   memberField: null,
   writes: null,
   dataFile: participationDataFile,

@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import type { Visibility } from '../../../../../schema/enums';
 import { parseGlobalId } from '../../../../../common/ids';
+import { findVisible } from '../../access/find-visible';
 import { requireOwnWrite } from '../../access/require-write';
 import type { MemberContext } from '../../context';
 import { VisibilityEnum } from '../../graphql/enums';
@@ -11,6 +12,7 @@ import { defaultParticipationSharedWith } from './participation.schema';
 import { participationList } from './participation.list';
 import { readList } from '../shared/record-list';
 import { ParticipationType } from './participation.type';
+import { toParticipation } from './participation.mapper';
 
 /**
  * Consent, recorded at the participant: a member appears in a project's participants only when
@@ -48,4 +50,12 @@ export class ParticipationResolver {
     requireOwnWrite(ctx);
     return ctx.em.transactional(async (em) => (await em.nativeDelete(ParticipationRecord, { projectId })) > 0);
   }
+}
+
+/** `_entities` for a Participation (`<this member>:<projectId>`): the record as the caller may see it, or null. */
+export async function loadParticipation(ctx: MemberContext, id: string): Promise<ParticipationType | null> {
+  const parsed = parseGlobalId(id);
+  if (!parsed || parsed.memberId !== ctx.member.id) return null;
+  const [row] = await findVisible(ctx.em, ParticipationRecord, ctx.scope, { projectId: parsed.localId });
+  return row ? toParticipation(row, ctx.scope) : null;
 }
