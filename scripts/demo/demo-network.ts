@@ -44,6 +44,11 @@ export interface DemoOptions {
    * members only.
    */
   provenMembers?: string[];
+  /**
+   * Prefix of each member's database schema (`<prefix><member id>`). Default `member_`. Networks
+   * that share one database at the same time (test suites in parallel) need prefixes of their own.
+   */
+  schemaPrefix?: string;
 }
 
 /** A running demo member, in this process or in its own (then with its `pid`). */
@@ -132,7 +137,7 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
 
     const starting: Promise<DemoMemberHandle>[] = [];
     for (const [i, m] of roster.entries()) {
-      const schema = `member_${m.id.replace(/-/g, '_')}`;
+      const schema = `${opts.schemaPrefix ?? 'member_'}${m.id.replace(/-/g, '_')}`;
       const orm = await openDatabase({ url: databaseUrl, schema, poolMax: 2 }, logger);
       const closeOrm = () => orm.close(true);
       started.push({ name: `database pool ${m.id}`, stop: closeOrm });

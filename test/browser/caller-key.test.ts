@@ -5,16 +5,13 @@
  * `proven` caller policy (the other members take the gateway's word), so what a token reads from
  * kafshata depends on whether the browser proves it holds the key.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { readCallerPublicKey } from '../../common/auth/caller-key-file';
 import { callerKeyThumbprint } from '../../common/auth/caller-proof';
 import { issueCallerToken } from '../../common/auth/caller-token';
 import { readPrivateJwk } from '../../common/auth/keys';
-import type { DemoNetwork } from '../../scripts/demo/demo-network';
-import { assertBrowserPrerequisites, launchChromium, startDemo, watchedContext, type WatchedContext } from './harness';
+import { demoInBrowser, watchedContext } from './harness';
 
 /** kafshata's NETWORK service: only for callers kafshata itself sees proven. */
 const PROVEN_NETWORK_SERVICE = 'Incident response mailing list';
@@ -24,12 +21,7 @@ const ASSERTED_NETWORK_SERVICE = 'WireGuard VPN for network sysadmins';
 jest.setTimeout(60_000);
 
 describe('caller key in the browser', () => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'infrared-caller-key-'));
-  let demo: DemoNetwork;
-  let origin: string;
-  let browser: Browser;
-  let watched: WatchedContext;
-  let page: Page;
+  const ui = demoInBrowser('caller-key', { demo: { provenMembers: ['kafshata'] } });
   /** The /graphql requests of the main page, as sent. */
   const graphql: Request[] = [];
   let thumbprint: string;
@@ -37,56 +29,40 @@ describe('caller key in the browser', () => {
   let boundToken: string;
 
   beforeAll(async () => {
-    assertBrowserPrerequisites();
-    [demo, browser] = await Promise.all([startDemo(stateDir, {}, { provenMembers: ['kafshata'] }), launchChromium()]);
-    origin = new URL(demo.gateway.url).origin;
-    watched = await watchedContext(browser);
-    page = watched.page;
-    page.on('request', (r) => r.url() === `${origin}/graphql` && graphql.push(r));
-    await watched.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    ui.page.on('request', (r) => r.url() === `${ui.origin}/graphql` && graphql.push(r));
+    await ui.watched.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ui.origin });
   }, 120_000);
 
-  afterAll(async () => {
-    await watched?.context.close();
-    await browser?.close();
-    await demo?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
-
-  afterEach(async () => {
-    expect(await watched.problems(origin)).toEqual({ foreign: [], violations: [], failures: [] });
-  });
-
   /** The Token page once the key panel is filled in. */
-  const tokenPage = async (p: Page = page) => {
-    await p.goto(`${origin}/#/token`);
+  const tokenPage = async (p: Page = ui.page) => {
+    await p.goto(`${ui.origin}/#/token`);
     await p.locator('main[aria-busy="false"]').waitFor();
     await p.locator('#caller-key[aria-busy="false"]').waitFor();
     return (await p.locator('#caller-key').getAttribute('data-thumbprint'))!;
   };
-  const useToken = async (token: string, p: Page = page) => {
+  const useToken = async (token: string, p: Page = ui.page) => {
     await p.getByLabel('Caller token (JWT)').fill(token);
     await p.getByRole('button', { name: 'Use this token' }).click();
     await p.locator('.token-form .notice').waitFor();
     return p.locator('.token-form .notice');
   };
   const servicesShown = async () => {
-    await page.evaluate(() => (location.hash = '#/services?per=48'));
-    await page.locator('.view-services').waitFor();
-    await page.locator('main[aria-busy="false"]').waitFor();
+    await ui.page.evaluate(() => (location.hash = '#/services?per=48'));
+    await ui.page.locator('.view-services').waitFor();
+    await ui.page.locator('main[aria-busy="false"]').waitFor();
     // the catalogue comes a page at a time: every page, so the whole list is compared
-    await page.locator('#service-results[aria-busy="false"]').waitFor();
-    const more = page.getByRole('button', { name: 'Show more services' });
+    await ui.page.locator('#service-results[aria-busy="false"]').waitFor();
+    const more = ui.page.getByRole('button', { name: 'Show more services' });
     while (await more.isVisible()) {
       await more.click();
-      await page.locator('#service-results[aria-busy="false"]').waitFor();
+      await ui.page.locator('#service-results[aria-busy="false"]').waitFor();
     }
-    return page.locator('.view-services article.service h2').allTextContents();
+    return ui.page.locator('.view-services article.service h2').allTextContents();
   };
   /** The kafshata key issues a token the way `infrared token --bind <jwk>` does. */
   const issue = async (bindTo?: string) =>
     issueCallerToken({
-      key: readPrivateJwk(join(stateDir, 'keys', 'kafshata.jwk.json')),
+      key: readPrivateJwk(join(ui.stateDir, 'keys', 'kafshata.jwk.json')),
       member: 'kafshata',
       subject: 'ana',
       scopes: ['read'],
@@ -97,14 +73,14 @@ describe('caller key in the browser', () => {
 
   it('makes a non-extractable P-256 key on first visit and shows its public JWK and thumbprint', async () => {
     thumbprint = await tokenPage();
-    jwkText = (await page.locator('#caller-jwk').textContent())!;
+    jwkText = (await ui.page.locator('#caller-jwk').textContent())!;
     const jwk = JSON.parse(jwkText) as Record<string, string>;
     expect(Object.keys(jwk).sort()).toEqual(['crv', 'kty', 'x', 'y']);
     expect(jwk).toMatchObject({ kty: 'EC', crv: 'P-256' });
     await expect(callerKeyThumbprint(jwk)).resolves.toBe(thumbprint);
-    await expect(page.locator('#caller-thumbprint').textContent()).resolves.toBe(thumbprint);
+    await expect(ui.page.locator('#caller-thumbprint').textContent()).resolves.toBe(thumbprint);
     // the private key in IndexedDB signs, and nothing can read it out
-    const stored = await page.evaluate(async () => {
+    const stored = await ui.page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const open = indexedDB.open('infrared');
         open.onsuccess = () => resolve(open.result);
@@ -145,16 +121,16 @@ describe('caller key in the browser', () => {
       local: 0,
     });
     // the copy button puts the public JWK (only) on the clipboard
-    await page.getByRole('button', { name: 'Copy the public key' }).click();
-    await page.locator('#caller-key-status', { hasText: 'Copied.' }).waitFor();
-    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(jwkText);
+    await ui.page.getByRole('button', { name: 'Copy the public key' }).click();
+    await ui.page.locator('#caller-key-status', { hasText: 'Copied.' }).waitFor();
+    await expect(ui.page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(jwkText);
   });
 
   it('keeps the same key across reloads; another browser profile has its own', async () => {
-    await page.reload();
+    await ui.page.reload();
     await expect(tokenPage()).resolves.toBe(thumbprint);
-    await expect(page.locator('#caller-jwk').textContent()).resolves.toBe(jwkText);
-    const other = await browser.newContext();
+    await expect(ui.page.locator('#caller-jwk').textContent()).resolves.toBe(jwkText);
+    const other = await ui.browser.newContext();
     try {
       const otherThumbprint = await tokenPage(await other.newPage());
       expect(otherThumbprint).toMatch(/^[\w-]{43}$/);
@@ -169,7 +145,7 @@ describe('caller key in the browser', () => {
     const unbound = await issue();
     graphql.length = 0;
     await expect((await useToken(unbound)).getAttribute('class')).resolves.toContain('notice-good');
-    await expect(page.locator('#caller-key-status').textContent()).resolves.toBe('');
+    await expect(ui.page.locator('#caller-key-status').textContent()).resolves.toBe('');
     const shown = await servicesShown();
     expect(shown).toContain(ASSERTED_NETWORK_SERVICE);
     expect(shown).not.toContain(PROVEN_NETWORK_SERVICE);
@@ -186,37 +162,37 @@ describe('caller key in the browser', () => {
     boundToken = await issue(jwkText);
     graphql.length = 0;
     await expect((await useToken(boundToken)).getAttribute('class')).resolves.toContain('notice-good');
-    await page.locator('#caller-key[data-binding="this-key"]').waitFor();
-    await expect(page.locator('#identity-badge [data-identity]').textContent()).resolves.toBe('Kafshata Kolektiv · ana');
+    await ui.page.locator('#caller-key[data-binding="this-key"]').waitFor();
+    await expect(ui.page.locator('#identity-badge [data-identity]').textContent()).resolves.toBe('Kafshata Kolektiv · ana');
     const shown = await servicesShown();
     expect(shown).toContain(PROVEN_NETWORK_SERVICE);
     expect(shown).toContain(ASSERTED_NETWORK_SERVICE);
     // the member page of the proven member too
-    await page.evaluate(() => (location.hash = '#/members/kafshata'));
-    await page.locator('[data-service="kafshata:incident-list"]').waitFor();
+    await ui.page.evaluate(() => (location.hash = '#/members/kafshata'));
+    await ui.page.locator('[data-service="kafshata:incident-list"]').waitFor();
     expect(graphql.length).toBeGreaterThan(1);
     const proofs = graphql.map((r) => r.headers().dpop);
     for (const r of graphql) expect(r.headers().authorization).toBe(`DPoP ${boundToken}`);
     for (const proof of proofs) expect(proof).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(new Set(proofs).size).toBe(proofs.length); // a fresh proof for each request
     // the token stays in this tab's sessionStorage only
-    await expect(page.evaluate(() => ({ session: sessionStorage.getItem('infrared.token'), local: localStorage.length }))).resolves.toEqual({ session: boundToken, local: 0 });
+    await expect(ui.page.evaluate(() => ({ session: sessionStorage.getItem('infrared.token'), local: localStorage.length }))).resolves.toEqual({ session: boundToken, local: 0 });
   });
 
   it('a proof the browser sent is refused when replayed, or with another body', async () => {
     const sent = graphql.find((r) => (r.postData() ?? '').includes('services'))!;
     const { authorization, dpop } = sent.headers();
-    const post = (body: string) => fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization, dpop }, body });
+    const post = (body: string) => fetch(`${ui.origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization, dpop }, body });
     expect((await post(sent.postData()!)).status).toBe(401);
     expect((await post(JSON.stringify({ query: '{ services { id name } }' }))).status).toBe(401);
   });
 
   it('the explorer signs its requests with the bound token', async () => {
-    await page.goto(`${origin}/explorer`);
-    await page.locator('.graphiql-container').waitFor();
-    await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
-    const response = page.waitForResponse((r) => r.url() === `${origin}/graphql` && (r.request().postData() ?? '').includes('viewer'));
-    await page.locator('.graphiql-execute-button').click();
+    await ui.page.goto(`${ui.origin}/explorer`);
+    await ui.page.locator('.graphiql-container').waitFor();
+    await ui.page.locator('.graphiql-query-editor .monaco-editor').waitFor();
+    const response = ui.page.waitForResponse((r) => r.url() === `${ui.origin}/graphql` && (r.request().postData() ?? '').includes('viewer'));
+    await ui.page.locator('.graphiql-execute-button').click();
     const answer = await response;
     expect(answer.request().headers().authorization).toBe(`DPoP ${boundToken}`);
     expect(answer.request().headers().dpop).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -226,7 +202,7 @@ describe('caller key in the browser', () => {
   });
 
   it('a bound token taken to another browser (another key) is refused there, and not stored', async () => {
-    const other = await watchedContext(browser);
+    const other = await watchedContext(ui.browser);
     try {
       await tokenPage(other.page);
       const notice = await useToken(boundToken, other.page);
@@ -235,8 +211,8 @@ describe('caller key in the browser', () => {
       await expect(other.page.evaluate(() => sessionStorage.getItem('infrared.token'))).resolves.toBeNull();
       await expect(other.page.locator('#identity-badge [data-identity]').textContent()).resolves.toBe('Anonymous');
       // the one refusal: the token went without a proof of this (other) browser's key
-      const problems = await other.problems(origin);
-      expect(problems).toEqual({ foreign: [], violations: [], failures: [`${origin}/graphql: HTTP 401`] });
+      const problems = await other.problems(ui.origin);
+      expect(problems).toEqual({ foreign: [], violations: [], failures: [`${ui.origin}/graphql: HTTP 401`] });
     } finally {
       await other.context.close();
     }

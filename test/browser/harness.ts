@@ -3,12 +3,13 @@
  * Debian's chromium, and a watch on every request and Content-Security-Policy violation (both
  * must stay on the gateway's own origin). Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDemoNetwork, type DemoNetwork, type DemoOptions } from '../../scripts/demo/demo-network';
 import { defaultWebRoot } from '../../gateway/src/web/static-site';
-import { databaseUrl, quietLogger } from '../support/network';
+import { databaseUrl, quietLogger, uniqueSchema } from '../support/network';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
@@ -38,6 +39,8 @@ export async function startDemo(stateDir: string, env: Record<string, string> = 
         databaseUrl: databaseUrl(),
         log: () => undefined,
         logger: quietLogger(),
+        // schemas of its own: browser suites run in parallel on one database
+        schemaPrefix: uniqueSchema(''),
         ...demo,
       });
     } catch (err) {
@@ -100,4 +103,66 @@ export async function watchedContext(browser: Browser, opts: { viewport?: { widt
       return { foreign, violations, failures: [...failures] };
     },
   };
+}
+
+/** A browser suite against the demo network: filled in by the suite's first `beforeAll`. */
+export interface DemoInBrowser {
+  stateDir: string;
+  demo: DemoNetwork;
+  /** The gateway's origin, where the UI is served and every request must stay. */
+  origin: string;
+  browser: Browser;
+  watched: WatchedContext;
+  page: Page;
+  /** POSTs a query to the gateway (as `token`'s holder when given) and returns its data; GraphQL errors fail the test. */
+  gateway<T>(query: string, variables?: Record<string, unknown>, token?: string): Promise<T>;
+}
+
+/**
+ * Registers a browser suite's lifecycle, so that each suite holds only its own steps: the demo
+ * network (with gateway settings `env`) and chromium started together, a watched context, after
+ * every test the check that no request left the origin, nothing failed and the CSP blocked
+ * nothing, and the teardown. Register it before the suite's own `beforeAll`, which then runs
+ * after it.
+ *
+ * @example
+ * const ui = demoInBrowser('web-live');
+ * it('shows the overview', async () => { await ui.page.goto(`${ui.origin}/`); });
+ */
+export function demoInBrowser(name: string, opts: { env?: Record<string, string>; demo?: Pick<DemoOptions, 'provenMembers'> } = {}): DemoInBrowser {
+  const suite = {
+    stateDir: mkdtempSync(join(tmpdir(), `infrared-${name}-`)),
+    async gateway<T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+      const res = await fetch(suite.demo.gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data: T; errors?: unknown[] };
+      expect(body.errors).toBeUndefined();
+      return body.data;
+    },
+  } as DemoInBrowser;
+
+  beforeAll(async () => {
+    assertBrowserPrerequisites();
+    [suite.demo, suite.browser] = await Promise.all([startDemo(suite.stateDir, opts.env, opts.demo), launchChromium()]);
+    suite.origin = new URL(suite.demo.gateway.url).origin;
+    suite.watched = await watchedContext(suite.browser);
+    suite.page = suite.watched.page;
+  }, 120_000);
+
+  afterEach(async () => {
+    // after every step: nothing left this origin, the CSP had nothing to block, nothing failed
+    expect(await suite.watched.problems(suite.origin)).toEqual({ foreign: [], violations: [], failures: [] });
+  });
+
+  afterAll(async () => {
+    await suite.watched?.context.close();
+    await suite.browser?.close();
+    // the demo's schemas (t<hex>_<member>) are dropped by the global teardown, once no test file runs
+    await suite.demo?.stop();
+    rmSync(suite.stateDir, { recursive: true, force: true });
+  });
+  return suite;
 }

@@ -4,12 +4,8 @@
  * network. What each view shows is compared with what the gateway answers the same identity.
  * A member's text is untrusted: an incident summary made of HTML must show as text, never run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { DemoNetwork } from '../../scripts/demo/demo-network';
-import { ARTIFACTS, assertBrowserPrerequisites, DESKTOP, launchChromium, PHONE, startDemo, watchedContext, type WatchedContext } from './harness';
+import { ARTIFACTS, demoInBrowser, DESKTOP, PHONE } from './harness';
 
 jest.setTimeout(60_000);
 
@@ -26,42 +22,30 @@ interface GatewayIncident {
 }
 
 describe('incidents, indicator search, solidarity and the phone explorer in a browser', () => {
-  const stateDir = mkdtempSync(join(tmpdir(), 'infrared-web-records-'));
-  let demo: DemoNetwork;
-  let origin: string;
-  let browser: Browser;
-  let watched: WatchedContext;
-  let page: Page;
+  // this suite walks ten views and their filters as one caller within a minute, more than a
+  // person does: the per-caller budget is raised so that the gateway's rate limit stays out of it
+  const ui = demoInBrowser('web-records', { env: { INFRARED_RATE_LIMIT: '6000', INFRARED_ISSUER_RATE_LIMIT: '60000' } });
 
-  const gateway = async <T>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> => {
-    const res = await fetch(demo.gateway.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await res.json()) as { data: T; errors?: unknown[] };
-    expect(body.errors).toBeUndefined();
-    return body.data;
-  };
   const incidentsFor = async (filter: Record<string, unknown>, token?: string) =>
-    (await gateway<{ incidents: GatewayIncident[] }>('query($f: IncidentFilter) { incidents(filter: $f) { id severity kind visibility observedAt member { id } } }', { f: filter }, token)).incidents;
+    (await ui.gateway<{ incidents: GatewayIncident[] }>('query($f: IncidentFilter) { incidents(filter: $f) { id severity kind visibility observedAt member { id } } }', { f: filter }, token))
+      .incidents;
 
   const shot = async (name: string, size = DESKTOP) => {
-    await page.setViewportSize(size);
-    await page.screenshot({ path: join(ARTIFACTS, `${name}-${size === PHONE ? 'phone' : 'desktop'}.png`), fullPage: true });
+    await ui.page.setViewportSize(size);
+    await ui.page.screenshot({ path: join(ARTIFACTS, `${name}-${size === PHONE ? 'phone' : 'desktop'}.png`), fullPage: true });
   };
   const goto = async (hash: string) => {
-    await page.evaluate((h) => (location.hash = h), hash);
-    await page.locator('main h1').first().waitFor();
+    await ui.page.evaluate((h) => (location.hash = h), hash);
+    await ui.page.locator('main h1').first().waitFor();
   };
-  const loaded = () => page.locator('main[aria-busy="false"]').waitFor();
+  const loaded = () => ui.page.locator('main[aria-busy="false"]').waitFor();
   /** Waits until a view's own request has been answered. */
-  const answered = (selector: string) => page.locator(`${selector}[aria-busy="false"]`).waitFor();
-  const shownIds = (selector: string, attribute: string) => page.locator(selector).evaluateAll((els, a) => els.map((e) => e.getAttribute(a)!).sort(), attribute);
+  const answered = (selector: string) => ui.page.locator(`${selector}[aria-busy="false"]`).waitFor();
+  const shownIds = (selector: string, attribute: string) => ui.page.locator(selector).evaluateAll((els, a) => els.map((e) => e.getAttribute(a)!).sort(), attribute);
   /** At phone width: nothing wider than the screen (no sideways scrolling of the page). */
   const fitsPhone = async (name: string) => {
-    await page.setViewportSize(PHONE);
-    const widths = await page.evaluate(() => ({
+    await ui.page.setViewportSize(PHONE);
+    const widths = await ui.page.evaluate(() => ({
       page: document.scrollingElement!.scrollWidth,
       widest: Math.max(...[...document.querySelectorAll('main .card, main form')].map((e) => e.getBoundingClientRect().right)),
     }));
@@ -71,22 +55,15 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
     await shot(name, DESKTOP);
   };
   const useToken = async (token: string | undefined) => {
-    await page.goto(`${origin}/#/token`);
-    await page.evaluate((t) => (t ? sessionStorage.setItem('infrared.token', t) : sessionStorage.removeItem('infrared.token')), token ?? '');
-    await page.reload();
+    await ui.page.goto(`${ui.origin}/#/token`);
+    await ui.page.evaluate((t) => (t ? sessionStorage.setItem('infrared.token', t) : sessionStorage.removeItem('infrared.token')), token ?? '');
+    await ui.page.reload();
     await loaded();
   };
 
   beforeAll(async () => {
-    assertBrowserPrerequisites();
-    // this suite walks ten views and their filters as one caller within a minute, more than a
-    // person does: the per-caller budget is raised so that the gateway's rate limit stays out of it
-    [demo, browser] = await Promise.all([startDemo(stateDir, { INFRARED_RATE_LIMIT: '6000', INFRARED_ISSUER_RATE_LIMIT: '60000' }), launchChromium()]);
-    origin = new URL(demo.gateway.url).origin;
-    watched = await watchedContext(browser);
-    page = watched.page;
     // a member (through its own token and the gateway) reports a PUBLIC incident whose text is HTML
-    await gateway(
+    await ui.gateway(
       'mutation($i: IncidentInput!) { reportIncident(input: $i) { id } }',
       {
         i: {
@@ -99,21 +76,9 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
           mitigation: HOSTILE,
         },
       },
-      demo.tokens.kafshata,
+      ui.demo.tokens.kafshata,
     );
   }, 120_000);
-
-  afterAll(async () => {
-    await watched?.context.close();
-    await browser?.close();
-    await demo?.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  });
-
-  afterEach(async () => {
-    // after every step: nothing left this origin, the CSP had nothing to block, nothing failed
-    expect(await watched.problems(origin)).toEqual({ foreign: [], violations: [], failures: [] });
-  });
 
   it('lists the incidents an anonymous visitor may see, member HTML as text that never runs', async () => {
     await useToken(undefined);
@@ -122,10 +87,10 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
     const expected = (await incidentsFor({})).map((i) => i.id).sort();
     expect(expected).toContain('kafshata:hostile-html');
     await expect(shownIds('[data-incident]', 'data-incident')).resolves.toEqual(expected);
-    const hostile = page.locator('[data-incident="kafshata:hostile-html"]');
+    const hostile = ui.page.locator('[data-incident="kafshata:hostile-html"]');
     await expect(hostile.locator('.summary').textContent()).resolves.toBe(HOSTILE);
     await expect(hostile.locator('img, script, b').count()).resolves.toBe(0);
-    await expect(page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await expect(ui.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
     // severity, kind, status and the TLP label of each one
     await expect(hostile.locator('[data-tlp]').textContent()).resolves.toBe('TLP:CLEAR');
     await expect(hostile.locator('[data-field="severity"]').textContent()).resolves.toBe('Severity: Low');
@@ -134,26 +99,26 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
   });
 
   it('filters incidents by severity, kind, member and time range, as the gateway answers them', async () => {
-    await useToken(demo.tokens.kafshata);
+    await useToken(ui.demo.tokens.kafshata);
     await goto('#/incidents');
     await answered('#incident-results');
-    const all = await incidentsFor({}, demo.tokens.kafshata);
+    const all = await incidentsFor({}, ui.demo.tokens.kafshata);
     expect(all.length).toBeGreaterThan(5);
     await expect(shownIds('[data-incident]', 'data-incident')).resolves.toEqual(all.map((i) => i.id).sort());
     // TLP labels follow each record's visibility (the kafshata token sees NETWORK and shared MEMBERS records)
     const tlp = { PUBLIC: 'TLP:CLEAR', NETWORK: 'TLP:GREEN', MEMBERS: 'TLP:AMBER', OWNER: 'TLP:RED' } as Record<string, string>;
-    for (const i of all) await expect(page.locator(`[data-incident="${i.id}"] [data-tlp]`).textContent()).resolves.toBe(tlp[i.visibility]);
+    for (const i of all) await expect(ui.page.locator(`[data-incident="${i.id}"] [data-tlp]`).textContent()).resolves.toBe(tlp[i.visibility]);
     expect(new Set(all.map((i) => i.visibility)).size).toBeGreaterThan(1);
 
-    await page.getByLabel('Severity at least').selectOption('HIGH');
+    await ui.page.getByLabel('Severity at least').selectOption('HIGH');
     await answered('#incident-results');
     const high = all.filter((i) => i.severity === 'HIGH' || i.severity === 'CRITICAL').map((i) => i.id);
     expect(high.length).toBeGreaterThan(0);
     expect(high.length).toBeLessThan(all.length);
     await expect(shownIds('[data-incident]', 'data-incident')).resolves.toEqual(high.sort());
-    expect(await page.evaluate(() => location.hash)).toBe('#/incidents?severity=HIGH');
+    expect(await ui.page.evaluate(() => location.hash)).toBe('#/incidents?severity=HIGH');
 
-    await page.getByLabel('Kind').selectOption('DDOS');
+    await ui.page.getByLabel('Kind').selectOption('DDOS');
     await answered('#incident-results');
     await expect(shownIds('[data-incident]', 'data-incident')).resolves.toEqual(
       all
@@ -162,9 +127,9 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
         .sort(),
     );
 
-    await page.getByLabel('Severity at least').selectOption('');
-    await page.getByLabel('Kind').selectOption('');
-    await page.getByLabel('Member').selectOption('ironweed');
+    await ui.page.getByLabel('Severity at least').selectOption('');
+    await ui.page.getByLabel('Kind').selectOption('');
+    await ui.page.getByLabel('Member').selectOption('ironweed');
     await answered('#incident-results');
     const ironweed = all
       .filter((i) => i.member.id === 'ironweed')
@@ -174,12 +139,12 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
     await expect(shownIds('[data-incident]', 'data-incident')).resolves.toEqual(ironweed);
 
     // a time range: February 2026 only (start sent to the members, end applied here)
-    await page.getByLabel('Member').selectOption('');
-    await page.getByLabel('Observed from').fill('2026-02-01');
+    await ui.page.getByLabel('Member').selectOption('');
+    await ui.page.getByLabel('Observed from').fill('2026-02-01');
     await answered('#incident-results');
-    await page.getByLabel('Observed until').fill('2026-02-28');
+    await ui.page.getByLabel('Observed until').fill('2026-02-28');
     await answered('#incident-results');
-    const february = await page.locator('[data-incident] time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')!));
+    const february = await ui.page.locator('[data-incident] time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')!));
     expect(february.length).toBeGreaterThan(0);
     const expectedFebruary = all.filter((i) => {
       const at = new Date(i.observedAt);
@@ -188,54 +153,54 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
     expect(february.sort()).toEqual(expectedFebruary.map((i) => i.observedAt).sort());
     expect(expectedFebruary.length).toBeLessThan(all.length);
     // the filters survive a reload (they are in the address)
-    await page.reload();
+    await ui.page.reload();
     await answered('#incident-results');
-    await expect(page.getByLabel('Observed until').inputValue()).resolves.toBe('2026-02-28');
-    await expect(page.locator('[data-incident]').count()).resolves.toBe(expectedFebruary.length);
+    await expect(ui.page.getByLabel('Observed until').inputValue()).resolves.toBe('2026-02-28');
+    await expect(ui.page.locator('[data-incident]').count()).resolves.toBe(expectedFebruary.length);
     await fitsPhone('incidents');
   });
 
   it('asks "has anyone seen this?" after saying who sees the question, and keeps it out of the address', async () => {
     await goto('#/indicators');
-    const note = page.locator('#indicator-privacy');
+    const note = ui.page.locator('#indicator-privacy');
     await expect(note.isVisible()).resolves.toBe(true);
     await expect(note.textContent()).resolves.toContain('seen by every member asked');
-    await expect(page.getByLabel('Indicator', { exact: true }).getAttribute('aria-describedby')).resolves.toBe('indicator-privacy');
+    await expect(ui.page.getByLabel('Indicator', { exact: true }).getAttribute('aria-describedby')).resolves.toBe('indicator-privacy');
     // an empty question is not sent
-    const asked = () => watched.requests.filter((u) => u === `${origin}/graphql`).length;
+    const asked = () => ui.watched.requests.filter((u) => u === `${ui.origin}/graphql`).length;
     const before = asked();
-    await page.getByRole('button', { name: 'Ask the members' }).click();
-    await expect(page.locator('.field-message').textContent()).resolves.toBe('Type an indicator first.');
-    await expect(page.getByLabel('Indicator', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
+    await ui.page.getByRole('button', { name: 'Ask the members' }).click();
+    await expect(ui.page.locator('.field-message').textContent()).resolves.toBe('Type an indicator first.');
+    await expect(ui.page.getByLabel('Indicator', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
     expect(asked()).toBe(before);
     // an IP inside a reported range (CIDR containment at the members), submitted with Enter
-    const request = page.waitForRequest((r) => r.url() === `${origin}/graphql` && (r.postData() ?? '').includes('203.0.113.7'));
-    await page.getByLabel('Indicator', { exact: true }).fill('203.0.113.7');
-    await page.getByLabel('Indicator', { exact: true }).press('Enter');
+    const request = ui.page.waitForRequest((r) => r.url() === `${ui.origin}/graphql` && (r.postData() ?? '').includes('203.0.113.7'));
+    await ui.page.getByLabel('Indicator', { exact: true }).fill('203.0.113.7');
+    await ui.page.getByLabel('Indicator', { exact: true }).press('Enter');
     expect(JSON.parse((await request).postData()!).variables.filter).toEqual({ indicator: '203.0.113.7' });
     await answered('[data-indicator-results]');
-    const expected = (await incidentsFor({ indicator: '203.0.113.7' }, demo.tokens.kafshata)).map((i) => i.id).sort();
+    const expected = (await incidentsFor({ indicator: '203.0.113.7' }, ui.demo.tokens.kafshata)).map((i) => i.id).sort();
     expect(expected).toContain('ironweed:botnet-range-2026-01');
     await expect(shownIds('[data-indicator-results] [data-incident]', 'data-incident')).resolves.toEqual(expected);
-    await expect(page.locator('[data-indicator-results] [data-found]').getAttribute('data-found')).resolves.toBe(String(expected.length));
-    await expect(page.locator('[data-indicator-results]').textContent()).resolves.toContain('Members asked: 4.');
-    expect(await page.evaluate(() => location.href)).not.toContain('203.0.113');
+    await expect(ui.page.locator('[data-indicator-results] [data-found]').getAttribute('data-found')).resolves.toBe(String(expected.length));
+    await expect(ui.page.locator('[data-indicator-results]').textContent()).resolves.toContain('Members asked: 4.');
+    expect(await ui.page.evaluate(() => location.href)).not.toContain('203.0.113');
     // asked of one member only: only that member is named in the request
-    await page.getByLabel('Ask').selectOption('nodo-sur');
-    const narrowed = page.waitForRequest((r) => r.url() === `${origin}/graphql` && (r.postData() ?? '').includes('nodo-sur'));
-    await page.getByRole('button', { name: 'Ask the members' }).click();
+    await ui.page.getByLabel('Ask').selectOption('nodo-sur');
+    const narrowed = ui.page.waitForRequest((r) => r.url() === `${ui.origin}/graphql` && (r.postData() ?? '').includes('nodo-sur'));
+    await ui.page.getByRole('button', { name: 'Ask the members' }).click();
     expect(JSON.parse((await narrowed).postData()!).variables.filter).toEqual({ indicator: '203.0.113.7', members: ['nodo-sur'] });
     await answered('[data-indicator-results]');
-    await expect(page.locator('[data-indicator-results]').textContent()).resolves.toContain('Members asked: 1.');
+    await expect(ui.page.locator('[data-indicator-results]').textContent()).resolves.toContain('Members asked: 1.');
     for (const id of await shownIds('[data-indicator-results] [data-incident]', 'data-incident')) expect(id).toMatch(/^nodo-sur:/);
     // nothing seen anywhere
-    await page.getByLabel('Ask').selectOption('');
-    await page.getByLabel('Indicator', { exact: true }).fill('never-seen.example');
-    await page.getByRole('button', { name: 'Ask the members' }).click();
+    await ui.page.getByLabel('Ask').selectOption('');
+    await ui.page.getByLabel('Indicator', { exact: true }).fill('never-seen.example');
+    await ui.page.getByRole('button', { name: 'Ask the members' }).click();
     await answered('[data-indicator-results]');
-    await expect(page.locator('[data-indicator-results] [data-found]').textContent()).resolves.toBe('Not found in any report you may see.');
-    await page.getByLabel('Indicator', { exact: true }).fill('203.0.113.7');
-    await page.getByRole('button', { name: 'Ask the members' }).click();
+    await expect(ui.page.locator('[data-indicator-results] [data-found]').textContent()).resolves.toBe('Not found in any report you may see.');
+    await ui.page.getByLabel('Indicator', { exact: true }).fill('203.0.113.7');
+    await ui.page.getByRole('button', { name: 'Ask the members' }).click();
     await answered('[data-indicator-results]');
     await fitsPhone('indicators');
   });
@@ -243,22 +208,22 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
   it('shows support offers, needs and the gateway’s matches, by kind and by language', async () => {
     await goto('#/solidarity');
     await answered('#solidarity-results');
-    const data = await gateway<{
+    const data = await ui.gateway<{
       supportOffers: { id: string; kind: string; languages: string[] }[];
       supportNeeds: { id: string; kind: string; languages: string[] }[];
       supportMatches: { kind: string; languages: string[]; need: { id: string }; offer: { id: string } }[];
-    }>('{ supportOffers { id kind languages } supportNeeds { id kind languages } supportMatches { kind languages need { id } offer { id } } }', {}, demo.tokens.kafshata);
+    }>('{ supportOffers { id kind languages } supportNeeds { id kind languages } supportMatches { kind languages need { id } offer { id } } }', {}, ui.demo.tokens.kafshata);
     expect(data.supportMatches.length).toBeGreaterThan(1);
     await expect(shownIds('[data-offer]', 'data-offer')).resolves.toEqual(data.supportOffers.map((o) => o.id).sort());
     await expect(shownIds('[data-need]', 'data-need')).resolves.toEqual(data.supportNeeds.map((n) => n.id).sort());
     await expect(shownIds('[data-match]', 'data-match')).resolves.toEqual(data.supportMatches.map((m) => `${m.need.id}|${m.offer.id}`).sort());
     // a match names both sides by their titles, not their ids
     const first = data.supportMatches[0];
-    await expect(page.locator(`[data-match="${first.need.id}|${first.offer.id}"] .match-title`).first().textContent()).resolves.not.toBe(first.need.id);
+    await expect(ui.page.locator(`[data-match="${first.need.id}|${first.offer.id}"] .match-title`).first().textContent()).resolves.not.toBe(first.need.id);
 
-    await page.getByLabel('Kind of support').selectOption('MENTORING');
+    await ui.page.getByLabel('Kind of support').selectOption('MENTORING');
     await answered('#solidarity-results');
-    expect(await page.evaluate(() => location.hash)).toBe('#/solidarity?kind=MENTORING');
+    expect(await ui.page.evaluate(() => location.hash)).toBe('#/solidarity?kind=MENTORING');
     await expect(shownIds('[data-offer]', 'data-offer')).resolves.toEqual(
       data.supportOffers
         .filter((o) => o.kind === 'MENTORING')
@@ -272,9 +237,9 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
         .sort(),
     );
 
-    await page.getByLabel('Kind of support').selectOption('');
+    await ui.page.getByLabel('Kind of support').selectOption('');
     await answered('#solidarity-results');
-    await page.getByLabel('Languages').selectOption('sq');
+    await ui.page.getByLabel('Languages').selectOption('sq');
     await answered('#solidarity-results');
     const speaksSq = (languages: string[]) => languages.some((l) => l.split('-')[0] === 'sq');
     await expect(shownIds('[data-offer]', 'data-offer')).resolves.toEqual(
@@ -298,12 +263,12 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
   it('shows a member’s incidents, support offers and support needs on its page', async () => {
     await goto('#/members/kafshata');
     await answered('.member-records');
-    const all = await gateway<{ incidents: { id: string }[]; supportOffers: { id: string; member: { id: string } }[]; supportNeeds: { id: string; member: { id: string } }[] }>(
+    const all = await ui.gateway<{ incidents: { id: string }[]; supportOffers: { id: string; member: { id: string } }[]; supportNeeds: { id: string; member: { id: string } }[] }>(
       '{ incidents(filter: { members: ["kafshata"] }) { id } supportOffers { id member { id } } supportNeeds { id member { id } } }',
       {},
-      demo.tokens.kafshata,
+      ui.demo.tokens.kafshata,
     );
-    const section = (name: string) => page.locator(`.member-records [data-section="${name}"]`);
+    const section = (name: string) => ui.page.locator(`.member-records [data-section="${name}"]`);
     expect(all.incidents.length).toBeGreaterThan(1);
     await expect(
       section('incidents')
@@ -331,21 +296,21 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
   });
 
   it('reaches every new view from the navigation with the keyboard', async () => {
-    await page.goto(`${origin}/`);
+    await ui.page.goto(`${ui.origin}/`);
     await loaded();
     for (const [name, heading] of [
       ['Incidents', 'Incidents'],
       ['Has anyone seen this?', 'Has anyone seen this indicator?'],
       ['Solidarity', 'Solidarity'],
     ]) {
-      const link = page.locator('nav a', { hasText: name });
+      const link = ui.page.locator('nav a', { hasText: name });
       await link.focus();
-      await page.keyboard.press('Enter');
-      await page.locator('main h1', { hasText: new RegExp(`^${heading.replace(/\?/g, '\\?')}$`) }).waitFor();
+      await ui.page.keyboard.press('Enter');
+      await ui.page.locator('main h1', { hasText: new RegExp(`^${heading.replace(/\?/g, '\\?')}$`) }).waitFor();
       // the heading takes the focus, so a screen reader announces the new view
-      await expect(page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('H1');
+      await expect(ui.page.evaluate(() => document.activeElement?.tagName)).resolves.toBe('H1');
     }
-    const unlabelled = await page.evaluate(() =>
+    const unlabelled = await ui.page.evaluate(() =>
       [...document.querySelectorAll('input, select, textarea')].filter((el) => !(el as HTMLInputElement).labels?.length && !el.getAttribute('aria-label')).map((el) => el.outerHTML),
     );
     expect(unlabelled).toEqual([]);
@@ -354,12 +319,12 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
   it('forgets what the views asked as a member once the token is forgotten', async () => {
     await goto('#/incidents');
     await answered('#incident-results');
-    const network = (await incidentsFor({}, demo.tokens.kafshata)).filter((i) => i.visibility !== 'PUBLIC');
+    const network = (await incidentsFor({}, ui.demo.tokens.kafshata)).filter((i) => i.visibility !== 'PUBLIC');
     expect(network.length).toBeGreaterThan(0);
-    await expect(page.locator(`[data-incident="${network[0].id}"]`).count()).resolves.toBe(1);
+    await expect(ui.page.locator(`[data-incident="${network[0].id}"]`).count()).resolves.toBe(1);
     await goto('#/token');
-    await page.getByRole('button', { name: 'Forget the token' }).click();
-    await page.locator('.notice-info').waitFor();
+    await ui.page.getByRole('button', { name: 'Forget the token' }).click();
+    await ui.page.locator('.notice-info').waitFor();
     await loaded();
     await goto('#/incidents');
     await answered('#incident-results');
@@ -369,29 +334,29 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
   });
 
   it('speaks Spanish and Albanian in the new views, with the members’ text in that language', async () => {
-    await useToken(demo.tokens.kafshata);
+    await useToken(ui.demo.tokens.kafshata);
     await goto('#/incidents?member=ciberfeminista');
-    await page.getByLabel('Language').selectOption('es');
-    await page.locator('nav a', { hasText: 'Incidentes' }).waitFor();
+    await ui.page.getByLabel('Language').selectOption('es');
+    await ui.page.locator('nav a', { hasText: 'Incidentes' }).waitFor();
     await answered('#incident-results');
-    const phishing = page.locator('[data-incident="ciberfeminista:phishing-correo-seguro-2026-02"]');
+    const phishing = ui.page.locator('[data-incident="ciberfeminista:phishing-correo-seguro-2026-02"]');
     await expect(phishing.locator('[data-field="severity"]').textContent()).resolves.toBe('Gravedad: Alta');
     await expect(phishing.locator('.summary').textContent()).resolves.toContain('Campaña de phishing');
-    await page.getByLabel('Idioma').selectOption('sq');
-    await page.locator('nav a', { hasText: 'Solidariteti' }).waitFor();
+    await ui.page.getByLabel('Idioma').selectOption('sq');
+    await ui.page.locator('nav a', { hasText: 'Solidariteti' }).waitFor();
     await answered('#incident-results');
     await expect(phishing.locator('[data-field="severity"]').textContent()).resolves.toBe('Rëndësia: E lartë');
-    await page.getByLabel('Gjuha').selectOption('en');
-    await page.locator('nav a', { hasText: 'Solidarity' }).waitFor();
+    await ui.page.getByLabel('Gjuha').selectOption('en');
+    await ui.page.locator('nav a', { hasText: 'Solidarity' }).waitFor();
     await loaded();
   });
 
   it('stacks the explorer’s panes on a phone, each as wide as the screen allows', async () => {
-    await page.setViewportSize(PHONE);
-    await page.goto(`${origin}/explorer`);
-    await page.locator('.graphiql-container').waitFor();
-    await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
-    const boxes = await page.evaluate(() => {
+    await ui.page.setViewportSize(PHONE);
+    await ui.page.goto(`${ui.origin}/explorer`);
+    await ui.page.locator('.graphiql-container').waitFor();
+    await ui.page.locator('.graphiql-query-editor .monaco-editor').waitFor();
+    const boxes = await ui.page.evaluate(() => {
       const box = (selector: string) => {
         const r = document.querySelector(selector)!.getBoundingClientRect();
         return { left: r.left, top: r.top, width: r.width, height: r.height, bottom: r.bottom };
@@ -406,30 +371,30 @@ describe('incidents, indicator search, solidarity and the phone explorer in a br
     expect(boxes.response.top).toBeGreaterThanOrEqual(boxes.editors.bottom - 1);
     expect(boxes.page).toBeLessThanOrEqual(PHONE.width);
     // the query runs, and its answer shows in the stacked response pane
-    const response = page.waitForResponse((r) => r.url() === `${origin}/graphql` && (r.request().postData() ?? '').includes('viewer'));
-    await page.locator('.graphiql-execute-button').click();
+    const response = ui.page.waitForResponse((r) => r.url() === `${ui.origin}/graphql` && (r.request().postData() ?? '').includes('viewer'));
+    await ui.page.locator('.graphiql-execute-button').click();
     await response;
-    await page.locator('.graphiql-response').getByText('memberCount').first().waitFor();
+    await ui.page.locator('.graphiql-response').getByText('memberCount').first().waitFor();
     await shot('explorer', PHONE);
     // at desktop width the panes stay side by side
-    await page.setViewportSize(DESKTOP);
-    const wide = await page.evaluate(() => [document.querySelector('.graphiql-editors')!.getBoundingClientRect().top, document.querySelector('.graphiql-response')!.getBoundingClientRect().top]);
+    await ui.page.setViewportSize(DESKTOP);
+    const wide = await ui.page.evaluate(() => [document.querySelector('.graphiql-editors')!.getBoundingClientRect().top, document.querySelector('.graphiql-response')!.getBoundingClientRect().top]);
     expect(Math.abs(wide[0] - wide[1])).toBeLessThan(60);
   });
 
   it('names a member that did not answer a view’s own request, and shows the others', async () => {
-    await useToken(demo.tokens.kafshata);
-    await demo.members.find((m) => m.memberId === 'nodo-sur')!.stop();
+    await useToken(ui.demo.tokens.kafshata);
+    await ui.demo.members.find((m) => m.memberId === 'nodo-sur')!.stop();
     await goto('#/incidents');
-    await page.locator('#refresh').click();
+    await ui.page.locator('#refresh').click();
     await loaded();
     await answered('#incident-results');
-    await expect(page.locator('#incident-results [data-unavailable="nodo-sur"]').textContent()).resolves.toContain('Nodo Sur Cooperativa is unavailable');
+    await expect(ui.page.locator('#incident-results [data-unavailable="nodo-sur"]').textContent()).resolves.toContain('Nodo Sur Cooperativa is unavailable');
     const shown = await shownIds('[data-incident]', 'data-incident');
     expect(shown.some((id) => id.startsWith('ironweed:'))).toBe(true);
     expect(shown.some((id) => id.startsWith('nodo-sur:'))).toBe(false);
     await goto('#/solidarity');
     await answered('#solidarity-results');
-    await expect(page.locator('#solidarity-results [data-unavailable="nodo-sur"]').count()).resolves.toBe(1);
+    await expect(ui.page.locator('#solidarity-results [data-unavailable="nodo-sur"]').count()).resolves.toBe(1);
   });
 });
