@@ -1,6 +1,7 @@
 import { parse, type ValidationContext } from 'graphql';
 import { ANONYMOUS } from '../../common/caller';
-import { findVisible } from '../../subgraphs/member/src/access/find-visible';
+import { findVisible, type NamedOrder } from '../../subgraphs/member/src/access/find-visible';
+import { namedOrder } from '../../subgraphs/member/src/modules/shared/list-order';
 import { buildMemberSchema } from '../../subgraphs/member/src/graphql/schema';
 import { OperationCache } from '../../subgraphs/member/src/graphql/operation-cache';
 import { ServiceRecord } from '../../subgraphs/member/src/modules/service/service.entity';
@@ -164,6 +165,21 @@ describe('lean reads', () => {
     const two = await findVisible(em, ServiceRecord, { owner: 'alpha', caller: member('beta') }, where, { orderBy: { id: 'asc' }, limit: 2 });
     expect(build).toHaveBeenCalledTimes(2);
     expect(two.map((r) => r.id)).toEqual(['mem', 'net']);
+  });
+
+  it('builds a list\'s keyset order (raw `collate "C"` keys) once, by its name, and keeps each order apart', async () => {
+    const em = net.orms.get('alpha')!.em.fork();
+    const build = jest.spyOn(em, 'createQueryBuilder');
+    const column = () => (property: string) => `"${property}"`;
+    const ascending = () => namedOrder<ServiceRecord>([{ property: 'id', direction: 'asc', type: 'text' }], column);
+    const descending = () => namedOrder<ServiceRecord>([{ property: 'id', direction: 'desc', type: 'text' }], column);
+    const read = (order: NamedOrder<ServiceRecord>) => findVisible(em, ServiceRecord, { owner: 'alpha', caller: member('gamma') }, {}, { orderBy: order, limit: 9 });
+    expect((await read(ascending())).map((r) => r.id)).toEqual(['net', 'pub']);
+    expect((await read(ascending())).map((r) => r.id)).toEqual(['net', 'pub']);
+    expect(build).toHaveBeenCalledTimes(1);
+    expect((await read(descending())).map((r) => r.id)).toEqual(['pub', 'net']);
+    expect((await read(descending())).map((r) => r.id)).toEqual(['pub', 'net']);
+    expect(build).toHaveBeenCalledTimes(2);
   });
 
   it("never serves one caller's visibility to another from a kept statement", async () => {
