@@ -199,12 +199,29 @@ describe('lean reads', () => {
     const beta = net.orms.get('beta')!;
     await ids(alpha, ANONYMOUS, { id: 'pub' });
     const em = beta.em.fork();
-    const execute = jest.spyOn(em.getConnection('read'), 'execute');
+    // a kept statement runs prepared on a pooled connection: record the texts sent on it
+    const client = em.getConnection('read').getKnex().client as unknown as { acquireConnection(): Promise<object>; releaseConnection(c: object): unknown };
+    const sent: string[] = [];
+    const proxies = new Map<object, object>();
+    const acquire = client.acquireConnection.bind(client);
+    const release = client.releaseConnection.bind(client);
+    const acquired = jest.spyOn(client, 'acquireConnection').mockImplementation(async () => {
+      const connection = (await acquire()) as { query(config: { text: string }): unknown };
+      const proxy = { query: (config: { text: string }) => (sent.push(config.text), connection.query(config)) };
+      proxies.set(proxy, connection);
+      return proxy;
+    });
+    const released = jest.spyOn(client, 'releaseConnection').mockImplementation((c) => release(proxies.get(c) ?? c));
     const rows = await findVisible(em, ServiceRecord, { owner: 'alpha', caller: ANONYMOUS }, { id: 'pub' }, { orderBy: { id: 'asc' } });
+    acquired.mockRestore();
+    released.mockRestore();
     expect(rows.map((r) => r.id)).toEqual(['pub']);
-    expect(String(execute.mock.calls[0][0])).toContain(`"${beta.config.get('schema')}"`);
-    expect(String(execute.mock.calls[0][0])).not.toContain(`"${alpha.config.get('schema')}"`);
-    execute.mockRestore();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toContain(`"${beta.config.get('schema')}"`);
+    expect(sent[0]).not.toContain(`"${alpha.config.get('schema')}"`);
+    // values travel as parameters, never in the text
+    expect(sent[0]).toMatch(/\$1/);
+    expect(sent[0]).not.toContain("'pub'");
   });
 
   it('builds reads with raw SQL fragments (text search) every time, and still finds the right rows', async () => {

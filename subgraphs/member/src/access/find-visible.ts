@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EntityName, FilterQuery, FindOptions, QueryOrderMap } from '@mikro-orm/core';
 import { LRUCache } from 'lru-cache';
+import { canRunPrepared, prepareSelect, runPrepared, type PreparedSelect } from '../db/prepared-select';
 import { visibilityWhere, type AccessScope } from './visibility';
 
 /**
@@ -21,6 +22,8 @@ export type VisibleReadOptions<T> = Pick<FindOptions<T, never>, 'limit'> & { ord
 interface BuiltSelect {
   sql: string;
   bindings: readonly unknown[];
+  /** A kept statement's prepared form. */
+  prepared?: PreparedSelect;
 }
 
 /** Statements kept per database (ORM): the gateway asks the same few reads over and over. */
@@ -43,6 +46,8 @@ const built = new WeakMap<object, LRUCache<string, BuiltSelect>>();
  * the JSON of everything the query builder reads (a `NamedOrder` by its name), so two reads share
  * a statement only when the builder would render the same one; reads with raw SQL fragments in
  * the filter or values JSON cannot state exactly (dates, class instances) are built each time.
+ * A kept statement runs as a PostgreSQL prepared statement (db/prepared-select.ts), outside
+ * transactions: parsed and planned once per connection, its values sent as parameters.
  */
 export function findVisible<T extends object>(em: EntityManager, entity: EntityName<T>, scope: AccessScope, where: FilterQuery<T>, options: VisibleReadOptions<T> = {}): Promise<T[]> {
   const filter = visibleFilter(scope, where);
@@ -62,15 +67,14 @@ export function findVisible<T extends object>(em: EntityManager, entity: EntityN
     if (options.limit !== undefined && options.limit !== null) qb.limit(options.limit);
     const native = qb.toQuery()._sql as unknown as BuiltSelect;
     statement = { sql: native.sql, bindings: native.bindings };
-    if (key !== undefined) cache.set(key, statement);
+    if (key !== undefined) cache.set(key, (statement = { ...statement, prepared: prepareSelect(em, native.sql) }));
   }
+  const rows =
+    statement.prepared && canRunPrepared(em)
+      ? runPrepared(em, statement.prepared, statement.bindings)
+      : em.getConnection('read').execute<Record<string, unknown>[]>(statement.sql, [...statement.bindings], 'all', em.getTransactionContext());
   // As `em.find` does: driver errors become MikroORM exceptions (a lost database stays recognisable).
-  return (
-    em
-      .getConnection('read')
-      .execute<Record<string, unknown>[]>(statement.sql, [...statement.bindings], 'all', em.getTransactionContext())
-      .then((rows) => rows.map((row) => driver.mapResult(row as never, meta) as T)) as Promise<T[]>
-  ).catch((err: unknown) => {
+  return (rows.then((list) => list.map((row) => driver.mapResult(row as never, meta) as T)) as Promise<T[]>).catch((err: unknown) => {
     throw driver.convertException(err as Error);
   });
 }
