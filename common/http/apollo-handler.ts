@@ -23,6 +23,12 @@ export interface ApolloHandlerOptions<TContext extends BaseContext, TAuth> {
    */
   authenticate: (req: IncomingMessage, rawBody: Buffer, body: unknown) => Promise<TAuth>;
   onAuthError: (reason: string, req: IncomingMessage, refusal: AuthRefusal) => void;
+  /**
+   * What `authenticate` left running (a replay store's answer, see PendingChecks): `intercept`,
+   * which answers without effects, may run meanwhile, but no answer leaves and nothing else runs
+   * before it settles; an AuthError from it is the same 401 as one from `authenticate`.
+   */
+  pending?: (req: IncomingMessage) => Promise<void> | undefined;
   context: (info: GraphQLRequestInfo<TAuth>) => Promise<TContext>;
   /** After authentication: refuse the request (rate limits) with a status, code and headers. */
   admit?: (req: IncomingMessage, auth: TAuth) => Promise<{ status: number; code: string; message: string; headers?: Record<string, string> } | undefined>;
@@ -72,22 +78,40 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
         body = rawBody.toString('utf8');
       }
     }
+    const refuse = (err: unknown) => {
+      if (!(err instanceof AuthError)) throw err;
+      opts.onAuthError(err.reason, req, err.refusal);
+      sendGraphQLError(res, 401, 'UNAUTHENTICATED', GENERIC_AUTH_MESSAGE, { 'www-authenticate': 'Bearer' }, req);
+    };
     let auth: TAuth;
     try {
       auth = await opts.authenticate(req, rawBody, body);
     } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
-      opts.onAuthError(err.reason, req, err.refusal);
-      return sendGraphQLError(res, 401, 'UNAUTHENTICATED', GENERIC_AUTH_MESSAGE, { 'www-authenticate': 'Bearer' }, req);
+      return refuse(err);
     }
+    const pending = opts.pending?.(req);
+    /** False when what authentication left running refused the request (401 sent). */
+    const settled = async () => {
+      try {
+        await pending;
+        return true;
+      } catch (err) {
+        refuse(err);
+        return false;
+      }
+    };
     const startedAt = performance.now();
     const refusal = await opts.admit?.(req, auth);
-    if (refusal) return sendGraphQLError(res, refusal.status, refusal.code, refusal.message, refusal.headers, req);
+    if (refusal) {
+      if (!(await settled())) return;
+      return sendGraphQLError(res, refusal.status, refusal.code, refusal.message, refusal.headers, req);
+    }
     const parsed: ParsedRequest<TAuth> = { req, auth, body };
     // an early answer (a cache hit) passes the checks Apollo applies to every other answer: CSRF
     // prevention and content negotiation; a request that fails them goes to Apollo, which refuses it
     const contentType = opts.intercept && passesCsrfPrevention(req) ? graphqlContentType(req) : undefined;
     const early = contentType ? await opts.intercept!(parsed) : undefined;
+    if (!(await settled())) return;
     if (early) {
       const caching = opts.caching?.(parsed, { ...early, intercepted: true });
       if (!notModified(req, res, caching)) {

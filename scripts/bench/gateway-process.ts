@@ -16,7 +16,9 @@ async function main(): Promise<void> {
     registryPin: readRegistryVersion(readFileSync(registryFile, 'utf8'), registryFile).hash,
     registryStateFile: join(mkdtempSync(join(tmpdir(), 'infrared-bench-registry-')), 'accepted.json'),
   };
-  const gateway = await createGateway({ port: 0, logger: createLogger('bench-gateway', 'error'), rateLimitPoints: 1_000_000_000, ...trust, ...settings } as Parameters<typeof createGateway>[0]);
+  // rate budgets out of the way: one caller token (and so one issuing member) makes every request
+  const budgets = { rateLimitPoints: 1_000_000_000, issuerRateLimitPoints: 1_000_000_000 };
+  const gateway = await createGateway({ port: 0, logger: createLogger('bench-gateway', 'error'), ...budgets, ...trust, ...settings } as Parameters<typeof createGateway>[0]);
   limitHeapGrowth(gateway.config.heapGrowthPercent); // as `infrared gateway start` does
   process.stdout.write(`${JSON.stringify({ url: gateway.url })}\n`);
   process.on('SIGTERM', async () => {

@@ -1,6 +1,7 @@
 import { parse, type ValidationContext } from 'graphql';
 import { ANONYMOUS } from '../../common/caller';
-import { findVisible } from '../../subgraphs/member/src/access/find-visible';
+import { findVisible, type NamedOrder } from '../../subgraphs/member/src/access/find-visible';
+import { namedOrder } from '../../subgraphs/member/src/modules/shared/list-order';
 import { buildMemberSchema } from '../../subgraphs/member/src/graphql/schema';
 import { OperationCache } from '../../subgraphs/member/src/graphql/operation-cache';
 import { ServiceRecord } from '../../subgraphs/member/src/modules/service/service.entity';
@@ -166,6 +167,21 @@ describe('lean reads', () => {
     expect(two.map((r) => r.id)).toEqual(['mem', 'net']);
   });
 
+  it('builds a list\'s keyset order (raw `collate "C"` keys) once, by its name, and keeps each order apart', async () => {
+    const em = net.orms.get('alpha')!.em.fork();
+    const build = jest.spyOn(em, 'createQueryBuilder');
+    const column = () => (property: string) => `"${property}"`;
+    const ascending = () => namedOrder<ServiceRecord>([{ property: 'id', direction: 'asc', type: 'text' }], column);
+    const descending = () => namedOrder<ServiceRecord>([{ property: 'id', direction: 'desc', type: 'text' }], column);
+    const read = (order: NamedOrder<ServiceRecord>) => findVisible(em, ServiceRecord, { owner: 'alpha', caller: member('gamma') }, {}, { orderBy: order, limit: 9 });
+    expect((await read(ascending())).map((r) => r.id)).toEqual(['net', 'pub']);
+    expect((await read(ascending())).map((r) => r.id)).toEqual(['net', 'pub']);
+    expect(build).toHaveBeenCalledTimes(1);
+    expect((await read(descending())).map((r) => r.id)).toEqual(['pub', 'net']);
+    expect((await read(descending())).map((r) => r.id)).toEqual(['pub', 'net']);
+    expect(build).toHaveBeenCalledTimes(2);
+  });
+
   it("never serves one caller's visibility to another from a kept statement", async () => {
     const orm = net.orms.get('alpha')!;
     for (let round = 0; round < 2; round++) {
@@ -183,12 +199,29 @@ describe('lean reads', () => {
     const beta = net.orms.get('beta')!;
     await ids(alpha, ANONYMOUS, { id: 'pub' });
     const em = beta.em.fork();
-    const execute = jest.spyOn(em.getConnection('read'), 'execute');
+    // a kept statement runs prepared on a pooled connection: record the texts sent on it
+    const client = em.getConnection('read').getKnex().client as unknown as { acquireConnection(): Promise<object>; releaseConnection(c: object): unknown };
+    const sent: string[] = [];
+    const proxies = new Map<object, object>();
+    const acquire = client.acquireConnection.bind(client);
+    const release = client.releaseConnection.bind(client);
+    const acquired = jest.spyOn(client, 'acquireConnection').mockImplementation(async () => {
+      const connection = (await acquire()) as { query(config: { text: string }): unknown };
+      const proxy = { query: (config: { text: string }) => (sent.push(config.text), connection.query(config)) };
+      proxies.set(proxy, connection);
+      return proxy;
+    });
+    const released = jest.spyOn(client, 'releaseConnection').mockImplementation((c) => release(proxies.get(c) ?? c));
     const rows = await findVisible(em, ServiceRecord, { owner: 'alpha', caller: ANONYMOUS }, { id: 'pub' }, { orderBy: { id: 'asc' } });
+    acquired.mockRestore();
+    released.mockRestore();
     expect(rows.map((r) => r.id)).toEqual(['pub']);
-    expect(String(execute.mock.calls[0][0])).toContain(`"${beta.config.get('schema')}"`);
-    expect(String(execute.mock.calls[0][0])).not.toContain(`"${alpha.config.get('schema')}"`);
-    execute.mockRestore();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toContain(`"${beta.config.get('schema')}"`);
+    expect(sent[0]).not.toContain(`"${alpha.config.get('schema')}"`);
+    // values travel as parameters, never in the text
+    expect(sent[0]).toMatch(/\$1/);
+    expect(sent[0]).not.toContain("'pub'");
   });
 
   it('builds reads with raw SQL fragments (text search) every time, and still finds the right rows', async () => {

@@ -4,6 +4,7 @@
  * assertion accepted by one is refused by the other; the replay table cleans itself up.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { decodeJwt } from 'jose';
 import { ASSERTION_HEADER } from '../../common/auth/assertion';
 import type { MemberSubgraph } from '../../subgraphs/member/src/app';
 import { PostgresReplayCache } from '../../subgraphs/member/src/access/postgres-replay-cache';
@@ -60,6 +61,43 @@ describe("a member's replicas share one replay cache", () => {
     const statuses = await Promise.all(Array.from({ length: 8 }, (_, i) => postRaw(urls[i % 2], body, { [ASSERTION_HEADER]: assertion }).then((r) => r.status)));
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 401)).toHaveLength(7);
+  });
+
+  it('an assertion another replica accepted is refused before anything runs: the write is not made', async () => {
+    const schema = replicaOrm.config.get('schema') as string;
+    const write = gqlBody('mutation($input: ServiceInput!) { upsertService(input: $input) { id } }', {
+      input: { id: 'replayed-write', name: 'Replayed', kind: 'EMAIL', status: 'OPERATIONAL', acceptingUsers: true, visibility: 'OWNER' },
+    });
+    const assertion = await net.assertion('alpha', callerOf('alpha', ['read', 'write']), write);
+    const { iss, jti, exp } = decodeJwt(assertion);
+    // as the other replica stores it when it accepts the assertion
+    await replicaOrm.em.getConnection().execute(`insert into "${schema}"."assertion_replay" ("id", "expires_at") values (?, to_timestamp(?))`, [`${iss}:${jti}`, exp! + 5]);
+    const refused = await postRaw(replica.url, write, { [ASSERTION_HEADER]: assertion });
+    expect(refused.status).toBe(401);
+    expect(refused.json).toEqual(GENERIC_401_BODY);
+    const read = gqlBody('{ services { id } }');
+    const after = await postRaw(replica.url, read, { [ASSERTION_HEADER]: await net.assertion('alpha', callerOf('alpha'), read) });
+    expect(after.status).toBe(200);
+    expect(after.json.data.services.map((s: { id: string }) => s.id)).toContain('alpha:own');
+    expect(after.json.data.services.map((s: { id: string }) => s.id)).not.toContain('alpha:replayed-write');
+    // the same write with a fresh assertion is made: the refusal above was the replay's
+    const made = await postRaw(replica.url, write, { [ASSERTION_HEADER]: await net.assertion('alpha', callerOf('alpha', ['read', 'write']), write) });
+    expect(made.status).toBe(200);
+    expect(made.json.errors).toBeUndefined();
+    const now = await postRaw(replica.url, read, { [ASSERTION_HEADER]: await net.assertion('alpha', callerOf('alpha'), read) });
+    expect(now.json.data.services.map((s: { id: string }) => s.id)).toContain('alpha:replayed-write');
+  });
+
+  it('a read with an assertion another replica accepted runs while the check waits, but gets only the 401', async () => {
+    const schema = replicaOrm.config.get('schema') as string;
+    const read = gqlBody('{ services { id name } }');
+    const assertion = await net.assertion('alpha', callerOf('alpha'), read);
+    const { iss, jti, exp } = decodeJwt(assertion);
+    await replicaOrm.em.getConnection().execute(`insert into "${schema}"."assertion_replay" ("id", "expires_at") values (?, to_timestamp(?))`, [`${iss}:${jti}`, exp! + 5]);
+    const refused = await postRaw(replica.url, read, { [ASSERTION_HEADER]: assertion });
+    expect(refused.status).toBe(401);
+    expect(refused.text).not.toContain('alpha:own');
+    expect(refused.json).toEqual(GENERIC_401_BODY);
   });
 
   it('ids checked together share one statement; a second copy of one among them is a replay', async () => {

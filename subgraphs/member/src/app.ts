@@ -11,6 +11,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IncomingMessage } from 'node:http';
 import { ANONYMOUS, type Caller } from '../../../common/caller';
 import { createApolloHandler } from '../../../common/http/apollo-handler';
+import type { PendingChecks } from '../../../common/http/pending-checks';
 import { operationResolutionPlugin } from '../../../common/http/operation-resolution';
 import { introspectionPolicyPlugin } from '../../../common/graphql-limits/introspection-policy';
 import { maxAliasesRule } from '../../../common/graphql-limits/max-aliases';
@@ -59,6 +60,11 @@ export interface MemberSubgraphOptions {
   logger?: Logger;
   maxBodyBytes?: number;
   resolveCaller?: CallerResolver;
+  /**
+   * Checks the caller resolver left running (its replay verdict): a read may execute meanwhile,
+   * and its answer is held until they settle. Give the same object to the resolver.
+   */
+  pendingChecks?: PendingChecks;
   /** The member's private key: when given, records carry an `attestation`. */
   signingKey?: PrivateJwk;
   /**
@@ -178,6 +184,7 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
     server: apollo,
     maxBodyBytes: opts.maxBodyBytes ?? 1_000_000,
     authenticate: resolveCaller,
+    pending: opts.pendingChecks ? (req) => opts.pendingChecks!.take(req) : undefined,
     onAuthError: (reason, req, refusal) => logger.warn({ refusal, reason, ip: req.socket.remoteAddress }, 'sub-request refused'),
     intercept: ({ req, body, auth }) => executeQuery(req, body, () => context(req, auth)),
     observe: ({ body }, response, startedAt) => metrics.observe(body, response.status, startedAt),

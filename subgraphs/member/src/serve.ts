@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../../../common/logger';
 import { RegistryWatcher } from '../../../common/registry/registry-watcher';
 import { registryWatchOptions } from '../../../common/registry/trust-settings';
 import type { Registry } from '../../../common/registry/registry.schema';
+import { PendingChecks } from '../../../common/http/pending-checks';
 import { PostgresReplayCache } from './access/postgres-replay-cache';
 import { TombstonePurge } from './changes/tombstone-purge';
 import { SubsetCheck } from './access/subset-check';
@@ -83,6 +84,8 @@ export async function serveMember(config: MemberSettings, opts: { logger?: Logge
     { callerPolicy: policy },
     policy === 'proven' ? 'caller policy: proven (NETWORK+ data and writes only for callers proven here)' : 'caller policy: asserted (a trusted gateway speaks for callers)',
   );
+  // a sub-request's replay verdict settles while its read executes; the answer waits for it
+  const pendingChecks = new PendingChecks();
   const trust = {
     memberId: config.memberId,
     registry,
@@ -92,6 +95,7 @@ export async function serveMember(config: MemberSettings, opts: { logger?: Logge
     policy,
     subset: new SubsetCheck(subsetSchemas()),
     gatewayEndpoints: config.gatewayEndpoints,
+    pendingChecks,
   };
   const subgraph = await createMemberSubgraph({
     member: { id: config.memberId, languages },
@@ -103,6 +107,7 @@ export async function serveMember(config: MemberSettings, opts: { logger?: Logge
     production: config.production ?? true,
     registryTrust: watcher?.trust,
     resolveCaller: createCallerResolver(trust),
+    pendingChecks,
     probeGateway: watcher ? createGatewayProbe(trust) : undefined,
     // /ready says 503 before a gateway's health probe (2 s by default) gives up on it, so the
     // gateway sees "database unavailable" rather than "no answer"

@@ -1,9 +1,21 @@
+import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ReplayCache } from '../../../../common/auth/replay-cache';
 import type { Logger } from '../../../../common/logger';
 
 /** Ids sent in one statement at most. */
 const MAX_BATCH = 200;
+
+/** The part of a pooled `pg` connection the check uses: one named (prepared) statement. */
+interface PgConnection {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: { id: string }[] }>;
+}
+
+/** The knex client under MikroORM: the member's own connection pool. */
+interface PoolClient {
+  acquireConnection(): Promise<PgConnection>;
+  releaseConnection(connection: PgConnection): unknown;
+}
 
 interface Pending {
   id: string;
@@ -24,11 +36,16 @@ interface Pending {
  * round trip instead of queueing for the pool one by one. Each caller still waits for its own
  * answer from the database: no id is accepted before PostgreSQL has stored it. The same id twice
  * in one batch is a replay for every copy but the first.
+ *
+ * The statement is one text for any number of ids (two arrays, `unnest`), sent as a prepared
+ * statement on the member's own pool: PostgreSQL parses and plans it once per connection, and the
+ * ids travel as parameters, never spliced into SQL.
  * @example
  * const replay = new PostgresReplayCache(orm, logger); ... replay.stop();
  */
 export class PostgresReplayCache implements ReplayCache {
   private readonly table: string;
+  private readonly insert: { name: string; text: string };
   private readonly timer: NodeJS.Timeout;
   private pending: Pending[] = [];
   private flushing = false;
@@ -41,6 +58,9 @@ export class PostgresReplayCache implements ReplayCache {
     cleanupEveryMs = 60_000,
   ) {
     this.table = `"${orm.config.get('schema')}"."assertion_replay"`;
+    const text = `insert into ${this.table} ("id", "expires_at") select "id", to_timestamp("ms" / 1000) from unnest($1::text[], $2::double precision[]) as "fresh"("id", "ms") on conflict ("id") do nothing returning "id"`;
+    // one name per text: a pooled connection may serve two member schemas (tests), each its own statement
+    this.insert = { name: `infrared_replay_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`, text };
     this.timer = setInterval(() => void this.cleanup(), cleanupEveryMs);
     this.timer.unref();
   }
@@ -86,10 +106,9 @@ export class PostgresReplayCache implements ReplayCache {
       }
       const entries = [...first.values()];
       try {
-        const rows = await this.orm.em.getConnection().execute<{ id: string }[]>(
-          `insert into ${this.table} ("id", "expires_at") values ${entries.map(() => '(?, to_timestamp(?::double precision / 1000))').join(', ')} on conflict ("id") do nothing returning "id"`,
-          entries.flatMap((e) => [e.id, e.expiresAtMs]),
-          'all',
+        const rows = await this.send(
+          entries.map((e) => e.id),
+          entries.map((e) => e.expiresAtMs),
         );
         this.stats.statements++;
         this.stats.ids += entries.length;
@@ -100,5 +119,15 @@ export class PostgresReplayCache implements ReplayCache {
       }
     }
     this.flushing = false;
+  }
+
+  private async send(ids: string[], expiresAtMs: number[]): Promise<{ id: string }[]> {
+    const pool = this.orm.em.getConnection().getKnex().client as unknown as PoolClient;
+    const connection = await pool.acquireConnection();
+    try {
+      return (await connection.query({ ...this.insert, values: [ids, expiresAtMs] })).rows;
+    } finally {
+      pool.releaseConnection(connection);
+    }
   }
 }

@@ -9,6 +9,7 @@ import { readForwardedProof, type ForwardedProof } from '../../../../common/auth
 import { VerifiedCallerTokens } from '../../../../common/auth/verified-caller-tokens';
 import { NODE_PROOF_CRYPTO } from '../../../../common/auth/node-proof-crypto';
 import { PendingReplays, type ReplayCache } from '../../../../common/auth/replay-cache';
+import type { PendingChecks } from '../../../../common/http/pending-checks';
 import { issuerFromRegistry } from '../../../../common/registry/issuer';
 import type { Registry } from '../../../../common/registry/registry.schema';
 import type { SubsetCheck } from './subset-check';
@@ -45,6 +46,12 @@ export interface MemberTrustOptions {
    * registry lists for the gateway that signed the sub-request's assertion.
    */
   gatewayEndpoints?: string[];
+  /**
+   * Where a sub-request's replay verdict is left to settle while a read executes (the member's
+   * HTTP handler holds the answer until it has: `pending` of createApolloHandler). Without it, the
+   * resolver waits for the verdict itself.
+   */
+  pendingChecks?: PendingChecks;
 }
 
 /**
@@ -65,26 +72,32 @@ export function createCallerResolver(opts: MemberTrustOptions): (req: IncomingMe
   const verifiedTokens = new VerifiedCallerTokens();
   const verifyToken = (token: string, registry: Registry) => verifiedTokens.verify(token, { audience: registry.network.id, issuer: (id) => issuerFromRegistry(registry, id) });
   const withPolicy = (caller: Caller): Caller => (policy === 'proven' && !caller.anonymous && !caller.proven ? { anonymous: true, scopes: [], unproven: true } : caller);
+  /** The replay verdict: left to settle before the answer (pendingChecks), or awaited here. */
+  const settle = async (req: IncomingMessage, verdict: Promise<void>) => (opts.pendingChecks ? opts.pendingChecks.defer(req, verdict) : verdict);
   return async (req, rawBody, body) => {
     const registry = opts.registry();
     const assertion = req.headers[ASSERTION_HEADER];
     if (typeof assertion === 'string' && assertion.length > 0) {
       const forwarded = readForwardedProof(body ?? parseJson(rawBody));
-      // with a forwarded proof, the assertion's id and the proof's are stored together once both verified
-      const pending = forwarded ? new PendingReplays() : undefined;
+      // the ids (the assertion's, and a forwarded proof's) are stored together once all else is verified
+      const pending = new PendingReplays();
       const asserted = await verifyAssertion(assertion, {
         member: opts.memberId,
         body: rawBody,
-        replay: pending ?? opts.replay,
+        replay: pending,
         gateways: gatewayKeys(registry, trusted),
       });
-      if (!forwarded || !pending) return withPolicy(asserted);
-      const gateway = String(decodeJwt(assertion).iss);
-      const proven = await proveCaller(forwarded, { asserted, gateway, registry, subRequest: body ?? parseJson(rawBody), verifyToken, replay: pending, opts });
-      const [assertionNew, proofNew] = await pending.commit(opts.replay);
-      if (!assertionNew) throw new AuthError('REPLAYED', 'assertion replayed');
-      if (!proofNew) throw new AuthError('REPLAYED', 'proof replayed');
-      return proven;
+      const caller = forwarded
+        ? await proveCaller(forwarded, { asserted, gateway: String(decodeJwt(assertion).iss), registry, subRequest: body ?? parseJson(rawBody), verifyToken, replay: pending, opts })
+        : withPolicy(asserted);
+      await settle(
+        req,
+        pending.commit(opts.replay).then(([assertionNew, proofNew]) => {
+          if (!assertionNew) throw new AuthError('REPLAYED', 'assertion replayed');
+          if (proofNew === false) throw new AuthError('REPLAYED', 'proof replayed');
+        }),
+      );
+      return caller;
     }
     if (!opts.acceptDirectTokens) return ANONYMOUS;
     const token = bearerToken(req.headers.authorization);

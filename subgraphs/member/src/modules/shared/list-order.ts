@@ -1,4 +1,5 @@
-import { raw, type FilterQuery } from '@mikro-orm/core';
+import { raw, type FilterQuery, type QueryOrderMap } from '@mikro-orm/core';
+import type { NamedOrder } from '../../access/find-visible';
 import { GraphQLError } from 'graphql';
 
 /**
@@ -106,6 +107,14 @@ export function afterCondition<T>(order: readonly OrderKey[], position: KeyTuple
   }
   const condition = raw((alias: string) => build(alias), params);
   return { [condition]: true } as FilterQuery<T>;
+}
+
+/**
+ * The list's order for `findVisible`, named by its keys, so that a repeated read of the list
+ * reuses its statement; the raw SQL of the keys is made only when the statement is built.
+ */
+export function namedOrder<T>(order: readonly OrderKey[], column: () => ColumnOf): NamedOrder<T> {
+  return { name: JSON.stringify(order), render: () => orderByKeys(order, column()) as QueryOrderMap<T> };
 }
 
 /** The list's order for the query builder (texts by code point). */

@@ -7,7 +7,7 @@ import type { AccessScope } from '../../access/visibility';
 import type { MemberContext } from '../../context';
 import type { ConnectionValue } from './connection.type';
 import { MAX_LIST } from './list-limit';
-import { afterCondition, decodeCursor, encodeCursor, orderByKeys, type ColumnOf, type OrderKey } from './list-order';
+import { afterCondition, decodeCursor, encodeCursor, namedOrder, type ColumnOf, type OrderKey } from './list-order';
 
 /** Records in a page when `first` is not given. */
 export const DEFAULT_PAGE = 50;
@@ -58,7 +58,7 @@ export async function readList<Node>(ctx: MemberContext, info: GraphQLResolveInf
   const where = list.where(ctx.scope, args, ctx.em);
   const max = Math.min(Math.max(limit ?? MAX_LIST, 0), MAX_LIST);
   if (!where || max === 0) return [];
-  const rows = await findVisible(ctx.em, list.entity, ctx.scope, and(where), { orderBy: orderByKeys(list.order, columns(ctx.em, list.entity)) as never, limit: max + 1 });
+  const rows = await findVisible(ctx.em, list.entity, ctx.scope, and(where), { orderBy: namedOrder(list.order, () => columns(ctx.em, list.entity)), limit: max + 1 });
   if (rows.length > max) {
     rows.length = max;
     if (max === MAX_LIST) ctx.capped.add(String(info.path.key));
@@ -97,7 +97,7 @@ export async function readPage<Row extends object, Args extends object, Node>(
   let hasNextPage = false;
   if (where) {
     const conditions = position ? [...where, afterCondition<Row>(list.order, position, column)] : where;
-    rows = await findVisible(ctx.em, list.entity, ctx.scope, and(conditions), { orderBy: orderByKeys(list.order, column) as never, limit: size + 1 });
+    rows = await findVisible(ctx.em, list.entity, ctx.scope, and(conditions), { orderBy: namedOrder(list.order, () => column), limit: size + 1 });
     hasNextPage = rows.length > size;
     if (hasNextPage) rows.length = size;
   }

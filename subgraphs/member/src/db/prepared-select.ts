@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+/** A kept SELECT as a PostgreSQL prepared statement: its positional text and a name per text. */
+export interface PreparedSelect {
+  name: string;
+  text: string;
+}
+
+/** The part of a pooled `pg` connection used here. */
+interface PgConnection {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/** The knex client under MikroORM: the member's connection pool and its placeholder syntax. */
+interface KnexClient {
+  acquireConnection(): Promise<PgConnection>;
+  releaseConnection(connection: PgConnection): unknown;
+  positionBindings(sql: string): string;
+}
+
+function knexClient(em: EntityManager): KnexClient {
+  return em.getConnection('read').getKnex().client as unknown as KnexClient;
+}
+
+/** The prepared form of a query-builder statement (knex `?` placeholders), named by its text. */
+export function prepareSelect(em: EntityManager, sql: string): PreparedSelect {
+  const text = knexClient(em).positionBindings(sql);
+  return { name: `infrared_read_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text };
+}
+
+/**
+ * Whether a read may go straight to a pooled connection as a prepared statement: not inside a
+ * transaction (its reads belong on the transaction's connection), and not while the ORM logs
+ * every statement (the benchmarks count SQL through that log).
+ */
+export function canRunPrepared(em: EntityManager): boolean {
+  return !em.getTransactionContext() && !em.config.get('debug');
+}
+
+/**
+ * Runs a prepared SELECT on a connection of the member's pool: PostgreSQL parses and plans the
+ * text once per connection, and later runs send only the values (bound as parameters, never
+ * spliced into SQL). The number of names a connection holds is bounded by the distinct texts the
+ * statement cache keeps producing: they differ in structure only, never in values.
+ */
+export async function runPrepared(em: EntityManager, statement: PreparedSelect, values: readonly unknown[]): Promise<Record<string, unknown>[]> {
+  const pool = knexClient(em);
+  const connection = await pool.acquireConnection();
+  try {
+    return (await connection.query({ name: statement.name, text: statement.text, values: [...values] })).rows;
+  } finally {
+    pool.releaseConnection(connection);
+  }
+}
