@@ -25,6 +25,9 @@ import { cappedLists } from './answer-check/capped-lists';
 /** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
 export type MemberCall = (member: RegistryMember, body: SubRequestBody, context: GatewayContext) => Promise<MemberCallResult>;
 
+/** The errors of an answer without any (most answers): shared, never written to. */
+const NO_ERRORS: readonly SubgraphError[] = Object.freeze([]);
+
 /** Default heap for the fan-out's operation plans, and as much again for the parsed operations sent. */
 const DEFAULT_PLAN_BYTES = 8 * 2 ** 20;
 
@@ -248,9 +251,10 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
       maxListItems: this.opts.maxListItems ?? 1000,
       representations,
     });
-    const errors = [...memberErrors(result.body.errors ?? [], member.id, checked.rootIndex), ...checked.problems];
+    const reported = result.body.errors?.length ? memberErrors(result.body.errors, member.id, checked.rootIndex) : NO_ERRORS;
+    let errors = checked.problems.length ? [...reported, ...checked.problems] : reported;
     if (!result.body.data && errors.length === 0) {
-      errors.push({ message: `Member "${member.id}" answered neither data nor errors`, extensions: { code: INVALID_ANSWER, member: member.id } });
+      errors = [{ message: `Member "${member.id}" answered neither data nor errors`, extensions: { code: INVALID_ANSWER, member: member.id } }];
     }
     const report: GatewayContext['reports'][number] = { member: member.id, status: 'ok', durationMs: result.durationMs };
     if (checked.dropped) report.dropped = checked.dropped;
