@@ -87,7 +87,7 @@ function hasAdmission(root: string): boolean {
 }
 
 /** A process script of this build (`name`) or of the base build, for `startChild`. */
-function script(name: string, root?: string): string {
+export function script(name: string, root?: string): string {
   return root ? relative(__dirname, join(root, 'dist', 'scripts', 'bench', name)) : name;
 }
 
