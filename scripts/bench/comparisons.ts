@@ -77,8 +77,17 @@ async function seedDemoMember(ctx: BenchContext, id: string): Promise<string> {
   return schema;
 }
 
+/** Whether a built checkout's gateway has admission control (its settings know `maxMemberCalls`). */
+function hasAdmission(root: string): boolean {
+  try {
+    return readFileSync(join(root, 'dist', 'gateway', 'src', 'config.js'), 'utf8').includes('maxMemberCalls');
+  } catch {
+    return false;
+  }
+}
+
 /** A process script of this build (`name`) or of the base build, for `startChild`. */
-function script(name: string, root?: string): string {
+export function script(name: string, root?: string): string {
   return root ? relative(__dirname, join(root, 'dist', 'scripts', 'bench', name)) : name;
 }
 
@@ -253,10 +262,15 @@ export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
     healthIntervalMs: 600_000,
     dedupeRequests: false,
   };
-  // admission sized for two requests of n member calls each (the base build has no admission control)
+  // admission sized for two requests of n member calls each, for every build that has admission
+  // control (417a281 has none, and its settings refuse the names): with its defaults, a build
+  // would shed calls and count cheaper, partial requests
   const admission = { maxMemberCalls: 4 * n, admissionQueue: 4 * n };
   const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', { ...settings, ...admission }, 60_000, ctx.nodeArgs)) };
-  if (ctx.baseRoot) builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), settings, 60_000, ctx.nodeArgs));
+  if (ctx.baseRoot) {
+    const baseSettings = hasAdmission(ctx.baseRoot) ? { ...settings, ...admission } : settings;
+    builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), baseSettings, 60_000, ctx.nodeArgs));
+  }
   // A fixed number of requests, 2 at a time, all finished inside the measurement: the gateway's
   // CPU time over them, divided by the member calls they made.
   const requests = ctx.smoke ? 4 : 30;

@@ -12,7 +12,7 @@ import { alternate, load, measure, type LoadResult } from './load';
 import { benchAggregates } from './aggregates';
 import { benchLiveFeed, liveFeedRows } from './live-feed';
 import { benchPagination } from './pagination';
-import { authenticatedFanout, gatewayCpuPerMemberCall, memberVsPlainPg, round, strip, type BenchContext } from './comparisons';
+import { authenticatedFanout, gatewayCpuPerMemberCall, memberVsPlainPg, round, script, strip, type BenchContext } from './comparisons';
 import { provenVsAsserted } from './proven-callers';
 
 /**
@@ -64,8 +64,8 @@ async function main(): Promise<void> {
     writeFileSync(file, stringify({ network: { id: 'bench', name: 'Bench' }, members: members.map((m) => ({ id: m.id, name: m.id, region: 'Bench', url: m.url })), gateways: [] }));
     return file;
   };
-  const gateway = async (registryFile: string, settings: Record<string, unknown> = {}): Promise<Url> => {
-    const g = await startChild<{ url: string }>('gateway-process', { registryFile, responseCacheTtlSeconds: 0, ...settings }, 60_000, profileArgs);
+  const gateway = async (registryFile: string, settings: Record<string, unknown> = {}, root?: string): Promise<Url> => {
+    const g = await startChild<{ url: string }>(script('gateway-process', root), { registryFile, responseCacheTtlSeconds: 0, ...settings }, 60_000, profileArgs);
     children.push(g);
     return g;
   };
@@ -125,37 +125,47 @@ async function main(): Promise<void> {
       await stopAll();
     }
 
-    // 2, 3, 4: twenty members with 5 ms each, plus one that hangs
-    if (want(2, 3, 4)) {
-      const n = smoke ? 5 : 20;
-      const many = await farm('many', [...Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 })), { id: 'zz-hung', services: 0, hang: true }], 1);
-      const healthy = many.ready.members.filter((m) => m.id !== 'zz-hung');
+    // 2: fan-out latency over twenty members with 5 ms each; 3, 4: the same members in one farm, plus one that hangs
+    const n = smoke ? 5 : 20;
+    if (want(2)) {
       // Fan-out latency: every member in its own process (as in a real network), 5 ms each.
       const solos = await Promise.all(Array.from({ length: n }, (_, i) => farm(`solo${i}`, [{ id: `p${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 }], 1)));
       const separate = solos.map((f) => f.ready.members[0]);
       const sizes = smoke ? [1, n] : [1, 5, 20];
       const fanGateways = Object.fromEntries(await Promise.all(sizes.map(async (size) => [String(size), await gateway(registry(join(dir, `fan-${size}.yaml`), separate.slice(0, size)))] as const)));
+      // with --base: the base build's gateways over the same members (1 and N), in the same alternation
+      const baseSizes = baseRoot ? [1, n] : [];
+      const baseGateways = Object.fromEntries(
+        await Promise.all(baseSizes.map(async (size) => [`base-${size}`, await gateway(registry(join(dir, `fan-base-${size}.yaml`), separate.slice(0, size)), {}, baseRoot)] as const)),
+      );
       const fanout: Record<string, LoadResult> = Object.fromEntries(
         Object.entries(
           await alternate(
             // Latency at a fixed offered rate, below saturation: on a shared 2-core machine a closed loop
             // would measure how 20 member processes share the CPU, not what the fan-out adds.
-            Object.fromEntries(Object.entries(fanGateways).map(([size, g]) => [size, (s: number) => load(g.ready.url, QUERY, { seconds: s, connections, rate: FANOUT_RATE })])),
+            Object.fromEntries(Object.entries({ ...fanGateways, ...baseGateways }).map(([size, g]) => [size, (s: number) => load(g.ready.url, QUERY, { seconds: s, connections, rate: FANOUT_RATE })])),
             { seconds, rounds },
           ),
         ).map(([size, r]) => [size, strip(r)]),
       );
       const rssAt20 = fanGateways[String(n)].peakRssMb();
-      for (const g of Object.values(fanGateways)) await g.stop();
+      for (const g of [...Object.values(fanGateways), ...Object.values(baseGateways)]) await g.stop();
       for (const f of solos) await f.stop();
+      const base = baseRoot ? { [1]: fanout['base-1'], [n]: fanout[`base-${n}`], p50ratio: round(fanout[`base-${n}`].p50 / fanout['base-1'].p50) } : undefined;
+      for (const key of Object.keys(baseGateways)) delete fanout[key];
       const p50ratio = round(fanout[n].p50 / fanout[1].p50);
-      results.fanout = { byMembers: fanout, p50ratio, gatewayPeakRssMb: rssAt20, separateProcesses: true };
+      results.fanout = { byMembers: fanout, p50ratio, gatewayPeakRssMb: rssAt20, separateProcesses: true, base };
       log(
         `2. fan-out p50 (members in separate processes, ${FANOUT_RATE} req/s offered): ${Object.entries(fanout)
           .map(([k, v]) => `N=${k} ${v.p50} ms`)
-          .join(', ')}; p50(N)/p50(1) = ${p50ratio}; gateway peak RSS ${rssAt20} MB`,
+          .join(', ')}; p50(N)/p50(1) = ${p50ratio}; gateway peak RSS ${rssAt20} MB${base ? `; base build: N=1 ${base[1].p50} ms, N=${n} ${base[n].p50} ms, p50(N)/p50(1) = ${base.p50ratio}` : ''}`,
       );
 
+      await stopAll();
+    }
+    if (want(3, 4)) {
+      const many = await farm('many', [...Array.from({ length: n }, (_, i) => ({ id: `m${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 })), { id: 'zz-hung', services: 0, hang: true }], 1);
+      const healthy = many.ready.members.filter((m) => m.id !== 'zz-hung');
       const withHung = registry(join(dir, 'hung.yaml'), [...healthy.slice(0, 5), many.ready.members.find((m) => m.id === 'zz-hung')!]);
       const healthy5 = await gateway(registry(join(dir, 'healthy5.yaml'), healthy.slice(0, 5)));
       const baseline = await measure(healthy5.ready.url, QUERY, opts);
@@ -284,6 +294,16 @@ function markdown(s: { date: string; cores: number; node: string; smoke: boolean
       `${r.fanout.p50ratio}`,
       '≤ 1.5',
     ],
+    ...(r.fanout.base
+      ? [
+          [
+            `   the base build, same members and run`,
+            `N=1: ${r.fanout.base[1].p50} ms, N=${Object.keys(r.fanout.byMembers).at(-1)}: ${r.fanout.base[Object.keys(r.fanout.byMembers).at(-1)!].p50} ms`,
+            `${r.fanout.base.p50ratio}`,
+            '',
+          ],
+        ]
+      : []),
     ['   gateway peak RSS under load, 20 members', `${r.fanout.gatewayPeakRssMb} MB`, '', '≤ 300 MB'],
   ]);
   add(r.hung, () => [

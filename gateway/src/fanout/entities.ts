@@ -41,7 +41,7 @@ export function groupRepresentations(representations: Representation[], isMember
  * Puts each member's entities back in the original order (null where nothing came back), and
  * remaps error paths `["_entities", i, …]` from the member's positions to the original ones.
  */
-export function assembleEntities(total: number, results: { group: EntityGroup; entities: unknown[] | null; errors: SubgraphError[] }[]): { entities: unknown[]; errors: SubgraphError[] } {
+export function assembleEntities(total: number, results: { group: EntityGroup; entities: unknown[] | null; errors: readonly SubgraphError[] }[]): { entities: unknown[]; errors: SubgraphError[] } {
   const entities: unknown[] = new Array(total).fill(null);
   const errors: SubgraphError[] = [];
   for (const { group, entities: answered, errors: memberErrors } of results) {

@@ -1,5 +1,5 @@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { requestBody } from './request-body';
+import { requestBody, type SubRequestBody } from './request-body';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Logger } from '../../../common/logger';
 import type { GatewayContext } from '../context';
@@ -23,7 +23,10 @@ import { memberErrors } from './answer-check/member-errors';
 import { cappedLists } from './answer-check/capped-lists';
 
 /** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
-export type MemberCall = (member: RegistryMember, body: string, context: GatewayContext) => Promise<MemberCallResult>;
+export type MemberCall = (member: RegistryMember, body: SubRequestBody, context: GatewayContext) => Promise<MemberCallResult>;
+
+/** The errors of an answer without any (most answers): shared, never written to. */
+const NO_ERRORS: readonly SubgraphError[] = Object.freeze([]);
 
 /** Default heap for the fan-out's operation plans, and as much again for the parsed operations sent. */
 const DEFAULT_PLAN_BYTES = 8 * 2 ** 20;
@@ -55,7 +58,8 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly plans: LRUCache<string, OperationPlan>;
   /** Parsed operations as sent to members, for the answer check. */
   private readonly sent: LRUCache<string, DocumentNode>;
-  private readonly registryMembers = new WeakMap<Registry, Set<string>>();
+  /** Per registry snapshot: whether an id names one of its members. */
+  private readonly registryMembers = new WeakMap<Registry, (id: string) => boolean>();
   private readonly rules: AnswerRules;
 
   constructor(private readonly opts: FanoutOptions) {
@@ -237,20 +241,20 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
         unavailable: { message: `Member "${member.id}" is unavailable: ${result.reason}`, extensions: { code: 'MEMBER_UNAVAILABLE', member: member.id, reason: result.outcome } },
       };
     }
-    const registered = this.memberIds(context.registry);
     const checked = await checkAnswer(result.body.data ?? null, {
       schema: this.opts.contract.schema,
       rules: this.rules,
       document: this.parsed(query),
       variables,
       sender: member.id,
-      isMember: (id) => registered.has(id),
+      isMember: this.isMember(context.registry),
       maxListItems: this.opts.maxListItems ?? 1000,
       representations,
     });
-    const errors = [...memberErrors(result.body.errors ?? [], member.id, checked.rootIndex), ...checked.problems];
+    const reported = result.body.errors?.length ? memberErrors(result.body.errors, member.id, checked.rootIndex) : NO_ERRORS;
+    let errors = checked.problems.length ? [...reported, ...checked.problems] : reported;
     if (!result.body.data && errors.length === 0) {
-      errors.push({ message: `Member "${member.id}" answered neither data nor errors`, extensions: { code: INVALID_ANSWER, member: member.id } });
+      errors = [{ message: `Member "${member.id}" answered neither data nor errors`, extensions: { code: INVALID_ANSWER, member: member.id } }];
     }
     const report: GatewayContext['reports'][number] = { member: member.id, status: 'ok', durationMs: result.durationMs };
     if (checked.dropped) report.dropped = checked.dropped;
@@ -277,10 +281,13 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
     return document;
   }
 
-  private memberIds(registry: Registry): Set<string> {
-    let ids = this.registryMembers.get(registry);
-    if (!ids) this.registryMembers.set(registry, (ids = new Set(registry.members.map((m) => m.id))));
-    return ids;
+  private isMember(registry: Registry): (id: string) => boolean {
+    let isMember = this.registryMembers.get(registry);
+    if (!isMember) {
+      const ids = new Set(registry.members.map((m) => m.id));
+      this.registryMembers.set(registry, (isMember = (id) => ids.has(id)));
+    }
+    return isMember;
   }
 }
 

@@ -5,9 +5,10 @@ import type { Logger } from '../../../common/logger';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 import type { GatewayContext } from '../context';
 import { AdaptiveLimit, INITIAL_MEMBER_LIMIT } from '../limits/adaptive-limit';
-import { ConcurrencyLimiter, type Release } from '../limits/concurrency-limiter';
+import { ConcurrencyLimiter } from '../limits/concurrency-limiter';
 import { MemberBreaker, type BreakerState } from './member-breaker';
 import type { MemberCallResult, MemberClient } from './member-client';
+import type { SubRequestBody } from './request-body';
 import { loadMemberContract } from '../../../schema/contract';
 
 export interface MemberAdmission {
@@ -42,6 +43,8 @@ export interface MemberCallerOptions {
 const NO_LIMITS: MemberAdmission = { perMember: Number.MAX_SAFE_INTEGER, total: Number.MAX_SAFE_INTEGER, queue: 0, queueWaitMs: 0 };
 /** The background probe: anonymous, cheap, and it reaches the member's database (schema/kind-facts.ts). */
 const probeBody = (): string => JSON.stringify({ query: loadMemberContract().kinds.probeQuery });
+const CIRCUIT_OPEN: MemberCallResult = { outcome: 'circuit_open', reason: 'circuit open after repeated failures', durationMs: 0 };
+const OVERLOADED: MemberCallResult = { outcome: 'overloaded', reason: 'the gateway is overloaded', durationMs: 0 };
 
 interface SharedCall {
   result: Promise<MemberCallResult>;
@@ -102,37 +105,55 @@ export class MemberCaller {
     for (const entry of this.breakers.values()) entry.breaker.dispose();
   }
 
-  call = async (member: RegistryMember, body: string, context: GatewayContext): Promise<MemberCallResult> => {
+  /**
+   * One member call. Not an async function: a call that is not shared returns the call's own
+   * promise, without another promise (and its microtask turns) wrapped around it.
+   */
+  call = (member: RegistryMember, body: SubRequestBody, context: GatewayContext): Promise<MemberCallResult> => {
     // an open breaker costs nothing: no wait, no slot, no probe on the user's time
-    if (!this.breaker(member).allows) return { outcome: 'circuit_open', reason: 'circuit open after repeated failures', durationMs: 0 };
+    if (!this.breaker(member).allows) return Promise.resolve({ ...CIRCUIT_OPEN });
     // An anonymous caller sees PUBLIC data only, the same for every anonymous caller, so
     // concurrent identical requests can share one answer. They share it read-only: the answer
     // check builds a fresh copy for each (a deep copy here would also recurse as deep as a
     // hostile answer nests, and overflow the stack).
-    if (!context.caller.anonymous || this.opts.dedupe === false) return this.callOnce(member, body, context, () => 1);
-    const key = `${member.id}\n${member.url}\n${context.acceptLanguage ?? ''}\n${body}`;
+    if (!context.caller.anonymous || this.opts.dedupe === false) return this.callOnce(member, body, context, undefined);
+    return this.sharedCall(member, body, context);
+  };
+
+  private async sharedCall(member: RegistryMember, body: SubRequestBody, context: GatewayContext): Promise<MemberCallResult> {
+    const key = `${member.id}\n${member.url}\n${context.acceptLanguage ?? ''}\n${body.text}`;
     const shared = this.inFlight.get(key);
     if (shared) {
       shared.waiters++;
       return shared.result;
     }
     const entry: SharedCall = { waiters: 1, result: undefined as never };
-    entry.result = this.callOnce(member, body, context, () => entry.waiters);
+    entry.result = this.callOnce(member, body, context, entry);
     this.inFlight.set(key, entry);
     try {
       return await entry.result;
     } finally {
       this.inFlight.delete(key);
     }
-  };
+  }
 
-  private async callOnce(member: RegistryMember, body: string, context: GatewayContext, waiters: () => number): Promise<MemberCallResult> {
-    const release = await this.acquire(member.id, context);
-    if (!release) return { outcome: 'overloaded', reason: 'the gateway is overloaded', durationMs: 0 };
+  /** `shared`: the in-flight entry other requests wait on (a failure counts once per waiting request). */
+  private async callOnce(member: RegistryMember, body: SubRequestBody, context: GatewayContext, shared: SharedCall | undefined): Promise<MemberCallResult> {
+    const now = Date.now();
+    const entry = this.memberSlots(member.id);
+    const waitMs = Math.min(this.admission.queueWaitMs, Math.max(0, context.deadlineAt - now));
+    // a free slot is taken at once; only a full member or gateway waits (within the queue wait)
+    const own = entry.slots.tryAcquire() ?? (await entry.slots.acquire(waitMs));
+    if (!own) return { ...OVERLOADED };
+    const total = this.total.tryAcquire() ?? (await this.total.acquire(waitMs - (Date.now() - now)));
+    if (!total) {
+      own();
+      return { ...OVERLOADED };
+    }
     try {
       const breaker = this.breaker(member);
       // the breaker may have opened while this call waited for its slot
-      if (!breaker.allows) return { outcome: 'circuit_open', reason: 'circuit open after repeated failures', durationMs: 0 };
+      if (!breaker.allows) return { ...CIRCUIT_OPEN };
       const remaining = context.deadlineAt - Date.now();
       // the request's own budget ran out before anything was sent: not the member's failure
       if (remaining <= 0) return { outcome: 'timeout', reason: 'request budget spent', durationMs: 0 };
@@ -140,43 +161,34 @@ export class MemberCaller {
       const result = await this.send(member, body, context, Math.min(memberDeadline, remaining));
       // a refusal of this gateway's assertion is a fast, deliberate answer: the member is up
       if (result.outcome === 'ok' || result.outcome === 'untrusted') breaker.success();
-      else breaker.failure(waiters());
-      const own = this.perMember.get(member.id);
-      if (own && (result.outcome === 'ok' || result.outcome === 'timeout' || result.outcome === 'error')) own.slots.limit = own.limit.record(result.outcome, result.durationMs, memberDeadline);
+      else breaker.failure(shared ? shared.waiters : 1);
+      if (result.outcome === 'ok' || result.outcome === 'timeout' || result.outcome === 'error') entry.slots.limit = entry.limit.record(result.outcome, result.durationMs, memberDeadline);
       return result;
     } finally {
-      release();
+      total();
+      own();
     }
   }
 
-  /** A slot for this member and one in total, each within what is left of the queue wait. */
-  private async acquire(memberId: string, context: GatewayContext): Promise<Release | undefined> {
-    const { perMember, queue, queueWaitMs } = this.admission;
+  /** A member's slots and the limit that adapts them, made on its first call. */
+  private memberSlots(memberId: string): { slots: ConcurrencyLimiter; limit: AdaptiveLimit } {
     let entry = this.perMember.get(memberId);
-    if (!entry) this.perMember.set(memberId, (entry = { slots: new ConcurrencyLimiter(perMember, queue), limit: new AdaptiveLimit(perMember) }));
-    const waitUntil = Date.now() + Math.min(queueWaitMs, Math.max(0, context.deadlineAt - Date.now()));
-    const own = await entry.slots.acquire(waitUntil - Date.now());
-    if (!own) return undefined;
-    const shared = await this.total.acquire(waitUntil - Date.now());
-    if (!shared) {
-      own();
-      return undefined;
+    if (!entry) {
+      const { perMember, queue } = this.admission;
+      this.perMember.set(memberId, (entry = { slots: new ConcurrencyLimiter(perMember, queue), limit: new AdaptiveLimit(perMember) }));
     }
-    return () => {
-      shared();
-      own();
-    };
+    return entry;
   }
 
-  private async send(member: RegistryMember, body: string, context: GatewayContext, deadlineMs: number): Promise<MemberCallResult> {
-    const headers: Record<string, string> = { 'x-request-id': context.requestId };
-    if (context.acceptLanguage) headers['accept-language'] = context.acceptLanguage;
-    if (this.signer) headers[ASSERTION_HEADER] = this.signer.sign({ member: member.id, caller: context.caller, body });
-    return this.opts.client.post(member.url, body, headers, deadlineMs);
+  private send(member: RegistryMember, body: SubRequestBody, context: GatewayContext, deadlineMs: number): Promise<MemberCallResult> {
+    const headers = ['x-request-id', context.requestId];
+    if (context.acceptLanguage) headers.push('accept-language', context.acceptLanguage);
+    if (this.signer) headers.push(ASSERTION_HEADER, this.signer.sign({ member: member.id, caller: context.caller, body: body.text }));
+    return this.opts.client.post(member.url, body.bytes, headers, deadlineMs);
   }
 
   private async probe(member: RegistryMember): Promise<boolean> {
-    const result = await this.opts.client.post(member.url, probeBody(), { 'x-request-id': `breaker-probe-${member.id}` }, member.deadlineMs ?? this.opts.defaultDeadlineMs);
+    const result = await this.opts.client.post(member.url, probeBody(), ['x-request-id', `breaker-probe-${member.id}`], member.deadlineMs ?? this.opts.defaultDeadlineMs);
     return result.outcome === 'ok' && !!result.body.data;
   }
 

@@ -7,7 +7,7 @@ export type SubgraphError = NonNullable<GraphQLResponseBody['errors']>[number];
 export interface MemberAnswer {
   member: string;
   data: Record<string, unknown> | null;
-  errors: SubgraphError[];
+  errors: readonly SubgraphError[];
 }
 
 /**

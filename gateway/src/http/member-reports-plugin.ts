@@ -30,9 +30,9 @@ export function summariseReports(reports: MemberReport[]): Record<string, Member
     const truncated = (prev?.truncated ?? 0) + (r.truncated ?? 0);
     if (dropped) next.dropped = dropped;
     if (truncated) next.truncated = truncated;
-    const capped = [...new Set([...(prev?.capped ?? []), ...(r.capped ?? [])])].sort();
-    if (capped.length) {
-      next.capped = capped;
+    // most reports have no capped lists: no sets or arrays for them
+    if (r.capped?.length || prev?.capped) {
+      next.capped = [...new Set([...(prev?.capped ?? []), ...(r.capped ?? [])])].sort();
       next.limit = r.limit ?? prev?.limit;
     }
     out[r.member] = next;

@@ -44,6 +44,13 @@ export class ConcurrencyLimiter {
     return this.waiting.length;
   }
 
+  /** A free slot at once, or undefined when there is none (nothing waits, nothing is allocated for a wait). */
+  tryAcquire(): Release | undefined {
+    if (this.held >= this.max) return undefined;
+    this.held++;
+    return this.releaser();
+  }
+
   /** A slot, or undefined when the queue is full or `waitMs` passed without a slot (shed). */
   acquire(waitMs: number): Promise<Release | undefined> {
     if (this.held < this.max) {

@@ -21,6 +21,21 @@ describe('ConcurrencyLimiter', () => {
     expect(limiter.active).toBe(0);
   });
 
+  it('tryAcquire takes a free slot at once and never waits for a held one', async () => {
+    const limiter = new ConcurrencyLimiter(1, 5);
+    const first = limiter.tryAcquire();
+    expect(first).toBeDefined();
+    expect(limiter.tryAcquire()).toBeUndefined();
+    expect(limiter.queued).toBe(0); // it did not join the queue
+    const waiting = limiter.acquire(1000);
+    first!();
+    const next = await waiting; // the freed slot went to the waiter, not to a later tryAcquire
+    expect(next).toBeDefined();
+    expect(limiter.tryAcquire()).toBeUndefined();
+    next!();
+    expect(limiter.active).toBe(0);
+  });
+
   it('a waiter whose wait ends leaves the queue and does not take a later slot', async () => {
     const limiter = new ConcurrencyLimiter(1, 5);
     const held = await limiter.acquire(0);

@@ -8,9 +8,9 @@ import type { GatewayMetrics } from './metrics';
 export function observedMemberCalls(call: MemberCall, metrics: GatewayMetrics): MemberCall {
   return async (member, body, context) => {
     const result = await call(member, body, context);
-    metrics.memberOutcomes.inc({ member: member.id, outcome: result.outcome });
+    const sent = result.outcome !== 'circuit_open' && result.outcome !== 'overloaded';
+    metrics.memberCalls.record(member.id, result.outcome, sent ? result.durationMs / 1000 : undefined);
     if (result.outcome === 'overloaded') metrics.shed.inc({ stage: 'member_call' });
-    if (result.outcome !== 'circuit_open' && result.outcome !== 'overloaded') metrics.memberSeconds.observe({ member: member.id }, result.durationMs / 1000);
     return result;
   };
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { MemberCallTally } from './member-call-tally';
 import { OperationLabels } from '../../../common/observability/operation-labels';
 
 /** The gateway's Prometheus metrics (prom-client), in a registry of its own. */
@@ -10,13 +11,8 @@ export function createGatewayMetrics() {
     registry,
     requests: new Counter({ name: 'infrared_gateway_requests_total', help: 'GraphQL requests by operation name and status', labelNames: ['operation', 'status'], registers: [registry] }),
     requestSeconds: new Histogram({ name: 'infrared_gateway_request_seconds', help: 'GraphQL request latency by operation name', labelNames: ['operation'], buckets, registers: [registry] }),
-    memberSeconds: new Histogram({ name: 'infrared_gateway_member_seconds', help: 'Fan-out call latency per member', labelNames: ['member'], buckets, registers: [registry] }),
-    memberOutcomes: new Counter({
-      name: 'infrared_gateway_member_calls_total',
-      help: 'Fan-out calls per member and outcome (ok, timeout, error, circuit_open, overloaded, skipped)',
-      labelNames: ['member', 'outcome'],
-      registers: [registry],
-    }),
+    /** Calls per member and outcome, and their latency (`infrared_gateway_member_calls_total`, `infrared_gateway_member_seconds`). */
+    memberCalls: new MemberCallTally(registry, buckets),
     breakerState: new Gauge({ name: 'infrared_gateway_member_breaker_open', help: "1 when the member's circuit breaker is open or half-open", labelNames: ['member'], registers: [registry] }),
     /** Operation-name label values, bounded (common/observability/operation-labels.ts). */
     operations: new OperationLabels(),

@@ -2,8 +2,8 @@ import { Kind, isObjectType, type DocumentNode, type FieldNode, type GraphQLObje
 import { ownerOf } from '../../../../common/ids';
 import type { SubgraphError } from '../merge';
 import type { AnswerRules } from './answer-rules';
-import { collectFields, fragmentsOf } from './collect-fields';
-import { shapeOf, type Shape } from './type-shape';
+import { cachedFields, collectFields, fragmentsOf } from './collect-fields';
+import type { Shape } from './type-shape';
 
 export const INVALID_ANSWER = 'MEMBER_INVALID_ANSWER';
 export const FOREIGN_RECORD = 'FOREIGN_RECORD_DROPPED';
@@ -40,8 +40,11 @@ export interface CheckedAnswer {
   /** List items beyond `maxListItems`, not taken. */
   truncated: number;
   /** For root lists with drops or cuts: original index → index after them (-1 when gone). */
-  rootIndex: Map<string, Int32Array>;
+  rootIndex: ReadonlyMap<string, Int32Array>;
 }
+
+/** The index of an answer without drops or cuts (most answers): one shared empty map, not one each. */
+const NO_MOVES: ReadonlyMap<string, Int32Array> = new Map();
 
 type Code = typeof INVALID_ANSWER | typeof FOREIGN_RECORD;
 
@@ -97,7 +100,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:
  * const checked = await checkAnswer(answer.data, { schema, rules, document, variables, sender: 'alpha', isMember, maxListItems: 1000 });
  */
 export async function checkAnswer(data: Record<string, unknown> | null, opts: CheckOptions): Promise<CheckedAnswer> {
-  const result: CheckedAnswer = { data: null, problems: [], dropped: 0, truncated: 0, rootIndex: new Map() };
+  const result: CheckedAnswer = { data: null, problems: [], dropped: 0, truncated: 0, rootIndex: NO_MOVES };
   if (data === null) return result;
   const operation = opts.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) throw new TypeError('checkAnswer needs the operation that was sent');
@@ -185,8 +188,9 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
     naming: Task['naming'],
     entityIndex?: number,
   ): [Code, string] | undefined => {
-    const selections = () => (nodes ? nodes.map((n) => n.selectionSet?.selections ?? []) : [operation.selectionSet.selections]);
-    const fields = collectFields(schema, fragments, owner, selections, type, variables);
+    // the selections are only worked out when the fields are not cached yet
+    const fields =
+      cachedFields(owner, type) ?? collectFields(schema, fragments, owner, () => (nodes ? nodes.map((n) => n.selectionSet?.selections ?? []) : [operation.selectionSet.selections]), type, variables);
     const out = holder.out as Record<string, unknown>;
     // ownership first: a record that is not the sender's is dropped whole
     const owned = rules.ownedTypes.has(type.name);
@@ -201,7 +205,7 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
         const id = value[f.responseKey];
         if (typeof id !== 'string') return [FOREIGN_RECORD, `has a ${type.name} without a verifiable id`];
         if (representation && typeof representation.id === 'string' && id !== representation.id) return [FOREIGN_RECORD, `is not the ${type.name} that was asked`];
-        if (owned && (naming === 'registry' ? !opts.isMember(ownerOf(id) ?? '') : ownerOf(id) !== sender)) return [FOREIGN_RECORD, `holds a ${type.name} under another member's id`];
+        if (owned && (naming === 'registry' ? !opts.isMember(ownerOf(id) ?? '') : !ownedBy(id, sender))) return [FOREIGN_RECORD, `holds a ${type.name} under another member's id`];
         if (isMemberType && (naming === 'registry' ? !opts.isMember(id) : id !== sender)) {
           return [FOREIGN_RECORD, naming === 'registry' ? 'names a member that is not in the registry' : 'names another member where only the sender can be named'];
         }
@@ -220,8 +224,8 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
         out[f.responseKey] = type.name;
         continue;
       }
-      if (!f.definition) continue;
-      const shape = shapeOf(f.definition.type);
+      const shape = f.shape;
+      if (!shape) continue;
       // leaves and lists of leaves are checked here, without a task of their own
       if (shape.leaf) {
         const problem = fieldValue === null || fieldValue === undefined ? (shape.nonNull ? NULL_PROBLEM : undefined) : leafCheck(fieldValue, shape, f.rule);
@@ -283,8 +287,8 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
       (root.out as Record<string, unknown>)[f.responseKey] = rootType.name;
       continue;
     }
-    if (!f.definition) continue;
-    const shape = shapeOf(f.definition.type);
+    const shape = f.shape;
+    if (!shape) continue;
     stack.push({
       value: data[f.responseKey],
       shape,
@@ -380,7 +384,10 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
       out[w++] = out[r];
     }
     out.length = w;
-    if (index) result.rootIndex.set(list.place!.key as string, index);
+    if (index) {
+      if (result.rootIndex === NO_MOVES) result.rootIndex = new Map();
+      (result.rootIndex as Map<string, Int32Array>).set(list.place!.key as string, index);
+    }
   }
   if (problemCount > MAX_REPORTED_PROBLEMS) {
     result.problems.push({
@@ -390,6 +397,11 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
   }
   result.data = root.out as Record<string, unknown>;
   return result;
+}
+
+/** `ownerOf(id) === sender` without cutting the prefix out of the id (one record at a time, thousands per answer). */
+function ownedBy(id: string, sender: string): boolean {
+  return sender.length > 0 && id.indexOf(':') === sender.length && id.startsWith(sender);
 }
 
 function leafProblem(value: unknown, shape: Shape, rule: string, rules: AnswerRules): string | undefined {

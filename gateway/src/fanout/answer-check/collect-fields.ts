@@ -1,5 +1,6 @@
 import { Kind, isAbstractType, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLObjectType, type GraphQLSchema, type SelectionNode } from 'graphql';
 import { ID_PROBE } from '../operation-plan';
+import { shapeOf, type Shape } from './type-shape';
 
 /** One response key of an object, with every field node that asked for it (their sub-selections merge). */
 export interface CollectedField {
@@ -12,6 +13,8 @@ export interface CollectedField {
   probe: boolean;
   /** `Type.field`, the key of the answer rules. */
   rule: string;
+  /** What the answer check needs of the field's type (null for `__typename`). */
+  shape: Shape | null;
 }
 
 type FragmentMap = Map<string, FragmentDefinitionNode>;
@@ -26,6 +29,14 @@ export function fragmentsOf(document: DocumentNode): FragmentMap {
     fragmentMaps.set(document, map);
   }
   return map;
+}
+
+/**
+ * The fields collected for `owner` and `type` earlier, when their selections had no directive
+ * that depends on variables; undefined otherwise (then `collectFields` works them out).
+ */
+export function cachedFields(owner: object, type: GraphQLObjectType): CollectedField[] | undefined {
+  return collected.get(owner)?.get(type.name);
 }
 
 /**
@@ -60,7 +71,10 @@ export function collectFields(
         if (!field) {
           const name = s.name.value;
           const definition = name === '__typename' ? null : (type.getFields()[name] ?? null);
-          fields.set(key, (field = { responseKey: key, name, definition, nodes: [], probe: key === ID_PROBE && name === 'id', rule: `${type.name}.${name}` }));
+          fields.set(
+            key,
+            (field = { responseKey: key, name, definition, nodes: [], probe: key === ID_PROBE && name === 'id', rule: `${type.name}.${name}`, shape: definition && shapeOf(definition.type) }),
+          );
         }
         field.nodes.push(s);
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
