@@ -312,7 +312,12 @@ export function liveFeedRows(r: LiveFeedResult): string[][] {
       String(r.upstreamPerMemberPerMinute.ratio),
       '1.0',
     ],
-    [`    gateway RSS increase with ${r.subscribers} SSE subscribers`, `round 1: ${r.rssMb.before} → ${r.rssMb.with} MB; largest increase +${r.rssMb.increase} MB (rounds: ${r.rssMb.increases.map((mb) => `+${mb}`).join(', ')})`, '', '< 100 MB'],
+    [
+      `    gateway RSS increase with ${r.subscribers} SSE subscribers`,
+      `round 1: ${r.rssMb.before} → ${r.rssMb.with} MB; largest increase +${r.rssMb.increase} MB (rounds: ${r.rssMb.increases.map((mb) => `+${mb}`).join(', ')})`,
+      '',
+      '< 100 MB',
+    ],
     [`    gateway restart, ${r.subscribers} subscribers resuming with Last-Event-ID`, `${r.restart.changes} changes: ${r.restart.missing} missing, ${r.restart.duplicated} twice`, '', 'none missing'],
   ];
 }
