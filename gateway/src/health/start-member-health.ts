@@ -6,6 +6,7 @@ import type { MemberContract } from '../../../schema/contract';
 import type { GatewayConfig } from '../config';
 import type { PrivateJwk } from '../../../common/auth/keys';
 import type { GatewayMetrics } from '../observability/metrics';
+import { CompatibilityVerdicts } from './compatibility-verdicts';
 import { MEMBER_STATES, MemberHealth } from './member-health';
 
 /**
@@ -19,6 +20,8 @@ export async function startMemberHealth(
 ): Promise<{ health: MemberHealth; close(): Promise<void> }> {
   const { contract, registry, metrics, logger } = parts;
   const agent = new Agent({ connections: 4, keepAliveTimeout: 30_000 });
+  // members serve a handful of distinct SDLs: each is built and compared with the contract once
+  const verdicts = new CompatibilityVerdicts((sdl) => checkCompatibility(contract.schema, sdl));
   const health = new MemberHealth({
     dispatcher: agent,
     intervalMs: config.healthIntervalMs,
@@ -26,7 +29,7 @@ export async function startMemberHealth(
     logger,
     gatewayId: config.gatewayId,
     signingKey: parts.signingKey,
-    compatibility: (sdl) => checkCompatibility(contract.schema, sdl),
+    compatibility: (sdl) => verdicts.check(sdl),
     onStateChange: (member, state) => {
       for (const s of MEMBER_STATES) metrics.memberState.set({ member, state: s }, s === state ? 1 : 0);
     },
