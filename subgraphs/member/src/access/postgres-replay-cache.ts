@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ReplayCache } from '../../../../common/auth/replay-cache';
 import type { Logger } from '../../../../common/logger';
+import { statementNameOn } from '../db/prepared-select';
 
 /** Ids sent in one statement at most. */
 const MAX_BATCH = 200;
@@ -125,7 +126,7 @@ export class PostgresReplayCache implements ReplayCache {
     const pool = this.orm.em.getConnection().getKnex().client as unknown as PoolClient;
     const connection = await pool.acquireConnection();
     try {
-      return (await connection.query({ ...this.insert, values: [ids, expiresAtMs] })).rows;
+      return (await connection.query({ name: statementNameOn(connection, this.insert.name), text: this.insert.text, values: [ids, expiresAtMs] })).rows;
     } finally {
       pool.releaseConnection(connection);
     }

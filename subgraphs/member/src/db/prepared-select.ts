@@ -23,6 +23,22 @@ function knexClient(em: EntityManager): KnexClient {
   return em.getConnection('read').getKnex().client as unknown as KnexClient;
 }
 
+/** Each pooled connection's own number, for the names of the statements it prepares. */
+const connectionIds = new WeakMap<object, number>();
+let lastConnectionId = 0;
+
+/**
+ * The name `connection` prepares `name` under: unique to the connection. On a real PostgreSQL
+ * each connection is its own session, with its own prepared statements, so this changes nothing
+ * there; the embedded PostgreSQL (PGlite) is one session that every connection shares, where two
+ * connections preparing one name would collide ("prepared statement … already exists").
+ */
+export function statementNameOn(connection: object, name: string): string {
+  let id = connectionIds.get(connection);
+  if (id === undefined) connectionIds.set(connection, (id = ++lastConnectionId));
+  return `${name}_${id.toString(36)}`;
+}
+
 /** The prepared form of a query-builder statement (knex `?` placeholders), named by its text. */
 export function prepareSelect(em: EntityManager, sql: string): PreparedSelect {
   const text = knexClient(em).positionBindings(sql);
@@ -48,7 +64,7 @@ export async function runPrepared(em: EntityManager, statement: PreparedSelect, 
   const pool = knexClient(em);
   const connection = await pool.acquireConnection();
   try {
-    return (await connection.query({ name: statement.name, text: statement.text, values: [...values] })).rows;
+    return (await connection.query({ name: statementNameOn(connection, statement.name), text: statement.text, values: [...values] })).rows;
   } finally {
     pool.releaseConnection(connection);
   }
