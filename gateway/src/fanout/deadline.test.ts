@@ -59,6 +59,10 @@ describe('CallDeadline', () => {
     const d = new CallDeadline(t, 20, 1000);
     // the answer is read in the same turn, after the deadline's timer ran but before the check phase
     setTimeout(() => d.clear(), 20);
+    // both timers are due when the loop next runs its timers (within the tolerance), so they run in
+    // one timers phase, in order; otherwise the second could fall a millisecond later, after the poll
+    const busyUntil = performance.now() + 30;
+    while (performance.now() < busyUntil);
     await sleep(80);
     expect(t.expiries).toBe(0);
   });
