@@ -5,7 +5,9 @@ describe('statementNameOn', () => {
     const a = {};
     const b = {};
     const onA = statementNameOn(a, 'infrared_read_0123');
-    expect(onA).toMatch(/^infrared_read_0123_[0-9a-z]+$/);
+    expect(onA).toMatch(/^infrared_read_0123_[0-9a-z]+_[0-9a-z]+$/);
+    // named after this process too: member processes sharing the embedded PostgreSQL each count from 1
+    expect(onA).toContain(`_${process.pid.toString(36)}_`);
     expect(statementNameOn(a, 'infrared_read_0123')).toBe(onA);
     // the embedded PostgreSQL is one session for every connection: the names must not collide there
     expect(statementNameOn(b, 'infrared_read_0123')).not.toBe(onA);

@@ -26,17 +26,20 @@ function knexClient(em: EntityManager): KnexClient {
 /** Each pooled connection's own number, for the names of the statements it prepares. */
 const connectionIds = new WeakMap<object, number>();
 let lastConnectionId = 0;
+/** This process: member processes that share the embedded PostgreSQL each number their connections from 1. */
+const PROCESS = process.pid.toString(36);
 
 /**
  * The name `connection` prepares `name` under: unique to the connection. On a real PostgreSQL
  * each connection is its own session, with its own prepared statements, so this changes nothing
  * there; the embedded PostgreSQL (PGlite) is one session that every connection shares, where two
- * connections preparing one name would collide ("prepared statement … already exists").
+ * connections preparing one name would collide ("prepared statement … already exists"),
+ * also when they belong to different processes.
  */
 export function statementNameOn(connection: object, name: string): string {
   let id = connectionIds.get(connection);
   if (id === undefined) connectionIds.set(connection, (id = ++lastConnectionId));
-  return `${name}_${id.toString(36)}`;
+  return `${name}_${PROCESS}_${id.toString(36)}`;
 }
 
 /** The prepared form of a query-builder statement (knex `?` placeholders), named by its text. */
