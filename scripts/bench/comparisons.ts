@@ -47,7 +47,7 @@ export function round(x: number): number {
  * (Linux /proc). On a shared machine throughput depends on the CPU share the scheduler gives;
  * CPU per request does not, so it is the steadier figure to compare.
  */
-function withCpu(pids: () => number[], run: (seconds: number) => Promise<LoadResult>, samples: number[], measuredSeconds: number) {
+export function withCpu(pids: () => number[], run: (seconds: number) => Promise<LoadResult>, samples: number[], measuredSeconds: number) {
   return async (seconds: number) => {
     const before = pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     const result = await run(seconds);
@@ -57,11 +57,11 @@ function withCpu(pids: () => number[], run: (seconds: number) => Promise<LoadRes
   };
 }
 
-function medianOf(xs: number[]): number {
+export function medianOf(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 }
 
-function ms3(x: number): number {
+export function ms3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 

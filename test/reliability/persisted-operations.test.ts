@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Gateway } from '../../gateway/src/app';
 import { resolveGatewayConfig } from '../../gateway/src/config';
-import { normalizeOperationText } from '../../gateway/src/planning/normalize';
+import { normalizeOperationText, OperationTextNormalizer } from '../../gateway/src/planning/normalize';
 import { readPersistedOperations, sha256Hex } from '../../gateway/src/planning/persisted-operations';
 import { ringMembers } from '../support/fixtures';
 import { TestNetwork } from '../support/network';
@@ -130,5 +130,28 @@ describe('normalized texts', () => {
     const broken = { query: '{ services { id ' };
     normalizeOperationText(broken, 2000);
     expect(broken.query).toBe('{ services { id ');
+  });
+
+  it('remembers each text it normalized, with the same results, within its byte budget', () => {
+    const normalizer = new OperationTextNormalizer(2000, 4096);
+    const texts = ['{ services { id name } }', '{ services { id ', '{services{id name}}', '# c\n{ projects { id } }'];
+    for (let round = 0; round < 3; round++) {
+      for (const text of texts) {
+        const memoized = { query: text };
+        const direct = { query: text };
+        normalizer.apply(memoized);
+        normalizeOperationText(direct, 2000);
+        expect(memoized.query).toBe(direct.query);
+      }
+    }
+    expect(normalizer.computed).toBe(texts.length);
+    // a hash-carrying request is never rewritten, memo or not
+    const hashed = { query: '{ services { id name } }', extensions: { persistedQuery: {} } };
+    normalizer.apply(hashed);
+    expect(hashed.query).toBe('{ services { id name } }');
+    // the budget holds: many new texts push the oldest out, and they are computed again
+    for (let i = 0; i < 200; i++) normalizer.apply({ query: `{ services(first: ${i}) { id } }` });
+    normalizer.apply({ query: texts[0] });
+    expect(normalizer.computed).toBe(texts.length + 201);
   });
 });

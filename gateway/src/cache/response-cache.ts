@@ -40,7 +40,7 @@ export class ResponseCache {
   async get(key: string): Promise<CachedResponse | undefined> {
     const generation = await this.currentGeneration();
     const hit = await this.cache.get(`${generation}:${key}`);
-    return hit ? (JSON.parse(hit) as CachedResponse) : undefined;
+    return hit ? decodeEntry(hit) : undefined;
   }
 
   /** The generation in force now: take it when a request starts, and give it back to `set`. */
@@ -57,7 +57,7 @@ export class ResponseCache {
     const generation = await this.currentGeneration();
     if (startedIn !== undefined && startedIn !== generation) return;
     try {
-      await this.cache.set(`${generation}:${key}`, JSON.stringify(response), { ttl: this.opts.ttlSeconds });
+      await this.cache.set(`${generation}:${key}`, encodeEntry(response), { ttl: this.opts.ttlSeconds });
     } catch (err) {
       this.opts.logger.debug({ err: (err as Error).message }, 'response cache: could not store (Redis unavailable)');
     }
@@ -91,4 +91,33 @@ export class ResponseCache {
     }
     return this.generation;
   }
+}
+
+/**
+ * A stored answer is `v1:<status>:<body>`: a hit takes the body as a slice of the stored string,
+ * without parsing (or copying) an answer that can be hundreds of kilobytes. Entries written as
+ * JSON by earlier versions (in a shared Redis) are still read.
+ */
+const ENTRY_PREFIX = 'v1:';
+
+function encodeEntry(response: CachedResponse): string {
+  return `${ENTRY_PREFIX}${response.status}:${response.body}`;
+}
+
+function decodeEntry(stored: string): CachedResponse | undefined {
+  if (!stored.startsWith(ENTRY_PREFIX)) {
+    try {
+      const old = JSON.parse(stored) as Partial<CachedResponse>;
+      return validStatus(old.status) && typeof old.body === 'string' ? { status: old.status, body: old.body } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const end = stored.indexOf(':', ENTRY_PREFIX.length);
+  const status = Number(stored.slice(ENTRY_PREFIX.length, end));
+  return end > 0 && validStatus(status) ? { status, body: stored.slice(end + 1) } : undefined;
+}
+
+function validStatus(status: unknown): status is number {
+  return typeof status === 'number' && Number.isInteger(status) && status >= 200 && status <= 599;
 }
