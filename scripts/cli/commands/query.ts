@@ -4,20 +4,15 @@ import { request } from 'undici';
 import { readCallerKeyFile } from '../../../common/auth/caller-key-file';
 import { checkTokenBinding, isBoundToken, provenRequestHeaders, publicJwkOf } from '../../../common/auth/caller-proof-client';
 import { CliError } from '../cli-error';
+import { withCallerOptions } from './caller-options';
 
 export function registerQuery(program: Command): void {
-  program
+  const command = program
     .command('query')
     .description('Send a GraphQL query (a file, or inline with -e) to the gateway and print the answer.')
     .argument('[file]', 'a .graphql file')
-    .option('-e, --execute <query>', 'the query text')
-    .option('--url <url>', 'the gateway endpoint (env INFRARED_GATEWAY_URL)', process.env.INFRARED_GATEWAY_URL || 'http://127.0.0.1:4000/graphql')
-    .option('--token <jwt>', 'a caller token (env INFRARED_TOKEN)', process.env.INFRARED_TOKEN)
-    .option(
-      '--caller-key <file>',
-      'your private caller key (`infrared keygen --caller`): signs a proof for the request, for a bound token (env INFRARED_CALLER_KEY)',
-      process.env.INFRARED_CALLER_KEY || undefined,
-    )
+    .option('-e, --execute <query>', 'the query text');
+  withCallerOptions(command, { url: 'the gateway endpoint', proof: 'signs a proof for the request' })
     .option('--variables <json>', 'variables as JSON')
     .option('--table', 'print the first list in the answer as a table')
     .addHelpText(

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SEVERITIES } from '../../../schema/enums';
 import { CliError } from '../cli-error';
+import { withCallerOptions } from './caller-options';
 import { FollowError, followChanges } from '../../watch/follow-changes';
 import { readState, writeStateAtomically } from '../../watch/state-file';
 import { assertUsableToken, loadProvenCaller, type CallerAuth } from '../../watch/caller-auth';
@@ -43,7 +44,7 @@ function runCommand(command: string, input: string, cursor: string | undefined):
 }
 
 export function registerWatch(program: Command): void {
-  program
+  const command = program
     .command('watch')
     .description('Follow the network as it changes: print each change as one JSON line, resume from a state file, or run a command per change.')
     .argument('[file]', 'a .graphql file with a subscription (default: networkChanged with the filters below)')
@@ -54,14 +55,11 @@ export function registerWatch(program: Command): void {
     .option('--state <file>', 'resume after the cursor in this file, and write it (atomically) after each change is handled')
     .option('--since <cursor>', 'resume after this cursor (the state file, when it exists, wins)')
     .option('--exec <command>', 'run this shell command for each change, the change as JSON on its stdin, one at a time')
-    .option('--on-exec-failure <policy>', 'when the command exits non-zero: stop (exit 1; the change is not marked handled, so it comes again) or skip (log it, go on)', 'stop')
-    .option('--url <url>', 'the gateway GraphQL endpoint (env INFRARED_GATEWAY_URL); the stream is at <url>/stream', process.env.INFRARED_GATEWAY_URL || 'http://127.0.0.1:4000/graphql')
-    .option('--token <jwt>', 'a caller token (env INFRARED_TOKEN)', process.env.INFRARED_TOKEN)
-    .option(
-      '--caller-key <file>',
-      'your private caller key (`infrared keygen --caller`): signs a proof for each connection, for a bound token (env INFRARED_CALLER_KEY)',
-      process.env.INFRARED_CALLER_KEY || undefined,
-    )
+    .option('--on-exec-failure <policy>', 'when the command exits non-zero: stop (exit 1; the change is not marked handled, so it comes again) or skip (log it, go on)', 'stop');
+  withCallerOptions(command, {
+    url: 'the gateway GraphQL endpoint; the stream is at <url>/stream',
+    proof: 'signs a proof for each connection',
+  })
     .option('--variables <json>', 'variables for the subscription, as JSON')
     .option('-q, --quiet', 'no progress lines on stderr')
     .addHelpText(
