@@ -293,12 +293,23 @@ export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
     if (failed === count) throw new Error(`gateway CPU benchmark: every request to ${name} was incomplete`);
     return ((cpuSeconds(g.pid) - before) * 1000) / (count * n);
   };
+  // the floor, in the same alternation: a bare undici client making the same calls (its own process)
+  const floor = async () => {
+    const client = await startChild<{ cpuMsPerCall: number; failed: number }>('bare-fanout-client', { urls: sim.ready.members.map((m) => m.url), requests }, 120_000);
+    await client.stop();
+    return client.ready.cpuMsPerCall;
+  };
+  const floorPerCall: number[] = [];
   for (const [name, g] of Object.entries(builds)) await measureOnce(name, g, Math.max(2, requests / 4)); // warm-up
-  for (let i = 0; i < ctx.rounds; i++) for (const [name, g] of Object.entries(builds)) cpuPerCall[name].push(await measureOnce(name, g, requests));
+  for (let i = 0; i < ctx.rounds; i++) {
+    for (const [name, g] of Object.entries(builds)) cpuPerCall[name].push(await measureOnce(name, g, requests));
+    floorPerCall.push(await floor());
+  }
   const ms = Object.fromEntries(Object.keys(builds).map((k) => [k, Math.round(medianOf(cpuPerCall[k]) * 1000) / 1000]));
-  const result = { members: n, requests, cpuMsPerMemberCall: ms, rounds: cpuPerCall, incomplete, ratio: ms.base ? round(ms.base / ms.ours) : undefined };
+  const floorMs = ms3(medianOf(floorPerCall));
+  const result = { members: n, requests, cpuMsPerMemberCall: ms, rounds: cpuPerCall, incomplete, ratio: ms.base ? round(ms.base / ms.ours) : undefined, floorMsPerCall: floorMs };
   ctx.log(
-    `10. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}${Object.values(incomplete).some(Boolean) ? `; partial answers (a member missed its deadline): ${JSON.stringify(incomplete)}` : ''}`,
+    `10. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}; a bare undici client making the same calls ${floorMs} ms${Object.values(incomplete).some(Boolean) ? `; partial answers (a member missed its deadline): ${JSON.stringify(incomplete)}` : ''}`,
   );
   for (const g of Object.values(builds)) await g.stop();
   await sim.stop();

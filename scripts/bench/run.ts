@@ -413,6 +413,16 @@ function markdown(s: { date: string; cores: number; node: string; smoke: boolean
       r.gatewayCpu.ratio !== undefined ? `base ÷ this = ${r.gatewayCpu.ratio}` : '',
       '≤ 0.1 ms',
     ],
+    ...(r.gatewayCpu.floorMsPerCall !== undefined
+      ? [
+          [
+            '    floor: a bare undici client making the same calls (same body, keep-alive, answers parsed)',
+            `${r.gatewayCpu.floorMsPerCall} ms`,
+            `this ÷ floor = ${round(r.gatewayCpu.cpuMsPerMemberCall.ours / r.gatewayCpu.floorMsPerCall)}`,
+            '',
+          ],
+        ]
+      : []),
   ]);
   add(r.provenCallers, () => [
     [
