@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
-import { readBody, BodyTooLargeError } from './read-body';
+import { readBodyOrRefuse } from './read-body';
 import { graphqlContentType, passesCsrfPrevention } from './negotiate';
 import { sendGraphQLError } from './send';
 import { AuthError, GENERIC_AUTH_MESSAGE, type AuthRefusal } from '../auth/errors';
@@ -61,12 +61,9 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
     let rawBody: Buffer = Buffer.alloc(0);
     let body: unknown = undefined;
     if (req.method === 'POST') {
-      try {
-        rawBody = await readBody(req, opts.maxBodyBytes);
-      } catch (err) {
-        if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, {}, req);
-        throw err;
-      }
+      const read = await readBodyOrRefuse(req, res, opts.maxBodyBytes);
+      if (!read) return;
+      rawBody = read;
       const type = String(req.headers['content-type'] ?? '');
       if (type.includes('json')) {
         try {

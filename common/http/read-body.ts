@@ -1,5 +1,6 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InfraredError } from '../errors';
+import { sendGraphQLError } from './send';
 
 export class BodyTooLargeError extends InfraredError {
   constructor(readonly limit: number) {
@@ -31,4 +32,22 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/**
+ * A GraphQL route's request body: its bytes, or undefined once a 413 `PAYLOAD_TOO_LARGE` answer
+ * has been sent for a body over `limit`.
+ *
+ * @example
+ * const rawBody = await readBodyOrRefuse(req, res, maxBodyBytes);
+ * if (!rawBody) return; // refused with 413
+ */
+export async function readBodyOrRefuse(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Buffer | undefined> {
+  try {
+    return await readBody(req, limit);
+  } catch (err) {
+    if (!(err instanceof BodyTooLargeError)) throw err;
+    sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, {}, req);
+    return undefined;
+  }
 }

@@ -123,6 +123,13 @@ describe('live subscriptions over SSE', () => {
     expect(invalid.status).toBe(400);
   });
 
+  it('refuses a body over maxRequestBodyBytes with 413 PAYLOAD_TOO_LARGE before anything else', async () => {
+    const huge = JSON.stringify({ query: ALL, variables: { pad: 'x'.repeat(net.gateway.config.maxRequestBodyBytes + 1) } });
+    const res = await request(stream, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: huge });
+    expect(res.statusCode).toBe(413);
+    expect(((await res.body.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
   it('refuses forged, expired and other-network tokens with one generic 401', async () => {
     const good = await net.token('alpha');
     const [h, p] = good.split('.');

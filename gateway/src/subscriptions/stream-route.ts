@@ -6,7 +6,7 @@ import type { Caller } from '../../../common/caller';
 import { AuthError, GENERIC_AUTH_MESSAGE } from '../../../common/auth/errors';
 import { InfraredError } from '../../../common/errors';
 import { passesCsrfPrevention } from '../../../common/http/negotiate';
-import { BodyTooLargeError, readBody } from '../../../common/http/read-body';
+import { readBodyOrRefuse } from '../../../common/http/read-body';
 import { sendGraphQLError } from '../../../common/http/send';
 import type { RouteHandler } from '../../../common/http/server';
 import type { Logger } from '../../../common/logger';
@@ -123,12 +123,9 @@ export function streamRoute(opts: StreamRouteOptions): {
     }
     let rawBody: Buffer = Buffer.alloc(0);
     if (req.method === 'POST') {
-      try {
-        rawBody = await readBody(req, opts.maxBodyBytes);
-      } catch (err) {
-        if (err instanceof BodyTooLargeError) return sendGraphQLError(res, 413, 'PAYLOAD_TOO_LARGE', err.message, {}, req);
-        throw err;
-      }
+      const read = await readBodyOrRefuse(req, res, opts.maxBodyBytes);
+      if (!read) return;
+      rawBody = read;
     }
     let caller: Caller;
     try {
