@@ -11,7 +11,7 @@ import { startChild, type Child } from './bench/child';
 import { endlessHealthMember } from './fault/endless-health';
 import { freezableProxy } from './fault/freezable-proxy';
 import { percentile, runLoad } from './fault/load';
-import { privateRedis } from './fault/private-redis';
+import { startPrivateRedis } from './fault/private-redis';
 
 /**
  * `node dist/scripts/load-and-fault.js [--seconds 30] [--clients 100] [--unique-seconds <seconds>]
@@ -78,7 +78,7 @@ async function main(): Promise<void> {
   proxiedUrl.host = `127.0.0.1:${dbProxy.port}`;
   const dbFarm = await farm('d', ['d1'], proxiedUrl.toString());
   const endless = await endlessHealthMember();
-  const redis = await privateRedis(flag('redis-port', 5531));
+  const redis = await startPrivateRedis(flag('redis-port', 5531));
   const healthy = healthyFarm.ready.members;
   const healthyIds = new Set(healthy.map((m) => m.id));
 

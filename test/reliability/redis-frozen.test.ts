@@ -7,7 +7,7 @@
 import { createGateway, type Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
 import { GATEWAY_ID, TestNetwork, quietLogger } from '../support/network';
-import { startPrivateRedis, type PrivateRedis } from '../support/private-redis';
+import { startPrivateRedis, type PrivateRedis } from '../../scripts/fault/private-redis';
 import { rawRequest, until } from './support';
 
 describe('gateway with a frozen Redis', () => {

@@ -3,39 +3,19 @@
  * anything through it: every key is under `infrared:<network id>:<group>:`. Runs on a private
  * redis-server (a clean keyspace to inspect), never on the machine's shared one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { parse, stringify } from 'yaml';
 import { createGateway, type Gateway } from '../../gateway/src/app';
+import { startPrivateRedis, type PrivateRedis } from '../../scripts/fault/private-redis';
 import { ringMembers } from '../support/fixtures';
 import { GATEWAY_ID, TestNetwork, quietLogger } from '../support/network';
 
 let net: TestNetwork;
-let server: ChildProcess;
+let server: PrivateRedis;
 let redisUrl: string;
 const gateways: Gateway[] = [];
-
-async function startRedis(): Promise<string> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const client = new Redis(`redis://127.0.0.1:${port}`, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    for (let i = 0; i < 50; i++) {
-      try {
-        await client.connect();
-        client.disconnect();
-        return `redis://127.0.0.1:${port}`;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    client.disconnect();
-    server.kill();
-  }
-  throw new Error('could not start a private redis-server');
-}
 
 /** A copy of the test registry under another network id. */
 function registryFor(networkId: string): string {
@@ -64,13 +44,14 @@ const gateway = async (registryFile: string, gatewayGroup?: string) => {
 };
 
 beforeAll(async () => {
-  redisUrl = await startRedis();
+  server = await startPrivateRedis();
+  redisUrl = server.url;
   net = await TestNetwork.start(ringMembers(['alpha', 'beta']));
 });
 afterAll(async () => {
   for (const gw of gateways) await gw.stop();
   await net?.stop();
-  server?.kill();
+  await server?.stop();
 });
 
 const ask = (gw: Gateway, query: string) => fetch(gw.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
