@@ -15,6 +15,7 @@ export interface Child<T> {
  * absolute path) with a JSON config and waits for the JSON line it prints once ready.
  */
 export async function startChild<T>(name: string, config: unknown, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<Child<T>> {
+  stopChildrenOnExit();
   const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, name.startsWith('/') ? name : join(__dirname, `${name}.js`), JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'error' },
@@ -31,6 +32,8 @@ export async function startChild<T>(name: string, config: unknown, timeoutMs = 6
     });
     proc.once('exit', (code) => reject(new Error(`${name} exited with code ${code}`)));
   });
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
   return {
     ready,
     pid: proc.pid!,
@@ -49,4 +52,25 @@ export async function startChild<T>(name: string, config: unknown, timeoutMs = 6
       if (proc.exitCode === null) proc.kill('SIGKILL');
     },
   };
+}
+
+/** Children still running, stopped when this process ends (Ctrl-C included): none is left behind. */
+const running = new Set<ChildProcess>();
+let hooked = false;
+
+function stopChildrenOnExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      for (const child of running) child.kill('SIGTERM');
+      process.exit(code);
+    });
+  }
 }

@@ -24,6 +24,10 @@ export interface PrivateRedis {
 export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
   const chosen = port ?? (await freePort());
   const child = spawn('redis-server', ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  // never left running after this process, however it ends
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   const deadline = Date.now() + 10_000;
   while (!(await answers(chosen))) {
     if (Date.now() > deadline || child.exitCode !== null) {
