@@ -1,6 +1,7 @@
 import { parse, type ValidationContext } from 'graphql';
 import { ANONYMOUS } from '../../common/caller';
 import { findVisible, type NamedOrder } from '../../subgraphs/member/src/access/find-visible';
+import { SharedReaderMisuseError, sharedReadEntityManager } from '../../subgraphs/member/src/db/read-entity-manager';
 import { namedOrder } from '../../subgraphs/member/src/modules/shared/list-order';
 import { buildMemberSchema } from '../../subgraphs/member/src/graphql/schema';
 import { OperationCache } from '../../subgraphs/member/src/graphql/operation-cache';
@@ -235,5 +236,59 @@ describe('lean reads', () => {
       expect(await search('English text of own')).toEqual([]);
     }
     expect(build).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('the shared read EntityManager', () => {
+  const member = (id: string): Caller => ({ anonymous: false, member: id, subject: 'someone', scopes: ['read'] });
+
+  it('reads through findVisible for concurrent callers, each with their own visibility, and keeps nothing', async () => {
+    const reader = sharedReadEntityManager(net.orms.get('alpha')!);
+    const read = (caller: Caller) => findVisible(reader, ServiceRecord, { owner: 'alpha', caller }, {}, { orderBy: { id: 'asc' } }).then((rows) => rows.map((r) => r.id));
+    const [owner, anonymous, beta, gamma] = await Promise.all([read(member('alpha')), read(ANONYMOUS), read(member('beta')), read(member('gamma'))]);
+    expect(owner).toEqual(['mem', 'net', 'own', 'pub']);
+    expect(anonymous).toEqual(['pub']);
+    expect(beta).toEqual(['mem', 'net', 'pub']);
+    expect(gamma).toEqual(['net', 'pub']);
+    expect(reader.getUnitOfWork(false).getIdentityMap().values()).toHaveLength(0);
+  });
+
+  it('refuses to manage entities, persist, remove or begin a transaction: nothing of one request stays for the next', async () => {
+    const reader = sharedReadEntityManager(net.orms.get('alpha')!);
+    await expect(reader.findOne(ServiceRecord, { id: 'pub' })).rejects.toThrow(SharedReaderMisuseError);
+    await expect(reader.find(ServiceRecord, {})).rejects.toThrow(SharedReaderMisuseError);
+    expect(() => reader.getReference(ServiceRecord, 'pub')).toThrow(SharedReaderMisuseError);
+    expect(() => reader.persist(new ServiceRecord())).toThrow(SharedReaderMisuseError);
+    expect(() => reader.remove(new ServiceRecord())).toThrow(SharedReaderMisuseError);
+    await expect(reader.begin()).rejects.toThrow(SharedReaderMisuseError);
+    expect(reader.getUnitOfWork(false).getIdentityMap().values()).toHaveLength(0);
+    expect(reader.isInTransaction()).toBe(false);
+    // a fork of it is an ordinary EntityManager, with an identity map of its own
+    const fork = reader.fork();
+    const found = await fork.findOne(ServiceRecord, { id: 'pub' });
+    expect(found).toBeInstanceOf(ServiceRecord);
+    expect(fork.getUnitOfWork(false).getIdentityMap().values()).toHaveLength(1);
+    expect(reader.getUnitOfWork(false).getIdentityMap().values()).toHaveLength(0);
+  });
+
+  it('serves concurrent hot-path reads of different callers through the member, each with its own answer', async () => {
+    const alpha = net.members.get('alpha')!;
+    const ask = async (caller: Caller | undefined) => {
+      const body = JSON.stringify({ query: '{ services { id } }' });
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+      if (caller) headers['infrared-assertion'] = await net.assertion('alpha', caller, body);
+      const res = await fetch(alpha.url, { method: 'POST', headers, body });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: { services: { id: string }[] } }).data.services.map((s) => s.id);
+    };
+    const answers = await Promise.all([ask(member('alpha')), ask(undefined), ask(member('beta')), ask(member('gamma')), ask(member('alpha')), ask(undefined)]);
+    expect(answers).toEqual([
+      ['alpha:mem', 'alpha:net', 'alpha:own', 'alpha:pub'],
+      ['alpha:pub'],
+      ['alpha:mem', 'alpha:net', 'alpha:pub'],
+      ['alpha:net', 'alpha:pub'],
+      ['alpha:mem', 'alpha:net', 'alpha:own', 'alpha:pub'],
+      ['alpha:pub'],
+    ]);
   });
 });
