@@ -2,6 +2,8 @@ import { parse, type ValidationContext } from 'graphql';
 import { ANONYMOUS } from '../../common/caller';
 import { findVisible, type NamedOrder } from '../../subgraphs/member/src/access/find-visible';
 import { SharedReaderMisuseError, sharedReadEntityManager } from '../../subgraphs/member/src/db/read-entity-manager';
+import { preparedReadStats } from '../../subgraphs/member/src/db/prepared-select';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { namedOrder } from '../../subgraphs/member/src/modules/shared/list-order';
 import { buildMemberSchema } from '../../subgraphs/member/src/graphql/schema';
 import { OperationCache } from '../../subgraphs/member/src/graphql/operation-cache';
@@ -290,5 +292,59 @@ describe('the shared read EntityManager', () => {
       ['alpha:mem', 'alpha:net', 'alpha:own', 'alpha:pub'],
       ['alpha:pub'],
     ]);
+  });
+});
+
+describe('identical reads waiting for a connection', () => {
+  const member = (id: string): Caller => ({ anonymous: false, member: id, subject: 'someone', scopes: ['read'] });
+  let holding: (() => void) | undefined;
+  afterEach(() => holding?.()); // a failed test gives the connections back too
+  /** Takes every connection of alpha's pool (3), so reads queue for one; `free` gives them back. */
+  async function holdPool() {
+    const orm = net.orms.get('alpha')!;
+    const client = orm.em.getConnection('read').getKnex().client as unknown as { acquireConnection(): Promise<object>; releaseConnection(c: object): unknown };
+    const held = [await client.acquireConnection(), await client.acquireConnection(), await client.acquireConnection()];
+    const free = () => held.splice(0).forEach((c) => client.releaseConnection(c));
+    holding = free;
+    return { free };
+  }
+  const read = (em: EntityManager, caller: Caller) => findVisible(em, ServiceRecord, { owner: 'alpha', caller }, {}, { orderBy: { id: 'asc' } });
+  const until = async (done: () => boolean) => {
+    while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
+  };
+
+  it('share one statement, each request with rows of its own; other callers and later reads send their own', async () => {
+    const reader = sharedReadEntityManager(net.orms.get('alpha')!);
+    // the statements are built and kept (a kept statement runs prepared)
+    await read(reader, member('beta'));
+    await read(reader, ANONYMOUS);
+    const { free } = await holdPool();
+    const before = { ...preparedReadStats };
+    const waiting = [read(reader, member('beta')), read(reader, member('beta')), read(reader, member('beta')), read(reader, ANONYMOUS)];
+    free();
+    const [a, b, c, anonymous] = await Promise.all(waiting);
+    expect(a.map((r) => r.id)).toEqual(['mem', 'net', 'pub']);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(b).not.toBe(a);
+    expect(b[0]).not.toBe(a[0]);
+    expect(anonymous.map((r) => r.id)).toEqual(['pub']);
+    expect(preparedReadStats.sent - before.sent).toBe(2); // beta's once, anonymous's once
+    expect(preparedReadStats.joined - before.joined).toBe(2);
+  });
+
+  it('never joins a read that was already sent', async () => {
+    const reader = sharedReadEntityManager(net.orms.get('alpha')!);
+    await read(reader, member('gamma'));
+    const { free } = await holdPool();
+    const before = { ...preparedReadStats };
+    const first = read(reader, member('gamma'));
+    free();
+    await until(() => preparedReadStats.sent > before.sent); // the first is on its way to PostgreSQL
+    const second = read(reader, member('gamma'));
+    expect((await first).map((r) => r.id)).toEqual(['net', 'pub']);
+    expect((await second).map((r) => r.id)).toEqual(['net', 'pub']);
+    expect(preparedReadStats.sent - before.sent).toBe(2);
+    expect(preparedReadStats.joined - before.joined).toBe(0);
   });
 });
