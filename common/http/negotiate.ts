@@ -15,8 +15,27 @@ export const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset
 export function graphqlContentType(req: IncomingMessage): string | undefined {
   const accept = req.headers.accept;
   if (!accept) return JSON_TYPE;
+  if (accept.length > MAX_REMEMBERED_ACCEPT) return negotiate(accept);
+  let chosen = negotiated.get(accept);
+  if (chosen === undefined) {
+    if (negotiated.size >= MAX_REMEMBERED_ACCEPTS) negotiated.clear();
+    negotiated.set(accept, (chosen = negotiate(accept) ?? null));
+  }
+  return chosen ?? undefined;
+}
+
+function negotiate(accept: string): string | undefined {
   return new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE]) ?? undefined;
 }
+
+/**
+ * The choice per exact Accept value: clients send the same few over and over (a gateway one,
+ * every sub-request), and negotiating parses the header and both types each time. Bounded: the
+ * header is the client's, so the map starts over when full, and long values are not kept.
+ */
+const negotiated = new Map<string, string | null>();
+const MAX_REMEMBERED_ACCEPTS = 256;
+const MAX_REMEMBERED_ACCEPT = 512;
 
 const SIMPLE_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
 

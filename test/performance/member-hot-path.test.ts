@@ -1,6 +1,9 @@
 import { parse, type ValidationContext } from 'graphql';
 import { ANONYMOUS } from '../../common/caller';
 import { findVisible, type NamedOrder } from '../../subgraphs/member/src/access/find-visible';
+import { SharedReaderMisuseError, sharedReadEntityManager } from '../../subgraphs/member/src/db/read-entity-manager';
+import { preparedReadStats } from '../../subgraphs/member/src/db/prepared-select';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { namedOrder } from '../../subgraphs/member/src/modules/shared/list-order';
 import { buildMemberSchema } from '../../subgraphs/member/src/graphql/schema';
 import { OperationCache } from '../../subgraphs/member/src/graphql/operation-cache';
@@ -235,5 +238,113 @@ describe('lean reads', () => {
       expect(await search('English text of own')).toEqual([]);
     }
     expect(build).toHaveBeenCalledTimes(4);
+  });
+});
+
+describe('the shared read EntityManager', () => {
+  const member = (id: string): Caller => ({ anonymous: false, member: id, subject: 'someone', scopes: ['read'] });
+
+  it('reads through findVisible for concurrent callers, each with their own visibility, and keeps nothing', async () => {
+    const reader = sharedReadEntityManager(net.orms.get('alpha')!);
+    const read = (caller: Caller) => findVisible(reader, ServiceRecord, { owner: 'alpha', caller }, {}, { orderBy: { id: 'asc' } }).then((rows) => rows.map((r) => r.id));
+    const [owner, anonymous, beta, gamma] = await Promise.all([read(member('alpha')), read(ANONYMOUS), read(member('beta')), read(member('gamma'))]);
+    expect(owner).toEqual(['mem', 'net', 'own', 'pub']);
+    expect(anonymous).toEqual(['pub']);
+    expect(beta).toEqual(['mem', 'net', 'pub']);
+    expect(gamma).toEqual(['net', 'pub']);
+    expect(reader.getUnitOfWork(false).getIdentityMap().values()).toHaveLength(0);
+  });
+
+  it('refuses to manage entities, persist, remove or begin a transaction: nothing of one request stays for the next', async () => {
+    const reader = sharedReadEntityManager(net.orms.get('alpha')!);
+    await expect(reader.findOne(ServiceRecord, { id: 'pub' })).rejects.toThrow(SharedReaderMisuseError);
+    await expect(reader.find(ServiceRecord, {})).rejects.toThrow(SharedReaderMisuseError);
+    expect(() => reader.getReference(ServiceRecord, 'pub')).toThrow(SharedReaderMisuseError);
+    expect(() => reader.persist(new ServiceRecord())).toThrow(SharedReaderMisuseError);
+    expect(() => reader.remove(new ServiceRecord())).toThrow(SharedReaderMisuseError);
+    await expect(reader.begin()).rejects.toThrow(SharedReaderMisuseError);
+    expect(reader.getUnitOfWork(false).getIdentityMap().values()).toHaveLength(0);
+    expect(reader.isInTransaction()).toBe(false);
+    // a fork of it is an ordinary EntityManager, with an identity map of its own
+    const fork = reader.fork();
+    const found = await fork.findOne(ServiceRecord, { id: 'pub' });
+    expect(found).toBeInstanceOf(ServiceRecord);
+    expect(fork.getUnitOfWork(false).getIdentityMap().values()).toHaveLength(1);
+    expect(reader.getUnitOfWork(false).getIdentityMap().values()).toHaveLength(0);
+  });
+
+  it('serves concurrent hot-path reads of different callers through the member, each with its own answer', async () => {
+    const alpha = net.members.get('alpha')!;
+    const ask = async (caller: Caller | undefined) => {
+      const body = JSON.stringify({ query: '{ services { id } }' });
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+      if (caller) headers['infrared-assertion'] = await net.assertion('alpha', caller, body);
+      const res = await fetch(alpha.url, { method: 'POST', headers, body });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: { services: { id: string }[] } }).data.services.map((s) => s.id);
+    };
+    const answers = await Promise.all([ask(member('alpha')), ask(undefined), ask(member('beta')), ask(member('gamma')), ask(member('alpha')), ask(undefined)]);
+    expect(answers).toEqual([
+      ['alpha:mem', 'alpha:net', 'alpha:own', 'alpha:pub'],
+      ['alpha:pub'],
+      ['alpha:mem', 'alpha:net', 'alpha:pub'],
+      ['alpha:net', 'alpha:pub'],
+      ['alpha:mem', 'alpha:net', 'alpha:own', 'alpha:pub'],
+      ['alpha:pub'],
+    ]);
+  });
+});
+
+describe('identical reads waiting for a connection', () => {
+  const member = (id: string): Caller => ({ anonymous: false, member: id, subject: 'someone', scopes: ['read'] });
+  let holding: (() => void) | undefined;
+  afterEach(() => holding?.()); // a failed test gives the connections back too
+  /** Takes every connection of alpha's pool (3), so reads queue for one; `free` gives them back. */
+  async function holdPool() {
+    const orm = net.orms.get('alpha')!;
+    const client = orm.em.getConnection('read').getKnex().client as unknown as { acquireConnection(): Promise<object>; releaseConnection(c: object): unknown };
+    const held = [await client.acquireConnection(), await client.acquireConnection(), await client.acquireConnection()];
+    const free = () => held.splice(0).forEach((c) => client.releaseConnection(c));
+    holding = free;
+    return { free };
+  }
+  const read = (em: EntityManager, caller: Caller) => findVisible(em, ServiceRecord, { owner: 'alpha', caller }, {}, { orderBy: { id: 'asc' } });
+  const until = async (done: () => boolean) => {
+    while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
+  };
+
+  it('share one statement, each request with rows of its own; other callers and later reads send their own', async () => {
+    const reader = sharedReadEntityManager(net.orms.get('alpha')!);
+    // the statements are built and kept (a kept statement runs prepared)
+    await read(reader, member('beta'));
+    await read(reader, ANONYMOUS);
+    const { free } = await holdPool();
+    const before = { ...preparedReadStats };
+    const waiting = [read(reader, member('beta')), read(reader, member('beta')), read(reader, member('beta')), read(reader, ANONYMOUS)];
+    free();
+    const [a, b, c, anonymous] = await Promise.all(waiting);
+    expect(a.map((r) => r.id)).toEqual(['mem', 'net', 'pub']);
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    expect(b).not.toBe(a);
+    expect(b[0]).not.toBe(a[0]);
+    expect(anonymous.map((r) => r.id)).toEqual(['pub']);
+    expect(preparedReadStats.sent - before.sent).toBe(2); // beta's once, anonymous's once
+    expect(preparedReadStats.joined - before.joined).toBe(2);
+  });
+
+  it('never joins a read that was already sent', async () => {
+    const reader = sharedReadEntityManager(net.orms.get('alpha')!);
+    await read(reader, member('gamma'));
+    const { free } = await holdPool();
+    const before = { ...preparedReadStats };
+    const first = read(reader, member('gamma'));
+    free();
+    await until(() => preparedReadStats.sent > before.sent); // the first is on its way to PostgreSQL
+    const second = read(reader, member('gamma'));
+    expect((await first).map((r) => r.id)).toEqual(['net', 'pub']);
+    expect((await second).map((r) => r.id)).toEqual(['net', 'pub']);
+    expect(preparedReadStats.sent - before.sent).toBe(2);
+    expect(preparedReadStats.joined - before.joined).toBe(0);
   });
 });

@@ -7,7 +7,7 @@ import {
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { IncomingMessage } from 'node:http';
 import { ANONYMOUS, type Caller } from '../../../common/caller';
 import { createApolloHandler } from '../../../common/http/apollo-handler';
@@ -23,6 +23,7 @@ import { createLogger, type Logger } from '../../../common/logger';
 import { SCHEMA_VERSION } from '../../../schema/version';
 import type { MemberContext, MemberIdentity } from './context';
 import { openDatabase, type DatabaseOptions } from './db/orm';
+import { sharedReadEntityManager } from './db/read-entity-manager';
 import { buildMemberSchema } from './graphql/schema';
 import { formatMemberError } from './graphql/format-error';
 import { OperationCache } from './graphql/operation-cache';
@@ -159,9 +160,11 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
   const attestor = opts.signingKey ? new Attestor(opts.signingKey, opts.member.id) : undefined;
   const metrics = createMemberMetrics();
   opts.registryTrust?.registerMetrics(metrics.registry);
-  const context = (req: IncomingMessage, caller: Caller): MemberContext => {
+  // read queries share one EntityManager (db/read-entity-manager.ts); everything else (mutations,
+  // whatever Apollo's full path answers) gets a fork of its own
+  const reader = sharedReadEntityManager(orm);
+  const context = (req: IncomingMessage, caller: Caller, em: EntityManager = orm.em.fork()): MemberContext => {
     const scope = { owner: opts.member.id, caller };
-    const em = orm.em.fork();
     return {
       member: opts.member,
       em,
@@ -186,7 +189,8 @@ export async function createMemberSubgraph(opts: MemberSubgraphOptions): Promise
     authenticate: resolveCaller,
     pending: opts.pendingChecks ? (req) => opts.pendingChecks!.take(req) : undefined,
     onAuthError: (reason, req, refusal) => logger.warn({ refusal, reason, ip: req.socket.remoteAddress }, 'sub-request refused'),
-    intercept: ({ req, body, auth }) => executeQuery(req, body, () => context(req, auth)),
+    // the executor answers read queries only (never a mutation): they take the shared reader
+    intercept: ({ req, body, auth }) => executeQuery(req, body, () => context(req, auth, reader)),
     observe: ({ body }, response, startedAt) => metrics.observe(body, response.status, startedAt),
     async context({ req, auth: caller }) {
       return context(req, caller);

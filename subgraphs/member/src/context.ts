@@ -14,7 +14,12 @@ export interface MemberIdentity {
 /** The per-request context every resolver receives. */
 export interface MemberContext {
   member: MemberIdentity;
-  /** A fork of the EntityManager for this request only. */
+  /**
+   * A fork of the EntityManager for this request only; in a read query answered by the member's
+   * hot path, the process's shared read EntityManager instead (db/read-entity-manager.ts), which
+   * refuses to manage entities: reads go through `findVisible`/`countVisible`, and code that needs
+   * managed entities forks it.
+   */
   em: EntityManager;
   caller: Caller;
   scope: AccessScope;

@@ -20,23 +20,31 @@ function byIdLoader<T extends { id: string }>(em: EntityManager, entity: EntityN
   });
 }
 
+function capacityByServiceLoader(em: EntityManager, scope: AccessScope) {
+  return new DataLoader<string, CapacityRecord[]>(async (serviceIds) => {
+    const rows = await findVisible(em, CapacityRecord, scope, { serviceId: { $in: [...serviceIds] } }, { orderBy: { id: 'asc' } });
+    const groups = new Map<string, CapacityRecord[]>();
+    for (const row of rows) {
+      const list = groups.get(row.serviceId!) ?? [];
+      list.push(row);
+      groups.set(row.serviceId!, list);
+    }
+    return serviceIds.map((id) => groups.get(id) ?? []);
+  });
+}
+
+/** The request's loaders, each made on first use (most requests use none). */
 export function createLoaders(em: EntityManager, scope: AccessScope): Loaders {
   const byId = new Map<EntityName<never>, DataLoader<string, unknown>>();
+  let capacityByService: DataLoader<string, CapacityRecord[]> | undefined;
   return {
     byId<T extends { id: string }>(entity: EntityName<T>): DataLoader<string, T | null> {
       let loader = byId.get(entity as EntityName<never>);
       if (!loader) byId.set(entity as EntityName<never>, (loader = byIdLoader(em, entity, scope)));
       return loader as DataLoader<string, T | null>;
     },
-    capacityByService: new DataLoader<string, CapacityRecord[]>(async (serviceIds) => {
-      const rows = await findVisible(em, CapacityRecord, scope, { serviceId: { $in: [...serviceIds] } }, { orderBy: { id: 'asc' } });
-      const groups = new Map<string, CapacityRecord[]>();
-      for (const row of rows) {
-        const list = groups.get(row.serviceId!) ?? [];
-        list.push(row);
-        groups.set(row.serviceId!, list);
-      }
-      return serviceIds.map((id) => groups.get(id) ?? []);
-    }),
+    get capacityByService() {
+      return (capacityByService ??= capacityByServiceLoader(em, scope));
+    },
   };
 }

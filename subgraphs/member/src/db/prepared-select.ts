@@ -57,18 +57,71 @@ export function canRunPrepared(em: EntityManager): boolean {
   return !em.getTransactionContext() && !em.config.get('debug');
 }
 
+/** Reads run and reads that joined an identical one (for tests and benchmarks). */
+export const preparedReadStats = { sent: 0, joined: 0 };
+
+/** Per pool: identical reads asked for and not sent yet, by statement name and values. */
+const unsent = new WeakMap<object, Map<string, Promise<Record<string, unknown>[]>>>();
+/** Reads with longer values (long texts, many ids) never join: their key would cost more than it saves. */
+const MAX_JOIN_KEY = 2_000;
+
 /**
  * Runs a prepared SELECT on a connection of the member's pool: PostgreSQL parses and plans the
  * text once per connection, and later runs send only the values (bound as parameters, never
  * spliced into SQL). The number of names a connection holds is bounded by the distinct texts the
  * statement cache keeps producing: they differ in structure only, never in values.
+ *
+ * An identical read (the same statement and the same values, on the same pool) that is still
+ * waiting for a connection is joined instead of sent again: concurrent sub-requests of one caller
+ * ask the same reads, and under load they queue for the pool together. A read is joined only
+ * until it is sent, so every request that shares its rows arrived before PostgreSQL took the
+ * statement's snapshot: each sees what a read of its own, sent then, would have seen. Values are
+ * part of the key, so the caller's visibility values are too: callers that may see different
+ * rows never share. The rows are shared as they came from the driver; findVisible maps each
+ * request's copy, and reads never change a row's values.
  */
-export async function runPrepared(em: EntityManager, statement: PreparedSelect, values: readonly unknown[]): Promise<Record<string, unknown>[]> {
+export function runPrepared(em: EntityManager, statement: PreparedSelect, values: readonly unknown[]): Promise<Record<string, unknown>[]> {
   const pool = knexClient(em);
-  const connection = await pool.acquireConnection();
+  const key = joinKey(statement, values);
+  if (key === undefined) return send(pool, statement, values);
+  let waiting = unsent.get(pool);
+  if (!waiting) unsent.set(pool, (waiting = new Map()));
+  const joined = waiting.get(key);
+  if (joined) {
+    preparedReadStats.joined++;
+    return joined;
+  }
+  const queue = waiting;
+  const read = send(pool, statement, values, () => {
+    if (queue.get(key) === read) queue.delete(key);
+  });
+  queue.set(key, read);
+  return read;
+}
+
+/** Sends a read once a connection is free; `sending` runs just before it goes (or when no connection came). */
+async function send(pool: KnexClient, statement: PreparedSelect, values: readonly unknown[], sending?: () => void): Promise<Record<string, unknown>[]> {
+  let connection: PgConnection;
   try {
+    connection = await pool.acquireConnection();
+  } finally {
+    sending?.();
+  }
+  try {
+    preparedReadStats.sent++;
     return (await connection.query({ name: statementNameOn(connection, statement.name), text: statement.text, values: [...values] })).rows;
   } finally {
     pool.releaseConnection(connection);
   }
+}
+
+/** The statement and its exact values, or undefined when JSON cannot state the values exactly. */
+function joinKey(statement: PreparedSelect, values: readonly unknown[]): string | undefined {
+  for (const value of values) {
+    if (value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) continue;
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) continue;
+    return undefined;
+  }
+  const key = `${statement.name}\n${JSON.stringify(values)}`;
+  return key.length <= MAX_JOIN_KEY ? key : undefined;
 }
