@@ -1,11 +1,13 @@
-import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { parse } from 'graphql';
 import { installShapedResponse, shapedResponse, type ComputeResponse, type ComputeResponseArgs } from './shaped-response';
 
-// Apollo's own pieces, from the copy @apollo/gateway uses
-const gatewayRequire = createRequire(require.resolve('@apollo/gateway'));
-const internals = gatewayRequire('@apollo/federation-internals');
-const shaping = gatewayRequire('./resultShaping') as { computeResponse: ComputeResponse };
+// Apollo's own pieces, the very modules @apollo/gateway runs with
+const gatewayDir = dirname(require.resolve('@apollo/gateway/package.json'));
+/* eslint-disable @typescript-eslint/no-require-imports */
+const internals = require(require.resolve('@apollo/federation-internals', { paths: [gatewayDir] }));
+const shaping = require(join(gatewayDir, 'dist', 'resultShaping.js')) as { computeResponse: ComputeResponse };
+/* eslint-enable @typescript-eslint/no-require-imports */
 const apolloShaping: ComputeResponse = shaping.computeResponse;
 const fast = shapedResponse(apolloShaping, internals.isValidLeafValue);
 

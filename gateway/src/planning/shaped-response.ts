@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 /**
  * Apollo's response shaping (`computeResponse`, @apollo/gateway's `resultShaping`) copies every
@@ -172,13 +172,16 @@ const INSTALLED = Symbol.for('infrared.shapedResponse');
  * `SHAPING_CHECKED_FOR`.
  */
 export function installShapedResponse(): boolean {
-  const gatewayRequire = createRequire(require.resolve('@apollo/gateway'));
-  const version = (gatewayRequire('@apollo/gateway/package.json') as { version: string }).version;
+  const gatewayDir = dirname(require.resolve('@apollo/gateway/package.json'));
+  // plain require, not createRequire: the module instance must be the one @apollo/gateway's
+  // executeQueryPlan holds (under Jest too, whose module registry is its own)
+  /* eslint-disable @typescript-eslint/no-require-imports -- a module of @apollo/gateway's own build, replaced in place */
+  const version = (require(join(gatewayDir, 'package.json')) as { version: string }).version;
   if (version !== SHAPING_CHECKED_FOR) return false;
-  const shaping = gatewayRequire('./resultShaping') as { computeResponse: ComputeResponse & { [INSTALLED]?: true } };
+  const shaping = require(join(gatewayDir, 'dist', 'resultShaping.js')) as { computeResponse: ComputeResponse & { [INSTALLED]?: true } };
   if (shaping.computeResponse[INSTALLED]) return true;
-  const { isValidLeafValue } = gatewayRequire('@apollo/federation-internals') as { isValidLeafValue: LeafCheck };
-  const fast = Object.assign(shapedResponse(shaping.computeResponse, isValidLeafValue), { [INSTALLED]: true as const });
-  shaping.computeResponse = fast;
+  const { isValidLeafValue } = require(require.resolve('@apollo/federation-internals', { paths: [gatewayDir] })) as { isValidLeafValue: LeafCheck };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  shaping.computeResponse = Object.assign(shapedResponse(shaping.computeResponse, isValidLeafValue), { [INSTALLED]: true as const });
   return true;
 }
