@@ -4,6 +4,7 @@ import { parse, printSchema, type GraphQLSchema } from 'graphql';
 import type { Logger } from '../../../common/logger';
 import type { GatewayContext } from '../context';
 import { heapSizedCache } from '../planning/heap-size';
+import { installShapedResponse } from '../planning/shaped-response';
 import { withoutMemberFeed } from '../changes/feed-sdl';
 import { networkSdl } from './network-subgraph';
 
@@ -32,6 +33,8 @@ export function createSupergraphGateway(opts: { memberSdl: string; network: Grap
   apiSchema(): GraphQLSchema | undefined;
 } {
   const { logger } = opts;
+  // Apollo's copy of the whole response is skipped where the data is already in its shape
+  if (!installShapedResponse()) logger.warn('response shaping shortcut not installed: @apollo/gateway is not the version it was checked against');
   const gateway = new ApolloGateway({
     supergraphSdl: composeSupergraph(opts.memberSdl),
     buildService: ({ name }) => (name === 'network' ? opts.network : opts.members),
