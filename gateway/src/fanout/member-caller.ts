@@ -64,8 +64,8 @@ interface SharedCall {
  * wait, else the request is shed), the deadline (the member's own, within what is left of the
  * request's budget, counted from when the call is sent), the signed assertion for this exact
  * body (for members that accept it, one signature over all calls of the turn, see
- * assertion-batch.ts), and a circuit breaker per member that counts only the member's own failures and is
- * probed in the background, never with a user's request.
+ * assertion-batch.ts), and a circuit breaker per member that counts only the member's own
+ * failures and is probed in the background, never with a user's request.
  */
 export class MemberCaller {
   private readonly breakers = new Map<string, { url: string; breaker: MemberBreaker }>();
