@@ -13,6 +13,8 @@ export const REDACTED_PATHS = [
   '*.headers.authorization',
   'headers["infrared-assertion"]',
   '*.headers["infrared-assertion"]',
+  'headers["infrared-assertion-proof"]',
+  '*.headers["infrared-assertion-proof"]',
   'assertion',
   '*.assertion',
   'privateKey',

@@ -88,9 +88,11 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const metrics = createGatewayMetrics();
   registry.trust.registerMetrics(metrics.registry);
 
-  // members: the transport, their health, and the fan-out over them
-  const { client, caller } = createMemberCalls(config, signingKey, () => registry.registry.members.length, logger);
+  // members: their health, the transport, and the fan-out over them; members that say (their
+  // /ready answer) they verify batch assertions get one signature per fan-out
   const { health, close: closeHealth } = await startMemberHealth(config, { contract, registry, signingKey, metrics, logger });
+  const acceptsBatch = (id: string) => health.status(id).batchAssertions;
+  const { client, caller } = createMemberCalls(config, signingKey, () => registry.registry.members.length, logger, acceptsBatch);
   registry.onChange((next) => caller.forget(next.members));
   const fanout = new FanoutDataSource({
     contract,

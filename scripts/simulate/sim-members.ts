@@ -34,7 +34,8 @@ async function main(): Promise<void> {
       req.on('end', () => {
         if (req.url === '/health' || req.url === '/ready') {
           res.writeHead(200, { 'content-type': 'application/json' });
-          return res.end('{"status":"ok","schemaVersion":"1.0.0"}');
+          // what a current member says: it verifies batch assertions too (it does not verify them here)
+          return res.end('{"status":"ok","schemaVersion":"1.0.0","assertionForms":["single","merkle-batch-v1"]}');
         }
         setTimeout(() => {
           if (!body.includes('_service') && random() < config.failureRate) {

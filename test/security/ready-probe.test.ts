@@ -46,7 +46,14 @@ describe("a member's /ready trust probe", () => {
   it.each(refused)('answers "refused" for an assertion %s, and nothing more', async (_name, build) => {
     const { status, body } = await probe(await build());
     expect(status).toBe(200); // the database is fine: readiness and trust are separate answers
-    expect(body).toEqual({ status: 'ready', member: 'alpha', schemaVersion: expect.any(String), gateway: 'refused', registry: expect.objectContaining({ accepted: expect.any(Object) }) });
+    expect(body).toEqual({
+      status: 'ready',
+      member: 'alpha',
+      schemaVersion: expect.any(String),
+      assertionForms: ['single', 'merkle-batch-v1'],
+      gateway: 'refused',
+      registry: expect.objectContaining({ accepted: expect.any(Object) }),
+    });
   });
 
   it('refuses a replayed probe assertion, and a probe assertion is useless for GraphQL', async () => {

@@ -1,4 +1,6 @@
 import { ASSERTION_HEADER } from '../../../common/auth/assertion';
+import { AssertionBatcher } from '../../../common/auth/assertion-batch';
+import { ASSERTION_PROOF_HEADER } from '../../../common/auth/assertion-merkle';
 import { AssertionSigner } from '../../../common/auth/assertion-signer';
 import type { PrivateJwk } from '../../../common/auth/keys';
 import type { Logger } from '../../../common/logger';
@@ -27,6 +29,11 @@ export interface MemberCallerOptions {
   client: MemberClient;
   gatewayId: string;
   signingKey?: PrivateJwk;
+  /**
+   * Whether a member verifies batch assertions (it says so in its `/ready` answer): those get one
+   * signature per fan-out and a Merkle proof, the others the classic assertion. Default: none.
+   */
+  acceptsBatchAssertions?: (memberId: string) => boolean;
   defaultDeadlineMs: number;
   /** Failures in a row (counted per request that saw one) that open a member's breaker. */
   breakerFailures: number;
@@ -56,8 +63,9 @@ interface SharedCall {
  * Calls one member for the fan-out: admission (a slot per member and in total, a short bounded
  * wait, else the request is shed), the deadline (the member's own, within what is left of the
  * request's budget, counted from when the call is sent), the signed assertion for this exact
- * body, and a circuit breaker per member that counts only the member's own failures and is
- * probed in the background, never with a user's request.
+ * body (for members that accept it, one signature over all calls of the turn, see
+ * assertion-batch.ts), and a circuit breaker per member that counts only the member's own
+ * failures and is probed in the background, never with a user's request.
  */
 export class MemberCaller {
   private readonly breakers = new Map<string, { url: string; breaker: MemberBreaker }>();
@@ -68,9 +76,12 @@ export class MemberCaller {
   private readonly inFlight = new Map<string, SharedCall>();
 
   private readonly signer?: AssertionSigner;
+  /** Signs the calls of one turn for one caller together (members that accept the batch form). */
+  private readonly batcher?: AssertionBatcher;
 
   constructor(private readonly opts: MemberCallerOptions) {
     this.signer = opts.signingKey ? new AssertionSigner(opts.signingKey, opts.gatewayId) : undefined;
+    this.batcher = this.signer && new AssertionBatcher(this.signer);
     this.admission = opts.admission ?? NO_LIMITS;
     this.total = new ConcurrencyLimiter(this.admission.total, this.admission.queue);
   }
@@ -183,6 +194,14 @@ export class MemberCaller {
   private send(member: RegistryMember, body: SubRequestBody, context: GatewayContext, deadlineMs: number): Promise<MemberCallResult> {
     const headers = ['x-request-id', context.requestId];
     if (context.acceptLanguage) headers.push('accept-language', context.acceptLanguage);
+    if (this.batcher && this.opts.acceptsBatchAssertions?.(member.id)) {
+      // the fan-out's loop queues every call of this turn; one signature covers them (next microtask)
+      return this.batcher.assert({ member: member.id, caller: context.caller, body: body.text }).then(({ assertion, proof }) => {
+        headers.push(ASSERTION_HEADER, assertion);
+        if (proof) headers.push(ASSERTION_PROOF_HEADER, proof);
+        return this.opts.client.post(member.url, body.bytes, headers, deadlineMs);
+      });
+    }
     if (this.signer) headers.push(ASSERTION_HEADER, this.signer.sign({ member: member.id, caller: context.caller, body: body.text }));
     return this.opts.client.post(member.url, body.bytes, headers, deadlineMs);
   }

@@ -8,7 +8,13 @@ import { MemberClient } from './member-client';
  * The transport to members as configured: a bounded HTTP client whose socket pools are shared
  * among the registry's members, and the caller (admission, deadlines, breakers, signing).
  */
-export function createMemberCalls(config: GatewayConfig, signingKey: PrivateJwk | undefined, memberCount: () => number, logger: Logger): { client: MemberClient; caller: MemberCaller } {
+export function createMemberCalls(
+  config: GatewayConfig,
+  signingKey: PrivateJwk | undefined,
+  memberCount: () => number,
+  logger: Logger,
+  acceptsBatchAssertions?: (memberId: string) => boolean,
+): { client: MemberClient; caller: MemberCaller } {
   const client = new MemberClient({
     maxResponseBytes: config.maxMemberResponseBytes,
     pools: { totalSockets: config.memberSockets, members: memberCount },
@@ -17,6 +23,7 @@ export function createMemberCalls(config: GatewayConfig, signingKey: PrivateJwk 
     client,
     gatewayId: config.gatewayId,
     signingKey,
+    acceptsBatchAssertions,
     defaultDeadlineMs: config.memberDeadlineMs,
     breakerFailures: config.breakerFailures,
     breakerHalfOpenMs: config.breakerHalfOpenMs,

@@ -32,10 +32,27 @@ export interface MemberStatus {
   lastSeen: Date | null;
   /** Whether the member's SDL serves the network contract; null until it was read. */
   compatible: boolean | null;
+  /**
+   * Whether the member said (its last `/ready` answer) that it verifies batch assertions (one
+   * gateway signature per fan-out, a Merkle proof per call); only then are they sent to it.
+   */
+  batchAssertions: boolean;
   problems: string[];
 }
 
-const UNKNOWN: MemberStatus = { state: 'unknown', reachable: false, ready: null, trusted: null, latencyMs: null, schemaVersion: null, checkedAt: null, lastSeen: null, compatible: null, problems: [] };
+const UNKNOWN: MemberStatus = {
+  state: 'unknown',
+  reachable: false,
+  ready: null,
+  trusted: null,
+  latencyMs: null,
+  schemaVersion: null,
+  checkedAt: null,
+  lastSeen: null,
+  compatible: null,
+  batchAssertions: false,
+  problems: [],
+};
 
 /** `http://host/x/graphql` → `http://host/x/health` (liveness only; the gateway itself asks `/ready`). */
 export function healthUrl(graphqlUrl: string): string {
@@ -150,6 +167,7 @@ export class MemberHealth {
         checkedAt: now,
         lastSeen: probe.ready ? now : previous.lastSeen,
         compatible,
+        batchAssertions: probe.batchAssertions,
         problems: [...(probe.ready ? [] : ['the member says its database is unavailable (/ready 503)']), ...trustProblem, ...(compatible === false ? problems : [])],
       };
     } catch (err) {

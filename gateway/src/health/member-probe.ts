@@ -1,6 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { ANONYMOUS } from '../../../common/caller';
-import { ASSERTION_HEADER, signAssertion } from '../../../common/auth/assertion';
+import { ASSERTION_HEADER, BATCH_ASSERTION_FORM, signAssertion } from '../../../common/auth/assertion';
 import type { PrivateJwk } from '../../../common/auth/keys';
 import type { RegistryMember } from '../../../common/registry/registry.schema';
 import { readCappedBody } from '../http/read-capped-body';
@@ -17,6 +17,8 @@ export interface ReadyProbeResult {
   /** Null when this gateway signs nothing (no key) or the member did not say. */
   trust: GatewayTrust | null;
   latencyMs: number;
+  /** The member names the batch assertion form (`assertionForms`) among those it verifies. */
+  batchAssertions: boolean;
 }
 
 /** Health answers are small JSON objects; anything longer is refused. */
@@ -53,7 +55,7 @@ export async function probeReady(member: RegistryMember, opts: { dispatcher: Dis
   });
   const text = (await readCappedBody(res.body, MAX_READY_BYTES)).toString('utf8');
   if (res.statusCode !== 200 && res.statusCode !== 503) throw new Error(`/ready answered HTTP ${res.statusCode}`);
-  let body: { schemaVersion?: unknown; gateway?: unknown };
+  let body: { schemaVersion?: unknown; gateway?: unknown; assertionForms?: unknown };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
@@ -67,6 +69,7 @@ export async function probeReady(member: RegistryMember, opts: { dispatcher: Dis
     schemaVersion: typeof body.schemaVersion === 'string' ? body.schemaVersion.slice(0, 40) : null,
     trust,
     latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    batchAssertions: Array.isArray(body.assertionForms) && body.assertionForms.includes(BATCH_ASSERTION_FORM),
   };
 }
 

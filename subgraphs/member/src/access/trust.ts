@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { decodeJwt } from 'jose';
 import { ANONYMOUS, type Caller } from '../../../../common/caller';
 import { ASSERTION_HEADER, bodyHash, verifyAssertion } from '../../../../common/auth/assertion';
+import { ASSERTION_PROOF_HEADER } from '../../../../common/auth/assertion-merkle';
 import { verifyCallerProof } from '../../../../common/auth/caller-proof';
 import { AuthError } from '../../../../common/auth/errors';
 import { bearerToken, verifyCallerToken } from '../../../../common/auth/caller-token';
@@ -86,6 +87,7 @@ export function createCallerResolver(opts: MemberTrustOptions): (req: IncomingMe
         body: rawBody,
         replay: pending,
         gateways: gatewayKeys(registry, trusted),
+        proof: proofHeader(req),
       });
       const caller = forwarded
         ? await proveCaller(forwarded, { asserted, gateway: String(decodeJwt(assertion).iss), registry, subRequest: body ?? parseJson(rawBody), verifyToken, replay: pending, opts })
@@ -187,6 +189,7 @@ export function createGatewayProbe(opts: MemberTrustOptions): (req: IncomingMess
         body: Buffer.alloc(0),
         replay: opts.replay,
         gateways: gatewayKeys(registry, trusted),
+        proof: proofHeader(req),
       });
       return { gateway: 'trusted' };
     } catch (err) {
@@ -194,6 +197,12 @@ export function createGatewayProbe(opts: MemberTrustOptions): (req: IncomingMess
       return { gateway: 'unknown' };
     }
   };
+}
+
+/** A batch assertion's proof header as sent (a repeated header arrives joined, and is refused as malformed). */
+function proofHeader(req: IncomingMessage): string | undefined {
+  const proof = req.headers[ASSERTION_PROOF_HEADER];
+  return Array.isArray(proof) ? proof.join(', ') : proof;
 }
 
 /** The keys of a gateway this member trusts, or undefined for any other gateway. */

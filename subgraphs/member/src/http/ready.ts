@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { IncomingMessage } from 'node:http';
-import { ASSERTION_HEADER } from '../../../../common/auth/assertion';
+import { ASSERTION_HEADER, BATCH_ASSERTION_FORM } from '../../../../common/auth/assertion';
 import { sendJson } from '../../../../common/http/send';
 import type { RouteHandler } from '../../../../common/http/server';
 import type { Logger } from '../../../../common/logger';
@@ -9,12 +9,16 @@ import type { GatewayProbeAnswer } from '../access/trust';
 
 class ReadyTimeout extends Error {}
 
+/** The assertion forms this member verifies: the classic one, and the batch form (one signature per fan-out). */
+const ASSERTION_FORMS = ['single', BATCH_ASSERTION_FORM];
+
 /**
  * `GET /ready`: 200 when the member's database answers within `timeoutMs`, else 503 (a database
  * that hangs is as unready as one that is down). When a gateway sends a signed assertion with the
  * probe, the answer also says whether this member accepts it: `gateway: "trusted" | "refused" |
  * "unverified"` (no `gateway` when it could not be checked in time: the replay check uses the
- * database). The refusal's reason goes to this member's log, once per change, never to the answer.
+ * database). A ready answer names the assertion forms this member accepts (`assertionForms`): the
+ * gateway sends batch assertions only to members that name `merkle-batch-v1`. The refusal's reason goes to this member's log, once per change, never to the answer.
  */
 export function readyRoute(opts: {
   memberId: string;
@@ -46,8 +50,8 @@ export function readyRoute(opts: {
       withinTimeout(gatewayVerdict(req), opts.timeoutMs).catch(() => ({})),
     ]);
     const registry = opts.registry ? { registry: opts.registry() } : {};
-    if (ready) sendJson(res, 200, { status: 'ready', member: opts.memberId, schemaVersion: SCHEMA_VERSION, ...verdict, ...registry });
-    else sendJson(res, 503, { status: 'database unavailable', member: opts.memberId, ...verdict, ...registry });
+    if (ready) sendJson(res, 200, { status: 'ready', member: opts.memberId, schemaVersion: SCHEMA_VERSION, assertionForms: ASSERTION_FORMS, ...verdict, ...registry });
+    else sendJson(res, 503, { status: 'database unavailable', member: opts.memberId, assertionForms: ASSERTION_FORMS, ...verdict, ...registry });
   };
 }
 
