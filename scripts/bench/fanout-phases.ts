@@ -17,7 +17,7 @@ import { cpuSeconds } from './proc-stats';
  * over requests of each phase, for 1 and for N members, side by side; then p50 and CPU time per
  * request next to the floor (bare fan-out and bare members, as item 2's), driven in the same rounds.
  *
- * `node dist/scripts/bench/fanout-phases.js [--members 20] [--seconds 10] [--rate 20] [--count-sql]`
+ * `node dist/scripts/bench/fanout-phases.js [--members 20] [--seconds 10] [--rate 20] [--count-sql] [--cpu-only] [--profile]`
  * (`--count-sql`: members with their SQL statement log on, as the farm's SQL-counting items run them;
  * `--profile`: V8 CPU profiles of every process in bench-results/profiles/phases-<process>/).
  */
@@ -29,6 +29,11 @@ const members = arg('members', 20);
 const seconds = arg('seconds', 10);
 const rate = arg('rate', 20);
 const countSql = process.argv.includes('--count-sql');
+/**
+ * `--cpu-only`: no probe (it has a cost of its own: an AsyncLocalStorage context per request and
+ * timed `pg` queries), only p50 and CPU time per request, ours next to the floor.
+ */
+const cpuOnly = process.argv.includes('--cpu-only');
 /** `--profile`: every process writes a V8 CPU profile to bench-results/profiles/phases-<name>/. */
 const profile = process.argv.includes('--profile');
 const QUERY = '{ services { id name } }';
@@ -42,8 +47,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'infrared-phases-'));
   const prefix = `phases${Date.now().toString(36)}`;
   const probe = (name: string) => ({
-    args: ['--require', join(__dirname, 'phase-probe.js'), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=bench-results/profiles/phases-${name}`] : [])],
-    env: { PHASE_PROBE_FILE: join(dir, `${name}.json`) },
+    args: [...(cpuOnly ? [] : ['--require', join(__dirname, 'phase-probe.js')]), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=bench-results/profiles/phases-${name}`] : [])],
+    env: (cpuOnly ? {} : { PHASE_PROBE_FILE: join(dir, `${name}.json`) }) as Record<string, string>,
   });
   const children: Child<unknown>[] = [];
   try {
@@ -116,51 +121,44 @@ async function main(): Promise<void> {
       }
     }
     for (const c of children.splice(0).reverse()) await c.stop();
-    const read = (name: string): Probe => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Probe;
-    const memberProbes = farms.map((_, i) => read(`member-${i}`));
-    const byId = new Map<string, ProbeRecord[]>();
-    for (const m of memberProbes) for (const r of m.records) (byId.get(r.id) ?? byId.set(r.id, []).get(r.id)!).push(r);
-    const table: Record<string, Record<string, number>> = {};
-    const calls = (size: number) => [...byId.entries()].filter(([id]) => id.startsWith(`n${size}-r1-`) || id.startsWith(`n${size}-r2-`)).reduce((sum, [, list]) => sum + list.length, 0);
-    for (const size of sizes) {
-      const gw = read(`gateway-${size}`);
-      const measuredIds = new Set(client[size].map((c) => c.id));
-      table[`N=${size}`] = {
-        ...phases(
-          gw.records.filter((r) => measuredIds.has(r.id)),
-          byId,
-          client[size],
-        ),
-        gatewayCpuMsPerRequest: Math.round((cpu[size].gateway * 1e5) / client[size].length) / 100,
-        // per call the members received (a shared call serves several requests: it is counted once)
-        memberCpuMsPerCall: Math.round((cpu[size].asked * 1e5) / calls(size)) / 100,
-        idleMembersCpuMsPerRequest: Math.round((cpu[size].idle * 1e5) / client[size].length) / 100,
-        gatewayLoopDelayP99Ms: Math.round(gw.summary.loopDelayP99Ms * 100) / 100,
-        memberCalls: calls(size),
-        gatewayConnectsToMembers: gw.summary.connects,
-      };
-    }
-    const memberSummary = {
-      loopDelayP50Ms: median(memberProbes.map((m) => m.summary.loopDelayP50Ms)),
-      loopDelayP99Ms: median(memberProbes.map((m) => m.summary.loopDelayP99Ms)),
-      acceptedConnections: memberProbes.reduce((sum, m) => sum + m.summary.accepts, 0),
-    };
-    process.stdout.write(`fan-out phases, ${members} members in separate processes, 5 ms each, ${rate} req/s offered, ${seconds} s × 2 per size${countSql ? ', members logging SQL' : ''}\n`);
-    process.stdout.write(`medians over requests, ms from the gateway receiving the request (member times: median call, and the last one)\n`);
-    const keys = Object.keys(table[`N=${sizes[0]}`]);
-    for (const key of keys) process.stdout.write(`${key.padEnd(34)} ${sizes.map((s) => String(table[`N=${s}`][key]).padStart(9)).join(' ')}\n`);
-    const floor = (size: number) => bare[size];
     const p50 = (size: number) => median(client[size].map((c) => c.ms));
     const perRequest = (cpuS: number, requests: number) => Math.round((cpuS * 1e5) / requests) / 100;
-    process.stdout.write(`\nside by side, same rounds (the floor: bare fan-out and bare members, as item 2's):\n`);
+    process.stdout.write(`fan-out, ${members} members in separate processes, 5 ms each, ${rate} req/s offered, ${seconds} s × 2 per target${countSql ? ', members logging SQL' : ''}\n`);
+    if (!cpuOnly) {
+      const read = (name: string): Probe => JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Probe;
+      const memberProbes = farms.map((_, i) => read(`member-${i}`));
+      const byId = new Map<string, ProbeRecord[]>();
+      for (const m of memberProbes) for (const r of m.records) (byId.get(r.id) ?? byId.set(r.id, []).get(r.id)!).push(r);
+      const calls = (size: number) => [...byId.entries()].filter(([id]) => id.startsWith(`n${size}-r1-`) || id.startsWith(`n${size}-r2-`)).reduce((sum, [, list]) => sum + list.length, 0);
+      const table: Record<string, Record<string, number>> = {};
+      for (const size of sizes) {
+        const gw = read(`gateway-${size}`);
+        const measuredIds = new Set(client[size].map((c) => c.id));
+        table[`N=${size}`] = {
+          ...phases(
+            gw.records.filter((r) => measuredIds.has(r.id)),
+            byId,
+            client[size],
+          ),
+          gatewayCpuMsPerRequest: perRequest(cpu[size].gateway, client[size].length),
+          // per call the members received (a shared call serves several requests: it is counted once)
+          memberCpuMsPerCall: perRequest(cpu[size].asked, calls(size)),
+          idleMembersCpuMsPerRequest: perRequest(cpu[size].idle, client[size].length),
+          memberCalls: calls(size),
+          gatewayConnectsToMembers: gw.summary.connects,
+        };
+      }
+      process.stdout.write(`medians over requests, ms from the gateway receiving the request (member times: median call, and the last one)\n`);
+      for (const key of Object.keys(table[`N=${sizes[0]}`])) process.stdout.write(`${key.padEnd(34)} ${sizes.map((s) => String(table[`N=${s}`][key]).padStart(9)).join(' ')}\n`);
+      process.stdout.write(`connections the members accepted, all together: ${memberProbes.reduce((sum, m) => sum + m.summary.accepts, 0)}\n`);
+    }
+    process.stdout.write(`\nside by side, same rounds (the floor: bare fan-out and bare members, as item 2's${cpuOnly ? '' : '; ours with the probe'}):\n`);
     process.stdout.write(
-      `ours:  p50 N=1 ${p50(1)} ms, N=${members} ${p50(members)} ms, ratio ${Math.round((p50(members) / p50(1)) * 100) / 100}; CPU per request at N=${members}: gateway ${table[`N=${members}`].gatewayCpuMsPerRequest} ms, members ${perRequest(cpu[members].asked, client[members].length)} ms\n`,
+      `ours:  p50 N=1 ${p50(1)} ms, N=${members} ${p50(members)} ms, ratio ${Math.round((p50(members) / p50(1)) * 100) / 100}; CPU per request at N=${members}: gateway ${perRequest(cpu[members].gateway, client[members].length)} ms, members ${perRequest(cpu[members].asked, client[members].length)} ms\n`,
     );
+    const floor = bare[members];
     process.stdout.write(
-      `floor: p50 N=1 ${median(floor(1).ms)} ms, N=${members} ${median(floor(members).ms)} ms, ratio ${Math.round((median(floor(members).ms) / median(floor(1).ms)) * 100) / 100}; CPU per request at N=${members}: fan-out ${perRequest(floor(members).fanout, floor(members).ms.length)} ms, members ${perRequest(floor(members).members, floor(members).ms.length)} ms\n`,
-    );
-    process.stdout.write(
-      `members: event-loop delay p50 ${memberSummary.loopDelayP50Ms} ms, p99 ${memberSummary.loopDelayP99Ms} ms (median member); connections accepted, all members: ${memberSummary.acceptedConnections}\n`,
+      `floor: p50 N=1 ${median(bare[1].ms)} ms, N=${members} ${median(floor.ms)} ms, ratio ${Math.round((median(floor.ms) / median(bare[1].ms)) * 100) / 100}; CPU per request at N=${members}: fan-out ${perRequest(floor.fanout, floor.ms.length)} ms, members ${perRequest(floor.members, floor.ms.length)} ms\n`,
     );
   } finally {
     for (const c of children.splice(0).reverse()) await c.stop();

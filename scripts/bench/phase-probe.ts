@@ -2,7 +2,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 
 /**
  * Benchmark-only timestamps of one process's requests, preloaded with `node --require` by the
@@ -35,15 +35,11 @@ const record = (id: string) => {
 };
 const current = new AsyncLocalStorage<ProbeRecord>();
 const outgoing = new WeakMap<object, NonNullable<ProbeRecord['calls']>[number]>();
-/** Event-loop delay, sampled every 20 ms (coarse, to cost next to nothing); the histogram's values include the interval. */
-const LOOP_SAMPLE_MS = 20;
-const loopDelay = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
 /** The newly created sockets (connection churn) seen by undici, and by the HTTP server. */
 let connects = 0;
 let accepts = 0;
 
 if (file) {
-  loopDelay.enable();
   subscribe('http.server.request.start', (message) => {
     const { request } = message as { request: IncomingMessage };
     const id = request.headers['x-request-id'];
@@ -79,15 +75,9 @@ if (file) {
   subscribe('net.server.socket', () => accepts++);
   patchPg();
   process.on('exit', () => {
-    loopDelay.disable();
-    const summary = { pid: process.pid, connects, accepts, loopDelayP50Ms: lateness(50), loopDelayP99Ms: lateness(99) };
+    const summary = { pid: process.pid, connects, accepts };
     writeFileSync(file, JSON.stringify({ summary, records: [...records.values()] }));
   });
-}
-
-/** How late the loop sampler's timer ran, at a percentile, in ms. */
-function lateness(percentile: number): number {
-  return Math.max(0, loopDelay.percentile(percentile) / 1e6 - LOOP_SAMPLE_MS);
 }
 
 /** Times `pg` queries (callback and promise forms) for the request that started them. */
