@@ -8,7 +8,7 @@ import { createLogger } from '../../common/logger';
 import { memberSdlPath } from '../../schema/paths';
 import { startEmbeddedPostgres } from '../../subgraphs/member/src/db/embedded';
 import { startChild, type Child } from './child';
-import { alternate, load, measure, type LoadResult } from './load';
+import { alternate, load, measure, paced, type LoadResult } from './load';
 import { benchAggregates } from './aggregates';
 import { benchLiveFeed, liveFeedRows } from './live-feed';
 import { benchPagination } from './pagination';
@@ -159,9 +159,10 @@ async function main(): Promise<void> {
         Object.entries(
           await alternate(
             // Latency at a fixed offered rate, below saturation: on a shared 2-core machine a closed loop
-            // would measure how 20 member processes share the CPU, not what the fan-out adds.
+            // would measure how 20 member processes share the CPU, not what the fan-out adds. Evenly
+            // paced (load.ts `paced`): autocannon's rate mode sends each second's requests in a burst.
             Object.fromEntries(
-              Object.entries({ ...fanGateways, ...baseGateways, ...bareGateways }).map(([size, g]) => [size, (s: number) => load(g.ready.url, QUERY, { seconds: s, connections, rate: FANOUT_RATE })]),
+              Object.entries({ ...fanGateways, ...baseGateways, ...bareGateways }).map(([size, g]) => [size, (s: number) => paced(g.ready.url, QUERY, { seconds: s, connections, rate: FANOUT_RATE })]),
             ),
             { seconds, rounds },
           ),
