@@ -16,6 +16,12 @@ interface FarmConfig {
    * not a hundred. Each member still answers as itself (its own ids, visibility and queries).
    */
   shareDatabase?: boolean;
+  /**
+   * Count SQL statements and change-log reads (default true). Counting runs the ORM with its
+   * statement log on, which also turns off the members' prepared reads and formats a log line per
+   * statement: a latency figure must not pay for it (false), as no production member does.
+   */
+  countSql?: boolean;
 }
 
 /** Generated member data: `services` PUBLIC services with one capacity record each. */
@@ -70,10 +76,13 @@ async function main(): Promise<void> {
         url: config.databaseUrl,
         schema: `${config.schemaPrefix}_${m.id.replace(/-/g, '_')}`,
         poolMax: config.poolMax ?? 4,
-        onQuery: (line) => {
-          if (/\[query\] (select|insert|update|delete)\b/i.test(line)) sql.set(m.id, (sql.get(m.id) ?? 0) + 1);
-          if (/\[query\] (with|select)\b/i.test(line) && line.includes('record_change')) feedReads.set(m.id, (feedReads.get(m.id) ?? 0) + 1);
-        },
+        onQuery:
+          config.countSql === false
+            ? undefined
+            : (line) => {
+                if (/\[query\] (select|insert|update|delete)\b/i.test(line)) sql.set(m.id, (sql.get(m.id) ?? 0) + 1);
+                if (/\[query\] (with|select)\b/i.test(line) && line.includes('record_change')) feedReads.set(m.id, (feedReads.get(m.id) ?? 0) + 1);
+              },
       },
       logger,
     );

@@ -8,7 +8,7 @@ import { createLogger } from '../../common/logger';
 import { memberSdlPath } from '../../schema/paths';
 import { startEmbeddedPostgres } from '../../subgraphs/member/src/db/embedded';
 import { startChild, type Child } from './child';
-import { alternate, load, measure, type LoadResult } from './load';
+import { alternate, load, measure, paced, type LoadResult } from './load';
 import { benchAggregates } from './aggregates';
 import { benchLiveFeed, liveFeedRows } from './live-feed';
 import { benchPagination } from './pagination';
@@ -55,8 +55,8 @@ async function main(): Promise<void> {
   const children: { stop(): Promise<void> }[] = [];
   const opts = { seconds, connections, rounds };
 
-  const farm = async (name: string, members: { id: string; services: number; latencyMs?: number; hang?: boolean }[], poolMax = 4): Promise<Farm> => {
-    const f = await startChild<Farm['ready']>('member-farm', { databaseUrl, schemaPrefix: `${prefix}_${name}`, members, poolMax }, 180_000);
+  const farm = async (name: string, members: { id: string; services: number; latencyMs?: number; hang?: boolean }[], poolMax = 4, countSql = true): Promise<Farm> => {
+    const f = await startChild<Farm['ready']>('member-farm', { databaseUrl, schemaPrefix: `${prefix}_${name}`, members, poolMax, countSql }, 180_000);
     children.push(f);
     return f;
   };
@@ -68,6 +68,10 @@ async function main(): Promise<void> {
     const g = await startChild<{ url: string }>(script('gateway-process', root), { registryFile, responseCacheTtlSeconds: 0, ...settings }, 60_000, profileArgs);
     children.push(g);
     return g;
+  };
+  const track = <T extends { stop(): Promise<void> }>(child: T): T => {
+    children.push(child);
+    return child;
   };
   const stopAll = async () => {
     for (const c of children.splice(0).reverse()) await c.stop();
@@ -161,8 +165,21 @@ async function main(): Promise<void> {
     const n = smoke ? 5 : 20;
     if (want(2)) {
       // Fan-out latency: every member in its own process (as in a real network), 5 ms each.
-      const solos = await Promise.all(Array.from({ length: n }, (_, i) => farm(`solo${i}`, [{ id: `p${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 }], 1)));
+      // members without the SQL statement log (it would turn off their prepared reads and format a line per statement)
+      const solos = await Promise.all(Array.from({ length: n }, (_, i) => farm(`solo${i}`, [{ id: `p${String(i).padStart(2, '0')}`, services: 10, latencyMs: 5 }], 1, false)));
       const separate = solos.map((f) => f.ready.members[0]);
+      // The floor: the same layout without the GraphQL stack, a bare fan-out process and bare member
+      // processes that answer each real member's own answer to QUERY (same bytes) after the same 5 ms.
+      const answers = await Promise.all(
+        separate.map(async (m) => (await fetch(m.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) })).text()),
+      );
+      const bareMembers = await Promise.all(answers.map(async (body) => track(await startChild<{ url: string }>('bare-member', { body, latencyMs: 5 }))));
+      const bareSizes = [1, n];
+      const bareGateways = Object.fromEntries(
+        await Promise.all(
+          bareSizes.map(async (size) => [`bare-${size}`, track(await startChild<{ url: string }>('bare-fanout', { members: bareMembers.slice(0, size).map((b) => b.ready.url) }))] as const),
+        ),
+      );
       const sizes = smoke ? [1, n] : [1, 5, 20];
       const fanGateways = Object.fromEntries(await Promise.all(sizes.map(async (size) => [String(size), await gateway(registry(join(dir, `fan-${size}.yaml`), separate.slice(0, size)))] as const)));
       // with --base: the base build's gateways over the same members (1 and N), in the same alternation
@@ -174,8 +191,11 @@ async function main(): Promise<void> {
         Object.entries(
           await alternate(
             // Latency at a fixed offered rate, below saturation: on a shared 2-core machine a closed loop
-            // would measure how 20 member processes share the CPU, not what the fan-out adds.
-            Object.fromEntries(Object.entries({ ...fanGateways, ...baseGateways }).map(([size, g]) => [size, (s: number) => load(g.ready.url, QUERY, { seconds: s, connections, rate: FANOUT_RATE })])),
+            // would measure how 20 member processes share the CPU, not what the fan-out adds. Evenly
+            // paced (load.ts `paced`): autocannon's rate mode sends each second's requests in a burst.
+            Object.fromEntries(
+              Object.entries({ ...fanGateways, ...baseGateways, ...bareGateways }).map(([size, g]) => [size, (s: number) => paced(g.ready.url, QUERY, { seconds: s, connections, rate: FANOUT_RATE })]),
+            ),
             { seconds, rounds },
           ),
         ).map(([size, r]) => [size, strip(r)]),
@@ -184,13 +204,16 @@ async function main(): Promise<void> {
       for (const g of [...Object.values(fanGateways), ...Object.values(baseGateways)]) await g.stop();
       for (const f of solos) await f.stop();
       const base = baseRoot ? { [1]: fanout['base-1'], [n]: fanout[`base-${n}`], p50ratio: round(fanout[`base-${n}`].p50 / fanout['base-1'].p50) } : undefined;
-      for (const key of Object.keys(baseGateways)) delete fanout[key];
+      const floor = { [1]: fanout['bare-1'], [n]: fanout[`bare-${n}`], p50ratio: round(fanout[`bare-${n}`].p50 / fanout['bare-1'].p50) };
+      for (const key of [...Object.keys(baseGateways), ...Object.keys(bareGateways)]) delete fanout[key];
       const p50ratio = round(fanout[n].p50 / fanout[1].p50);
-      results.fanout = { byMembers: fanout, p50ratio, gatewayPeakRssMb: rssAt20, separateProcesses: true, base };
+      results.fanout = { byMembers: fanout, p50ratio, gatewayPeakRssMb: rssAt20, separateProcesses: true, base, floor };
       log(
         `2. fan-out p50 (members in separate processes, ${FANOUT_RATE} req/s offered): ${Object.entries(fanout)
           .map(([k, v]) => `N=${k} ${v.p50} ms`)
-          .join(', ')}; p50(N)/p50(1) = ${p50ratio}; gateway peak RSS ${rssAt20} MB${base ? `; base build: N=1 ${base[1].p50} ms, N=${n} ${base[n].p50} ms, p50(N)/p50(1) = ${base.p50ratio}` : ''}`,
+          .join(
+            ', ',
+          )}; p50(N)/p50(1) = ${p50ratio}; gateway peak RSS ${rssAt20} MB${base ? `; base build: N=1 ${base[1].p50} ms, N=${n} ${base[n].p50} ms, p50(N)/p50(1) = ${base.p50ratio}` : ''}; floor (bare HTTP, same layout): N=1 ${floor[1].p50} ms, N=${n} ${floor[n].p50} ms, p50(N)/p50(1) = ${floor.p50ratio}`,
       );
 
       await stopAll();
@@ -332,6 +355,16 @@ function markdown(s: { date: string; cores: number; node: string; smoke: boolean
             `   the base build, same members and run`,
             `N=1: ${r.fanout.base[1].p50} ms, N=${Object.keys(r.fanout.byMembers).at(-1)}: ${r.fanout.base[Object.keys(r.fanout.byMembers).at(-1)!].p50} ms`,
             `${r.fanout.base.p50ratio}`,
+            '',
+          ],
+        ]
+      : []),
+    ...(r.fanout.floor
+      ? [
+          [
+            `   the floor: bare undici fan-out to bare HTTP members (canned answer after 5 ms), same layout and run`,
+            `N=1: ${r.fanout.floor[1].p50} ms, N=${Object.keys(r.fanout.byMembers).at(-1)}: ${r.fanout.floor[Object.keys(r.fanout.byMembers).at(-1)!].p50} ms`,
+            `${r.fanout.floor.p50ratio}`,
             '',
           ],
         ]
