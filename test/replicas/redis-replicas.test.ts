@@ -10,6 +10,17 @@ const REDIS_URL = process.env.INFRARED_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379
  * machine: rate limits, the PUBLIC response cache and its invalidation. Revocations come from the
  * shared registry. A replica whose Redis is down keeps serving on local state.
  */
+/** Waits until a replica's /ready says its Redis is in use (10 s at most). */
+async function redisReady(gateway: Gateway): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await fetch(gateway.url.replace(/\/graphql$/, '/ready'));
+    if (((await res.json()) as { redis?: string }).redis === 'ok') return;
+    if (Date.now() > deadline) throw new Error("the replica's Redis did not become ready");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('gateway replicas on Redis', () => {
   let net: TestNetwork;
   let a: Gateway;
@@ -27,6 +38,9 @@ describe('gateway replicas on Redis', () => {
         signingKey: net.gatewayKey,
         logger: quietLogger(),
         redisUrl: REDIS_URL,
+        // the shared state is under test here, not a hung Redis (redis-frozen.test.ts): a command
+        // slowed by a loaded machine must not send a replica to local state mid-test
+        redisCommandTimeoutMs: 5000,
         gatewayGroup: prefix,
         responseCacheTtlSeconds: 60,
         rateLimitPoints: 6,
@@ -35,6 +49,9 @@ describe('gateway replicas on Redis', () => {
       });
     a = await replica();
     b = await replica();
+    // a replica runs on local state until its Redis connection is ready: shared state is what
+    // this suite tests, so it starts once both say so
+    await Promise.all([a, b].map(redisReady));
   });
   afterAll(async () => {
     await a?.stop();
