@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     );
     // the floor (as item 2's): bare HTTP members answering each member's own answer after 5 ms, bare fan-outs
     const answers = await Promise.all(farms.map(async (m) => (await fetch(m.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) })).text()));
-    const bareMembers = await Promise.all(answers.map((body) => startChild<{ url: string }>('bare-member', { body, latencyMs: 5 })));
+    const bareMembers = await Promise.all(answers.map((body) => startChild<{ url: string }>('static-answer', { body, contentType: 'application/json', latencyMs: 5 })));
     children.push(...bareMembers);
     const bareFanouts = await Promise.all(sizes.map((size) => startChild<{ url: string }>('bare-fanout', { members: bareMembers.slice(0, size).map((b) => b.ready.url) })));
     children.push(...bareFanouts);

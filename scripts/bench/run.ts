@@ -173,7 +173,7 @@ async function main(): Promise<void> {
       const answers = await Promise.all(
         separate.map(async (m) => (await fetch(m.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY }) })).text()),
       );
-      const bareMembers = await Promise.all(answers.map(async (body) => track(await startChild<{ url: string }>('bare-member', { body, latencyMs: 5 }))));
+      const bareMembers = await Promise.all(answers.map(async (body) => track(await startChild<{ url: string }>('static-answer', { body, contentType: 'application/json', latencyMs: 5 }))));
       const bareSizes = [1, n];
       const bareGateways = Object.fromEntries(
         await Promise.all(

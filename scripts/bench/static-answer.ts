@@ -1,29 +1,35 @@
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 
 /**
- * The ceiling for a response-cache hit on this machine: a bare `node:http` server that reads the
- * request body and writes one fixed answer (the bytes the cached gateway sends for the benchmark
- * query), with no parsing, lookup or GraphQL. No cache can answer faster than this through the
- * same load generator on the same cores.
+ * A bare `node:http` server that reads the request body and writes one fixed answer, with no
+ * parsing, lookup, GraphQL or database: the yardstick of two comparisons.
+ * - Item 6's ceiling: the bytes the cached gateway sends for the benchmark query, at once. No
+ *   cache can answer faster through the same load generator on the same cores.
+ * - Item 2's floor (and fanout-phases.ts), member side: a real member's answer to the query (the
+ *   same bytes), after `latencyMs`, the members' simulated latency.
  *
- * Run: node dist/scripts/bench/static-answer.js '{"body":"{\"data\":…}"}'
+ * Run: node dist/scripts/bench/static-answer.js '{"body":"{\"data\":…}","latencyMs":5}'
  * Prints `{"url":"http://127.0.0.1:port/graphql"}` once listening.
  */
 interface StaticConfig {
   body: string;
   contentType?: string;
+  /** Wait this long before answering (default: answer at once). */
+  latencyMs?: number;
 }
 
 export async function startStaticAnswer(config: StaticConfig): Promise<{ url: string; stop(): Promise<void> }> {
   const bytes = Buffer.from(config.body);
   const headers = { 'content-type': config.contentType ?? 'application/graphql-response+json; charset=utf-8', 'content-length': String(bytes.length) };
+  const answer = (res: ServerResponse) => {
+    res.writeHead(200, headers);
+    res.end(bytes);
+  };
   const server = createServer((req, res) => {
     req.resume();
-    req.on('end', () => {
-      res.writeHead(200, headers);
-      res.end(bytes);
-    });
+    req.on('end', () => (config.latencyMs ? setTimeout(answer, config.latencyMs, res) : answer(res)));
   });
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const { port } = server.address() as { port: number };
   return {
