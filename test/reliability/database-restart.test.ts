@@ -1,20 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMemberSubgraph, type MemberSubgraph } from '../../subgraphs/member/src/app';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../subgraphs/member/src/db/embedded';
 import { openDatabase } from '../../subgraphs/member/src/db/orm';
 import { importMemberData } from '../../subgraphs/member/src/import/import-member-data';
-import { post, quietLogger } from '../support/network';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
+import { freePort, post, quietLogger } from '../support/network';
 
 /**
  * A member whose PostgreSQL goes away answers with a clear error (not a crash, not a hang), and

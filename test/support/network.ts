@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { stringify } from 'yaml';
+import { freePort } from '../../scripts/fault/free-port';
 import { signAssertion } from '../../common/auth/assertion';
 import { issueCallerToken } from '../../common/auth/caller-token';
 import { createKeyPair, publicPart, type PrivateJwk } from '../../common/auth/keys';
@@ -58,16 +58,7 @@ export interface GraphQLResult {
 }
 
 /** A TCP port that was free a moment ago (for a service whose URL must be known before it starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Posts a GraphQL request over real HTTP. */
 export async function post(url: string, query: string, opts: { variables?: Record<string, unknown>; token?: string; headers?: Record<string, string>; rawBody?: string } = {}): Promise<GraphQLResult> {
