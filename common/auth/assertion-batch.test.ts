@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
 import { freezeClock, setClock, thawClock } from '../../test/support/frozen-clock';
 import type { Caller } from '../caller';
+import { authRefusal } from '../../test/support/auth-refusal';
 import { ASSERTION_TTL_S, BATCH_ASSERTION_TYP, bodyHash, verifyAssertion } from './assertion';
 import { AssertionBatcher, MAX_BATCH_CALLS, type SubRequestAssertion } from './assertion-batch';
 import { decodeProof, encodeProof, MAX_PROOF_CHARS, MAX_PROOF_LEVELS, merkleLeaf, merkleTree } from './assertion-merkle';
 import { AssertionSigner } from './assertion-signer';
-import { AuthError } from './errors';
 import { createKeyPair, importKey, publicPart, type PrivateJwk } from './keys';
 import { MemoryReplayCache } from './replay-cache';
 
@@ -42,14 +42,7 @@ const verify = (sent: SubRequestAssertion, member: string, opts: { body?: string
     proof: opts.proof === null ? undefined : (opts.proof ?? sent.proof),
   });
 
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AuthError);
-  return (err as AuthError).reason;
-}
+const refusal = async (p: Promise<unknown>): Promise<string> => (await authRefusal(p)).reason;
 
 /** One turn of calls to `members` (one body each unless given), as the fan-out makes them. */
 function turn(members: string[], caller: Caller = ANA, body = BODY): Promise<SubRequestAssertion[]> {

@@ -1,8 +1,8 @@
 import { SignJWT, type JWK, type JWTPayload } from 'jose';
 import { freezeClock, setClock, thawClock } from '../../test/support/frozen-clock';
 import type { Caller } from '../caller';
+import { authRefusal } from '../../test/support/auth-refusal';
 import { ASSERTION_TTL_S, bodyHash, signAssertion, verifyAssertion } from './assertion';
-import { AuthError } from './errors';
 import { createKeyPair, importKey, type PrivateJwk } from './keys';
 import { MemoryReplayCache } from './replay-cache';
 
@@ -49,14 +49,7 @@ async function raw(claims: JWTPayload, signWith: PrivateJwk = gwKey): Promise<st
 }
 const sec = (ms: number) => Math.floor(ms / 1000);
 
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AuthError);
-  return (err as AuthError).reason;
-}
+const refusal = async (p: Promise<unknown>): Promise<string> => (await authRefusal(p)).reason;
 
 describe('verifyAssertion on a frozen clock: expiry and skew', () => {
   it('accepts an assertion until 4 s past exp and refuses it from 5 s past exp', async () => {

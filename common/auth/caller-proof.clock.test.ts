@@ -14,6 +14,7 @@ import {
   type CallerProofCheck,
   WEB_PROOF_CRYPTO,
 } from './caller-proof';
+import { authRefusal } from '../../test/support/auth-refusal';
 import { issueCallerToken, verifyCallerToken } from './caller-token';
 import { AuthError, type AuthRefusal } from './errors';
 import { createKeyPair, importKey, type PrivateJwk } from './keys';
@@ -49,14 +50,7 @@ const prove = (over: Partial<Parameters<typeof createCallerProof>[0]> = {}) =>
   createCallerProof({ key: caller.privateKey, publicJwk: caller.publicJwk, htm: 'POST', htu: HTU, token: TOKEN, body: BODY, ...over });
 const check = (over: Partial<CallerProofCheck> = {}): CallerProofCheck => ({ jkt: caller.thumbprint, token: TOKEN, body: BODY, htm: 'POST', htu: [HTU], replay, ...over });
 
-async function refusal(p: Promise<unknown>): Promise<AuthRefusal> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AuthError);
-  return (err as AuthError).refusal;
-}
+const refusal = async (p: Promise<unknown>): Promise<AuthRefusal> => (await authRefusal(p)).refusal;
 
 /** A proof with this header and these claims, signed by `key` (default: the caller's). */
 async function rawProof(header: Record<string, unknown>, claims: Record<string, unknown>, key: JWK = caller.privateKey as JWK): Promise<string> {

@@ -1,7 +1,7 @@
 import { SignJWT, type JWK, type JWTPayload } from 'jose';
 import { freezeClock, setClock, thawClock } from '../../test/support/frozen-clock';
+import { authRefusal } from '../../test/support/auth-refusal';
 import { CLOCK_SKEW_S, issueCallerToken, MAX_TOKEN_LIFETIME_S, verifyCallerToken, type IssuerInfo } from './caller-token';
-import { AuthError } from './errors';
 import { createKeyPair, importKey, type PrivateJwk } from './keys';
 
 /**
@@ -41,14 +41,7 @@ async function raw(claims: JWTPayload, signWith: PrivateJwk = key): Promise<stri
 }
 const sec = (ms: number) => Math.floor(ms / 1000);
 
-async function refusal(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AuthError);
-  return (err as AuthError).reason;
-}
+const refusal = async (p: Promise<unknown>): Promise<string> => (await authRefusal(p)).reason;
 
 describe('verifyCallerToken on a frozen clock: expiry', () => {
   it('accepts a token until 59 s past exp and refuses it from 60 s past exp', async () => {

@@ -1,5 +1,6 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
+import { authRefusal } from '../../test/support/auth-refusal';
 import { bodyHash, verifyAssertion } from './assertion';
 import { AssertionSigner } from './assertion-signer';
 import { AuthError } from './errors';
@@ -31,14 +32,7 @@ beforeAll(async () => {
 const verify = (assertion: string, keys: (JWK & { kid: string })[], opts: { member?: string; body?: Buffer } = {}) =>
   verifyAssertion(assertion, { member: opts.member ?? 'alpha', gateways: (id) => (id === 'gw' ? keys : undefined), body: opts.body ?? BODY, replay: new MemoryReplayCache() });
 
-async function refusal(p: Promise<unknown>): Promise<AuthError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AuthError);
-  return err as AuthError;
-}
+const refusal = authRefusal;
 
 /** A compact JWS of exactly these header and payload bytes, signed with Ed25519 by `ed`. */
 function signRaw(header: Record<string, unknown>, payload: Buffer): string {
