@@ -9,6 +9,7 @@ import { importMemberData } from '../../subgraphs/member/src/import/import-membe
 import { startChild, type Child } from './child';
 import { alternate, load, type LoadResult } from './load';
 import { cpuSeconds } from './proc-stats';
+import { gatewayNodeOptions } from '../../gateway/src/limits/young-generation';
 
 /** What every comparison gets from the benchmark run. */
 export interface BenchContext {
@@ -266,10 +267,13 @@ export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
   // control (417a281 has none, and its settings refuse the names): with its defaults, a build
   // would shed calls and count cheaper, partial requests
   const admission = { maxMemberCalls: 4 * n, admissionQueue: 4 * n };
-  const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', { ...settings, ...admission }, 60_000, ctx.nodeArgs)) };
+  // both builds run as the shipped launch runs a gateway: with its young generation, unless the
+  // NODE_OPTIONS this script runs under chose a semi-space (so the code is compared, not the launch)
+  const launch = { NODE_OPTIONS: gatewayNodeOptions(process.env.NODE_OPTIONS) };
+  const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', { ...settings, ...admission }, 60_000, ctx.nodeArgs, launch)) };
   if (ctx.baseRoot) {
     const baseSettings = hasAdmission(ctx.baseRoot) ? { ...settings, ...admission } : settings;
-    builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), baseSettings, 60_000, ctx.nodeArgs));
+    builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), baseSettings, 60_000, ctx.nodeArgs, launch));
   }
   // A fixed number of requests, 2 at a time, all finished inside the measurement: the gateway's
   // CPU time over them, divided by the member calls they made.
@@ -307,9 +311,20 @@ export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
   }
   const ms = Object.fromEntries(Object.keys(builds).map((k) => [k, Math.round(medianOf(cpuPerCall[k]) * 1000) / 1000]));
   const floorMs = ms3(medianOf(floorPerCall));
-  const result = { members: n, requests, cpuMsPerMemberCall: ms, rounds: cpuPerCall, incomplete, ratio: ms.base ? round(ms.base / ms.ours) : undefined, floorMsPerCall: floorMs };
+  const peakRssMb = Object.fromEntries(Object.entries(builds).map(([k, g]) => [k, g.peakRssMb()]));
+  const result = {
+    members: n,
+    requests,
+    cpuMsPerMemberCall: ms,
+    rounds: cpuPerCall,
+    incomplete,
+    ratio: ms.base ? round(ms.base / ms.ours) : undefined,
+    floorMsPerCall: floorMs,
+    nodeOptions: launch.NODE_OPTIONS,
+    peakRssMb,
+  };
   ctx.log(
-    `10. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}; a bare undici client making the same calls ${floorMs} ms${Object.values(incomplete).some(Boolean) ? `; partial answers (a member missed its deadline): ${JSON.stringify(incomplete)}` : ''}`,
+    `10. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}; a bare undici client making the same calls ${floorMs} ms${Object.values(incomplete).some(Boolean) ? `; partial answers (a member missed its deadline): ${JSON.stringify(incomplete)}` : ''}; gateways run with NODE_OPTIONS=${launch.NODE_OPTIONS}, peak RSS ${JSON.stringify(peakRssMb)} MB`,
   );
   for (const g of Object.values(builds)) await g.stop();
   await sim.stop();
