@@ -24,6 +24,8 @@ import { cappedLists } from './answer-check/capped-lists';
 
 /** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
 export type MemberCall = (member: RegistryMember, body: SubRequestBody, context: GatewayContext) => Promise<MemberCallResult>;
+/** Sees every member call's result as the fan-out gets it (metrics). */
+export type MemberCallObserver = (member: RegistryMember, result: MemberCallResult) => void;
 
 /** The errors of an answer without any (most answers): shared, never written to. */
 const NO_ERRORS: readonly SubgraphError[] = Object.freeze([]);
@@ -36,6 +38,8 @@ export interface FanoutOptions {
   /** The members this request may reach, from its registry snapshot. */
   members: (context: GatewayContext) => RegistryMember[];
   call: MemberCall;
+  /** Called with each result `call` gave, once per request that waited on it (metrics). */
+  observe?: MemberCallObserver;
   logger: Logger;
   /** Items taken from any one list of one member's answer (the members' own cap is 1,000). */
   maxListItems?: number;
@@ -230,6 +234,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
   ): Promise<MemberAnswer & { unavailable?: SubgraphError }> => {
     const body = requestBody(query, variables, operationName, context.forwardProof);
     const result = await this.opts.call(member, body, context);
+    this.opts.observe?.(member, result);
     if (result.outcome !== 'ok') {
       context.reports.push({ member: member.id, status: result.outcome, durationMs: result.durationMs, reason: result.reason });
       if (result.outcome !== 'circuit_open' && result.outcome !== 'overloaded')
