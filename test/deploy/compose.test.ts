@@ -332,8 +332,8 @@ describe('docker-compose.yml', () => {
     });
 
     it.each(gateways)("%s runs with the gateway's young generation unless the operator chooses otherwise", (_name, s) => {
-      // Compose's ${VAR:-default}: the operator's INFRARED_GATEWAY_NODE_OPTIONS, else the gateway's own
-      expect(envOf(s).NODE_OPTIONS).toBe(`\${INFRARED_GATEWAY_NODE_OPTIONS:-${GATEWAY_SEMI_SPACE_OPTION}}`);
+      // Compose's ${VAR-default}: the operator's INFRARED_GATEWAY_NODE_OPTIONS (empty too), else the gateway's own
+      expect(envOf(s).NODE_OPTIONS).toBe(`\${INFRARED_GATEWAY_NODE_OPTIONS-${GATEWAY_SEMI_SPACE_OPTION}}`);
     });
 
     it.each(members)('%s keeps V8 defaults (the young generation is the gateway setting)', (_name, s) => {

@@ -2,9 +2,10 @@
  * The gateway's young generation. A fan-out holds every member's answer while the others arrive
  * (500 at a time at 500 members), so with V8's default semi-space (16 MiB on 64-bit) much of it
  * survives two scavenges and is copied into the old generation, to be collected there later at a
- * higher price. A 32 MiB semi-space let those answers die young: 12–20 % less gateway CPU per
- * member call at 500 members (README, Benchmarks, item 10), for up to 32 MiB more RSS, and only
- * while the gateway allocates that fast (V8 grows the young generation on demand).
+ * higher price. A 32 MiB semi-space lets those answers die young: ~12 % less gateway CPU per
+ * member call at 500 members (README, Benchmarks, item 10), for a few tens of MB more RSS (+24
+ * to +44 MB peak there), and only while the gateway allocates that fast (V8 grows the young
+ * generation on demand).
  *
  * V8 fixes the semi-space's maximum when the process starts: `v8.setFlagsFromString` cannot
  * change it later (unlike the heap growth, see heap-growth.ts), so it goes on the node command
