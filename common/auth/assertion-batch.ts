@@ -14,11 +14,14 @@ export interface SubRequestAssertion {
 /** The most member calls under one signature: proofs stay at 12 levels or fewer. */
 export const MAX_BATCH_CALLS = 4096;
 
+/** Gets a call's assertion, and for the batch form its proof (`enqueue`). */
+export type AssertionSigned = (assertion: string, proof: string | undefined) => void;
+
 interface Waiting {
   member: string;
   bh: string;
-  resolve: (value: SubRequestAssertion) => void;
-  reject: (err: unknown) => void;
+  signed: AssertionSigned;
+  failed: (err: unknown) => void;
 }
 
 interface Batch {
@@ -49,6 +52,17 @@ export class AssertionBatcher {
 
   /** The assertion for one member call, signed with the other calls of this turn for this caller. */
   assert(opts: { member: string; caller: Caller; body: string }): Promise<SubRequestAssertion> {
+    return new Promise((resolve, reject) => this.enqueue(opts, (assertion, proof) => resolve(proof === undefined ? { assertion } : { assertion, proof }), reject));
+  }
+
+  /**
+   * `assert` in callback form, for the fan-out's hot path (no promise, nor its turns, per call):
+   * `signed` gets the assertion (and the proof) when the turn's batch is signed, on the next
+   * microtask; `failed` gets the error if signing fails. Exactly one of them is called, once.
+   * @example
+   * batcher.enqueue({ member: 'alpha', caller, body }, (assertion, proof) => send(assertion, proof), (err) => fail(err));
+   */
+  enqueue(opts: { member: string; caller: Caller; body: string }, signed: AssertionSigned, failed: (err: unknown) => void): void {
     // the claim itself is the key (computed per call: a caller object could change between calls)
     const key = JSON.stringify(callerClaim(opts.caller));
     let batch = this.batches.get(key);
@@ -58,13 +72,11 @@ export class AssertionBatcher {
       this.batches.set(key, (batch = { caller: { ...opts.caller, scopes: [...opts.caller.scopes] }, calls: [] }));
     }
     const bh = this.signer.hashOf(opts.body);
-    const member = opts.member;
-    const answer = new Promise<SubRequestAssertion>((resolve, reject) => batch.calls.push({ member, bh, resolve, reject }));
+    batch.calls.push({ member: opts.member, bh, signed, failed });
     if (!this.scheduled) {
       this.scheduled = true;
       queueMicrotask(this.flush);
     }
-    return answer;
   }
 
   private readonly flush = (): void => {
@@ -74,26 +86,36 @@ export class AssertionBatcher {
     this.scheduled = false;
     const now = Date.now();
     for (const batch of batches) {
+      let signed: { assertion: string; proofs?: string[] };
       try {
-        this.signBatch(batch, now);
+        signed = this.signBatch(batch, now);
       } catch (err) {
-        for (const call of batch.calls) call.reject(err);
+        for (const call of batch.calls) call.failed(err);
+        continue;
       }
+      // each call gets its own outcome: one whose continuation throws fails alone, the others go on
+      batch.calls.forEach((call, i) => {
+        try {
+          call.signed(signed.assertion, signed.proofs?.[i]);
+        } catch (err) {
+          call.failed(err);
+        }
+      });
     }
   };
 
-  private signBatch(batch: Batch, now: number): void {
+  /** The batch's one signature, and for the batch form each call's proof (in the calls' order). */
+  private signBatch(batch: Batch, now: number): { assertion: string; proofs?: string[] } {
     this.stats.batches++;
     this.stats.calls += batch.calls.length;
     if (batch.calls.length === 1) {
       const [call] = batch.calls;
-      call.resolve({ assertion: this.signer.signWithHash({ member: call.member, caller: batch.caller, bh: call.bh, now }) });
-      return;
+      return { assertion: this.signer.signWithHash({ member: call.member, caller: batch.caller, bh: call.bh, now }) };
     }
     const random = randomBytes(NONCE_BYTES * batch.calls.length);
     const nonces = batch.calls.map((_, i) => random.toString('base64url', i * NONCE_BYTES, (i + 1) * NONCE_BYTES));
     const { root, paths } = merkleTree(batch.calls.map((call, i) => merkleLeaf(call.member, call.bh, nonces[i])));
     const assertion = this.signer.signRoot({ caller: batch.caller, root: root.toString('base64url'), now });
-    batch.calls.forEach((call, i) => call.resolve({ assertion, proof: encodeProof(nonces[i], paths[i]) }));
+    return { assertion, proofs: nonces.map((nonce, i) => encodeProof(nonce, paths[i])) };
   }
 }

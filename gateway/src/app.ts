@@ -36,7 +36,7 @@ import { createSubscriptions } from './subscriptions';
 import { callerTokenStillValid } from './auth/token-still-valid';
 import { feedOverNetworkChanges } from './subscriptions/network-feed';
 import { createNetworkChanges, feedFacts, type FetchNetworkChanges } from './changes';
-import { metricsRoute, observedMemberCalls } from './observability/member-call-metrics';
+import { memberCallObserver, metricsRoute } from './observability/member-call-metrics';
 import { createGatewayMetrics } from './observability/metrics';
 import { createSubscriptionMetrics } from './observability/subscription-metrics';
 import { readPersistedOperations } from './planning/persisted-operations';
@@ -97,7 +97,8 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   const fanout = new FanoutDataSource({
     contract,
     members: compatibleMembers(health),
-    call: observedMemberCalls((member, body, context) => caller.call(member, body, context), metrics),
+    call: caller.call,
+    observe: memberCallObserver(metrics),
     logger,
     maxListItems: config.maxMemberListItems,
     mutations: NETWORK_MUTATIONS,

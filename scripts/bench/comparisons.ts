@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { issueCallerToken } from '../../common/auth/caller-token';
@@ -9,6 +9,7 @@ import { importMemberData } from '../../subgraphs/member/src/import/import-membe
 import { startChild, type Child } from './child';
 import { alternate, load, type LoadResult } from './load';
 import { cpuSeconds } from './proc-stats';
+import { gatewayNodeOptions } from '../../gateway/src/limits/young-generation';
 
 /** What every comparison gets from the benchmark run. */
 export interface BenchContext {
@@ -78,6 +79,17 @@ async function seedDemoMember(ctx: BenchContext, id: string): Promise<string> {
 }
 
 /** Whether a built checkout's gateway has admission control (its settings know `maxMemberCalls`). */
+/**
+ * The environment a build's gateway runs with when launched as that build ships it: with the
+ * gateway's young generation (gateway/src/limits/young-generation.ts) from the build that
+ * introduced it on; V8's default before. A semi-space in the NODE_OPTIONS this script runs under
+ * wins for every build (then the code is compared, not the launch).
+ */
+function shippedLaunch(root?: string): Record<string, string> {
+  if (root && !existsSync(join(root, 'dist', 'gateway', 'src', 'limits', 'young-generation.js'))) return {};
+  return { NODE_OPTIONS: gatewayNodeOptions(process.env.NODE_OPTIONS) };
+}
+
 function hasAdmission(root: string): boolean {
   try {
     return readFileSync(join(root, 'dist', 'gateway', 'src', 'config.js'), 'utf8').includes('maxMemberCalls');
@@ -266,11 +278,16 @@ export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
   // control (417a281 has none, and its settings refuse the names): with its defaults, a build
   // would shed calls and count cheaper, partial requests
   const admission = { maxMemberCalls: 4 * n, admissionQueue: 4 * n };
-  const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', { ...settings, ...admission }, 60_000, ctx.nodeArgs)) };
+  // each build's gateway runs as that build ships it (its young generation), unless the
+  // NODE_OPTIONS this script runs under chose a semi-space for all of them
+  const launch: Record<string, Record<string, string>> = { ours: shippedLaunch() };
+  const builds: Record<string, Child<{ url: string }>> = { ours: ctx.track(await startChild<{ url: string }>('gateway-process', { ...settings, ...admission }, 60_000, ctx.nodeArgs, launch.ours)) };
   if (ctx.baseRoot) {
     const baseSettings = hasAdmission(ctx.baseRoot) ? { ...settings, ...admission } : settings;
-    builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), baseSettings, 60_000, ctx.nodeArgs));
+    launch.base = shippedLaunch(ctx.baseRoot);
+    builds.base = ctx.track(await startChild<{ url: string }>(script('gateway-process', ctx.baseRoot), baseSettings, 60_000, ctx.nodeArgs, launch.base));
   }
+  const nodeOptions = Object.fromEntries(Object.keys(launch).map((k) => [k, launch[k].NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? '']));
   // A fixed number of requests, 2 at a time, all finished inside the measurement: the gateway's
   // CPU time over them, divided by the member calls they made.
   const requests = ctx.smoke ? 4 : 30;
@@ -307,9 +324,20 @@ export async function gatewayCpuPerMemberCall(ctx: BenchContext) {
   }
   const ms = Object.fromEntries(Object.keys(builds).map((k) => [k, Math.round(medianOf(cpuPerCall[k]) * 1000) / 1000]));
   const floorMs = ms3(medianOf(floorPerCall));
-  const result = { members: n, requests, cpuMsPerMemberCall: ms, rounds: cpuPerCall, incomplete, ratio: ms.base ? round(ms.base / ms.ours) : undefined, floorMsPerCall: floorMs };
+  const peakRssMb = Object.fromEntries(Object.entries(builds).map(([k, g]) => [k, g.peakRssMb()]));
+  const result = {
+    members: n,
+    requests,
+    cpuMsPerMemberCall: ms,
+    rounds: cpuPerCall,
+    incomplete,
+    ratio: ms.base ? round(ms.base / ms.ours) : undefined,
+    floorMsPerCall: floorMs,
+    nodeOptions,
+    peakRssMb,
+  };
   ctx.log(
-    `10. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}; a bare undici client making the same calls ${floorMs} ms${Object.values(incomplete).some(Boolean) ? `; partial answers (a member missed its deadline): ${JSON.stringify(incomplete)}` : ''}`,
+    `10. gateway CPU per member call at ${n} simulated members, no sharing: ours ${ms.ours} ms${ms.base !== undefined ? `, base ${ms.base} ms (base/ours = ${result.ratio})` : ''}; a bare undici client making the same calls ${floorMs} ms${Object.values(incomplete).some(Boolean) ? `; partial answers (a member missed its deadline): ${JSON.stringify(incomplete)}` : ''}; gateways' NODE_OPTIONS ${JSON.stringify(nodeOptions)}, peak RSS ${JSON.stringify(peakRssMb)} MB`,
   );
   for (const g of Object.values(builds)) await g.stop();
   await sim.stop();

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative } from 'node:path';
 import { parse } from 'yaml';
 import { registrySchema } from '../../common/registry/registry.schema';
+import { GATEWAY_SEMI_SPACE_OPTION } from '../../gateway/src/limits/young-generation';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/scripts/cli/infrared.js');
@@ -326,8 +327,17 @@ describe('docker-compose.yml', () => {
     });
 
     it.each(gateways)('%s only sets variables the gateway config reads', (_name, s) => {
-      const unknown = Object.keys(envOf(s)).filter((k) => !GATEWAY_ENV.has(k) && k !== 'NODE_ENV');
+      const unknown = Object.keys(envOf(s)).filter((k) => !GATEWAY_ENV.has(k) && k !== 'NODE_ENV' && k !== 'NODE_OPTIONS');
       expect(unknown).toEqual([]);
+    });
+
+    it.each(gateways)("%s runs with the gateway's young generation unless the operator chooses otherwise", (_name, s) => {
+      // Compose's ${VAR-default}: the operator's INFRARED_GATEWAY_NODE_OPTIONS (empty too), else the gateway's own
+      expect(envOf(s).NODE_OPTIONS).toBe(`\${INFRARED_GATEWAY_NODE_OPTIONS-${GATEWAY_SEMI_SPACE_OPTION}}`);
+    });
+
+    it.each(members)('%s keeps V8 defaults (the young generation is the gateway setting)', (_name, s) => {
+      expect(envOf(s).NODE_OPTIONS).toBeUndefined();
     });
 
     it.each(members)('%s: its own id, database, key secret, and the registry', (name, s) => {

@@ -101,7 +101,7 @@ describe('a member subgraph verifying batch assertions', () => {
     expect(net.gateway.health.status('alpha').batchAssertions).toBe(true);
     expect(net.gateway.health.status('beta').batchAssertions).toBe(true);
     // watched, not replaced: the real batcher signs and the real members verify
-    const batched = jest.spyOn(AssertionBatcher.prototype, 'assert');
+    const batched = jest.spyOn(AssertionBatcher.prototype, 'enqueue');
     try {
       const res = await net.query(SERVICES, { token: await net.token('alpha', { scopes: ['read'] }) });
       expect(res.status).toBe(200);

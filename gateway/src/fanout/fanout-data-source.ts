@@ -18,12 +18,14 @@ import { connectionOperation, VAR_AFTER, VAR_COUNT, VAR_FIRST } from './connecti
 import type { PageAnswer } from './connections/fetch-page';
 import type { Registry } from '../../../common/registry/registry.schema';
 import { answerRules, type AnswerRules } from './answer-check/answer-rules';
-import { checkAnswer, INVALID_ANSWER } from './answer-check/check-answer';
+import { INVALID_ANSWER, startAnswerCheck } from './answer-check/check-answer';
 import { memberErrors } from './answer-check/member-errors';
 import { cappedLists } from './answer-check/capped-lists';
 
 /** Sends one prepared body to one member; the composition root adds deadlines, breakers and signing. */
 export type MemberCall = (member: RegistryMember, body: SubRequestBody, context: GatewayContext) => Promise<MemberCallResult>;
+/** Sees every member call's result as the fan-out gets it (metrics). */
+export type MemberCallObserver = (member: RegistryMember, result: MemberCallResult) => void;
 
 /** The errors of an answer without any (most answers): shared, never written to. */
 const NO_ERRORS: readonly SubgraphError[] = Object.freeze([]);
@@ -36,6 +38,8 @@ export interface FanoutOptions {
   /** The members this request may reach, from its registry snapshot. */
   members: (context: GatewayContext) => RegistryMember[];
   call: MemberCall;
+  /** Called with each result `call` gave, once per request that waited on it (metrics). */
+  observe?: MemberCallObserver;
   logger: Logger;
   /** Items taken from any one list of one member's answer (the members' own cap is 1,000). */
   maxListItems?: number;
@@ -230,6 +234,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
   ): Promise<MemberAnswer & { unavailable?: SubgraphError }> => {
     const body = requestBody(query, variables, operationName, context.forwardProof);
     const result = await this.opts.call(member, body, context);
+    this.opts.observe?.(member, result);
     if (result.outcome !== 'ok') {
       context.reports.push({ member: member.id, status: result.outcome, durationMs: result.durationMs, reason: result.reason });
       if (result.outcome !== 'circuit_open' && result.outcome !== 'overloaded')
@@ -241,7 +246,8 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
         unavailable: { message: `Member "${member.id}" is unavailable: ${result.reason}`, extensions: { code: 'MEMBER_UNAVAILABLE', member: member.id, reason: result.outcome } },
       };
     }
-    const checked = await checkAnswer(result.body.data ?? null, {
+    // no promise for an answer checked within one slice (almost all): hundreds per fan-out
+    const pending = startAnswerCheck(result.body.data ?? null, {
       schema: this.opts.contract.schema,
       rules: this.rules,
       document: this.parsed(query),
@@ -251,6 +257,7 @@ export class FanoutDataSource implements GraphQLDataSource<GatewayContext> {
       maxListItems: this.opts.maxListItems ?? 1000,
       representations,
     });
+    const checked = pending instanceof Promise ? await pending : pending;
     const reported = result.body.errors?.length ? memberErrors(result.body.errors, member.id, checked.rootIndex) : NO_ERRORS;
     let errors = checked.problems.length ? [...reported, ...checked.problems] : reported;
     if (!result.body.data && errors.length === 0) {

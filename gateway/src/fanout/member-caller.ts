@@ -9,7 +9,7 @@ import type { GatewayContext } from '../context';
 import { AdaptiveLimit, INITIAL_MEMBER_LIMIT } from '../limits/adaptive-limit';
 import { ConcurrencyLimiter } from '../limits/concurrency-limiter';
 import { MemberBreaker, type BreakerState } from './member-breaker';
-import type { MemberCallResult, MemberClient } from './member-client';
+import { BASE_HEADERS, type MemberCallResult, type MemberClient } from './member-client';
 import type { SubRequestBody } from './request-body';
 import { loadMemberContract } from '../../../schema/contract';
 
@@ -191,19 +191,32 @@ export class MemberCaller {
     return entry;
   }
 
+  /**
+   * Signs and sends one call. The batch form is one promise per call from here to the checked
+   * result: the batcher calls back when the turn is signed and the client when the answer is in
+   * (no promise, nor its microtask turns, in between). The header list is built once, complete.
+   */
   private send(member: RegistryMember, body: SubRequestBody, context: GatewayContext, deadlineMs: number): Promise<MemberCallResult> {
-    const headers = ['x-request-id', context.requestId];
+    const headers = [...BASE_HEADERS, 'x-request-id', context.requestId];
     if (context.acceptLanguage) headers.push('accept-language', context.acceptLanguage);
+    const { client } = this.opts;
     if (this.batcher && this.opts.acceptsBatchAssertions?.(member.id)) {
+      const batcher = this.batcher;
       // the fan-out's loop queues every call of this turn; one signature covers them (next microtask)
-      return this.batcher.assert({ member: member.id, caller: context.caller, body: body.text }).then(({ assertion, proof }) => {
-        headers.push(ASSERTION_HEADER, assertion);
-        if (proof) headers.push(ASSERTION_PROOF_HEADER, proof);
-        return this.opts.client.post(member.url, body.bytes, headers, deadlineMs);
-      });
+      return new Promise((resolve, reject) =>
+        batcher.enqueue(
+          { member: member.id, caller: context.caller, body: body.text },
+          (assertion, proof) => {
+            headers.push(ASSERTION_HEADER, assertion);
+            if (proof) headers.push(ASSERTION_PROOF_HEADER, proof);
+            client.send(member.url, body.bytes, headers, deadlineMs, resolve);
+          },
+          reject,
+        ),
+      );
     }
     if (this.signer) headers.push(ASSERTION_HEADER, this.signer.sign({ member: member.id, caller: context.caller, body: body.text }));
-    return this.opts.client.post(member.url, body.bytes, headers, deadlineMs);
+    return new Promise((resolve) => client.send(member.url, body.bytes, headers, deadlineMs, resolve));
   }
 
   private async probe(member: RegistryMember): Promise<boolean> {

@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { BodyTooLargeError } from '../http/read-capped-body';
 import { CallDeadline, type DeadlineTarget } from './deadline';
+import { memberCallResult } from './member-answer';
+import type { MemberCallDone } from './member-client';
 
 /** What came back from one member call, before anything looks inside the bytes. */
 export type RawAnswer = { kind: 'answer'; status: number; body: Buffer } | { kind: 'too-large'; status: number; maxBytes: number } | { kind: 'timeout' } | { kind: 'failed'; code?: string };
@@ -16,7 +18,9 @@ const BODY_TIMEOUT = 'UND_ERR_BODY_TIMEOUT';
  *
  * It is the whole per-call state of the transport: no response stream, no async iterator, no
  * abort signal, no header object (the status code is all the client needs), which is what
- * undici's `request()` would add to every one of the hundreds of calls of a fan-out.
+ * undici's `request()` would add to every one of the hundreds of calls of a fan-out. When it
+ * settles it hands over the finished result (`memberCallResult`: parsed and shape-checked), so
+ * the call's one promise is settled with it directly.
  */
 export class MemberResponseHandler implements Dispatcher.DispatchHandler, DeadlineTarget {
   private controller: Dispatcher.DispatchController | undefined;
@@ -25,11 +29,12 @@ export class MemberResponseHandler implements Dispatcher.DispatchHandler, Deadli
   private bytes = 0;
   private settled = false;
   private readonly deadline: CallDeadline;
+  private readonly started = performance.now();
 
   constructor(
     private readonly maxBytes: number,
-    deadlineMs: number,
-    private readonly done: (answer: RawAnswer) => void,
+    private readonly deadlineMs: number,
+    private readonly done: MemberCallDone,
   ) {
     this.deadline = new CallDeadline(this, deadlineMs);
   }
@@ -78,7 +83,7 @@ export class MemberResponseHandler implements Dispatcher.DispatchHandler, Deadli
     this.settled = true;
     this.deadline.clear();
     this.chunks.length = 0;
-    this.done(answer);
+    this.done(memberCallResult(answer, Math.round((performance.now() - this.started) * 10) / 10, this.deadlineMs));
   }
 }
 

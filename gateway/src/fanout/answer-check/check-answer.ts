@@ -100,6 +100,19 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:
  * const checked = await checkAnswer(answer.data, { schema, rules, document, variables, sender: 'alpha', isMember, maxListItems: 1000 });
  */
 export async function checkAnswer(data: Record<string, unknown> | null, opts: CheckOptions): Promise<CheckedAnswer> {
+  return startAnswerCheck(data, opts);
+}
+
+/**
+ * `checkAnswer` without a promise when it can: the result itself when the walk finishes within
+ * one slice (almost every answer), a promise only when it has to yield to the event loop. For
+ * the fan-out's hot path, where a promise and its turn per member answer add up.
+ *
+ * @example
+ * const pending = startAnswerCheck(answer.data, opts);
+ * const checked = pending instanceof Promise ? await pending : pending;
+ */
+export function startAnswerCheck(data: Record<string, unknown> | null, opts: CheckOptions): CheckedAnswer | Promise<CheckedAnswer> {
   const result: CheckedAnswer = { data: null, problems: [], dropped: 0, truncated: 0, rootIndex: NO_MOVES };
   if (data === null) return result;
   const operation = opts.document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
@@ -300,103 +313,117 @@ export async function checkAnswer(data: Record<string, unknown> | null, opts: Ch
   }
 
   let nextClock = CLOCK_EVERY;
-  while (stack.length) {
-    if (++steps >= nextClock) {
-      nextClock = steps + CLOCK_EVERY;
-      if (performance.now() - sliceStart > sliceMs) {
-        await new Promise((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
+  /** Walks until the stack is empty (true) or the slice is spent (false: call again after a yield). */
+  const walk = (): boolean => {
+    while (stack.length) {
+      if (++steps >= nextClock) {
+        nextClock = steps + CLOCK_EVERY;
+        if (performance.now() - sliceStart > sliceMs) return false;
       }
-    }
-    const task = stack.pop()!;
-    const { place, value } = task;
-    if (dead(place)) continue;
-    const shape = task.shape;
-    if (value === null || value === undefined) {
-      if (shape.nonNull) fail(place, INVALID_ANSWER, value === null ? 'null where the contract says non-null' : 'without a field the contract says is non-null');
-      else write(place, null);
-      continue;
-    }
-    if (shape.item) {
-      if (!Array.isArray(value)) {
-        fail(place, INVALID_ANSWER, 'with a non-list where the contract says list');
+      const task = stack.pop()!;
+      const { place, value } = task;
+      if (dead(place)) continue;
+      const shape = task.shape;
+      if (value === null || value === undefined) {
+        if (shape.nonNull) fail(place, INVALID_ANSWER, value === null ? 'null where the contract says non-null' : 'without a field the contract says is non-null');
+        else write(place, null);
         continue;
       }
-      const n = Math.min(value.length, opts.maxListItems);
-      if (value.length > n) result.truncated += value.length - n;
-      const holder: Holder = { out: new Array(n).fill(null), place, dead: false };
-      // a cut root list gets an index map too, so member error paths past the cut lose their index
-      if (value.length > n && place.kind === 'root') holder.removed = new Uint8Array(n);
+      if (shape.item) {
+        if (!Array.isArray(value)) {
+          fail(place, INVALID_ANSWER, 'with a non-list where the contract says list');
+          continue;
+        }
+        const n = Math.min(value.length, opts.maxListItems);
+        if (value.length > n) result.truncated += value.length - n;
+        const holder: Holder = { out: new Array(n).fill(null), place, dead: false };
+        // a cut root list gets an index map too, so member error paths past the cut lose their index
+        if (value.length > n && place.kind === 'root') holder.removed = new Uint8Array(n);
+        write(place, holder.out);
+        lists.push(holder);
+        const inner = shape.item;
+        const itemKind = place.kind === 'root' && place.key === '_entities' && opts.representations ? 'entity' : 'item';
+        for (let i = n - 1; i >= 0; i--) {
+          stack.push({ value: value[i], shape: inner, nodes: task.nodes, place: { parent: holder, key: i, kind: itemKind, nullable: !inner.nonNull }, rule: task.rule, naming: task.naming });
+        }
+        continue;
+      }
+      if (shape.leaf) {
+        const problem = leafCheck(value, shape, task.rule);
+        if (problem) fail(place, problem[0], problem[1]);
+        else write(place, value);
+        continue;
+      }
+      if (typeof value !== 'object' || Array.isArray(value)) {
+        fail(place, INVALID_ANSWER, 'with a non-object where the contract says object');
+        continue;
+      }
+      const record = value as Record<string, unknown>;
+      let concrete: GraphQLObjectType | null = shape.object;
+      if (shape.abstract) {
+        // an entity answer may leave __typename out when the query did not ask for it: the
+        // representation says what was asked (and a __typename that is there must agree)
+        const asked = place.kind === 'entity' ? opts.representations?.[place.key as number]?.__typename : undefined;
+        const name = typeof record.__typename === 'string' ? record.__typename : asked;
+        const candidate = name ? schema.getType(name) : undefined;
+        if (candidate && isObjectType(candidate) && schema.isSubType(shape.abstract, candidate)) concrete = candidate;
+      }
+      if (!concrete) {
+        fail(place, INVALID_ANSWER, 'with an object of a type the contract does not allow there');
+        continue;
+      }
+      const holder: Holder = { out: {}, place, dead: false };
+      const problem = pushFields(record, concrete, task.nodes, task.nodes[0], holder, task.naming, place.kind === 'entity' ? (place.key as number) : undefined);
+      if (problem) {
+        fail(place, problem[0], problem[1]);
+        continue;
+      }
       write(place, holder.out);
-      lists.push(holder);
-      const inner = shape.item;
-      const itemKind = place.kind === 'root' && place.key === '_entities' && opts.representations ? 'entity' : 'item';
-      for (let i = n - 1; i >= 0; i--) {
-        stack.push({ value: value[i], shape: inner, nodes: task.nodes, place: { parent: holder, key: i, kind: itemKind, nullable: !inner.nonNull }, rule: task.rule, naming: task.naming });
-      }
-      continue;
     }
-    if (shape.leaf) {
-      const problem = leafCheck(value, shape, task.rule);
-      if (problem) fail(place, problem[0], problem[1]);
-      else write(place, value);
-      continue;
-    }
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      fail(place, INVALID_ANSWER, 'with a non-object where the contract says object');
-      continue;
-    }
-    const record = value as Record<string, unknown>;
-    let concrete: GraphQLObjectType | null = shape.object;
-    if (shape.abstract) {
-      // an entity answer may leave __typename out when the query did not ask for it: the
-      // representation says what was asked (and a __typename that is there must agree)
-      const asked = place.kind === 'entity' ? opts.representations?.[place.key as number]?.__typename : undefined;
-      const name = typeof record.__typename === 'string' ? record.__typename : asked;
-      const candidate = name ? schema.getType(name) : undefined;
-      if (candidate && isObjectType(candidate) && schema.isSubType(shape.abstract, candidate)) concrete = candidate;
-    }
-    if (!concrete) {
-      fail(place, INVALID_ANSWER, 'with an object of a type the contract does not allow there');
-      continue;
-    }
-    const holder: Holder = { out: {}, place, dead: false };
-    const problem = pushFields(record, concrete, task.nodes, task.nodes[0], holder, task.naming, place.kind === 'entity' ? (place.key as number) : undefined);
-    if (problem) {
-      fail(place, problem[0], problem[1]);
-      continue;
-    }
-    write(place, holder.out);
-  }
+    return true;
+  };
 
-  // remove dropped list items, keeping order
-  for (const list of lists) {
-    if (!list.removed) continue;
-    const out = list.out as unknown[];
-    const index = list.place?.kind === 'root' ? new Int32Array(out.length) : undefined;
-    let w = 0;
-    for (let r = 0; r < out.length; r++) {
-      if (list.removed[r]) {
-        if (index) index[r] = -1;
-        continue;
+  /** After the walk: dropped list items removed, the problems past the first few counted. */
+  const finish = (): CheckedAnswer => {
+    // remove dropped list items, keeping order
+    for (const list of lists) {
+      if (!list.removed) continue;
+      const out = list.out as unknown[];
+      const index = list.place?.kind === 'root' ? new Int32Array(out.length) : undefined;
+      let w = 0;
+      for (let r = 0; r < out.length; r++) {
+        if (list.removed[r]) {
+          if (index) index[r] = -1;
+          continue;
+        }
+        if (index) index[r] = w;
+        out[w++] = out[r];
       }
-      if (index) index[r] = w;
-      out[w++] = out[r];
+      out.length = w;
+      if (index) {
+        if (result.rootIndex === NO_MOVES) result.rootIndex = new Map();
+        (result.rootIndex as Map<string, Int32Array>).set(list.place!.key as string, index);
+      }
     }
-    out.length = w;
-    if (index) {
-      if (result.rootIndex === NO_MOVES) result.rootIndex = new Map();
-      (result.rootIndex as Map<string, Int32Array>).set(list.place!.key as string, index);
+    if (problemCount > MAX_REPORTED_PROBLEMS) {
+      result.problems.push({
+        message: `Member "${sender}" answered ${problemCount - MAX_REPORTED_PROBLEMS} more value(s) that break the network contract; they were dropped`,
+        extensions: { code: INVALID_ANSWER, member: sender },
+      });
     }
-  }
-  if (problemCount > MAX_REPORTED_PROBLEMS) {
-    result.problems.push({
-      message: `Member "${sender}" answered ${problemCount - MAX_REPORTED_PROBLEMS} more value(s) that break the network contract; they were dropped`,
-      extensions: { code: INVALID_ANSWER, member: sender },
-    });
-  }
-  result.data = root.out as Record<string, unknown>;
-  return result;
+    result.data = root.out as Record<string, unknown>;
+    return result;
+  };
+
+  if (walk()) return finish();
+  // a long answer: the rest of the walk in slices, each after a turn of the event loop
+  return (async () => {
+    do {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    } while (!walk());
+    return finish();
+  })();
 }
 
 /** `ownerOf(id) === sender` without cutting the prefix out of the id (one record at a time, thousands per answer). */
