@@ -1,5 +1,5 @@
 import { createHash, hash } from 'node:crypto';
-import { isCanonicalBase64url } from './canonical-jws';
+import { canonicalBase64urlBytes } from './canonical-jws';
 import { AuthError } from './errors';
 
 /**
@@ -96,11 +96,11 @@ export function decodeProof(text: string): InclusionProof {
   const parts = text.split('.');
   if (parts.length !== 3) throw refuse('not nonce.sides.siblings');
   const [nonce, sides, siblings] = parts;
-  if (!isCanonicalBase64url(nonce) || Buffer.from(nonce, 'base64url').length !== NONCE_BYTES) throw refuse('the nonce is not 128 bits of canonical base64url');
+  if (canonicalBase64urlBytes(nonce)?.length !== NONCE_BYTES) throw refuse('the nonce is not 128 bits of canonical base64url');
   if (!/^[LR]+$/.test(sides)) throw refuse('sides are not L or R');
   if (sides.length > MAX_PROOF_LEVELS) throw refuse(`more than ${MAX_PROOF_LEVELS} levels`);
-  const bytes = Buffer.from(siblings, 'base64url');
-  if (!isCanonicalBase64url(siblings) || bytes.length !== sides.length * 32) throw refuse('the siblings are not one 32-byte hash per side');
+  const bytes = canonicalBase64urlBytes(siblings);
+  if (bytes?.length !== sides.length * 32) throw refuse('the siblings are not one 32-byte hash per side');
   const steps: ProofStep[] = [];
   for (let i = 0; i < sides.length; i++) steps.push({ side: sides[i] as 'L' | 'R', sibling: bytes.subarray(i * 32, i * 32 + 32) });
   return { nonce, steps };

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { SignJWT, type JWK } from 'jose';
 import type { Caller } from '../caller';
 import { ALLOWED_ALGS, AuthError } from './errors';
@@ -25,9 +25,9 @@ export function callerClaim(caller: Caller): { anonymous: true } | { member: str
 }
 const MAX_ASSERTION_LIFETIME_S = 60;
 
-/** base64url SHA-256 of the exact request body. */
+/** base64url SHA-256 of the exact request body (one-shot `crypto.hash`: no Hash object per call). */
 export function bodyHash(body: string | Buffer): string {
-  return createHash('sha256').update(body).digest('base64url');
+  return hash('sha256', body, 'base64url');
 }
 
 /**

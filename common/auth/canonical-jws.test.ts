@@ -1,7 +1,10 @@
 import { createKeyPair } from './keys';
 import { issueCallerToken, verifyCallerToken } from './caller-token';
 import { signAssertion, verifyAssertion } from './assertion';
-import { assertCanonicalCompactJws, isCanonicalBase64url } from './canonical-jws';
+import { assertCanonicalCompactJws, canonicalBase64urlBytes, isCanonicalBase64url } from './canonical-jws';
+import { AssertionBatcher } from './assertion-batch';
+import { encodeProof, decodeProof } from './assertion-merkle';
+import { AssertionSigner } from './assertion-signer';
 import { AuthError } from './errors';
 import { MemoryReplayCache } from './replay-cache';
 
@@ -19,6 +22,11 @@ describe('canonical base64url', () => {
   it('accepts canonical parts and refuses padding, foreign characters, impossible lengths and trailing bits', () => {
     for (const ok of ['', 'AQ', 'AQI', 'AQID', 'AAEC_-8']) expect([ok, isCanonicalBase64url(ok)]).toEqual([ok, true]);
     for (const bad of ['AQ==', 'AQ=', 'A+Q', 'A/Q', 'A Q', 'AR', 'AQJ', 'A', 'AQIDB', 'AQ.']) expect([bad, isCanonicalBase64url(bad)]).toEqual([bad, false]);
+  });
+
+  it('gives the bytes of a canonical part (the ones checked), and nothing for every part it refuses', () => {
+    for (const ok of ['', 'AQ', 'AQI', 'AQID', 'AAEC_-8']) expect(canonicalBase64urlBytes(ok)).toEqual(Buffer.from(ok, 'base64url'));
+    for (const bad of ['AQ==', 'AQ=', 'A+Q', 'A/Q', 'A Q', 'AR', 'AQJ', 'A', 'AQIDB', 'AQ.']) expect([bad, canonicalBase64urlBytes(bad)]).toEqual([bad, undefined]);
   });
 
   it('refuses a compact JWS with an empty header or signature, or not three parts', () => {
@@ -42,7 +50,24 @@ describe('canonical base64url', () => {
     const verify = async (a: string) => verifyAssertion(a, { member: 'alpha', gateways: () => [publicJwk as never], body, replay: new MemoryReplayCache() });
     const assertion = await signAssertion({ key: privateJwk, gatewayId: 'gw', member: 'alpha', caller: { anonymous: true, scopes: [] }, body });
     const [h, p, s] = assertion.split('.');
-    for (const v of aliases(s).map((x) => `${h}.${p}.${x}`)) await expect(verify(v)).rejects.toThrow(/not canonical/);
+    const variants = [...aliases(s).map((x) => `${h}.${p}.${x}`), ...aliases(p).map((x) => `${h}.${x}.${s}`), ...aliases(h).map((x) => `${x}.${p}.${s}`)];
+    for (const v of variants) await expect(verify(v)).rejects.toThrow(/not canonical/);
     await expect(verify(assertion)).resolves.toMatchObject({ anonymous: true });
+  });
+
+  it("a batch assertion's proof with a non-canonical nonce or siblings (same bytes, other text) is refused; the original is accepted", async () => {
+    const { privateJwk, publicJwk } = await createKeyPair();
+    const body = '{"query":"{ services { id } }"}';
+    const batcher = new AssertionBatcher(new AssertionSigner(privateJwk, 'gw'));
+    const caller = { anonymous: false, member: 'beta', subject: 'ana', scopes: ['read'] };
+    const [, sent] = await Promise.all(['alpha', 'beta', 'gamma'].map((member) => batcher.assert({ member, caller, body })));
+    const verify = (proof: string) => verifyAssertion(sent.assertion, { member: 'beta', gateways: () => [publicJwk as never], body: Buffer.from(body), replay: new MemoryReplayCache(), proof });
+    const [nonce, sides, siblings] = sent.proof!.split('.');
+    const variants = [...aliases(nonce).map((x) => `${x}.${sides}.${siblings}`), ...aliases(siblings).map((x) => `${nonce}.${sides}.${x}`)];
+    expect(variants.length).toBeGreaterThan(3);
+    for (const v of variants) await expect(verify(v)).rejects.toThrow(/proof refused/);
+    // the decoded proof encodes back to the same text: one text per proof
+    expect(encodeProof(decodeProof(sent.proof!).nonce, decodeProof(sent.proof!).steps)).toBe(sent.proof);
+    await expect(verify(sent.proof!)).resolves.toMatchObject({ member: 'beta', subject: 'ana' });
   });
 });

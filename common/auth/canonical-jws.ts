@@ -11,8 +11,18 @@ const ALPHABET = /^[A-Za-z0-9_-]*$/;
  * @example isCanonicalBase64url('AQ') // true; 'AR', 'AQ==', 'A+Q' are not
  */
 export function isCanonicalBase64url(part: string): boolean {
-  if (!ALPHABET.test(part) || part.length % 4 === 1) return false;
-  return Buffer.from(part, 'base64url').toString('base64url') === part;
+  return canonicalBase64urlBytes(part) !== undefined;
+}
+
+/**
+ * The bytes of `part` when it is canonical base64url (as `isCanonicalBase64url` decides), else
+ * undefined: the check decodes anyway, so a caller that needs the bytes decodes once, not twice.
+ * @example canonicalBase64urlBytes('AQ') // <Buffer 01>; canonicalBase64urlBytes('AR') // undefined
+ */
+export function canonicalBase64urlBytes(part: string): Buffer | undefined {
+  if (!ALPHABET.test(part) || part.length % 4 === 1) return undefined;
+  const bytes = Buffer.from(part, 'base64url');
+  return bytes.toString('base64url') === part ? bytes : undefined;
 }
 
 /**

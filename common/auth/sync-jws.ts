@@ -1,6 +1,6 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
-import { isCanonicalBase64url } from './canonical-jws';
+import { canonicalBase64urlBytes } from './canonical-jws';
 import { AuthError } from './errors';
 
 /** A compact JWS split and decoded, its signature not yet checked. */
@@ -16,23 +16,26 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Splits a compact JWS whose three parts are canonical base64url (one text per signature, see
- * `isCanonicalBase64url`) and decodes its header and claims, each a JSON object in well-formed
+ * `canonicalBase64urlBytes`) and decodes its header and claims, each a JSON object in well-formed
  * UTF-8. Throws NOT_CANONICAL or MALFORMED; the signature is checked by `verifyJwsSignature`.
  */
 export function decodeCompactJws(jws: string, what: 'token' | 'assertion'): DecodedJws {
   const parts = jws.split('.');
-  if (parts.length !== 3 || parts[0] === '' || parts[2] === '' || !parts.every(isCanonicalBase64url)) {
+  // each part decoded once: the canonical check's bytes are the ones parsed and verified
+  const bytes = parts.length === 3 && parts[0] !== '' && parts[2] !== '' ? parts.map(canonicalBase64urlBytes) : [];
+  const [headerBytes, claimsBytes, signature] = bytes;
+  if (!headerBytes || !claimsBytes || !signature) {
     throw new AuthError('NOT_CANONICAL', `${what} is not canonical base64url (padding, foreign characters or non-zero trailing bits)`);
   }
-  const header = jsonObject(parts[0]);
-  const claims = jsonObject(parts[1]);
+  const header = jsonObject(headerBytes);
+  const claims = jsonObject(claimsBytes);
   if (!header || !claims) throw new AuthError('MALFORMED', `malformed ${what}`);
-  return { header, claims, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2], 'base64url') };
+  return { header, claims, signingInput: `${parts[0]}.${parts[1]}`, signature };
 }
 
-function jsonObject(part: string): Record<string, unknown> | undefined {
+function jsonObject(bytes: Buffer): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(strictUtf8.decode(Buffer.from(part, 'base64url')));
+    const value: unknown = JSON.parse(strictUtf8.decode(bytes));
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -9,9 +9,7 @@ import { CapacityType } from './capacity.type';
 /** Builds the contract type; numbers come back null (no error) when their level hides them. */
 export function toCapacity(record: CapacityRecord, scope: AccessScope): CapacityType {
   const fields = toTypeFields(capacityFields, record, scope);
-  return Object.assign(new CapacityType(), {
-    ...recordTimes(record),
-    ...fields,
+  return Object.assign(new CapacityType(), recordTimes(record), fields, {
     member: memberRef(scope.owner),
     available: fields.total === null || fields.used === null ? null : Math.max(fields.total - fields.used, 0),
     numbersVisibility: numbersVisibilityOf(record),

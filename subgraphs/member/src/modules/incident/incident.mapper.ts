@@ -7,11 +7,7 @@ import { incidentFields } from './incident.fields';
 import { IncidentType } from './incident.type';
 
 export function toIncident(record: IncidentRecord, scope: AccessScope): IncidentType {
-  return Object.assign(new IncidentType(), {
-    ...recordTimes(record),
-    ...toTypeFields(incidentFields, record, scope),
-    member: memberRef(scope.owner),
-  });
+  return Object.assign(new IncidentType(), recordTimes(record), toTypeFields(incidentFields, record, scope), { member: memberRef(scope.owner) });
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);

@@ -8,10 +8,7 @@ import { participationFields } from './participation.fields';
 import { ParticipationType } from './participation.type';
 
 export function toParticipation(record: ParticipationRecord, scope: AccessScope): ParticipationType {
-  return Object.assign(new ParticipationType(), {
-    ...recordTimes(record),
-    id: globalId(scope.owner, record.projectId),
-    ...toTypeFields(participationFields, record, scope),
+  return Object.assign(new ParticipationType(), recordTimes(record), { id: globalId(scope.owner, record.projectId) }, toTypeFields(participationFields, record, scope), {
     member: memberRef(scope.owner),
   });
 }

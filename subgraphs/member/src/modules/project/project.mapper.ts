@@ -7,11 +7,7 @@ import { projectFields } from './project.fields';
 import { ProjectType } from './project.type';
 
 export function toProject(record: ProjectRecord, scope: AccessScope): ProjectType {
-  return Object.assign(new ProjectType(), {
-    ...recordTimes(record),
-    ...toTypeFields(projectFields, record, scope),
-    lead: memberRef(scope.owner),
-  });
+  return Object.assign(new ProjectType(), recordTimes(record), toTypeFields(projectFields, record, scope), { lead: memberRef(scope.owner) });
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);

@@ -7,12 +7,7 @@ import { serviceFields } from './service.fields';
 import { ServiceType } from './service.type';
 
 export function toService(record: ServiceRecord, scope: AccessScope): ServiceType {
-  return Object.assign(new ServiceType(), {
-    ...recordTimes(record),
-    ...toTypeFields(serviceFields, record, scope),
-    localId: record.id,
-    member: memberRef(scope.owner),
-  });
+  return Object.assign(new ServiceType(), recordTimes(record), toTypeFields(serviceFields, record, scope), { localId: record.id, member: memberRef(scope.owner) });
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);

@@ -8,6 +8,8 @@ import { capacityFields } from '../capacity/capacity.fields';
 import { CapacityRecord } from '../capacity/capacity.entity';
 import { CapacityInput } from '../capacity/capacity.input';
 import { capacitySchema } from '../capacity/capacity.schema';
+import { toCapacity } from '../capacity/capacity.mapper';
+import { CapacityType } from '../capacity/capacity.type';
 import { incidentFields } from '../incident/incident.fields';
 import { IncidentRecord } from '../incident/incident.entity';
 import { IncidentInput } from '../incident/incident.input';
@@ -15,6 +17,8 @@ import { incidentSchema } from '../incident/incident.schema';
 import { ParticipationRecord } from '../participation/participation.entity';
 import { participationFields } from '../participation/participation.fields';
 import { participationSchema } from '../participation/participation.schema';
+import { toParticipation } from '../participation/participation.mapper';
+import { ParticipationType } from '../participation/participation.type';
 import { projectFields } from '../project/project.fields';
 import { ProjectRecord } from '../project/project.entity';
 import { ProjectInput } from '../project/project.input';
@@ -30,6 +34,8 @@ import { trainingFields } from '../training/training.fields';
 import { TrainingRecord } from '../training/training.entity';
 import { TrainingInput } from '../training/training.input';
 import { trainingSchema } from '../training/training.schema';
+import { toTraining } from '../training/training.mapper';
+import { TrainingType } from '../training/training.type';
 import { fromFileRow, fromValidInput, inputToValidate, toFileRow, toInputRow, toTypeFields, type FieldSpec, type FileRow, type InputRow, type TypeFields, type WrittenValues } from './field-table';
 
 const callers: Record<string, Caller> = {
@@ -285,6 +291,34 @@ describe('the GraphQL type, from a field table', () => {
     const fields = toTypeFields(capacityFields, figure, scopeOf(who));
     expect([fields.total, fields.used]).toEqual(who === 'owner' ? [10, 4] : [null, null]);
     expect(fields.localServiceId).toBeNull();
+  });
+});
+
+describe('a kind’s mapper: an instance of its type with the record’s times, the table’s fields and its own', () => {
+  const times = { createdAt: new Date('2026-01-01T00:00:00Z'), updatedAt: new Date('2026-02-01T00:00:00Z') };
+
+  it.each(Object.keys(callers))('training, seen by %s: owner-only fields null for everyone else', (who) => {
+    const record = { ...training, ...times } as TrainingRecord;
+    const mapped = toTraining(record, scopeOf(who));
+    expect(mapped).toBeInstanceOf(TrainingType);
+    expect({ ...mapped }).toEqual({ ...times, ...toTypeFields(trainingFields, record, scopeOf(who)), localId: 'clinic', member: expect.objectContaining({ id: 'alpha' }) });
+    expect(mapped.sharedWith).toEqual(who === 'owner' ? ['beta'] : null);
+  });
+
+  it.each(Object.keys(callers))('capacity, seen by %s: available derived from the numbers it may see, else null', (who) => {
+    const record = { ...times, id: 'c', resource: 'STORAGE_GB', total: 10, used: 4, visibility: 'MEMBERS', numbersVisibility: 'OWNER', sharedWith: ['beta'], version: 1 } as unknown as CapacityRecord;
+    const mapped = toCapacity(record, scopeOf(who));
+    expect(mapped).toBeInstanceOf(CapacityType);
+    expect([mapped.total, mapped.used, mapped.available]).toEqual(who === 'owner' ? [10, 4, 6] : [null, null, null]);
+    expect(mapped.numbersVisibility).toBe('OWNER');
+    expect(mapped.createdAt).toBe(times.createdAt);
+  });
+
+  it('participation: the global id from the project, the table’s fields after it', () => {
+    const record = { ...times, projectId: 'p1', role: null, confirmedAt: null, visibility: 'NETWORK', sharedWith: [], version: 1 } as unknown as ParticipationRecord;
+    const mapped = toParticipation(record, owner);
+    expect(mapped).toBeInstanceOf(ParticipationType);
+    expect(mapped).toMatchObject({ id: 'alpha:p1', role: null, visibility: 'NETWORK', member: { id: 'alpha' }, updatedAt: times.updatedAt });
   });
 });
 

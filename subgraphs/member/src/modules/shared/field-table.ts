@@ -202,6 +202,11 @@ function storedValues(table: object, place: 'file' | 'input', source: Record<str
  * The fields of the GraphQL type that the table shows: each under its type name, null when
  * absent, and a field the caller may not see (its `visibility`) null. The kind's mapper adds what
  * is not a stored value as it is (the `member` reference, derived values).
+ *
+ * Mappers copy it onto their type with `Object.assign(new Type(), times, fields, extra)`, never
+ * by spreading it into an object literal: on Node 20 a literal that spreads this object (its keys
+ * set one by one) after another spread took 30–60 µs per record, `Object.assign` about 1 µs
+ * (a member answering 10 services paid ~0.4 ms per call for it).
  */
 export function toTypeFields<R extends object, T extends FieldTable<R>>(table: T, record: R, scope: AccessScope): TypeFields<T> {
   const fields: Record<string, unknown> = {};

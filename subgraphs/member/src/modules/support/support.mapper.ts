@@ -8,9 +8,5 @@ import type { SupportView } from './support.type';
 
 /** Builds an offer or a need (`type`) from its record. */
 export function toSupport<T extends SupportView>(type: new () => T, record: SupportRecord, scope: AccessScope): T {
-  return Object.assign(new type(), {
-    ...recordTimes(record),
-    ...toTypeFields(supportFields, record, scope),
-    member: memberRef(scope.owner),
-  });
+  return Object.assign(new type(), recordTimes(record), toTypeFields(supportFields, record, scope), { member: memberRef(scope.owner) });
 }

@@ -7,12 +7,7 @@ import { trainingFields } from './training.fields';
 import { TrainingType } from './training.type';
 
 export function toTraining(record: TrainingRecord, scope: AccessScope): TrainingType {
-  return Object.assign(new TrainingType(), {
-    ...recordTimes(record),
-    ...toTypeFields(trainingFields, record, scope),
-    localId: record.id,
-    member: memberRef(scope.owner),
-  });
+  return Object.assign(new TrainingType(), recordTimes(record), toTypeFields(trainingFields, record, scope), { localId: record.id, member: memberRef(scope.owner) });
 }
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
