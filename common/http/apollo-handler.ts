@@ -31,7 +31,7 @@ export interface ApolloHandlerOptions<TContext extends BaseContext, TAuth> {
   pending?: (req: IncomingMessage) => Promise<void> | undefined;
   context: (info: GraphQLRequestInfo<TAuth>) => Promise<TContext>;
   /** After authentication: refuse the request (rate limits) with a status, code and headers. */
-  admit?: (req: IncomingMessage, auth: TAuth) => Promise<{ status: number; code: string; message: string; headers?: Record<string, string> } | undefined>;
+  admit?: (req: IncomingMessage, auth: TAuth) => Refusal | undefined | Promise<Refusal | undefined>;
   maxBodyBytes: number;
   /** Before GraphQL: answer from elsewhere (a response cache), or undefined to execute. */
   intercept?: (request: ParsedRequest<TAuth>) => Promise<{ status: number; body: string; headers?: Record<string, string> } | undefined>;
@@ -43,14 +43,40 @@ export interface ApolloHandlerOptions<TContext extends BaseContext, TAuth> {
    * gets 304 without a body.
    */
   caching?: (request: ParsedRequest<TAuth>, response: { status: number; body: string; intercepted?: boolean }) => CachingHeaders | undefined;
+  /**
+   * Right after the body is read, before it is parsed, authenticated or admitted: a complete
+   * answer for a request the route recognises by its bytes (the gateway's response-cache hits),
+   * or undefined to go the ordinary way. It is asked only when the request passes CSRF prevention
+   * and accepts a GraphQL content type (as `intercept`), and it stands in for everything else the
+   * ordinary path does before an early answer: it must itself be sure of the caller (it runs
+   * before `authenticate`, and no `pending` check follows), charge the rate limit (a `refusal`
+   * is sent as `admit`'s are) and count its metrics (no `observe` or `caching` call follows).
+   */
+  shortcut?: (req: IncomingMessage, rawBody: Buffer) => ShortcutAnswer | undefined | Promise<ShortcutAnswer | undefined>;
 }
+
+/** A refusal before GraphQL (a rate limit): its status, error code and message, and headers such as `retry-after`. */
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/** A shortcut's answer: stored bytes (with their length, worked out once), or a refusal. */
+export type ShortcutAnswer = { status: number; bytes: Buffer; contentLength: string; headers: Record<string, string>; caching?: CachingHeaders; refusal?: undefined } | { refusal: Refusal };
 
 export interface ParsedRequest<TAuth> {
   req: IncomingMessage;
   auth: TAuth;
   /** The parsed JSON body (POST) or undefined (GET). */
   body: unknown;
+  /** The exact bytes of the request body (empty for GET). */
+  rawBody: Buffer;
 }
+
+/** The body of a GET (one shared empty buffer: nothing writes into it). */
+const NO_BODY = Buffer.alloc(0);
 
 /**
  * Serves an ApolloServer on a plain node:http request, the integration API Apollo documents
@@ -58,12 +84,18 @@ export interface ParsedRequest<TAuth> {
  */
 export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: ApolloHandlerOptions<TContext, TAuth>) {
   return async function handleGraphQL(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let rawBody: Buffer = Buffer.alloc(0);
+    let rawBody: Buffer = NO_BODY;
     let body: unknown = undefined;
     if (req.method === 'POST') {
       const read = await readBodyOrRefuse(req, res, opts.maxBodyBytes);
       if (!read) return;
       rawBody = read;
+    }
+    if (opts.shortcut) {
+      const answered = answeredByShortcut(opts.shortcut, req, res, rawBody);
+      if (answered === true || (answered !== false && (await answered))) return;
+    }
+    if (req.method === 'POST') {
       const type = String(req.headers['content-type'] ?? '');
       if (type.includes('json')) {
         try {
@@ -103,7 +135,7 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
       if (!(await settled())) return;
       return sendGraphQLError(res, refusal.status, refusal.code, refusal.message, refusal.headers, req);
     }
-    const parsed: ParsedRequest<TAuth> = { req, auth, body };
+    const parsed: ParsedRequest<TAuth> = { req, auth, body, rawBody };
     // an early answer (a cache hit) passes the checks Apollo applies to every other answer: CSRF
     // prevention and content negotiation; a request that fails them goes to Apollo, which refuses it
     const contentType = opts.intercept && passesCsrfPrevention(req) ? graphqlContentType(req) : undefined;
@@ -146,6 +178,34 @@ export function createApolloHandler<TContext extends BaseContext, TAuth>(opts: A
     for await (const chunk of result.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/**
+ * Asks the shortcut (see `shortcut` in ApolloHandlerOptions) and sends its answer: true when it
+ * answered. Only a promise when the shortcut returns one, so an answer from memory is written in
+ * the same turn its body was read.
+ */
+function answeredByShortcut(shortcut: NonNullable<ApolloHandlerOptions<BaseContext, unknown>['shortcut']>, req: IncomingMessage, res: ServerResponse, rawBody: Buffer): boolean | Promise<boolean> {
+  const contentType = passesCsrfPrevention(req) ? graphqlContentType(req) : undefined;
+  if (!contentType) return false;
+  const answer = shortcut(req, rawBody);
+  if (answer instanceof Promise) return answer.then((found) => sendShortcutAnswer(req, res, contentType, found));
+  return sendShortcutAnswer(req, res, contentType, answer);
+}
+
+function sendShortcutAnswer(req: IncomingMessage, res: ServerResponse, contentType: string, answer: ShortcutAnswer | undefined): boolean {
+  if (!answer) return false;
+  if (answer.refusal) {
+    const { status, code, message, headers } = answer.refusal;
+    sendGraphQLError(res, status, code, message, headers, req);
+    return true;
+  }
+  const { caching } = answer;
+  if (caching && notModified(req, res, caching)) return true;
+  const headers = { 'content-type': contentType, 'content-length': answer.contentLength, ...answer.headers };
+  res.writeHead(answer.status, caching ? { ...headers, ...caching } : headers);
+  res.end(answer.bytes);
+  return true;
 }
 
 /** Answers 304 (no body, the same caching headers) when the request already holds the answer's tag. */

@@ -96,6 +96,21 @@ describe('only known operations', () => {
     expect((await send(g, byHash(UNKNOWN))).json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
     expect(counter.dataCalls()).toBe(before);
   });
+
+  it('with a response cache: serves the known text again from the cache, and refuses an unknown text every time', async () => {
+    const cached = await gateway({ persistedOperationsFile: manifest, onlyPersistedOperations: true, responseCacheTtlSeconds: 60 });
+    const hit = (res: Awaited<ReturnType<typeof send>>) => res.headers['x-infrared-cache'];
+    expect(hit(await send(cached, { query: KNOWN }))).toBeUndefined();
+    const again = await send(cached, { query: KNOWN });
+    expect(hit(again)).toBe('hit');
+    expect(ids(again.json)).toEqual(['alpha:pub', 'beta:pub']);
+    for (let i = 0; i < 3; i++) {
+      const refused = await send(cached, { query: UNKNOWN });
+      expect(refused.status).toBe(400);
+      expect(refused.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
+      expect(hit(refused)).toBeUndefined();
+    }
+  });
 });
 
 describe('settings and files', () => {

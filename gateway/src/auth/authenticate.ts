@@ -26,6 +26,15 @@ export interface Authenticated {
 }
 
 /**
+ * True when `authenticate` answers anonymous without looking further: no token and no proof. A
+ * shortcut for anonymous requests only (a response-cache hit) asks this, so it cannot disagree
+ * with `authenticate`.
+ */
+export function isAnonymousRequest(req: IncomingMessage): boolean {
+  return !req.headers.authorization && req.headers[PROOF_HEADER] === undefined;
+}
+
+/**
  * The caller of a gateway request: anonymous without a token; otherwise the verified token's
  * member, subject and scopes. A token bound to a key (`cnf.jkt`) must come as
  * `Authorization: DPoP <token>` with a valid proof for this very request (`DPoP` header): then
@@ -34,6 +43,7 @@ export interface Authenticated {
  * refused. Throws AuthError (the reason is for the log only).
  */
 export async function authenticate(req: IncomingMessage, rawBody: Buffer, registry: Registry, proofs?: ProofSettings): Promise<Authenticated> {
+  if (isAnonymousRequest(req)) return { caller: ANONYMOUS };
   const auth = authorizationToken(req.headers.authorization);
   const proof = req.headers[PROOF_HEADER];
   if (!auth) {

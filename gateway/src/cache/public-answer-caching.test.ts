@@ -18,28 +18,31 @@ describe('PublicAnswerCaching', () => {
     const b = req('GET');
     complete(a, caching);
     complete(b, caching);
-    const first = caching.headers({ req: a, auth: anonymous, body: undefined }, { status: 200, body: body({ x: 1 }) })!;
-    const second = caching.headers({ req: b, auth: anonymous, body: undefined }, { status: 200, body: body({ x: 1 }, { members: { alpha: { status: 'ok', durationMs: 100 } } }) })!;
+    const first = caching.headers({ req: a, auth: anonymous, body: undefined, rawBody: Buffer.alloc(0) }, { status: 200, body: body({ x: 1 }) })!;
+    const second = caching.headers(
+      { req: b, auth: anonymous, body: undefined, rawBody: Buffer.alloc(0) },
+      { status: 200, body: body({ x: 1 }, { members: { alpha: { status: 'ok', durationMs: 100 } } }) },
+    )!;
     expect(first['cache-control']).toBe(PUBLIC_REVALIDATE);
     expect(first.etag).toBe(second.etag);
-    expect(caching.headers({ req: a, auth: anonymous, body: undefined }, { status: 200, body: body({ x: 2 }) })!.etag).not.toBe(first.etag);
+    expect(caching.headers({ req: a, auth: anonymous, body: undefined, rawBody: Buffer.alloc(0) }, { status: 200, body: body({ x: 2 }) })!.etag).not.toBe(first.etag);
   });
 
   it('gives no tag to private, partial, failed or non-GET answers', () => {
     const caching = new PublicAnswerCaching();
     const get = req('GET');
     complete(get, caching);
-    expect(caching.headers({ req: get, auth: signedIn, body: undefined }, { status: 200, body: body({ x: 1 }) })).toEqual({ 'cache-control': NO_STORE });
-    expect(caching.headers({ req: get, auth: anonymous, body: undefined }, { status: 200, body: JSON.stringify({ data: { x: 1 }, errors: [{ message: 'm' }] }) })).toEqual({
+    expect(caching.headers({ req: get, auth: signedIn, body: undefined, rawBody: Buffer.alloc(0) }, { status: 200, body: body({ x: 1 }) })).toEqual({ 'cache-control': NO_STORE });
+    expect(caching.headers({ req: get, auth: anonymous, body: undefined, rawBody: Buffer.alloc(0) }, { status: 200, body: JSON.stringify({ data: { x: 1 }, errors: [{ message: 'm' }] }) })).toEqual({
       'cache-control': NO_STORE,
     });
-    expect(caching.headers({ req: get, auth: anonymous, body: undefined }, { status: 400, body: body(null) })).toEqual({ 'cache-control': NO_STORE });
+    expect(caching.headers({ req: get, auth: anonymous, body: undefined, rawBody: Buffer.alloc(0) }, { status: 400, body: body(null) })).toEqual({ 'cache-control': NO_STORE });
     const partial = req('GET');
     complete(partial, caching, [{ member: 'alpha', status: 'timeout', durationMs: 3 }]);
-    expect(caching.headers({ req: partial, auth: anonymous, body: undefined }, { status: 200, body: body({ x: 1 }) })).toEqual({ 'cache-control': NO_STORE });
+    expect(caching.headers({ req: partial, auth: anonymous, body: undefined, rawBody: Buffer.alloc(0) }, { status: 200, body: body({ x: 1 }) })).toEqual({ 'cache-control': NO_STORE });
     const untracked = req('GET');
-    expect(caching.headers({ req: untracked, auth: anonymous, body: undefined }, { status: 200, body: body({ x: 1 }) })).toEqual({ 'cache-control': NO_STORE });
-    expect(caching.headers({ req: untracked, auth: anonymous, body: undefined }, { status: 200, body: body({ x: 1 }), intercepted: true })!.etag).toBeDefined();
-    expect(caching.headers({ req: req('POST'), auth: anonymous, body: {} }, { status: 200, body: body({ x: 1 }) })).toBeUndefined();
+    expect(caching.headers({ req: untracked, auth: anonymous, body: undefined, rawBody: Buffer.alloc(0) }, { status: 200, body: body({ x: 1 }) })).toEqual({ 'cache-control': NO_STORE });
+    expect(caching.headers({ req: untracked, auth: anonymous, body: undefined, rawBody: Buffer.alloc(0) }, { status: 200, body: body({ x: 1 }), intercepted: true })!.etag).toBeDefined();
+    expect(caching.headers({ req: req('POST'), auth: anonymous, body: {}, rawBody: Buffer.alloc(0) }, { status: 200, body: body({ x: 1 }) })).toBeUndefined();
   });
 });

@@ -33,13 +33,22 @@ export class PublicAnswerCaching {
     if (!auth.anonymous || response.status !== 200) return { 'cache-control': NO_STORE };
     // a response-cache hit was complete when it was stored; anything else is judged by its reports
     if (!response.intercepted && !isCompleteAnswer(this.contexts.get(req)?.reports)) return { 'cache-control': NO_STORE };
-    let parsed: { data?: unknown; errors?: unknown };
-    try {
-      parsed = JSON.parse(response.body) as typeof parsed;
-    } catch {
-      return { 'cache-control': NO_STORE };
-    }
-    if (parsed.errors !== undefined || parsed.data === undefined || parsed.data === null) return { 'cache-control': NO_STORE };
-    return { 'cache-control': PUBLIC_REVALIDATE, etag: weakEtag(JSON.stringify(parsed.data)), vary: PUBLIC_VARY };
+    return publicAnswerHeaders(response.body);
   }
+}
+
+/**
+ * The caching headers of a complete 200 answer to an anonymous GET, from its body: a tag over its
+ * data, or `no-store` when it holds errors or no data. A function of the body alone, so a
+ * response-cache hit works it out once per stored answer (cache-hit-shortcut.ts).
+ */
+export function publicAnswerHeaders(body: string): CachingHeaders {
+  let parsed: { data?: unknown; errors?: unknown };
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    return { 'cache-control': NO_STORE };
+  }
+  if (parsed.errors !== undefined || parsed.data === undefined || parsed.data === null) return { 'cache-control': NO_STORE };
+  return { 'cache-control': PUBLIC_REVALIDATE, etag: weakEtag(JSON.stringify(parsed.data)), vary: PUBLIC_VARY };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ErrorsAreMissesCache, InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { ErrorsAreMissesCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../../common/logger';
 import { RedisKeyValueCache } from './redis-key-value-cache';
 
@@ -8,6 +9,26 @@ export interface CachedResponse {
   status: number;
   body: string;
 }
+
+/**
+ * A stored answer as a hit sends it: its bytes and their length, made once when it is stored in
+ * memory (for a Redis entry, once per read). `memo` holds what is worked out from the body on
+ * first use (a GET's caching headers), so later hits of the same entry do not work it out again.
+ */
+export interface StoredAnswer extends CachedResponse {
+  bytes: Buffer;
+  contentLength: string;
+  memo: Record<string, unknown>;
+}
+
+/** An answer in process memory, with the generation it was stored in. */
+interface MemoryEntry {
+  generation: number;
+  answer: StoredAnswer;
+}
+
+/** The most process memory the in-memory entries take (bodies and their bytes). */
+const MEMORY_BYTES = 50 * 1024 * 1024;
 
 /**
  * A response cache for data visible to anonymous callers — PUBLIC data only, the one visibility
@@ -19,16 +40,20 @@ export interface CachedResponse {
 export class ResponseCache {
   private generation = 0;
   private generationCheckedAt = 0;
-  private readonly cache: KeyValueCache<string>;
+  /** Without Redis: decoded answers, read synchronously (a hit waits for nothing). */
+  private readonly memory?: LRUCache<string, MemoryEntry>;
+  /** With Redis: encoded entries shared by every replica, under `<generation>:<key>`. */
+  private readonly shared?: KeyValueCache<string>;
 
   constructor(private readonly opts: { ttlSeconds: number; redis?: Redis; logger: Logger; /** Redis key prefix (redis-namespace.ts). */ namespace?: string }) {
-    const memory = new InMemoryLRUCache<string>({ maxSize: 50 * 1024 * 1024 });
     // a Redis outage turns into cache misses, never into failed requests
-    this.cache = opts.redis
-      ? new ErrorsAreMissesCache(new RedisKeyValueCache(opts.redis, `${opts.namespace ?? 'infrared:'}response:`), {
-          error: (m: unknown) => opts.logger.debug({ err: String(m) }, 'response cache miss: Redis error'),
-        } as never)
-      : memory;
+    if (opts.redis) {
+      this.shared = new ErrorsAreMissesCache(new RedisKeyValueCache(opts.redis, `${opts.namespace ?? 'infrared:'}response:`), {
+        error: (m: unknown) => opts.logger.debug({ err: String(m) }, 'response cache miss: Redis error'),
+      } as never);
+    } else {
+      this.memory = new LRUCache<string, MemoryEntry>({ maxSize: MEMORY_BYTES, sizeCalculation: (entry, key) => 2 * (key.length + entry.answer.body.length) + entry.answer.bytes.length + 128 });
+    }
   }
 
   key(parts: { query: string; variables: unknown; operationName?: string; language?: string }): string {
@@ -37,10 +62,27 @@ export class ResponseCache {
       .digest('base64url');
   }
 
-  async get(key: string): Promise<CachedResponse | undefined> {
+  async get(key: string): Promise<StoredAnswer | undefined> {
+    return this.lookup(key);
+  }
+
+  /**
+   * The answer stored under `key` in the current generation: at once when the entries are in
+   * memory (no promise, no microtask on a hit's path), a promise when they are in Redis.
+   */
+  lookup(key: string): StoredAnswer | undefined | Promise<StoredAnswer | undefined> {
+    if (this.memory) {
+      const entry = this.memory.get(key);
+      return entry && entry.generation === this.generation ? entry.answer : undefined;
+    }
+    return this.sharedLookup(key);
+  }
+
+  private async sharedLookup(key: string): Promise<StoredAnswer | undefined> {
     const generation = await this.currentGeneration();
-    const hit = await this.cache.get(`${generation}:${key}`);
-    return hit ? decodeEntry(hit) : undefined;
+    const hit = await this.shared!.get(`${generation}:${key}`);
+    const decoded = hit ? decodeEntry(hit) : undefined;
+    return decoded && storedAnswer(decoded);
   }
 
   /** The generation in force now: take it when a request starts, and give it back to `set`. */
@@ -56,8 +98,12 @@ export class ResponseCache {
   async set(key: string, response: CachedResponse, startedIn?: number): Promise<void> {
     const generation = await this.currentGeneration();
     if (startedIn !== undefined && startedIn !== generation) return;
+    if (this.memory) {
+      this.memory.set(key, { generation, answer: storedAnswer(response) }, { ttl: this.opts.ttlSeconds * 1000 });
+      return;
+    }
     try {
-      await this.cache.set(`${generation}:${key}`, encodeEntry(response), { ttl: this.opts.ttlSeconds });
+      await this.shared!.set(`${generation}:${key}`, encodeEntry(response), { ttl: this.opts.ttlSeconds });
     } catch (err) {
       this.opts.logger.debug({ err: (err as Error).message }, 'response cache: could not store (Redis unavailable)');
     }
@@ -66,6 +112,7 @@ export class ResponseCache {
   /** A member's data changed: every cached answer is stale, on every replica. */
   async invalidate(): Promise<void> {
     this.generation++;
+    this.memory?.clear();
     if (this.opts.redis) {
       try {
         this.generation = Math.max(this.generation, await this.opts.redis.incr(this.generationKey));
@@ -100,11 +147,18 @@ export class ResponseCache {
  */
 const ENTRY_PREFIX = 'v1:';
 
-function encodeEntry(response: CachedResponse): string {
+function storedAnswer(response: CachedResponse): StoredAnswer {
+  const bytes = Buffer.from(response.body);
+  return { status: response.status, body: response.body, bytes, contentLength: String(bytes.length), memo: {} };
+}
+
+/** Exported for tests: the form of an entry in Redis. */
+export function encodeEntry(response: CachedResponse): string {
   return `${ENTRY_PREFIX}${response.status}:${response.body}`;
 }
 
-function decodeEntry(stored: string): CachedResponse | undefined {
+/** Exported for tests: an entry read from Redis, or undefined when it is not one this version can serve. */
+export function decodeEntry(stored: string): CachedResponse | undefined {
   if (!stored.startsWith(ENTRY_PREFIX)) {
     try {
       const old = JSON.parse(stored) as Partial<CachedResponse>;

@@ -7,6 +7,7 @@ import type { RouteHandler } from '../../../common/http/server';
 import type { Logger } from '../../../common/logger';
 import type { RegistryWatcher } from '../../../common/registry/registry-watcher';
 import { authenticate, type ProofSettings } from '../auth/authenticate';
+import { cacheHitShortcut } from '../cache/cache-hit-shortcut';
 import type { HttpResponseCache } from '../cache/http-response-cache';
 import { PublicAnswerCaching } from '../cache/public-answer-caching';
 import type { GatewayConfig } from '../config';
@@ -20,7 +21,7 @@ import { operationGate } from '../planning/operation-gate';
 /**
  * `/graphql` at the HTTP edge, in order: the caller's token (one generic 401, the refusal code
  * in the log), one rate-limit point, the persisted-operation gate and text normalization, the
- * response cache, then admission (a bounded number execute, a bounded queue waits briefly, the
+ * response cache (a request whose exact bytes it answered before: at once, before its body is parsed), then admission (a bounded number execute, a bounded queue waits briefly, the
  * rest is shed with 503) and GraphQL; public GET answers get an ETag (PublicAnswerCaching). Draining at shutdown is the HTTP server's (common/http/server.ts).
  */
 export function graphqlRoute(parts: {
@@ -40,6 +41,7 @@ export function graphqlRoute(parts: {
   const admission = new ConcurrencyLimiter(config.maxConcurrentRequests, config.admissionQueue);
   // what a proven caller's request forwards to the members, kept from authentication to the context
   const forwards = new WeakMap<IncomingMessage, ForwardedProof>();
+  const admit = admitByBudget(parts.budget);
   const gate = operationGate({ onlyPersisted: config.onlyPersistedOperations, known: parts.knownOperations, maxTokens: config.maxTokens });
   const apolloHandler: RouteHandler = createApolloHandler<GatewayContext, Caller>({
     server: withAdmission(apollo, admission, config.admissionWaitMs, () => metrics.shed.inc({ stage: 'request' })),
@@ -67,7 +69,9 @@ export function graphqlRoute(parts: {
       httpCache?.observe(request, response);
     },
     caching: (request, response) => caching.headers(request, response),
-    admit: admitByBudget(parts.budget),
+    admit,
+    // a request whose exact bytes were answered from the cache before: answered before its body is parsed
+    shortcut: httpCache && cacheHitShortcut({ httpCache, admit, metrics }),
   });
   return apolloHandler;
 }

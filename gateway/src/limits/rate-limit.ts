@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
 import type { Caller } from '../../../common/caller';
+import { MemoryWindows } from './memory-windows';
 
 export interface RateLimitOptions {
   /** Points allowed per key per window (a request costs at least one). */
@@ -16,8 +17,11 @@ export interface RateLimitOptions {
 }
 
 export interface RateLimiter {
-  /** Charges `points` to `key`; returns the seconds to wait when over, else undefined. */
-  consume(key: string, points?: number): Promise<number | undefined>;
+  /**
+   * Charges `points` to `key`; returns the seconds to wait when over, else undefined. At once
+   * (no promise) when the counters are in process memory; a promise with Redis.
+   */
+  consume(key: string, points?: number): number | undefined | Promise<number | undefined>;
 }
 
 /** The rate-limit key: the token's member and subject, or the IP address for anonymous callers. */
@@ -33,20 +37,25 @@ export function issuerKey(caller: Caller): string | undefined {
   return caller.anonymous || !caller.member ? undefined : `issuer:${caller.member}`;
 }
 
-/** Rate limiting (rate-limiter-flexible), charged in points. */
+/**
+ * Rate limiting, charged in points: counters in process memory (MemoryWindows, synchronous), or
+ * with Redis shared by the replicas (rate-limiter-flexible, with its memory limiter while Redis
+ * is down).
+ */
 export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
   const keyPrefix = opts.keyPrefix ?? 'rl';
-  const memory = new RateLimiterMemory({ points: opts.points, duration: opts.windowSeconds, keyPrefix });
-  const limiter: RateLimiterAbstract = opts.redis
-    ? new RateLimiterRedis({
-        storeClient: opts.redis,
-        points: opts.points,
-        duration: opts.windowSeconds,
-        keyPrefix: `${opts.namespace ?? 'infrared:'}${keyPrefix}`,
-        insuranceLimiter: memory,
-        useRedisPackage: false,
-      })
-    : memory;
+  if (!opts.redis) {
+    const windows = new MemoryWindows(opts.points, opts.windowSeconds);
+    return { consume: (key, points = 1) => (points <= 0 ? undefined : windows.consume(key, points)) };
+  }
+  const limiter: RateLimiterAbstract = new RateLimiterRedis({
+    storeClient: opts.redis,
+    points: opts.points,
+    duration: opts.windowSeconds,
+    keyPrefix: `${opts.namespace ?? 'infrared:'}${keyPrefix}`,
+    insuranceLimiter: new RateLimiterMemory({ points: opts.points, duration: opts.windowSeconds, keyPrefix }),
+    useRedisPackage: false,
+  });
   return {
     async consume(key, points = 1) {
       if (points <= 0) return undefined;
@@ -67,21 +76,37 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
  */
 export function createCallerBudget(callers: RateLimiter, issuers: RateLimiter) {
   return {
-    async charge(caller: Caller, ip: string | undefined, points: number): Promise<number | undefined> {
+    /** The seconds to wait when either budget is spent, else undefined; at once when both counters are in memory. */
+    charge(caller: Caller, ip: string | undefined, points: number): number | undefined | Promise<number | undefined> {
+      const own = callers.consume(rateLimitKey(caller, ip), points);
       const issuer = issuerKey(caller);
-      const waits = await Promise.all([callers.consume(rateLimitKey(caller, ip), points), issuer ? issuers.consume(issuer, points) : undefined]);
-      const over = waits.filter((w): w is number => w !== undefined);
-      return over.length ? Math.max(...over) : undefined;
+      if (!issuer) return own;
+      const members = issuers.consume(issuer, points);
+      if (own instanceof Promise || members instanceof Promise) return Promise.all([own, members]).then(([a, b]) => longerWait(a, b));
+      return longerWait(own, members);
     },
   };
 }
 
+function longerWait(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
 export type CallerBudget = ReturnType<typeof createCallerBudget>;
 
-/** Admission by rate budget: one point per request here; the operation's cost is charged once it is known (costPlugin). */
+export type RateRefusal = { status: number; code: string; message: string; headers: Record<string, string> };
+
+/**
+ * Admission by rate budget: one point per request here; the operation's cost is charged once it
+ * is known (costPlugin). At once (no promise) when the counters are in memory.
+ */
 export function admitByBudget(budget: CallerBudget) {
-  return async (req: IncomingMessage, caller: Caller): Promise<{ status: number; code: string; message: string; headers: Record<string, string> } | undefined> => {
-    const retryAfter = await budget.charge(caller, req.socket.remoteAddress, 1);
-    return retryAfter === undefined ? undefined : { status: 429, code: 'RATE_LIMITED', message: 'Too many requests', headers: { 'retry-after': String(retryAfter) } };
+  return (req: IncomingMessage, caller: Caller): RateRefusal | undefined | Promise<RateRefusal | undefined> => {
+    const retryAfter = budget.charge(caller, req.socket.remoteAddress, 1);
+    return retryAfter instanceof Promise ? retryAfter.then(refusalFor) : refusalFor(retryAfter);
   };
+}
+
+function refusalFor(retryAfter: number | undefined): RateRefusal | undefined {
+  return retryAfter === undefined ? undefined : { status: 429, code: 'RATE_LIMITED', message: 'Too many requests', headers: { 'retry-after': String(retryAfter) } };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Caller } from '../../../common/caller';
+import type { Refusal } from '../../../common/http/apollo-handler';
 import type { Logger } from '../../../common/logger';
 import type { GatewayConfig } from '../config';
 import type { SubscriptionMetrics } from '../observability/subscription-metrics';
@@ -22,7 +23,7 @@ export function createSubscriptions(opts: {
   apiSchema(): GraphQLSchema | undefined;
   authenticate(req: IncomingMessage, rawBody: Buffer): Promise<Caller>;
   onAuthError(reason: string, req: IncomingMessage, refusal: string): void;
-  admit(req: IncomingMessage, caller: Caller): Promise<{ status: number; code: string; message: string; headers?: Record<string, string> } | undefined>;
+  admit(req: IncomingMessage, caller: Caller): Refusal | undefined | Promise<Refusal | undefined>;
   validationRules: ValidationRule[];
   /** Whether the Authorization header that opened a stream is still accepted (the registry's revocations): see `recheckCallers`. */
   stillValid(authorization: string): Promise<boolean>;

@@ -10,6 +10,7 @@ import { readBodyOrRefuse } from '../../../common/http/read-body';
 import { sendGraphQLError } from '../../../common/http/send';
 import type { RouteHandler } from '../../../common/http/server';
 import type { Logger } from '../../../common/logger';
+import type { Refusal } from '../../../common/http/apollo-handler';
 import { rateLimitKey } from '../limits/rate-limit';
 import { subscribeShared } from './shared-execution';
 import { StreamConnection } from './stream-connection';
@@ -28,7 +29,7 @@ export interface StreamRouteOptions {
   authenticate(req: IncomingMessage, rawBody: Buffer): Promise<Caller>;
   onAuthError(reason: string, req: IncomingMessage, refusal: string): void;
   /** Rate budget: one point per subscription, like a request to /graphql. */
-  admit(req: IncomingMessage, caller: Caller): Promise<{ status: number; code: string; message: string; headers?: Record<string, string> } | undefined>;
+  admit(req: IncomingMessage, caller: Caller): Refusal | undefined | Promise<Refusal | undefined>;
   validationRules: ValidationRule[];
   maxTokens: number;
   maxBodyBytes: number;
