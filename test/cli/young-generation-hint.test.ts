@@ -32,8 +32,11 @@ async function startupLines(nodeOptions: string): Promise<string[]> {
   });
   const lines: string[] = [];
   const exited = new Promise((resolve) => proc.once('exit', resolve));
+  const output = createInterface({ input: proc.stdout! });
+  // 'exit' can come before the last of stdout is read: the lines are all in once stdout closes
+  const allRead = new Promise((resolve) => output.once('close', resolve));
   await new Promise<void>((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
+    output.on('line', (line) => {
       lines.push(line);
       if (/listening on/.test(line)) resolve();
     });
@@ -41,6 +44,7 @@ async function startupLines(nodeOptions: string): Promise<string[]> {
   });
   proc.kill('SIGTERM');
   await exited;
+  await allRead;
   return lines;
 }
 
