@@ -92,7 +92,14 @@ export async function createGateway(opts: GatewayOptions): Promise<Gateway> {
   // /ready answer) they verify batch assertions get one signature per fan-out
   const { health, close: closeHealth } = await startMemberHealth(config, { contract, registry, signingKey, metrics, logger });
   const acceptsBatch = (id: string) => health.status(id).batchAssertions;
-  const { client, caller } = createMemberCalls(config, signingKey, () => registry.registry.members.length, logger, acceptsBatch);
+  const { client, caller } = createMemberCalls(
+    config,
+    signingKey,
+    () => registry.registry.members.length,
+    logger,
+    acceptsBatch,
+    (id) => health.batchRefused(id),
+  );
   registry.onChange((next) => caller.forget(next.members));
   const fanout = new FanoutDataSource({
     contract,

@@ -125,7 +125,7 @@ describe('mixed versions: the batch form only to members that name it', () => {
    * names the batch form in /ready and reads the proof header; an older member names no form and
    * knows no proof header (so a batch assertion reaches it without its proof).
    */
-  async function member(id: string, current: boolean): Promise<RegistryMember> {
+  async function member(id: string, current: boolean, version = { current }): Promise<RegistryMember> {
     const replay = new MemoryReplayCache();
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -133,7 +133,7 @@ describe('mixed versions: the batch form only to members that name it', () => {
       req.on('end', () => {
         if (req.url === '/ready') {
           res.writeHead(200, { 'content-type': 'application/json' });
-          return res.end(JSON.stringify({ status: 'ready', member: id, schemaVersion: '1.0.0', ...(current ? { assertionForms: ['single', BATCH_ASSERTION_FORM] } : {}) }));
+          return res.end(JSON.stringify({ status: 'ready', member: id, schemaVersion: '1.0.0', ...(version.current ? { assertionForms: ['single', BATCH_ASSERTION_FORM] } : {}) }));
         }
         const proof = req.headers[ASSERTION_PROOF_HEADER];
         verifyAssertion(String(req.headers['infrared-assertion']), {
@@ -141,7 +141,7 @@ describe('mixed versions: the batch form only to members that name it', () => {
           body: Buffer.concat(chunks),
           replay,
           gateways: (g) => (g === GATEWAY_ID ? [publicPart(key) as never] : undefined),
-          proof: current && typeof proof === 'string' ? proof : undefined,
+          proof: version.current && typeof proof === 'string' ? proof : undefined,
         }).then(
           () => {
             seen.get(id)!.push({ headers: req.headers, verdict: 'accepted' });
@@ -151,7 +151,7 @@ describe('mixed versions: the batch form only to members that name it', () => {
           (err: Error) => {
             seen.get(id)!.push({ headers: req.headers, verdict: err.message });
             res.writeHead(401, { 'content-type': 'application/json' });
-            res.end('{"errors":[{"message":"Authentication failed"}]}');
+            res.end(JSON.stringify(GENERIC_401_BODY));
           },
         );
       });
@@ -217,5 +217,116 @@ describe('mixed versions: the batch form only to members that name it', () => {
     const res = await postRaw(old.url, body, { 'infrared-assertion': forOld.assertion, [ASSERTION_PROOF_HEADER]: forOld.proof! });
     expect(res.status).toBe(401);
     expect(seen.get('old3')!.map((s) => s.verdict)).toEqual(['assertion rejected: a batch assertion without its proof']);
+  });
+
+  it('a member downgraded since its last check: the refused call goes again in the classic form, and its next calls get the classic form until /ready names the batch form', async () => {
+    const version = { current: true };
+    const members = [await member('down1', true, version), await member('new4', true)];
+    const agent = new Agent({ connections: 2 });
+    const warnings: string[] = [];
+    const logger = quietLogger();
+    const health = new MemberHealth({
+      dispatcher: agent,
+      intervalMs: 60_000,
+      timeoutMs: 5000,
+      logger: { ...logger, warn: (_: unknown, msg?: string) => void warnings.push(String(msg)) } as never,
+      gatewayId: GATEWAY_ID,
+      signingKey: key,
+    });
+    await health.track(members);
+    expect(health.status('down1').batchAssertions).toBe(true);
+    version.current = false; // downgraded after the check: it no longer knows the proof header
+    const client = new MemberClient({ maxResponseBytes: 1_000_000, pools: { totalSockets: 16, members: () => members.length } });
+    const refusedAt: string[] = [];
+    const caller = new MemberCaller({
+      client,
+      gatewayId: GATEWAY_ID,
+      signingKey: key,
+      acceptsBatchAssertions: (id) => health.status(id).batchAssertions,
+      onBatchRefused: (id) => (refusedAt.push(id), health.batchRefused(id)),
+      defaultDeadlineMs: 5000,
+      breakerFailures: 100,
+      breakerHalfOpenMs: 60_000,
+      logger: quietLogger(),
+    });
+    const context = { requestId: 'r2', caller: callerOf('alpha'), deadlineAt: Date.now() + 10_000, reports: [] } as unknown as GatewayContext;
+    const body = requestBody(SERVICES, {}, undefined);
+    const typ = (headers: IncomingMessage['headers']) => decodeProtectedHeader(String(headers['infrared-assertion'])).typ;
+    try {
+      const first = await Promise.all(members.map((m) => caller.call(m, body, context)));
+      expect(first.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+      // the batch call was refused, then the same call was accepted in the classic form
+      expect(seen.get('down1')!.map((s) => s.verdict)).toEqual(['assertion rejected: a batch assertion without its proof', 'accepted']);
+      expect(seen.get('down1')!.map((s) => typ(s.headers))).toEqual([BATCH_ASSERTION_TYP, 'infrared-assertion+jwt']);
+      expect(refusedAt).toEqual(['down1']);
+      expect(health.status('down1').batchAssertions).toBe(false);
+      expect(health.status('new4').batchAssertions).toBe(true);
+      expect(warnings.filter((w) => w.includes('refused a batch assertion'))).toHaveLength(1);
+
+      // the next request: classic form straight away, no refusal
+      await Promise.all(members.map((m) => caller.call(m, body, context)));
+      expect(
+        seen
+          .get('down1')!
+          .slice(2)
+          .map((s) => [s.verdict, typ(s.headers)]),
+      ).toEqual([['accepted', 'infrared-assertion+jwt']]);
+      expect(refusedAt).toEqual(['down1']);
+
+      // upgraded again: the next health check gives it the batch form back
+      version.current = true;
+      await health.checkAll();
+      expect(health.status('down1').batchAssertions).toBe(true);
+      await Promise.all(members.map((m) => caller.call(m, body, context)));
+      expect(
+        seen
+          .get('down1')!
+          .slice(3)
+          .map((s) => [s.verdict, typ(s.headers)]),
+      ).toEqual([['accepted', BATCH_ASSERTION_TYP]]);
+    } finally {
+      caller.stop();
+      health.stop();
+      await client.close();
+      await agent.close();
+    }
+  });
+
+  it('a member that refuses the classic form too is untrusted for those calls (one classic retry each, no more)', async () => {
+    const version = { current: true };
+    const refuser = await member('down2', true, version);
+    const agent = new Agent({ connections: 2 });
+    const health = new MemberHealth({ dispatcher: agent, intervalMs: 60_000, timeoutMs: 5000, logger: quietLogger(), gatewayId: GATEWAY_ID, signingKey: key });
+    await health.track([refuser]);
+    const client = new MemberClient({ maxResponseBytes: 1_000_000, pools: { totalSockets: 4, members: () => 1 } });
+    // signed with a key the member does not know: every form is refused
+    const { privateJwk: stranger } = await createKeyPair();
+    const caller = new MemberCaller({
+      client,
+      gatewayId: GATEWAY_ID,
+      signingKey: stranger,
+      acceptsBatchAssertions: (id) => health.status(id).batchAssertions,
+      onBatchRefused: (id) => health.batchRefused(id),
+      defaultDeadlineMs: 5000,
+      breakerFailures: 100,
+      breakerHalfOpenMs: 60_000,
+      logger: quietLogger(),
+    });
+    const context = { requestId: 'r3', caller: callerOf('alpha'), deadlineAt: Date.now() + 10_000, reports: [] } as unknown as GatewayContext;
+    try {
+      // two calls in one turn: one batch signature, a proof each
+      const results = await Promise.all([caller.call(refuser, requestBody(SERVICES, {}, undefined), context), caller.call(refuser, requestBody('{ services { name } }', {}, undefined), context)]);
+      expect(results.map((r) => r.outcome)).toEqual(['untrusted', 'untrusted']);
+      const calls = seen.get('down2')!;
+      expect(calls.map((s) => decodeProtectedHeader(String(s.headers['infrared-assertion'])).typ).sort()).toEqual(
+        [BATCH_ASSERTION_TYP, BATCH_ASSERTION_TYP, 'infrared-assertion+jwt', 'infrared-assertion+jwt'].sort(),
+      );
+      expect(calls.every((s) => s.verdict !== 'accepted')).toBe(true);
+    } finally {
+      caller.stop();
+      health.stop();
+      await client.close();
+      await agent.close();
+    }
   });
 });

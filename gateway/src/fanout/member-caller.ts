@@ -34,6 +34,12 @@ export interface MemberCallerOptions {
    * signature per fan-out and a Merkle proof, the others the classic assertion. Default: none.
    */
   acceptsBatchAssertions?: (memberId: string) => boolean;
+  /**
+   * A member refused a batch assertion although it named the batch form (it was downgraded since
+   * its last health check): the call goes again in the classic form, and this is told so that the
+   * member's next calls get the classic form until its `/ready` names the batch form again.
+   */
+  onBatchRefused?: (memberId: string) => void;
   defaultDeadlineMs: number;
   /** Failures in a row (counted per request that saw one) that open a member's breaker. */
   breakerFailures: number;
@@ -197,8 +203,7 @@ export class MemberCaller {
    * (no promise, nor its microtask turns, in between). The header list is built once, complete.
    */
   private send(member: RegistryMember, body: SubRequestBody, context: GatewayContext, deadlineMs: number): Promise<MemberCallResult> {
-    const headers = [...BASE_HEADERS, 'x-request-id', context.requestId];
-    if (context.acceptLanguage) headers.push('accept-language', context.acceptLanguage);
+    const headers = this.headersOf(context);
     const { client } = this.opts;
     if (this.batcher && this.opts.acceptsBatchAssertions?.(member.id)) {
       const batcher = this.batcher;
@@ -209,14 +214,52 @@ export class MemberCaller {
           (assertion, proof) => {
             headers.push(ASSERTION_HEADER, assertion);
             if (proof) headers.push(ASSERTION_PROOF_HEADER, proof);
-            client.send(member.url, body.bytes, headers, deadlineMs, resolve);
+            // a single call of its turn gets the classic form (no proof): nothing to fall back from
+            const done =
+              proof === undefined
+                ? resolve
+                : (result: MemberCallResult) => (result.outcome === 'untrusted' ? this.sendClassicAfterRefusal(member, body, context, deadlineMs, result, resolve) : resolve(result));
+            client.send(member.url, body.bytes, headers, deadlineMs, done);
           },
           reject,
         ),
       );
     }
+    return new Promise((resolve) => this.sendClassic(member, body, context, headers, deadlineMs, resolve));
+  }
+
+  /** The headers every call carries, before its assertion. */
+  private headersOf(context: GatewayContext): string[] {
+    const headers = [...BASE_HEADERS, 'x-request-id', context.requestId];
+    if (context.acceptLanguage) headers.push('accept-language', context.acceptLanguage);
+    return headers;
+  }
+
+  /** The classic form: one assertion signed for this member alone (none without a signing key). */
+  private sendClassic(member: RegistryMember, body: SubRequestBody, context: GatewayContext, headers: string[], deadlineMs: number, done: (result: MemberCallResult) => void): void {
     if (this.signer) headers.push(ASSERTION_HEADER, this.signer.sign({ member: member.id, caller: context.caller, body: body.text }));
-    return new Promise((resolve) => client.send(member.url, body.bytes, headers, deadlineMs, resolve));
+    this.opts.client.send(member.url, body.bytes, headers, deadlineMs, done);
+  }
+
+  /**
+   * A member that named the batch form refused a batch assertion: it was downgraded since its
+   * last health check. A refused assertion means nothing ran (the member checks it before
+   * anything else), so the call goes again, once, in the classic form, within what is left of its
+   * deadline; the member's next calls get the classic form (`onBatchRefused`). A member that
+   * refuses the classic form too answers `untrusted` as before.
+   */
+  private sendClassicAfterRefusal(
+    member: RegistryMember,
+    body: SubRequestBody,
+    context: GatewayContext,
+    deadlineMs: number,
+    refused: MemberCallResult,
+    done: (result: MemberCallResult) => void,
+  ): void {
+    this.opts.onBatchRefused?.(member.id);
+    const left = deadlineMs - refused.durationMs;
+    if (!this.signer || left <= 0) return done(refused);
+    this.sendClassic(member, body, context, this.headersOf(context), left, (result) => done({ ...result, durationMs: result.durationMs + refused.durationMs }));
   }
 
   private async probe(member: RegistryMember): Promise<boolean> {

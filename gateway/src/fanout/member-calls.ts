@@ -14,6 +14,7 @@ export function createMemberCalls(
   memberCount: () => number,
   logger: Logger,
   acceptsBatchAssertions?: (memberId: string) => boolean,
+  onBatchRefused?: (memberId: string) => void,
 ): { client: MemberClient; caller: MemberCaller } {
   const client = new MemberClient({
     maxResponseBytes: config.maxMemberResponseBytes,
@@ -24,6 +25,7 @@ export function createMemberCalls(
     gatewayId: config.gatewayId,
     signingKey,
     acceptsBatchAssertions,
+    onBatchRefused,
     defaultDeadlineMs: config.memberDeadlineMs,
     breakerFailures: config.breakerFailures,
     breakerHalfOpenMs: config.breakerHalfOpenMs,

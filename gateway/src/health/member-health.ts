@@ -110,6 +110,19 @@ export class MemberHealth {
     return this.statuses.get(memberId) ?? UNKNOWN;
   }
 
+  /**
+   * A member refused a batch assertion although its last `/ready` named the batch form (it was
+   * downgraded since): until its next check says otherwise, it gets the classic form. Logged
+   * once per such change. Nothing is probed now: a member that names the form and keeps refusing
+   * it costs one refused call per health interval, not a probe per call.
+   */
+  batchRefused(memberId: string): void {
+    const status = this.statuses.get(memberId);
+    if (!status?.batchAssertions) return;
+    this.statuses.set(memberId, { ...status, batchAssertions: false });
+    this.opts.logger.warn({ member: memberId }, 'member refused a batch assertion it had named in /ready: classic assertions until its next health check');
+  }
+
   /** Follows the registry: new members are checked now, removed ones forgotten. */
   track(members: RegistryMember[]): Promise<void> {
     const known = new Set(this.members.map((m) => `${m.id} ${m.url}`));
