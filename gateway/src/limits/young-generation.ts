@@ -1,6 +1,6 @@
 /**
  * The gateway's young generation. A fan-out holds every member's answer while the others arrive
- * (500 at a time at 500 members), so with V8's default semi-space (16 MiB on 64-bit) much of it
+ * (500 at a time at 500 members), so with V8's default semi-space (16 MiB on 64-bit with Node 20; Node 24's V8 reaches 32 by default) much of it
  * survives two scavenges and is copied into the old generation, to be collected there later at a
  * higher price. A 32 MiB semi-space lets those answers die young: ~12 % less gateway CPU per
  * member call at 500 members (README, Benchmarks, item 10), for a few tens of MB more RSS (+24
