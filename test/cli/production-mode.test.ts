@@ -32,7 +32,8 @@ async function start(args: string[], env: Record<string, string> = {}): Promise<
   });
   try {
     const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: proc.stdout! }).once('line', resolve);
+      // the listening line (a line about the young generation may come before it)
+      createInterface({ input: proc.stdout! }).on('line', (line) => /listening on/.test(line) && resolve(line));
       proc.once('exit', (code) => reject(new Error(`exited with ${code}`)));
     });
     const url = /listening on (\S+)/.exec(line)![1];

@@ -39,11 +39,12 @@ What each setting does: README.md, section Configuration.`,
       });
       // this process is the gateway's alone: bound its heap growth (an embedding program decides for its own process)
       limitHeapGrowth(gateway.config.heapGrowthPercent);
-      process.stdout.write(`gateway listening on ${gateway.url} (${gateway.registry.registry.members.length} members, ${gateway.config.production ? 'production' : 'development'} mode)\n`);
-      // the semi-space is fixed when node starts: it can only be named here, not set
+      // the semi-space is fixed when node starts: it can only be named here, not set (before the
+      // listening line, so whoever waits for that line has read this one too)
       if (!semiSpaceChosen(process.execArgv, process.env.NODE_OPTIONS)) {
         process.stdout.write(`running with V8's default young generation; NODE_OPTIONS=${GATEWAY_SEMI_SPACE_OPTION} takes less CPU per member call at scale (README, Configuration)\n`);
       }
+      process.stdout.write(`gateway listening on ${gateway.url} (${gateway.registry.registry.members.length} members, ${gateway.config.production ? 'production' : 'development'} mode)\n`);
       stopOnSignal(() => gateway.stop({ drainDelayMs: gateway.config.shutdownDelayMs }));
     });
 }
