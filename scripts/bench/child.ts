@@ -13,13 +13,15 @@ export interface Child<T> {
 /**
  * Starts one of the benchmark's processes (`<name>.js` beside this file, or a script given by its
  * absolute path) with a JSON config and waits for the JSON line it prints once ready. `env` adds
- * to the environment it inherits.
+ * to the environment it inherits. Every build's processes run with `NODE_ENV=production` (unless
+ * the bench itself runs under another NODE_ENV), as the Docker image runs them and as the CLI
+ * states it for the libraries (common/library-mode.ts).
  */
 export async function startChild<T>(name: string, config: unknown, timeoutMs = 60_000, nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Child<T>> {
   stopChildrenOnExit();
   const proc: ChildProcess = spawn(process.execPath, [...nodeArgs, name.startsWith('/') ? name : join(__dirname, `${name}.js`), JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'error', ...env },
+    env: { ...process.env, NODE_ENV: process.env.NODE_ENV || 'production', LOG_LEVEL: 'error', ...env },
   });
   const ready = await new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start within ${timeoutMs} ms`)), timeoutMs);

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import '../../common/telemetry';
+// before any library loads: they choose their development checks from NODE_ENV when they load
+import '../../common/library-mode';
 import '../../common/tracing';
 import { Command } from 'commander';
 import { registerCheck } from './commands/check';
