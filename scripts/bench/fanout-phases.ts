@@ -17,7 +17,7 @@ import { cpuSeconds } from './proc-stats';
  * over requests of each phase, for 1 and for N members, side by side; then p50 and CPU time per
  * request next to the floor (bare fan-out and bare members, as item 2's), driven in the same rounds.
  *
- * `node dist/scripts/bench/fanout-phases.js [--members 20] [--seconds 10] [--rate 20] [--count-sql] [--cpu-only] [--profile]`
+ * `node dist/scripts/bench/fanout-phases.js [--members 20] [--seconds 10] [--rate 20] [--pool 1] [--count-sql] [--cpu-only] [--profile]`
  * (`--count-sql`: members with their SQL statement log on, as the farm's SQL-counting items run them;
  * `--profile`: V8 CPU profiles of every process in bench-results/profiles/phases-<process>/).
  */
@@ -29,6 +29,8 @@ const members = arg('members', 20);
 const seconds = arg('seconds', 10);
 const rate = arg('rate', 20);
 const countSql = process.argv.includes('--count-sql');
+/** `--pool N`: each member's database pool (item 2 runs 1). */
+const pool = arg('pool', 1);
 /**
  * `--cpu-only`: no probe (it has a cost of its own: an AsyncLocalStorage context per request and
  * timed `pg` queries), only p50 and CPU time per request, ours next to the floor.
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
         const id = `p${String(i).padStart(2, '0')}`;
         const farm = await startChild<{ members: { id: string; url: string }[] }>(
           'member-farm',
-          { databaseUrl, schemaPrefix: `${prefix}_solo${i}`, members: [{ id, services: 10, latencyMs: 5 }], poolMax: 1, countSql },
+          { databaseUrl, schemaPrefix: `${prefix}_solo${i}`, members: [{ id, services: 10, latencyMs: 5 }], poolMax: pool, countSql },
           180_000,
           p.args,
           p.env,

@@ -63,13 +63,13 @@ export class HttpResponseCache {
     return answer && { known, answer };
   }
 
-  observe({ auth, body, req, rawBody }: ParsedRequest<Caller>, response: { status: number; body: string; intercepted?: boolean }): void {
+  /** Stores a complete 200 answer; `operation` is the answer's metrics label (counted again when a later hit is served). */
+  observe({ auth, body, req, rawBody }: ParsedRequest<Caller>, response: { status: number; body: string; intercepted?: boolean }, operation: string): void {
     if (response.intercepted || response.status !== 200 || response.body.includes('"errors"')) return;
     if (!isCompleteAnswer(this.contexts.get(req)?.reports)) return;
     const key = cacheKeyFor(auth, body, req, this.operations, this.cache);
     if (!key) return;
     void this.cache.set(key, { status: 200, body: response.body }, this.generations.get(req));
-    const operation = this.metrics.operations.label((body as { operationName?: unknown } | undefined)?.operationName, true);
     this.known.remember(req, rawBody, { cacheKey: key, operation });
   }
 }

@@ -66,7 +66,7 @@ export function graphqlRoute(parts: {
       const operation = metrics.operations.label((request.body as { operationName?: unknown } | undefined)?.operationName, response.status === 200);
       metrics.requests.inc({ operation, status: String(response.status) });
       metrics.requestSeconds.observe({ operation }, (performance.now() - startedAt) / 1000);
-      httpCache?.observe(request, response);
+      httpCache?.observe(request, response, operation);
     },
     caching: (request, response) => caching.headers(request, response),
     admit,
