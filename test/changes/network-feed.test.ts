@@ -5,10 +5,9 @@
  * members: a bot polling the gateway ends with exactly the records it may see.
  */
 import fc from 'fast-check';
-import { createGateway } from '../../gateway/src/app';
 import { importMemberData } from '../../subgraphs/member/src/import/import-member-data';
 import { own, startHostileMember, type HostileMember } from '../support/hostile-member';
-import { GATEWAY_ID, quietLogger, TestNetwork } from '../support/network';
+import { TestNetwork } from '../support/network';
 import { ALL_FEED_KINDS, applyStep, Bot, dataFile, globalIdOf, KIND_FIXTURES, mayCallerSee, stepArbitrary, type ModelRecord, type Step } from './feed-model';
 
 const OWNERS = ['alpha', 'beta'];
@@ -71,7 +70,7 @@ describe('networkChanges', () => {
     expect(anon.data!.networkChanges.changes.map((c: any) => c.id)).toEqual(['alpha:mail']);
 
     // a second gateway of the same network, with no state shared: the cursor alone carries on
-    const other = await createGateway({ registryFile: net.registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), responseCacheTtlSeconds: 0 });
+    const other = await net.extraGateway({ responseCacheTtlSeconds: 0 });
     try {
       await write('alpha', [{ kind: 'SERVICE', local: 'mail', level: 'PUBLIC', sharedWith: [], version: 2 }]);
       const next = await page('gamma', first.cursor, {}, other.url);

@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { tracingEnabled } from '../../common/tracing';
+import { startGatewayCli } from '../support/cli-service';
 import { ringMembers } from '../support/fixtures';
 import { TestNetwork, post } from '../support/network';
 
@@ -41,24 +39,15 @@ describe('OpenTelemetry tracing', () => {
 
     it('sends spans to that collector', async () => {
       const endpoint = `http://127.0.0.1:${(collector.address() as { port: number }).port}`;
-      const cli = join(__dirname, '../../dist/scripts/cli/infrared.js');
-      const child = spawn(process.execPath, [cli, 'gateway', 'start', '--registry', net.registryFile, '--port', '0'], {
-        env: { ...process.env, REDIS_URL: '', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'infrared-gateway-test', LOG_LEVEL: 'error' },
-        stdio: ['ignore', 'pipe', 'inherit'],
+      const gateway = await startGatewayCli(net.registryFile, {
+        env: { REDIS_URL: '', OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_SERVICE_NAME: 'infrared-gateway-test', LOG_LEVEL: 'error' },
       });
       try {
-        const url = await new Promise<string>((resolve, reject) => {
-          createInterface({ input: child.stdout! }).on('line', (line) => {
-            const match = /listening on (\S+)/.exec(line);
-            if (match) resolve(match[1]);
-          });
-          child.once('exit', (code) => reject(new Error(`gateway exited ${code}`)));
-        });
-        expect((await post(url, '{ services { id } }')).status).toBe(200);
+        expect((await post(gateway.url, '{ services { id } }')).status).toBe(200);
         for (let i = 0; i < 50 && !received.some((r) => r.path === '/v1/traces'); i++) await new Promise((r) => setTimeout(r, 100));
         expect(received.find((r) => r.path === '/v1/traces')?.bytes).toBeGreaterThan(0);
       } finally {
-        child.kill('SIGKILL');
+        await gateway.stop('SIGKILL');
       }
     });
   });

@@ -7,16 +7,14 @@
  * 3. then the listener closes and the process exits 0.
  * The request in flight is held open by sending its body in two parts, around the signal.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rawRequest, until, type RawAnswer } from '../reliability/support';
+import { startCliService, type CliService } from '../support/cli-service';
 import { databaseUrl, uniqueSchema } from '../support/network';
 
-const ROOT = join(__dirname, '../..');
-const CLI = join(ROOT, 'dist/scripts/cli/infrared.js');
 /** Long enough to make the checks of phase 1 on a loaded machine; the test never waits it out idly. */
 const DRAIN_DELAY_MS = 4000;
 
@@ -24,29 +22,9 @@ jest.setTimeout(120_000);
 const dir = mkdtempSync(join(tmpdir(), 'infrared-shutdown-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Service {
-  child: ChildProcess;
-  base: string;
-  exited: Promise<number | null>;
-  stderr: () => string;
-}
-
-async function startService(args: string[]): Promise<Service> {
-  const env = { ...process.env, NODE_OPTIONS: '', DATABASE_URL: '', INFRARED_SHUTDOWN_DELAY_MS: String(DRAIN_DELAY_MS), INFRARED_SHUTDOWN_TIMEOUT_MS: '30000', LOG_LEVEL: 'warn' };
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr!.on('data', (c) => (err += c));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c) => {
-      out += c;
-      const m = /listening on (http:\/\/\S+)\/graphql/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    void exited.then((code) => reject(new Error(`exited ${code} before listening: ${err}`)));
-  });
-  return { child, base: url, exited, stderr: () => err };
+function startService(args: string[]): Promise<CliService> {
+  const env = { NODE_OPTIONS: '', DATABASE_URL: '', INFRARED_SHUTDOWN_DELAY_MS: String(DRAIN_DELAY_MS), INFRARED_SHUTDOWN_TIMEOUT_MS: '30000', LOG_LEVEL: 'warn' };
+  return startCliService(args, { cwd: dir, env });
 }
 
 /** A POST whose body is sent in two parts: the request is in flight until `finish()`. */
@@ -74,8 +52,9 @@ async function requestInFlight(base: string, query: string): Promise<{ finish():
 const get = (base: string, path: string) => rawRequest(`${base}${path}`, { method: 'GET', headers: {}, timeoutMs: 10_000 });
 const query = (base: string, q: string) => rawRequest(`${base}/graphql`, { body: JSON.stringify({ query: q }), timeoutMs: 10_000 });
 
-async function checkShutdown(service: Service, probeQuery: string, expectData: (answer: RawAnswer['json']) => void): Promise<void> {
-  const { base, child } = service;
+async function checkShutdown(service: CliService, probeQuery: string, expectData: (answer: RawAnswer['json']) => void): Promise<void> {
+  const { child } = service;
+  const base = new URL(service.url).origin;
   expect((await get(base, '/ready')).status).toBe(200);
   const inFlight = await requestInFlight(base, probeQuery);
 
@@ -134,7 +113,7 @@ describe('graceful shutdown on SIGTERM (real processes)', () => {
     try {
       await checkShutdown(gateway, '{ network { id } }', (json) => expect(json.data.network.id).toBe('shutdown-test'));
     } finally {
-      gateway.child.kill('SIGKILL');
+      await gateway.stop('SIGKILL');
     }
     expect(gateway.stderr()).not.toMatch(/error while stopping/);
   });
@@ -145,7 +124,7 @@ describe('graceful shutdown on SIGTERM (real processes)', () => {
     try {
       await checkShutdown(member, '{ services { id } }', (json) => expect(json.data.services).toEqual([]));
     } finally {
-      member.child.kill('SIGKILL');
+      await member.stop('SIGKILL');
     }
     expect(member.stderr()).not.toMatch(/error while stopping/);
   });

@@ -4,9 +4,9 @@
  * Client (the real one, @apollo/client 4) keeps the UNAUTHENTICATED code of a 401.
  */
 import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client';
-import { createGateway, type Gateway } from '../../gateway/src/app';
+import type { Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
-import { GATEWAY_ID, TestNetwork, quietLogger } from '../support/network';
+import { TestNetwork } from '../support/network';
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -15,12 +15,7 @@ let net: TestNetwork;
 let limited: Gateway;
 beforeAll(async () => {
   net = await TestNetwork.start(ringMembers(['alpha', 'beta']), { responseCacheTtlSeconds: 60, maxRequestBodyBytes: 4000 });
-  limited = await createGateway({
-    registryFile: net.registryFile,
-    port: 0,
-    gatewayId: GATEWAY_ID,
-    signingKey: net.gatewayKey,
-    logger: quietLogger(),
+  limited = await net.extraGateway({
     responseCacheTtlSeconds: 0,
     rateLimitPoints: 1,
     rateLimitWindowSeconds: 60,

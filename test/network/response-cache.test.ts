@@ -1,6 +1,6 @@
-import { createGateway, type Gateway } from '../../gateway/src/app';
+import type { Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
-import { GATEWAY_ID, TestNetwork, post, quietLogger } from '../support/network';
+import { TestNetwork, post } from '../support/network';
 
 describe('response cache (PUBLIC answers only)', () => {
   let net: TestNetwork;
@@ -96,12 +96,7 @@ describe('response cache (PUBLIC answers only)', () => {
     it('is still charged to the rate limit', async () => {
       let limited: Gateway | undefined;
       try {
-        limited = await createGateway({
-          registryFile: net.registryFile,
-          port: 0,
-          gatewayId: GATEWAY_ID,
-          signingKey: net.gatewayKey,
-          logger: quietLogger(),
+        limited = await net.extraGateway({
           responseCacheTtlSeconds: 60,
           rateLimitPoints: 3,
           rateLimitWindowSeconds: 60,

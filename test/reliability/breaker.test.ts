@@ -5,9 +5,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { createGateway, type Gateway } from '../../gateway/src/app';
+import type { Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
-import { GATEWAY_ID, post, quietLogger, TestNetwork } from '../support/network';
+import { post, TestNetwork } from '../support/network';
 import { fakeMember, healthyAnswer, timed, until, type FakeMember } from './support';
 
 const DEADLINE = 800;
@@ -117,12 +117,8 @@ describe('whole-request budget', () => {
     }
     const registryFile = join(net.dir, 'budget.yaml');
     writeFileSync(registryFile, stringify(registry));
-    gateway = await createGateway({
+    gateway = await net.extraGateway({
       registryFile,
-      port: 0,
-      gatewayId: GATEWAY_ID,
-      signingKey: net.gatewayKey,
-      logger: quietLogger(),
       memberDeadlineMs: 3000,
       requestBudgetMs: BUDGET,
       breakerFailures: 100,

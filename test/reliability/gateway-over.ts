@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { createGateway, type Gateway, type GatewayOptions } from '../../gateway/src/app';
-import { GATEWAY_ID, quietLogger, type TestNetwork } from '../support/network';
+import type { Gateway, GatewayOptions } from '../../gateway/src/app';
+import type { TestNetwork } from '../support/network';
 
 let files = 0;
 
@@ -16,5 +16,5 @@ export async function gatewayOver(net: TestNetwork, opts: { real?: string[]; ext
   for (const e of opts.extra ?? []) registry.members.push({ name: e.id, region: 'Elsewhere', countries: [], languages: ['en'], keys: [], ...e });
   const registryFile = join(net.dir, `gateway-over-${++files}.yaml`);
   writeFileSync(registryFile, stringify(registry));
-  return createGateway({ registryFile, port: 0, gatewayId: GATEWAY_ID, signingKey: net.gatewayKey, logger: quietLogger(), responseCacheTtlSeconds: 0, rateLimitPoints: 1_000_000, ...opts.options });
+  return net.extraGateway({ registryFile, responseCacheTtlSeconds: 0, rateLimitPoints: 1_000_000, ...opts.options });
 }

@@ -3,9 +3,9 @@
  * bodies are refused at the door; callers are rate-limited by token subject, or by IP when
  * anonymous.
  */
-import { createGateway, type Gateway } from '../../gateway/src/app';
+import type { Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
-import { GATEWAY_ID, post, quietLogger, TestNetwork } from '../support/network';
+import { post, TestNetwork } from '../support/network';
 import { fakeMember, healthyAnswer, rawRequest, type FakeMember } from './support';
 
 const LIMITS = { maxQueryDepth: 6, maxAliases: 4, maxTokens: 400, maxDirectives: 4, maxFanoutCost: 4, maxRequestBodyBytes: 20_000 };
@@ -101,12 +101,7 @@ describe('rate limiting at the gateway', () => {
 
   beforeAll(async () => {
     // a second gateway over the same registry, with a tight limit
-    gateway = await createGateway({
-      registryFile: net.registryFile,
-      port: 0,
-      gatewayId: GATEWAY_ID,
-      signingKey: net.gatewayKey,
-      logger: quietLogger(),
+    gateway = await net.extraGateway({
       rateLimitPoints: POINTS,
       rateLimitWindowSeconds: 60,
     });

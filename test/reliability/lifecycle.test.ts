@@ -3,10 +3,10 @@
  * the request in flight finish while refusing new ones.
  */
 import { connect, type Socket } from 'node:net';
-import { createGateway, type Gateway } from '../../gateway/src/app';
+import type { Gateway } from '../../gateway/src/app';
 import { SCHEMA_VERSION } from '../../schema/version';
 import { ringMembers } from '../support/fixtures';
-import { GATEWAY_ID, post, quietLogger, TestNetwork } from '../support/network';
+import { post, TestNetwork } from '../support/network';
 import { fakeMember, healthyAnswer, rawRequest, until, type FakeMember } from './support';
 
 const SLOW_MS = 500;
@@ -49,12 +49,7 @@ describe('gateway lifecycle', () => {
     const sockets: Socket[] = [];
 
     beforeAll(async () => {
-      gateway = await createGateway({
-        registryFile: net.registryFile,
-        port: 0,
-        gatewayId: GATEWAY_ID,
-        signingKey: net.gatewayKey,
-        logger: quietLogger(),
+      gateway = await net.extraGateway({
         memberDeadlineMs: 3000,
         responseCacheTtlSeconds: 0,
       });

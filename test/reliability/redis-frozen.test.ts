@@ -4,9 +4,9 @@
  * is degraded, and shared state resumes after SIGCONT. The Redis here is a private redis-server on
  * a random port, never the machine's shared one.
  */
-import { createGateway, type Gateway } from '../../gateway/src/app';
+import type { Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
-import { GATEWAY_ID, TestNetwork, quietLogger } from '../support/network';
+import { TestNetwork } from '../support/network';
 import { startPrivateRedis, type PrivateRedis } from '../../scripts/fault/private-redis';
 import { rawRequest, until } from './support';
 
@@ -87,12 +87,7 @@ describe('gateway with a frozen Redis', () => {
   it('still rate-limits while Redis is frozen (in memory), instead of letting everything through', async () => {
     let limited: Gateway | undefined;
     try {
-      limited = await createGateway({
-        registryFile: net.registryFile,
-        port: 0,
-        gatewayId: GATEWAY_ID,
-        signingKey: net.gatewayKey,
-        logger: quietLogger(),
+      limited = await net.extraGateway({
         redisUrl: redis.url,
         redisCommandTimeoutMs: commandTimeoutMs,
         rateLimitPoints: 4,

@@ -7,10 +7,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { parse, stringify } from 'yaml';
-import { createGateway, type Gateway } from '../../gateway/src/app';
+import type { Gateway } from '../../gateway/src/app';
 import { startPrivateRedis, type PrivateRedis } from '../../scripts/fault/private-redis';
 import { ringMembers } from '../support/fixtures';
-import { GATEWAY_ID, TestNetwork, quietLogger } from '../support/network';
+import { TestNetwork } from '../support/network';
 
 let net: TestNetwork;
 let server: PrivateRedis;
@@ -27,12 +27,8 @@ function registryFor(networkId: string): string {
 }
 
 const gateway = async (registryFile: string, gatewayGroup?: string) => {
-  const gw = await createGateway({
+  const gw = await net.extraGateway({
     registryFile,
-    port: 0,
-    gatewayId: GATEWAY_ID,
-    signingKey: net.gatewayKey,
-    logger: quietLogger(),
     redisUrl,
     responseCacheTtlSeconds: 60,
     rateLimitPoints: 3,

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { createGateway, type Gateway } from '../../gateway/src/app';
+import type { Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
-import { GATEWAY_ID, TestNetwork, post, quietLogger } from '../support/network';
+import { TestNetwork, post } from '../support/network';
 
 const REDIS_URL = process.env.INFRARED_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -31,12 +31,7 @@ describe('gateway replicas on Redis', () => {
   beforeAll(async () => {
     net = await TestNetwork.start(ringMembers());
     const replica = () =>
-      createGateway({
-        registryFile: net.registryFile,
-        port: 0,
-        gatewayId: GATEWAY_ID,
-        signingKey: net.gatewayKey,
-        logger: quietLogger(),
+      net.extraGateway({
         redisUrl: REDIS_URL,
         // the shared state is under test here, not a hung Redis (redis-frozen.test.ts): a command
         // slowed by a loaded machine must not send a replica to local state mid-test
@@ -109,12 +104,7 @@ describe('gateway replicas on Redis', () => {
   });
 
   it('keeps serving, on local state, when Redis is down', async () => {
-    const lonely = await createGateway({
-      registryFile: net.registryFile,
-      port: 0,
-      gatewayId: GATEWAY_ID,
-      signingKey: net.gatewayKey,
-      logger: quietLogger(),
+    const lonely = await net.extraGateway({
       redisUrl: 'redis://127.0.0.1:1',
       responseCacheTtlSeconds: 60,
       rateLimitPoints: 3,

@@ -14,6 +14,7 @@ import { AssertionSigner } from '../../common/auth/assertion-signer';
 import { createKeyPair, publicPart, type PrivateJwk } from '../../common/auth/keys';
 import { MemoryReplayCache } from '../../common/auth/replay-cache';
 import type { Caller } from '../../common/caller';
+import type { Logger } from '../../common/logger';
 import type { RegistryMember } from '../../common/registry/registry.schema';
 import type { GatewayContext } from '../../gateway/src/context';
 import { MemberCaller } from '../../gateway/src/fanout/member-caller';
@@ -166,25 +167,46 @@ describe('mixed versions: the batch form only to members that name it', () => {
     for (const s of servers) (s.closeAllConnections(), s.close());
   });
 
-  it('sends current members the batch form (one signature) and older members the classic form; all accept', async () => {
-    ({ privateJwk: key } = await createKeyPair());
-    const members = [await member('new1', true), await member('new2', true), await member('new3', true), await member('old1', false), await member('old2', false)];
+  /**
+   * The gateway's health checks of `members` (done once here, signed with `key`) and its member
+   * caller over them, asking the health checks which members take the batch form and signing
+   * with `signingKey` (default `key`). `close()` stops them all.
+   */
+  async function callerOver(
+    members: RegistryMember[],
+    opts: { signingKey?: PrivateJwk; onBatchRefused?: (member: string, health: MemberHealth) => void; healthLogger?: Logger; totalSockets?: number } = {},
+  ) {
     const agent = new Agent({ connections: 2 });
-    const health = new MemberHealth({ dispatcher: agent, intervalMs: 60_000, timeoutMs: 5000, logger: quietLogger(), gatewayId: GATEWAY_ID, signingKey: key });
+    const health = new MemberHealth({ dispatcher: agent, intervalMs: 60_000, timeoutMs: 5000, logger: opts.healthLogger ?? quietLogger(), gatewayId: GATEWAY_ID, signingKey: key });
     await health.track(members);
-    expect(members.map((m) => health.status(m.id).batchAssertions)).toEqual([true, true, true, false, false]);
-
-    const client = new MemberClient({ maxResponseBytes: 1_000_000, pools: { totalSockets: 16, members: () => members.length } });
+    const client = new MemberClient({ maxResponseBytes: 1_000_000, pools: { totalSockets: opts.totalSockets ?? 16, members: () => members.length } });
+    const { onBatchRefused } = opts;
     const caller = new MemberCaller({
       client,
       gatewayId: GATEWAY_ID,
-      signingKey: key,
+      signingKey: opts.signingKey ?? key,
       acceptsBatchAssertions: (id) => health.status(id).batchAssertions,
+      onBatchRefused: onBatchRefused && ((id) => onBatchRefused(id, health)),
       defaultDeadlineMs: 5000,
       breakerFailures: 100,
       breakerHalfOpenMs: 60_000,
       logger: quietLogger(),
     });
+    const close = async () => {
+      caller.stop();
+      health.stop();
+      await client.close();
+      await agent.close();
+    };
+    return { health, caller, close };
+  }
+
+  it('sends current members the batch form (one signature) and older members the classic form; all accept', async () => {
+    ({ privateJwk: key } = await createKeyPair());
+    const members = [await member('new1', true), await member('new2', true), await member('new3', true), await member('old1', false), await member('old2', false)];
+    const { health, caller, close } = await callerOver(members);
+    expect(members.map((m) => health.status(m.id).batchAssertions)).toEqual([true, true, true, false, false]);
+
     const context = { requestId: 'r1', caller: callerOf('alpha'), deadlineAt: Date.now() + 10_000, reports: [] } as unknown as GatewayContext;
     const body = requestBody(SERVICES, {}, undefined);
     try {
@@ -202,10 +224,7 @@ describe('mixed versions: the batch form only to members that name it', () => {
         expect(decodeProtectedHeader(String(got(id)[0].headers['infrared-assertion'])).typ).toBe('infrared-assertion+jwt');
       }
     } finally {
-      caller.stop();
-      health.stop();
-      await client.close();
-      await agent.close();
+      await close();
     }
   });
 
@@ -222,33 +241,15 @@ describe('mixed versions: the batch form only to members that name it', () => {
   it('a member downgraded since its last check: the refused call goes again in the classic form, and its next calls get the classic form until /ready names the batch form', async () => {
     const version = { current: true };
     const members = [await member('down1', true, version), await member('new4', true)];
-    const agent = new Agent({ connections: 2 });
     const warnings: string[] = [];
     const logger = quietLogger();
-    const health = new MemberHealth({
-      dispatcher: agent,
-      intervalMs: 60_000,
-      timeoutMs: 5000,
-      logger: { ...logger, warn: (_: unknown, msg?: string) => void warnings.push(String(msg)) } as never,
-      gatewayId: GATEWAY_ID,
-      signingKey: key,
+    const refusedAt: string[] = [];
+    const { health, caller, close } = await callerOver(members, {
+      healthLogger: { ...logger, warn: (_: unknown, msg?: string) => void warnings.push(String(msg)) } as never,
+      onBatchRefused: (id, health) => (refusedAt.push(id), health.batchRefused(id)),
     });
-    await health.track(members);
     expect(health.status('down1').batchAssertions).toBe(true);
     version.current = false; // downgraded after the check: it no longer knows the proof header
-    const client = new MemberClient({ maxResponseBytes: 1_000_000, pools: { totalSockets: 16, members: () => members.length } });
-    const refusedAt: string[] = [];
-    const caller = new MemberCaller({
-      client,
-      gatewayId: GATEWAY_ID,
-      signingKey: key,
-      acceptsBatchAssertions: (id) => health.status(id).batchAssertions,
-      onBatchRefused: (id) => (refusedAt.push(id), health.batchRefused(id)),
-      defaultDeadlineMs: 5000,
-      breakerFailures: 100,
-      breakerHalfOpenMs: 60_000,
-      logger: quietLogger(),
-    });
     const context = { requestId: 'r2', caller: callerOf('alpha'), deadlineAt: Date.now() + 10_000, reports: [] } as unknown as GatewayContext;
     const body = requestBody(SERVICES, {}, undefined);
     const typ = (headers: IncomingMessage['headers']) => decodeProtectedHeader(String(headers['infrared-assertion'])).typ;
@@ -285,33 +286,16 @@ describe('mixed versions: the batch form only to members that name it', () => {
           .map((s) => [s.verdict, typ(s.headers)]),
       ).toEqual([['accepted', BATCH_ASSERTION_TYP]]);
     } finally {
-      caller.stop();
-      health.stop();
-      await client.close();
-      await agent.close();
+      await close();
     }
   });
 
   it('a member that refuses the classic form too is untrusted for those calls (one classic retry each, no more)', async () => {
     const version = { current: true };
     const refuser = await member('down2', true, version);
-    const agent = new Agent({ connections: 2 });
-    const health = new MemberHealth({ dispatcher: agent, intervalMs: 60_000, timeoutMs: 5000, logger: quietLogger(), gatewayId: GATEWAY_ID, signingKey: key });
-    await health.track([refuser]);
-    const client = new MemberClient({ maxResponseBytes: 1_000_000, pools: { totalSockets: 4, members: () => 1 } });
     // signed with a key the member does not know: every form is refused
     const { privateJwk: stranger } = await createKeyPair();
-    const caller = new MemberCaller({
-      client,
-      gatewayId: GATEWAY_ID,
-      signingKey: stranger,
-      acceptsBatchAssertions: (id) => health.status(id).batchAssertions,
-      onBatchRefused: (id) => health.batchRefused(id),
-      defaultDeadlineMs: 5000,
-      breakerFailures: 100,
-      breakerHalfOpenMs: 60_000,
-      logger: quietLogger(),
-    });
+    const { caller, close } = await callerOver([refuser], { signingKey: stranger, onBatchRefused: (id, health) => health.batchRefused(id), totalSockets: 4 });
     const context = { requestId: 'r3', caller: callerOf('alpha'), deadlineAt: Date.now() + 10_000, reports: [] } as unknown as GatewayContext;
     try {
       // two calls in one turn: one batch signature, a proof each
@@ -323,10 +307,7 @@ describe('mixed versions: the batch form only to members that name it', () => {
       );
       expect(calls.every((s) => s.verdict !== 'accepted')).toBe(true);
     } finally {
-      caller.stop();
-      health.stop();
-      await client.close();
-      await agent.close();
+      await close();
     }
   });
 });

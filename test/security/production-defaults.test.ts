@@ -5,23 +5,15 @@
  */
 import { resolveGatewayConfig } from '../../gateway/src/config';
 import { resolveMemberConfig } from '../../subgraphs/member/src/config';
-import { createGateway, type Gateway } from '../../gateway/src/app';
+import type { Gateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
-import { post, quietLogger, TestNetwork } from '../support/network';
+import { post, TestNetwork } from '../support/network';
 
 let net: TestNetwork;
 let devGateway: Gateway;
 beforeAll(async () => {
   net = await TestNetwork.start(ringMembers(['alpha', 'beta']));
-  devGateway = await createGateway({
-    registryFile: net.registryFile,
-    port: 0,
-    gatewayId: 'test-gateway',
-    signingKey: net.gatewayKey,
-    logger: quietLogger(),
-    responseCacheTtlSeconds: 0,
-    production: false,
-  });
+  devGateway = await net.extraGateway({ responseCacheTtlSeconds: 0, production: false });
 });
 afterAll(async () => {
   await devGateway?.stop();

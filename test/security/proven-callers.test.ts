@@ -11,10 +11,10 @@
 import { createCallerKeyPair, createCallerProof, type CallerKeyPair } from '../../common/auth/caller-proof';
 import { FORWARDED_PROOF_EXTENSION, type ForwardedProof } from '../../common/auth/forwarded-proof';
 import { createKeyPair, publicPart, type PrivateJwk } from '../../common/auth/keys';
-import { createGateway, type Gateway } from '../../gateway/src/app';
+import type { Gateway } from '../../gateway/src/app';
 import { connectionOperation } from '../../gateway/src/fanout/connections/connection-operation';
 import { ringMembers } from '../support/fixtures';
-import { freePort, quietLogger, TestNetwork } from '../support/network';
+import { freePort, TestNetwork } from '../support/network';
 import { callerOf, capturingLogger, GENERIC_401_BODY, postRaw, settle, signClaims, tokenClaims, type RawResult } from './support';
 
 const SERVICES = '{ services { id name } }';
@@ -182,13 +182,11 @@ describe('proven callers', () => {
 
     it('a proof made for this gateway is refused through another gateway (htu)', async () => {
       const port = await freePort();
-      const other: Gateway = await createGateway({
-        registryFile: net.registryFile,
+      const other: Gateway = await net.extraGateway({
         port,
         gatewayId: 'edge-b',
         signingKey: (await createKeyPair()).privateJwk,
         publicEndpoints: [`http://127.0.0.1:${port}/graphql`],
-        logger: quietLogger(),
         responseCacheTtlSeconds: 0,
       });
       try {

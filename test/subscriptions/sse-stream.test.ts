@@ -4,11 +4,10 @@
  * a gateway restart), the edge's refusals, limits and heartbeats.
  */
 import { request } from 'undici';
-import { createGateway } from '../../gateway/src/app';
 import { ringMembers } from '../support/fixtures';
 import { decodeJwt } from 'jose';
 import { issueCallerToken } from '../../common/auth/caller-token';
-import { GATEWAY_ID, NETWORK_ID, quietLogger, TestNetwork } from '../support/network';
+import { NETWORK_ID, TestNetwork } from '../support/network';
 import { changeOf, openStream, type OpenStream } from '../support/sse-client';
 
 jest.setTimeout(120_000);
@@ -234,17 +233,11 @@ describe('across a gateway restart', () => {
       const first = await openStream(`${net.gateway.url}/stream`, HIGH_INCIDENTS);
       await report('before');
       const [event] = await first.next(1);
-      const { registryFile } = net;
       await net.gateway.stop();
       await first.ended; // the gateway ended the stream (without `complete`: the client reconnects)
       expect(first.events.some((e) => e.event === 'complete')).toBe(false);
       // a new gateway process: no history in memory, it must take the subscriber's cursor to the members
-      const second = await createGateway({
-        registryFile,
-        port: 0,
-        gatewayId: GATEWAY_ID,
-        signingKey: net.gatewayKey,
-        logger: quietLogger(),
+      const second = await net.extraGateway({
         registryPollMs: 200,
         responseCacheTtlSeconds: 0,
         streamPollMs: 100,

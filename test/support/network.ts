@@ -113,15 +113,28 @@ export class TestNetwork {
     this.writeRegistry();
     for (const m of members) await this.startMember(m);
     this.writeRegistry();
-    this.gateway = await createGateway({
+    this.gateway = await this.gatewayWith({ registryPollMs: 200, responseCacheTtlSeconds: 0, ...gatewayOptions });
+  }
+
+  /**
+   * Another gateway of this network, besides `gateway`: started (listening on a port of its own),
+   * over the same registry file, with the same gateway id and key and a silent logger, and only
+   * the settings in `options` on top (none of `gateway`'s test settings: registry poll, no
+   * response cache). `options` may replace any of those (another registry file, id or key).
+   * The caller stops it; `stop()` does not.
+   */
+  extraGateway(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
+    return this.gatewayWith(options);
+  }
+
+  private gatewayWith(options: Partial<GatewayOptions>): Promise<Gateway> {
+    return createGateway({
       registryFile: this.registryFile,
       port: 0,
       gatewayId: GATEWAY_ID,
       signingKey: this.gatewayKey,
       logger: quietLogger(),
-      registryPollMs: 200,
-      responseCacheTtlSeconds: 0,
-      ...gatewayOptions,
+      ...options,
     });
   }
 
