@@ -5,9 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLI, ROOT } from '../support/cli';
 
-const ROOT = join(__dirname, '../..');
-const CLI = join(ROOT, 'dist/scripts/cli/infrared.js');
 if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -p .)`);
 
 /** What graphql's `instanceOf` is in a process that loads the CLI's first modules, then graphql. */
