@@ -79,7 +79,9 @@ describe('circuit breaker on a hung member', () => {
       expect(value.body.extensions!.members.alpha.status).toBe('ok');
       expect(value.body.extensions!.members.beta.status).toBe('ok');
       expect(ids(value.body)).toEqual(HEALTHY_IDS);
-      expect(ms).toBeLessThan(DEADLINE / 2);
+      // not a deadline's wait (every closed-breaker request above took at least one): on a loaded
+      // machine the healthy members' part alone has taken more than half of one
+      expect(ms).toBeLessThan(DEADLINE - 5);
     }
     expect(hang.dataCalls()).toBe(callsWhenOpened);
 
