@@ -135,6 +135,10 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
       databaseUrl = embedded.url;
     }
 
+    // The embedded PostgreSQL runs every member's statements one at a time: while all the members
+    // start (migrations) on a loaded machine, a statement can wait past the production 5 s limit.
+    // The demo's members get 30 s there, unless the environment says otherwise.
+    const embeddedTimeouts: Record<string, string> = !opts.databaseUrl && !process.env.DATABASE_STATEMENT_TIMEOUT_MS ? { DATABASE_STATEMENT_TIMEOUT_MS: '30000' } : {};
     const starting: Promise<DemoMemberHandle>[] = [];
     for (const [i, m] of roster.entries()) {
       const schema = `${opts.schemaPrefix ?? 'member_'}${m.id.replace(/-/g, '_')}`;
@@ -157,12 +161,19 @@ export async function startDemoNetwork(opts: DemoOptions): Promise<DemoNetwork> 
         );
         const url = databaseUrl;
         starting.push(
-          startMemberProcess({ memberId: m.id, port, databaseUrl: url, schema, registryFile, keyFile: join(keysDir, `${m.id}.jwk.json`), languages: m.languages, env: signed.trustEnv(m.id) }).then(
-            (member) => {
-              started.push({ name: `member ${m.id}`, stop: () => member.stop() });
-              return member;
-            },
-          ),
+          startMemberProcess({
+            memberId: m.id,
+            port,
+            databaseUrl: url,
+            schema,
+            registryFile,
+            keyFile: join(keysDir, `${m.id}.jwk.json`),
+            languages: m.languages,
+            env: { ...embeddedTimeouts, ...signed.trustEnv(m.id) },
+          }).then((member) => {
+            started.push({ name: `member ${m.id}`, stop: () => member.stop() });
+            return member;
+          }),
         );
       } else {
         const member: MemberSubgraph = await serveMember(
