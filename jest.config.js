@@ -59,6 +59,7 @@ module.exports = {
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],
-  testTimeout: 30000,
+  // a test network's start (members, migrations, the gateway) in a hook can pass 30 s on a loaded CI machine
+  testTimeout: 60000,
   maxWorkers: 2,
 };

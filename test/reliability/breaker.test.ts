@@ -83,7 +83,9 @@ describe('circuit breaker on a hung member', () => {
       // machine the healthy members' part alone has taken more than half of one
       expect(ms).toBeLessThan(DEADLINE - 5);
     }
-    expect(hang.dataCalls()).toBe(callsWhenOpened);
+    // no request called it (each answered circuit_open at once); at most the breaker's own
+    // half-open probe went out, if this loaded machine took longer than its delay
+    expect(hang.dataCalls()).toBeLessThanOrEqual(callsWhenOpened + 1);
 
     // 3. the member comes back: after the half-open delay a probe goes through and closes the breaker
     hang.answer = healthyAnswer({ data: { services: [{ id: 'hang:back', infrared__id: 'hang:back' }] } });
